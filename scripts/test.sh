@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# The whole test suite, from a fresh clone on a fresh machine: provisions (idempotently) what the tests need and
+# the machine lacks, then runs formatting, lint and every test. Used by README and .ci/run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/edxc-target}"
+export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+
+log() { printf '== %s\n' "$*" >&2; }
+
+# MariaDB on 127.0.0.1:3306 (root, no password): the result-store and LMS tests use the real server.
+mariadb_up() { mysqladmin --protocol=tcp -h127.0.0.1 -P3306 -uroot ping >/dev/null 2>&1; }
+if ! mariadb_up; then
+  if ! command -v mariadbd >/dev/null 2>&1 && [ ! -x /usr/sbin/mariadbd ]; then
+    log "installing MariaDB"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq && apt-get install -y -qq mariadb-server mariadb-client >/dev/null
+  fi
+  log "starting MariaDB"
+  if [ -d /var/lib/mysql/mysql ]; then
+    start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd -- --user=root --bind-address=127.0.0.1 --port=3306 || true
+  else
+    datadir="${EDXC_MARIADB_DIR:-/tmp/edxc-mariadb}"
+    mkdir -p "$datadir"
+    [ -d "$datadir/mysql" ] || mariadb-install-db --no-defaults --user=root --datadir="$datadir" --auth-root-authentication-method=normal >/dev/null
+    start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd -- --no-defaults --user=root --datadir="$datadir" --bind-address=127.0.0.1 --port=3306 --socket="$datadir/mysqld.sock"
+  fi
+  for _ in $(seq 1 60); do mariadb_up && break; sleep 1; done
+  mariadb_up || { echo "MariaDB did not come up on 127.0.0.1:3306" >&2; exit 1; }
+fi
+
+log "cargo fmt --check"
+cargo fmt --all -- --check
+log "cargo clippy"
+cargo clippy --all-targets --quiet -- -D warnings
+log "cargo test"
+cargo test --all-targets --quiet 2>&1 | tee "${EDXC_TEST_LOG:-/tmp/edxc-test.log}"

@@ -1,0 +1,186 @@
+//! `edxc-map`: the native tracking-log mapper.
+//!
+//! Reads tracking-log lines from stdin (or from the files given, `.gz` transparently) and writes
+//! Hive text records (TAB-separated, `\N` = NULL, `\\ \t \n \r` escaped) on stdout: the
+//! extractor's columns, then the partition date (event date) as the last column. With several
+//! `--extractor`s each line starts with the extractor name, unless `--out-dir` is given (one
+//! `<extractor>.tsv` per extractor). Counters go to stderr as `reporter:counter:edxc,<name>,<n>`.
+
+use edxc::events::{extractor_columns, extractor_names, hive_line, scan, scan_file, Counters, ScanOptions};
+use std::fs::File;
+use std::io::{self, BufReader, BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+usage: edxc-map --extractor NAME [--extractor NAME ...] [--interval YYYY-MM-DD-YYYY-MM-DD]
+                [--ccx] [--out-dir DIR] [FILE ...]
+       edxc-map --list
+
+Reads tracking-log lines (stdin, or FILEs; `-` is stdin; *.gz is gunzipped) and writes one
+TAB-separated Hive text record per extracted row: the extractor's columns, then the event date.
+With several extractors every line starts with the extractor name (or use --out-dir DIR to get
+DIR/<extractor>.tsv). Counters are written to stderr as reporter:counter:edxc,<name>,<n>.
+
+  --extractor NAME   extractor to run (repeatable; one pass feeds them all)
+  --interval A-B     keep events whose date d satisfies A <= d < B (string comparison)
+  --ccx              accept ccx-v1 course keys
+  --out-dir DIR      one output file per extractor instead of stdout
+  --list             print the extractors and their columns
+";
+
+struct Args {
+    extractors: Vec<String>,
+    interval: Option<(String, String)>,
+    ccx: bool,
+    out_dir: Option<PathBuf>,
+    files: Vec<String>,
+    list: bool,
+}
+
+fn parse_interval(s: &str) -> Option<(String, String)> {
+    let ok_date = |d: &str| {
+        let b = d.as_bytes();
+        b.len() == 10
+            && b[4] == b'-'
+            && b[7] == b'-'
+            && b.iter().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+    };
+    if s.len() != 21 || s.as_bytes()[10] != b'-' {
+        return None;
+    }
+    let (a, b) = (s.get(..10)?, s.get(11..)?);
+    (ok_date(a) && ok_date(b)).then(|| (a.to_string(), b.to_string()))
+}
+
+fn parse_args() -> Result<Args, String> {
+    let mut args =
+        Args { extractors: Vec::new(), interval: None, ccx: false, out_dir: None, files: Vec::new(), list: false };
+    let mut it = std::env::args().skip(1);
+    while let Some(a) = it.next() {
+        let (flag, inline) = match a.split_once('=') {
+            Some((f, v)) if f.starts_with("--") => (f.to_string(), Some(v.to_string())),
+            _ => (a.clone(), None),
+        };
+        let mut value = |name: &str| -> Result<String, String> {
+            inline.clone().or_else(|| it.next()).ok_or_else(|| format!("{name} needs a value"))
+        };
+        match flag.as_str() {
+            "--extractor" | "-e" => args.extractors.push(value("--extractor")?),
+            "--interval" => {
+                let v = value("--interval")?;
+                args.interval =
+                    Some(parse_interval(&v).ok_or_else(|| format!("bad --interval `{v}` (YYYY-MM-DD-YYYY-MM-DD)"))?);
+            }
+            "--ccx" => args.ccx = true,
+            "--out-dir" => args.out_dir = Some(PathBuf::from(value("--out-dir")?)),
+            "--list" => args.list = true,
+            "-h" | "--help" => {
+                print!("{USAGE}");
+                std::process::exit(0);
+            }
+            f if f.starts_with("--") => return Err(format!("unknown option `{f}`")),
+            _ => args.files.push(a),
+        }
+    }
+    if !args.list && args.extractors.is_empty() {
+        return Err("at least one --extractor is required".into());
+    }
+    for e in &args.extractors {
+        if extractor_columns(e).is_none() {
+            return Err(format!("unknown extractor `{e}` (known: {})", extractor_names().join(", ")));
+        }
+    }
+    Ok(args)
+}
+
+fn run(args: Args) -> io::Result<Counters> {
+    let names: Vec<&str> = args.extractors.iter().map(String::as_str).collect();
+    let opts = ScanOptions { interval: args.interval.clone(), ccx_enabled: args.ccx };
+    let mut outs: Vec<Box<dyn Write>> = match &args.out_dir {
+        Some(dir) => {
+            std::fs::create_dir_all(dir)?;
+            let mut v: Vec<Box<dyn Write>> = Vec::new();
+            for n in &names {
+                let f = File::create(dir.join(format!("{n}.tsv")))?;
+                v.push(Box::new(BufWriter::with_capacity(1 << 18, f)));
+            }
+            v
+        }
+        None => vec![Box::new(BufWriter::with_capacity(1 << 20, io::stdout()))],
+    };
+    let tag = args.out_dir.is_none() && names.len() > 1;
+    let mut counters = Counters::default();
+    let mut line = String::with_capacity(4096);
+    let write_err: std::cell::RefCell<Option<io::Error>> = std::cell::RefCell::new(None);
+    let files = if args.files.is_empty() { vec!["-".to_string()] } else { args.files.clone() };
+    {
+        let mut emit = |idx: usize, date: &str, fields: &[Option<&str>]| {
+            if write_err.borrow().is_some() {
+                return;
+            }
+            line.clear();
+            if tag {
+                line.push_str(names[idx]);
+                line.push('\t');
+            }
+            hive_line(fields, &[date], &mut line);
+            let out = if outs.len() == 1 { &mut outs[0] } else { &mut outs[idx] };
+            if let Err(e) = out.write_all(line.as_bytes()) {
+                *write_err.borrow_mut() = Some(e);
+            }
+        };
+        for f in &files {
+            if f == "-" {
+                let stdin = io::stdin();
+                let reader = BufReader::with_capacity(1 << 18, stdin.lock());
+                scan(reader, &names, &opts, &mut counters, &mut emit)?;
+            } else {
+                scan_file(Path::new(f), &names, &opts, &mut counters, &mut emit)
+                    .map_err(|e| io::Error::new(e.kind(), format!("{f}: {e}")))?;
+            }
+            if write_err.borrow().is_some() {
+                break;
+            }
+        }
+    }
+    if let Some(e) = write_err.into_inner() {
+        return Err(e);
+    }
+    for o in &mut outs {
+        o.flush()?;
+    }
+    Ok(counters)
+}
+
+fn main() -> ExitCode {
+    let args = match parse_args() {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("edxc-map: {e}\n\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    if args.list {
+        for n in extractor_names() {
+            let cols: Vec<String> =
+                extractor_columns(n).unwrap_or(&[]).iter().map(|c| format!("{} {}", c.name, c.hive_type)).collect();
+            println!("{n}\t{}", cols.join(", "));
+        }
+        return ExitCode::SUCCESS;
+    }
+    match run(args) {
+        Ok(counters) => {
+            let mut err = io::stderr().lock();
+            for (k, n) in counters.entries() {
+                let _ = writeln!(err, "reporter:counter:edxc,{k},{n}");
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("edxc-map: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,150 @@
+//! The command line: `edxc validate | compile | apply`. One file per command.
+
+mod apply;
+mod compile;
+mod validate;
+
+use crate::config::profile::{load_profile, Profile};
+use crate::config::Project;
+use crate::model::{Diagnostic, Pipeline};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "edxc",
+    version,
+    about = "Compile and run Open edX analytics pipelines (TOML) on this machine or on a Hadoop/Hive cluster",
+    long_about = "edxc reads the pipelines in pipelines/*.toml (sources -> transforms -> sinks), checks them, \
+renders the jobs for a target profile (target-profiles/*.toml) and runs them, loading the result store that \
+Open edX Insights reads.\n\nFirst run on a fresh clone:  edxc apply      (sample data, embedded engine, results in .edxc/)",
+    after_help = "Examples:\n  edxc validate\n  edxc compile --profile hadoop.example --out build/\n  edxc apply --pipeline enrollments --interval 2014-07-30-2014-08-07 --param overwrite_n_days=7\n  edxc apply --var result_store=mysql://root@127.0.0.1:3306/reports"
+)]
+pub struct Cli {
+    /// Project directory holding pipelines/, templates/ and target-profiles/.
+    #[arg(long, global = true, default_value = ".", env = "EDXC_ROOT")]
+    pub root: PathBuf,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Check pipelines and the profile; every error names file:line:col and how to fix it (exit 1 on errors).
+    Validate(validate::ValidateArgs),
+    /// Render every task's artifacts (HiveQL, Sqoop command lines, SQL) for a profile, byte-identical across runs.
+    Compile(compile::CompileArgs),
+    /// Run the pipelines on the profile's engine and load the result store (non-interactive, exit 1 on failure).
+    Apply(apply::ApplyArgs),
+}
+
+#[derive(Copy, Clone, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+/// Options shared by the commands that select pipelines and a profile.
+#[derive(Args, Clone)]
+pub struct Selection {
+    /// Target profile: target-profiles/<NAME>.toml.
+    #[arg(long, default_value = "local")]
+    pub profile: String,
+    /// Pipeline to use (file stem in pipelines/); repeat for several; default all.
+    #[arg(long = "pipeline", value_name = "NAME")]
+    pub pipelines: Vec<String>,
+    /// Override a profile key (tracking_logs, lms, warehouse, result_store, ...); also EDXC_VAR_<key>.
+    #[arg(long = "var", value_name = "KEY=VALUE", value_parser = parse_kv)]
+    pub vars: Vec<(String, String)>,
+}
+
+/// Options that fix what a run computes.
+#[derive(Args, Clone)]
+pub struct RunOptions {
+    /// Interval: YYYY-MM-DD-YYYY-MM-DD (half-open), YYYY, YYYY-MM, YYYY-Www, YYYY-MM-DD, yesterday, last-N-days.
+    #[arg(long)]
+    pub interval: Option<String>,
+    /// Set a pipeline parameter (as the original task parameter in snake_case), e.g. overwrite_n_days=7.
+    #[arg(long = "param", value_name = "NAME=VALUE", value_parser = parse_kv)]
+    pub params: Vec<(String, String)>,
+}
+
+impl RunOptions {
+    pub fn run_args(&self) -> crate::graph::RunArgs {
+        crate::graph::RunArgs {
+            interval: self.interval.clone(),
+            params: self.params.iter().cloned().collect(),
+            today: std::env::var("EDXC_TODAY").ok().and_then(|d| crate::graph::interval::parse_date(&d)),
+        }
+    }
+}
+
+fn parse_kv(s: &str) -> Result<(String, String), String> {
+    s.split_once('=')
+        .map(|(k, v)| (k.trim().to_string(), v.to_string()))
+        .filter(|(k, _)| !k.is_empty())
+        .ok_or_else(|| format!("expected KEY=VALUE, got `{s}`"))
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let project = Project::new(&cli.root);
+    let result = match &cli.command {
+        Command::Validate(a) => validate::run(&project, a),
+        Command::Compile(a) => compile::run(&project, a),
+        Command::Apply(a) => apply::run(&project, a),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {}", crate::config::secret::redact(&format!("{e:#}")));
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// Prints diagnostics as text (stderr) or JSON (stdout).
+pub fn print_diagnostics(diags: &[Diagnostic], format: Format) {
+    match format {
+        Format::Json => {
+            let json = serde_json::json!({ "ok": diags.is_empty(), "diagnostics": diags });
+            println!("{}", serde_json::to_string_pretty(&json).unwrap_or_default());
+        }
+        Format::Text => {
+            for d in diags {
+                eprintln!("{d}");
+            }
+        }
+    }
+}
+
+/// Loads, validates and returns the selected pipelines and the profile, or every diagnostic.
+/// `check_secrets`: whether every secret reference must be resolvable now (not needed to render artifacts).
+pub fn load_checked(
+    project: &Project,
+    sel: &Selection,
+    check_secrets: bool,
+) -> Result<(Vec<Pipeline>, Profile), Vec<Diagnostic>> {
+    let mut pipelines = project.load_pipelines(&sel.pipelines)?;
+    let mut diags = Vec::new();
+    for p in &mut pipelines {
+        diags.extend(crate::validate::validate(p, &project.templates_dir()));
+    }
+    let profile = match load_profile(&project.profiles_dir(), &sel.profile, &sel.vars) {
+        Ok(p) => Some(p),
+        Err(d) => {
+            diags.extend(d);
+            None
+        }
+    };
+    if let Some(profile) = &profile {
+        if diags.is_empty() {
+            diags.extend(crate::validate::validate_profile(profile, &pipelines, check_secrets));
+        }
+    }
+    match (profile, diags.is_empty()) {
+        (Some(profile), true) => Ok((pipelines, profile)),
+        _ => Err(diags),
+    }
+}

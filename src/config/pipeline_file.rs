@@ -1,0 +1,405 @@
+//! Reading one `pipelines/*.toml` file into the model, keeping every position for diagnostics.
+//!
+//! serde with `deny_unknown_fields` catches unknown keys and bad types (toml reports their span); the per-type
+//! checks below catch keys that do not belong to a section's `type`.
+
+use crate::model::column::parse_column;
+use crate::model::diagnostic::line_col;
+use crate::model::*;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::Path;
+use toml::Spanned;
+
+type S<T> = Spanned<T>;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFile {
+    pipeline: RawHeader,
+    #[serde(default)]
+    params: BTreeMap<S<String>, S<toml::Value>>,
+    #[serde(default)]
+    sources: BTreeMap<S<String>, RawNode>,
+    #[serde(default)]
+    transforms: BTreeMap<S<String>, RawNode>,
+    #[serde(default)]
+    sinks: BTreeMap<S<String>, RawNode>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawHeader {
+    name: S<String>,
+    #[serde(default)]
+    description: String,
+    interval: Option<RawInterval>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawInterval {
+    #[serde(rename = "type")]
+    kind: S<String>,
+    start: Option<S<String>>,
+    end: Option<S<String>>,
+    weeks: Option<S<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawWindow {
+    end: S<String>,
+    days: S<String>,
+}
+
+/// Every key any source, transform or sink may have; which ones a given `type` accepts is checked after parsing.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawNode {
+    #[serde(rename = "type")]
+    kind: S<String>,
+    description: Option<String>,
+    inputs: Option<S<Vec<S<String>>>>,
+    columns: Option<S<Vec<S<String>>>>,
+    table: Option<S<String>>,
+    partition: Option<S<String>>,
+    path: Option<S<String>>,
+    extractor: Option<S<String>>,
+    window: Option<S<RawWindow>>,
+    count_as: Option<S<String>>,
+    reducer: Option<S<String>>,
+    template: Option<S<String>>,
+    function: Option<S<String>>,
+    args: Option<BTreeMap<String, S<String>>>,
+    when: Option<S<String>>,
+    indexes: Option<Vec<Vec<S<String>>>>,
+    overwrite: Option<S<bool>>,
+    allow_empty: Option<S<bool>>,
+}
+
+struct Ctx<'a> {
+    file: &'a Path,
+    text: &'a str,
+    diags: Vec<Diagnostic>,
+}
+
+impl Ctx<'_> {
+    fn pos(&self, span: std::ops::Range<usize>) -> Pos {
+        let (line, col) = line_col(self.text, span.start);
+        Pos { file: self.file.to_path_buf(), line, col }
+    }
+
+    fn at<T: Clone>(&self, s: &S<T>) -> At<T> {
+        At { value: s.get_ref().clone(), pos: self.pos(s.span()) }
+    }
+
+    fn err(&mut self, phase: Phase, span: std::ops::Range<usize>, msg: impl Into<String>, hint: &str) {
+        let pos = self.pos(span);
+        let mut d = Diagnostic::new(phase, Some(&pos), msg);
+        if !hint.is_empty() {
+            d = d.hint(hint);
+        }
+        self.diags.push(d);
+    }
+
+    fn columns(&mut self, raw: &Option<S<Vec<S<String>>>>) -> Vec<At<Column>> {
+        let mut out = Vec::new();
+        for c in raw.iter().flat_map(|v| v.get_ref()) {
+            match parse_column(c.get_ref()) {
+                Ok(col) => out.push(At { value: col, pos: self.pos(c.span()) }),
+                Err(e) => self.err(Phase::Fields, c.span(), e, "write columns as \"name type\", e.g. \"count int\""),
+            }
+        }
+        out
+    }
+
+    fn inputs(&self, raw: &Option<S<Vec<S<String>>>>) -> Vec<At<String>> {
+        raw.iter().flat_map(|v| v.get_ref()).map(|s| self.at(s)).collect()
+    }
+
+    /// Reports every key that is set but not accepted by this node's type.
+    fn only(&mut self, what: &str, node: &RawNode, allowed: &[&str]) {
+        let present: [(&str, Option<std::ops::Range<usize>>); 15] = [
+            ("inputs", node.inputs.as_ref().map(|s| s.span())),
+            ("columns", node.columns.as_ref().map(|s| s.span())),
+            ("table", node.table.as_ref().map(|s| s.span())),
+            ("partition", node.partition.as_ref().map(|s| s.span())),
+            ("path", node.path.as_ref().map(|s| s.span())),
+            ("extractor", node.extractor.as_ref().map(|s| s.span())),
+            ("window", node.window.as_ref().map(|s| s.span())),
+            ("count_as", node.count_as.as_ref().map(|s| s.span())),
+            ("reducer", node.reducer.as_ref().map(|s| s.span())),
+            ("template", node.template.as_ref().map(|s| s.span())),
+            ("function", node.function.as_ref().map(|s| s.span())),
+            ("when", node.when.as_ref().map(|s| s.span())),
+            ("overwrite", node.overwrite.as_ref().map(|s| s.span())),
+            ("allow_empty", node.allow_empty.as_ref().map(|s| s.span())),
+            ("indexes", node.indexes.as_ref().and_then(|v| v.first()?.first().map(|s| s.span()))),
+        ];
+        for (key, span) in present {
+            if let Some(span) = span {
+                if !allowed.contains(&key) {
+                    self.err(
+                        Phase::Fields,
+                        span,
+                        format!("`{key}` is not a setting of a {what} of type `{}`", node.kind.get_ref()),
+                        &format!("remove it; this type accepts: {}", allowed.join(", ")),
+                    );
+                }
+            }
+        }
+        if node.args.is_some() && !allowed.contains(&"args") {
+            let span = node.kind.span();
+            self.err(Phase::Fields, span, format!("`args` is not a setting of a {what} of this type"), "remove it");
+        }
+    }
+
+    fn required(&mut self, what: &str, name: &S<String>, key: &str, value: Option<&S<String>>) -> At<String> {
+        match value {
+            Some(v) => self.at(v),
+            None => {
+                self.err(
+                    Phase::Fields,
+                    name.span(),
+                    format!("{what} `{}` needs `{key}`", name.get_ref()),
+                    &format!("add `{key} = \"...\"` to [{what}s.{}]", name.get_ref()),
+                );
+                At { value: String::new(), pos: self.pos(name.span()) }
+            }
+        }
+    }
+}
+
+/// Parses a pipeline file. On failure returns every diagnostic found (syntax errors stop at the first).
+pub fn parse_pipeline(file: &Path, text: &str) -> Result<Pipeline, Vec<Diagnostic>> {
+    let mut cx = Ctx { file, text, diags: Vec::new() };
+    let raw: RawFile = match toml::from_str(text) {
+        Ok(r) => r,
+        Err(e) => {
+            let pos = e.span().map(|s| cx.pos(s));
+            let msg = e.message().trim().to_string();
+            let hint = if msg.contains("unknown field") {
+                "check the spelling; `edxc validate --help` links the pipeline reference"
+            } else {
+                "fix the TOML at this position"
+            };
+            return Err(vec![Diagnostic::new(Phase::Syntax, pos.as_ref(), msg).hint(hint)]);
+        }
+    };
+
+    let interval = match &raw.pipeline.interval {
+        None => IntervalRule::Explicit { start: "2013-11-01".into(), end: "today".into() },
+        Some(iv) => match iv.kind.get_ref().as_str() {
+            "explicit" => IntervalRule::Explicit {
+                start: iv.start.as_ref().map(|s| s.get_ref().clone()).unwrap_or_else(|| "2013-11-01".into()),
+                end: iv.end.as_ref().map(|s| s.get_ref().clone()).unwrap_or_else(|| "today".into()),
+            },
+            "iso_weeks" => {
+                let end = iv.end.as_ref().map(|s| s.get_ref().clone()).unwrap_or_else(|| "end_date".into());
+                let weeks = iv.weeks.as_ref().map(|s| s.get_ref().clone()).unwrap_or_else(|| "weeks".into());
+                IntervalRule::IsoWeeks { end_param: end, weeks_param: weeks }
+            }
+            other => {
+                cx.err(
+                    Phase::Fields,
+                    iv.kind.span(),
+                    format!("unknown interval type `{other}`"),
+                    "use `explicit` (from --interval) or `iso_weeks` (from end_date and weeks params)",
+                );
+                IntervalRule::Explicit { start: "2013-11-01".into(), end: "today".into() }
+            }
+        },
+    };
+
+    let mut params = BTreeMap::new();
+    for (k, v) in &raw.params {
+        let value = match v.get_ref() {
+            toml::Value::Integer(n) => ParamValue::Int(*n),
+            toml::Value::Boolean(b) => ParamValue::Bool(*b),
+            toml::Value::String(s) => ParamValue::Text(s.clone()),
+            other => {
+                cx.err(
+                    Phase::Fields,
+                    v.span(),
+                    format!("param `{}` has a {} value", k.get_ref(), other.type_str()),
+                    "params are integers, booleans or strings (dates as \"YYYY-MM-DD\" or \"today\")",
+                );
+                continue;
+            }
+        };
+        params.insert(k.get_ref().clone(), At { value, pos: cx.pos(k.span()) });
+    }
+
+    let mut sources = BTreeMap::new();
+    for (name, node) in &raw.sources {
+        let kind = match node.kind.get_ref().as_str() {
+            "tracking_log" => {
+                cx.only("source", node, &[]);
+                SourceKind::TrackingLog
+            }
+            "lms_table" => {
+                cx.only("source", node, &["table", "columns", "partition"]);
+                let table = node.table.as_ref().map(|t| cx.at(t)).unwrap_or_else(|| cx.at(name));
+                let columns = cx.columns(&node.columns);
+                if columns.is_empty() && node.columns.is_none() {
+                    cx.err(
+                        Phase::Fields,
+                        name.span(),
+                        "an lms_table source needs `columns`",
+                        "list the columns to import, e.g. columns = [\"user_id int\"]",
+                    );
+                }
+                let partition = node
+                    .partition
+                    .as_ref()
+                    .map(|p| cx.at(p))
+                    .unwrap_or_else(|| At { value: "{{ today }}".into(), pos: cx.pos(name.span()) });
+                SourceKind::LmsTable { table, columns, partition }
+            }
+            "warehouse_file" => {
+                cx.only("source", node, &["path"]);
+                SourceKind::WarehouseFile { path: cx.required("source", name, "path", node.path.as_ref()) }
+            }
+            other => {
+                cx.err(
+                    Phase::Fields,
+                    node.kind.span(),
+                    format!("unknown source type `{other}`"),
+                    "source types are: tracking_log, lms_table, warehouse_file",
+                );
+                continue;
+            }
+        };
+        let s = Source { name: cx.at(name), kind, description: node.description.clone() };
+        sources.insert(name.get_ref().clone(), s);
+    }
+
+    let mut transforms = BTreeMap::new();
+    for (name, node) in &raw.transforms {
+        let common = ["inputs", "columns", "partition", "when", "args"];
+        let kind = match node.kind.get_ref().as_str() {
+            "map" => {
+                cx.only("transform", node, &["inputs", "extractor", "window", "count_as", "when"]);
+                let extractor = cx.required("transform", name, "extractor", node.extractor.as_ref());
+                let window = match &node.window {
+                    Some(w) => Window { end: cx.at(&w.get_ref().end), days: cx.at(&w.get_ref().days) },
+                    None => {
+                        cx.err(
+                            Phase::Fields,
+                            name.span(),
+                            format!("map transform `{}` needs `window`", name.get_ref()),
+                            "e.g. window = { end = \"interval_end\", days = \"overwrite_n_days\" }",
+                        );
+                        continue;
+                    }
+                };
+                TransformKind::Map { extractor, window, count_as: node.count_as.as_ref().map(|c| cx.at(c)) }
+            }
+            "reduce" => {
+                cx.only("transform", node, &[&common[..], &["reducer"]].concat());
+                TransformKind::Reduce { reducer: cx.required("transform", name, "reducer", node.reducer.as_ref()) }
+            }
+            "sql" => {
+                cx.only("transform", node, &[&common[..], &["template"]].concat());
+                TransformKind::Sql { template: cx.required("transform", name, "template", node.template.as_ref()) }
+            }
+            "native" => {
+                cx.only("transform", node, &[&common[..], &["function"]].concat());
+                TransformKind::Native { function: cx.required("transform", name, "function", node.function.as_ref()) }
+            }
+            other => {
+                cx.err(
+                    Phase::Fields,
+                    node.kind.span(),
+                    format!("unknown transform type `{other}`"),
+                    "transform types are: map, reduce, sql, native",
+                );
+                continue;
+            }
+        };
+        let is_map = matches!(kind, TransformKind::Map { .. });
+        if !is_map && node.partition.is_none() {
+            cx.err(
+                Phase::Fields,
+                name.span(),
+                format!("transform `{}` needs `partition`", name.get_ref()),
+                "name the dt= partition it writes in a run, e.g. partition = \"{{ interval_end }}\"",
+            );
+        }
+        if !is_map && node.columns.is_none() {
+            cx.err(
+                Phase::Fields,
+                name.span(),
+                format!("transform `{}` needs `columns`", name.get_ref()),
+                "declare its output schema, e.g. columns = [\"course_id string\", \"count int\"]",
+            );
+        }
+        let t = Transform {
+            name: cx.at(name),
+            inputs: cx.inputs(&node.inputs),
+            kind,
+            columns: cx.columns(&node.columns),
+            partition: node.partition.as_ref().map(|p| cx.at(p)),
+            args: node.args.iter().flatten().map(|(k, v)| (k.clone(), cx.at(v))).collect(),
+            when: node.when.as_ref().map(|w| cx.at(w)),
+            description: node.description.clone(),
+        };
+        transforms.insert(name.get_ref().clone(), t);
+    }
+
+    let mut sinks = BTreeMap::new();
+    for (name, node) in &raw.sinks {
+        let kind = match node.kind.get_ref().as_str() {
+            "result_store" => {
+                cx.only("sink", node, &["inputs", "columns", "table", "indexes", "overwrite", "allow_empty", "when"]);
+                SinkKind::ResultStore {
+                    table: node.table.as_ref().map(|t| cx.at(t)).unwrap_or_else(|| cx.at(name)),
+                    indexes: node.indexes.iter().flatten().map(|ix| ix.iter().map(|c| cx.at(c)).collect()).collect(),
+                    overwrite: node.overwrite.as_ref().map(|b| *b.get_ref()).unwrap_or(true),
+                    allow_empty: node.allow_empty.as_ref().map(|b| *b.get_ref()).unwrap_or(false),
+                }
+            }
+            other => {
+                cx.err(
+                    Phase::Fields,
+                    node.kind.span(),
+                    format!("unknown sink type `{other}`"),
+                    "sink types are: result_store",
+                );
+                continue;
+            }
+        };
+        if node.columns.is_none() {
+            cx.err(
+                Phase::Fields,
+                name.span(),
+                format!("sink `{}` needs `columns`", name.get_ref()),
+                "declare the table's columns with their result-store types",
+            );
+        }
+        let s = Sink {
+            name: cx.at(name),
+            inputs: cx.inputs(&node.inputs),
+            kind,
+            columns: cx.columns(&node.columns),
+            when: node.when.as_ref().map(|w| cx.at(w)),
+            description: node.description.clone(),
+        };
+        sinks.insert(name.get_ref().clone(), s);
+    }
+
+    if !cx.diags.is_empty() {
+        return Err(cx.diags);
+    }
+    Ok(Pipeline {
+        name: cx.at(&raw.pipeline.name),
+        description: raw.pipeline.description.clone(),
+        file: file.to_path_buf(),
+        interval,
+        params,
+        sources,
+        transforms,
+        sinks,
+    })
+}

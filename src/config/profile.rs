@@ -1,0 +1,174 @@
+//! Target profiles (`target-profiles/<name>.toml`): where the logs, LMS, warehouse and result store are, and which
+//! engine runs the jobs. Every key can be overridden with `--var key=value` or `EDXC_VAR_<key>`.
+
+use crate::model::diagnostic::line_col;
+use crate::model::{Diagnostic, ParamValue, Phase, Pos};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// Keys a profile may set, with what they mean (shown by `edxc validate` for unknown keys).
+pub const KNOWN_KEYS: &[(&str, &str)] = &[
+    ("engine", "`embedded` (this machine) or `hive` (a Hadoop/Hive cluster through an SSH gateway)"),
+    ("description", "free text"),
+    ("tracking_logs", "directory (searched recursively) or HDFS URL of the tracking logs"),
+    ("tracking_pattern", "regex a log path must match; a (?P<date>\\d{8}) group selects files by date"),
+    ("expand_interval_days", "days added on both sides of an interval when selecting logs by file date (default 2)"),
+    ("lms", "LMS database: a directory of <table>.tsv exports or mysql://user@host:port/db"),
+    ("warehouse", "warehouse root: <table>/dt=YYYY-MM-DD/ Hive text files"),
+    ("result_store", "SQLite file path or mysql://user:password@host:port/db"),
+    ("state", "state database (SQLite file) for the embedded engine"),
+    ("max_bad_ratio", "fail a run when bad tracking-log lines exceed this fraction of lines read (default 0.5)"),
+    ("ccx_enabled", "accept ccx-v1 course keys (default false)"),
+    ("interval", "default --interval for pipelines that take one"),
+    ("hive_database", "Hive database holding edxc's tables"),
+    ("hive_cli", "command the gateway runs: `hive` or `beeline -u <jdbc url>`"),
+    ("mapper_path", "where the cluster finds the edxc-map binary (ADD FILE)"),
+    ("ssh_host", "gateway host"),
+    ("ssh_port", "gateway SSH port"),
+    ("ssh_user", "gateway user"),
+    ("ssh_key", "private key file for the gateway"),
+    ("ssh_known_hosts", "known_hosts file used to check the gateway's host key"),
+    ("lms_jdbc", "JDBC URL Sqoop reads the LMS from (jdbc:mysql://host/db)"),
+    ("lms_username", "LMS database user for Sqoop"),
+    ("lms_password_file", "HDFS path of the password file Sqoop reads"),
+];
+
+#[derive(Debug, Clone)]
+pub struct Profile {
+    pub name: String,
+    pub file: PathBuf,
+    /// Raw values after overrides; secrets still unresolved (`SECRET[...]`).
+    pub values: BTreeMap<String, String>,
+    pub key_pos: BTreeMap<String, Pos>,
+    /// Param defaults the profile sets for every pipeline that declares them.
+    pub params: BTreeMap<String, ParamValue>,
+}
+
+impl Profile {
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.values.get(key).map(String::as_str)
+    }
+
+    pub fn engine(&self) -> &str {
+        self.get("engine").unwrap_or("embedded")
+    }
+
+    /// A path value, relative paths taken from the project root.
+    pub fn path(&self, key: &str, root: &Path) -> Option<PathBuf> {
+        self.get(key).map(|v| if Path::new(v).is_absolute() { PathBuf::from(v) } else { root.join(v) })
+    }
+
+    pub fn f64_or(&self, key: &str, default: f64) -> Result<f64, String> {
+        match self.get(key) {
+            None => Ok(default),
+            Some(v) => v.parse().map_err(|_| format!("profile key `{key}` must be a number, got `{v}`")),
+        }
+    }
+
+    pub fn i64_or(&self, key: &str, default: i64) -> Result<i64, String> {
+        match self.get(key) {
+            None => Ok(default),
+            Some(v) => v.parse().map_err(|_| format!("profile key `{key}` must be an integer, got `{v}`")),
+        }
+    }
+
+    pub fn bool_or(&self, key: &str, default: bool) -> Result<bool, String> {
+        match self.get(key) {
+            None => Ok(default),
+            Some("true") => Ok(true),
+            Some("false") => Ok(false),
+            Some(v) => Err(format!("profile key `{key}` must be true or false, got `{v}`")),
+        }
+    }
+}
+
+fn value_text(v: &toml::Value) -> Option<String> {
+    match v {
+        toml::Value::String(s) => Some(s.clone()),
+        toml::Value::Integer(n) => Some(n.to_string()),
+        toml::Value::Float(f) => Some(f.to_string()),
+        toml::Value::Boolean(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+/// Loads `<dir>/<name>.toml`, then applies `EDXC_VAR_<key>` environment overrides, then `--var` overrides.
+pub fn load_profile(dir: &Path, name: &str, vars: &[(String, String)]) -> Result<Profile, Vec<Diagnostic>> {
+    let file = dir.join(format!("{name}.toml"));
+    let text = std::fs::read_to_string(&file).map_err(|e| {
+        vec![Diagnostic::new(Phase::Profile, None, format!("cannot read profile {}: {e}", file.display()))
+            .hint(format!("profiles live in {}; pass --profile NAME", dir.display()))]
+    })?;
+    let doc: toml::Spanned<toml::Table> = toml::from_str(&text).map_err(|e| {
+        let pos = e.span().map(|s| {
+            let (line, col) = line_col(&text, s.start);
+            Pos { file: file.clone(), line, col }
+        });
+        vec![Diagnostic::new(Phase::Syntax, pos.as_ref(), e.message().trim().to_string())]
+    })?;
+    let mut diags = Vec::new();
+    let mut values = BTreeMap::new();
+    let mut key_pos = BTreeMap::new();
+    let mut params = BTreeMap::new();
+    // toml::Table does not keep spans; find each key's line by a text search, good enough for pointing at it.
+    let pos_of = |key: &str| {
+        let off = text.find(&format!("\n{key}")).map(|o| o + 1).or_else(|| text.starts_with(key).then_some(0));
+        let (line, col) = line_col(&text, off.unwrap_or(0));
+        Pos { file: file.clone(), line, col }
+    };
+    for (k, v) in doc.get_ref() {
+        if k == "params" {
+            if let toml::Value::Table(t) = v {
+                for (pk, pv) in t {
+                    let p = match pv {
+                        toml::Value::Integer(n) => ParamValue::Int(*n),
+                        toml::Value::Boolean(b) => ParamValue::Bool(*b),
+                        toml::Value::String(s) => ParamValue::Text(s.clone()),
+                        _ => {
+                            diags.push(Diagnostic::new(
+                                Phase::Profile,
+                                Some(&pos_of(pk)),
+                                format!("param `{pk}` must be an integer, boolean or string"),
+                            ));
+                            continue;
+                        }
+                    };
+                    params.insert(pk.clone(), p);
+                }
+                continue;
+            }
+        }
+        let pos = pos_of(k);
+        if !KNOWN_KEYS.iter().any(|(name, _)| name == k) {
+            let known: Vec<&str> = KNOWN_KEYS.iter().map(|(n, _)| *n).collect();
+            diags.push(
+                Diagnostic::new(Phase::Profile, Some(&pos), format!("unknown profile key `{k}`"))
+                    .hint(format!("known keys: {}", known.join(", "))),
+            );
+            continue;
+        }
+        match value_text(v) {
+            Some(s) => {
+                values.insert(k.clone(), s);
+                key_pos.insert(k.clone(), pos);
+            }
+            None => diags.push(Diagnostic::new(
+                Phase::Profile,
+                Some(&pos),
+                format!("profile key `{k}` must be a string, number or boolean"),
+            )),
+        }
+    }
+    let env_overrides = std::env::vars().filter_map(|(k, v)| k.strip_prefix("EDXC_VAR_").map(|k| (k.to_string(), v)));
+    for (k, v) in env_overrides.collect::<Vec<_>>().into_iter().chain(vars.iter().cloned()) {
+        if !KNOWN_KEYS.iter().any(|(name, _)| *name == k) {
+            diags.push(Diagnostic::new(Phase::Profile, None, format!("--var {k}: unknown profile key `{k}`")));
+            continue;
+        }
+        values.insert(k, v);
+    }
+    if !diags.is_empty() {
+        return Err(diags);
+    }
+    Ok(Profile { name: name.to_string(), file, values, key_pos, params })
+}

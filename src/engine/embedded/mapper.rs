@@ -1,0 +1,130 @@
+//! The map step on one machine: select tracking-log files by the date in their name, then one pass over them feeds
+//! every extractor of the run (N workflows cost one scan). Output: one warehouse partition per day of each window.
+
+use crate::events::{self, Counters, ScanOptions};
+use crate::graph::interval::Interval;
+use crate::warehouse::{self, Row};
+use anyhow::{bail, Context, Result};
+use regex::Regex;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// One map task of the run.
+pub struct MapJob {
+    pub table: String,
+    pub extractor: String,
+    pub window: Interval,
+    pub count_as: Option<String>,
+}
+
+/// Default file pattern: the LMS's rotated logs, `tracking.log-YYYYMMDD[...]`.
+pub const DEFAULT_PATTERN: &str = r".*tracking\.log-(?P<date>\d{8}).*";
+
+/// Every file under `root` (recursively) matching `pattern`; a `date` group keeps only files whose date lies in
+/// `[start - expand, end + expand)`. Files without a date in their name are always read.
+pub fn select_files(root: &Path, pattern: &Regex, window: &Interval, expand_days: i64) -> Result<Vec<PathBuf>> {
+    if !root.is_dir() {
+        bail!(
+            "tracking log directory {} does not exist (set tracking_logs in the profile or --var tracking_logs=DIR)",
+            root.display()
+        );
+    }
+    let widened = window.expand(expand_days);
+    let mut out = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).with_context(|| format!("cannot list {}", dir.display()))? {
+            let path = entry?.path();
+            if path.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            let text = path.to_string_lossy();
+            let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+            if name.starts_with('.') || name.starts_with('_') {
+                continue;
+            }
+            let Some(caps) = pattern.captures(&text) else { continue };
+            if caps.get(0).is_none_or(|m| m.start() != 0 || m.end() != text.len()) {
+                continue;
+            }
+            if let Some(d) = caps.name("date") {
+                match chrono::NaiveDate::parse_from_str(d.as_str(), "%Y%m%d") {
+                    Ok(date) if widened.contains(date) => {}
+                    _ => continue,
+                }
+            }
+            out.push(path);
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// Runs every map job in one pass over `files` and writes their partitions. Returns rows written per table and the
+/// mapper counters.
+pub fn run(
+    jobs: &[MapJob],
+    files: &[PathBuf],
+    warehouse_root: &Path,
+    ccx_enabled: bool,
+) -> Result<(BTreeMap<String, u64>, Counters)> {
+    let mut names: Vec<&str> = jobs.iter().map(|j| j.extractor.as_str()).collect();
+    names.sort();
+    names.dedup();
+    let span = jobs.iter().map(|j| j.window).reduce(|a, b| a.union(&b));
+    let Some(span) = span else { return Ok((BTreeMap::new(), Counters::default())) };
+    let opts = ScanOptions {
+        interval: Some((span.start.format("%Y-%m-%d").to_string(), span.end.format("%Y-%m-%d").to_string())),
+        ccx_enabled,
+    };
+    // (job, day) -> rows; with count_as, identical rows are counted instead of repeated.
+    let mut plain: Vec<BTreeMap<String, Vec<Row>>> = jobs.iter().map(|_| BTreeMap::new()).collect();
+    let mut counted: Vec<BTreeMap<String, BTreeMap<Row, u64>>> = jobs.iter().map(|_| BTreeMap::new()).collect();
+    let by_extractor: Vec<Vec<usize>> = names
+        .iter()
+        .map(|n| jobs.iter().enumerate().filter(|(_, j)| j.extractor == *n).map(|(i, _)| i).collect())
+        .collect();
+    let mut counters = Counters::default();
+    for f in files {
+        let mut emit = |ex: usize, day: &str, fields: &[Option<&str>]| {
+            let Ok(date) = chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d") else { return };
+            for &j in by_extractor.get(ex).into_iter().flatten() {
+                if !jobs[j].window.contains(date) {
+                    continue;
+                }
+                let row: Row = fields.iter().map(|f| f.map(str::to_string)).collect();
+                if jobs[j].count_as.is_some() {
+                    *counted[j].entry(day.to_string()).or_default().entry(row).or_default() += 1;
+                } else {
+                    plain[j].entry(day.to_string()).or_default().push(row);
+                }
+            }
+        };
+        events::scan_file(f, &names, &opts, &mut counters, &mut emit)
+            .with_context(|| format!("cannot read {}", f.display()))?;
+    }
+    let mut written = BTreeMap::new();
+    for (j, job) in jobs.iter().enumerate() {
+        let mut total = 0;
+        for day in job.window.days() {
+            let dt = day.format("%Y-%m-%d").to_string();
+            let rows: Vec<Row> = if job.count_as.is_some() {
+                counted[j]
+                    .remove(&dt)
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|(mut r, n)| {
+                        r.push(Some(n.to_string()));
+                        r
+                    })
+                    .collect()
+            } else {
+                plain[j].remove(&dt).unwrap_or_default()
+            };
+            total += warehouse::write_partition(warehouse_root, &job.table, &dt, &rows)?;
+        }
+        written.insert(job.table.clone(), total);
+    }
+    Ok((written, counters))
+}

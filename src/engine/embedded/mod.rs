@@ -1,0 +1,301 @@
+//! The embedded engine (profile `local`): the native mapper in-process, SQL on DataFusion, native reducers and
+//! functions, the warehouse as Hive text on local disk, and the result store (SQLite or MySQL).
+
+pub mod mapper;
+pub mod sql;
+
+use super::{RunReport, TaskReport};
+use crate::graph::{Partitions, Plan, Task, TaskKind};
+use crate::sinks::result_store::{LoadOptions, ResultStore, TableSpec};
+use crate::warehouse::{self, Row};
+use anyhow::{anyhow, bail, Context, Result};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::time::Instant;
+
+/// Where things are, resolved from the profile (secrets already substituted).
+#[derive(Debug, Clone)]
+pub struct EmbeddedConfig {
+    pub tracking_logs: Option<PathBuf>,
+    pub tracking_pattern: String,
+    pub expand_interval_days: i64,
+    pub lms: Option<String>,
+    pub warehouse: PathBuf,
+    pub max_bad_ratio: f64,
+    pub ccx_enabled: bool,
+}
+
+pub struct EmbeddedEngine<'a> {
+    pub config: EmbeddedConfig,
+    pub store: &'a mut dyn ResultStore,
+    /// Called after each task, for progress output.
+    pub on_task: &'a mut dyn FnMut(&TaskReport),
+}
+
+impl EmbeddedEngine<'_> {
+    /// Runs every task of the plans in dependency order: first the map tasks of all plans in one pass over the
+    /// logs, then the rest plan by plan; result-store loads come last so nothing is loaded from a failed run.
+    pub fn run(&mut self, plans: &[Plan]) -> Result<RunReport> {
+        let mut report = RunReport::default();
+        for p in plans {
+            for t in p.tasks.iter().filter(|t| matches!(t.kind, TaskKind::ImportLms { .. })) {
+                let r = self.import_lms(t)?;
+                self.finish(&mut report, r);
+            }
+        }
+        self.run_maps(plans, &mut report)?;
+        for p in plans {
+            for t in &p.tasks {
+                let r = match &t.kind {
+                    TaskKind::Reduce { reducer } => self.reduce(t, reducer)?,
+                    TaskKind::Sql { body, .. } => self.sql(t, body)?,
+                    TaskKind::Native { function, input_file } => self.native(t, function, input_file.as_deref())?,
+                    _ => continue,
+                };
+                self.finish(&mut report, r);
+            }
+        }
+        for p in plans {
+            for t in p.tasks.iter().filter(|t| matches!(t.kind, TaskKind::ResultStore { .. })) {
+                let r = self.load(p, t)?;
+                self.finish(&mut report, r);
+            }
+        }
+        Ok(report)
+    }
+
+    fn finish(&mut self, report: &mut RunReport, r: TaskReport) {
+        (self.on_task)(&r);
+        report.tasks.push(r);
+    }
+
+    fn one_partition(t: &Task) -> Result<String> {
+        match &t.writes {
+            Some(Partitions::One(v)) => Ok(v.clone()),
+            _ => bail!("task {} has no single output partition", t.node),
+        }
+    }
+
+    fn report(t: &Task, kind: &'static str, partitions: Vec<String>, rows: u64, started: Instant) -> TaskReport {
+        TaskReport {
+            pipeline: t.pipeline.clone(),
+            node: t.node.clone(),
+            table: t.table.clone(),
+            kind,
+            partitions,
+            rows,
+            elapsed: started.elapsed(),
+            note: None,
+        }
+    }
+
+    fn import_lms(&mut self, t: &Task) -> Result<TaskReport> {
+        let started = Instant::now();
+        let TaskKind::ImportLms { lms_table } = &t.kind else { bail!("not an import") };
+        let lms = self
+            .config
+            .lms
+            .as_deref()
+            .ok_or_else(|| anyhow!("the profile sets no `lms` (a TSV directory or mysql:// URL)"))?;
+        let names: Vec<String> = t.columns.iter().map(|c| c.name.clone()).collect();
+        let rows = crate::lms::read_table(lms, lms_table, &names)
+            .with_context(|| format!("cannot import LMS table `{lms_table}`"))?;
+        let dt = Self::one_partition(t)?;
+        let n = warehouse::write_partition(&self.config.warehouse, &t.table, &dt, &rows)?;
+        Ok(Self::report(t, "import", vec![dt], n, started))
+    }
+
+    fn run_maps(&mut self, plans: &[Plan], report: &mut RunReport) -> Result<()> {
+        let maps: Vec<&Task> =
+            plans.iter().flat_map(|p| &p.tasks).filter(|t| matches!(t.kind, TaskKind::Map { .. })).collect();
+        if maps.is_empty() {
+            return Ok(());
+        }
+        let started = Instant::now();
+        let jobs: Vec<mapper::MapJob> = maps
+            .iter()
+            .filter_map(|t| match &t.kind {
+                TaskKind::Map { extractor, window, count_as } => Some(mapper::MapJob {
+                    table: t.table.clone(),
+                    extractor: extractor.clone(),
+                    window: *window,
+                    count_as: count_as.clone(),
+                }),
+                _ => None,
+            })
+            .collect();
+        let root = self
+            .config
+            .tracking_logs
+            .clone()
+            .ok_or_else(|| anyhow!("the profile sets no `tracking_logs` directory"))?;
+        let pattern = regex::Regex::new(&self.config.tracking_pattern)
+            .with_context(|| format!("invalid tracking_pattern `{}`", self.config.tracking_pattern))?;
+        let span = jobs.iter().map(|j| j.window).reduce(|a, b| a.union(&b)).ok_or_else(|| anyhow!("no map window"))?;
+        let files = mapper::select_files(&root, &pattern, &span, self.config.expand_interval_days)?;
+        let (written, counters) = mapper::run(&jobs, &files, &self.config.warehouse, self.config.ccx_enabled)?;
+        report.files_read += files.len();
+        report.counters = counters.entries();
+        let lines = counters.lines();
+        let bad = counters.bad_records();
+        if lines > 0 && (bad as f64) > self.config.max_bad_ratio * lines as f64 {
+            bail!(
+                "{bad} of {lines} tracking-log lines were unreadable ({:.1}%), above max_bad_ratio {:.1}%: check the \
+                 logs under {} (nothing was loaded)",
+                100.0 * bad as f64 / lines as f64,
+                100.0 * self.config.max_bad_ratio,
+                root.display()
+            );
+        }
+        for (t, job) in maps.iter().zip(&jobs) {
+            let mut r = Self::report(
+                t,
+                "map",
+                job.window.days().map(|d| d.format("%Y-%m-%d").to_string()).collect(),
+                written.get(&job.table).copied().unwrap_or(0),
+                started,
+            );
+            r.note = Some(format!("{} files, one pass", files.len()));
+            self.finish(report, r);
+        }
+        Ok(())
+    }
+
+    /// Rows of every input partition the task reads, with the `dt` value appended to each row.
+    fn read_input(&self, t: &Task, input: usize) -> Result<Vec<Row>> {
+        let i = t.inputs.get(input).ok_or_else(|| anyhow!("task {} has no input {input}", t.node))?;
+        let mut rows = Vec::new();
+        for dt in i.partitions.values() {
+            for mut r in warehouse::read_partition(&self.config.warehouse, &i.table, &dt, i.columns.len())? {
+                r.push(Some(dt.clone()));
+                rows.push(r);
+            }
+        }
+        Ok(rows)
+    }
+
+    fn reduce(&mut self, t: &Task, reducer: &str) -> Result<TaskReport> {
+        let started = Instant::now();
+        let spec = crate::natives::reducer(reducer).ok_or_else(|| anyhow!("unknown reducer {reducer}"))?;
+        let input = t.inputs.first().ok_or_else(|| anyhow!("reducer {} has no input", t.node))?;
+        let positions: Vec<usize> = spec
+            .input
+            .iter()
+            .map(|c| {
+                input
+                    .columns
+                    .iter()
+                    .position(|ic| ic.name == c.name)
+                    .ok_or_else(|| anyhow!("input lacks column {}", c.name))
+            })
+            .collect::<Result<_>>()?;
+        let rows: Vec<Row> = if t.enabled {
+            self.read_input(t, 0)?.into_iter().map(|r| positions.iter().map(|&p| r[p].clone()).collect()).collect()
+        } else {
+            vec![]
+        };
+        let out = crate::natives::run_reducer(reducer, &t.args, rows)?;
+        let dt = Self::one_partition(t)?;
+        let n = warehouse::write_partition(&self.config.warehouse, &t.table, &dt, &out)?;
+        Ok(Self::report(t, "reduce", vec![dt], n, started))
+    }
+
+    fn sql(&mut self, t: &Task, body: &str) -> Result<TaskReport> {
+        let started = Instant::now();
+        let mut inputs = Vec::new();
+        for (k, i) in t.inputs.iter().enumerate() {
+            inputs.push(sql::InputTable {
+                name: i.table.clone(),
+                columns: i.columns.clone(),
+                rows: self.read_input(t, k)?,
+            });
+        }
+        let rows = if t.enabled {
+            sql::run(body, &inputs, &t.columns).with_context(|| format!("transform `{}`", t.node))?
+        } else {
+            vec![]
+        };
+        let dt = Self::one_partition(t)?;
+        let n = warehouse::write_partition(&self.config.warehouse, &t.table, &dt, &rows)?;
+        Ok(Self::report(t, "sql", vec![dt], n, started))
+    }
+
+    fn native(&mut self, t: &Task, function: &str, input_file: Option<&str>) -> Result<TaskReport> {
+        let started = Instant::now();
+        let rows = if t.enabled {
+            let text = match input_file {
+                Some(rel) => {
+                    let path = self.config.warehouse.join(rel);
+                    Some(
+                        std::fs::read_to_string(&path)
+                            .with_context(|| format!("`{}` reads {}, which cannot be read", t.node, path.display()))?,
+                    )
+                }
+                None => None,
+            };
+            crate::natives::run_native(function, &t.args, text.as_deref())
+                .with_context(|| format!("transform `{}`", t.node))?
+        } else {
+            vec![]
+        };
+        let dt = Self::one_partition(t)?;
+        let n = warehouse::write_partition(&self.config.warehouse, &t.table, &dt, &rows)?;
+        Ok(Self::report(t, "native", vec![dt], n, started))
+    }
+
+    fn load(&mut self, p: &Plan, t: &Task) -> Result<TaskReport> {
+        let started = Instant::now();
+        let TaskKind::ResultStore { overwrite, allow_empty, indexes } = &t.kind else { bail!("not a sink") };
+        let input = t.inputs.first().ok_or_else(|| anyhow!("sink {} has no input", t.node))?;
+        let positions: Vec<usize> = t
+            .columns
+            .iter()
+            .map(|c| {
+                input
+                    .columns
+                    .iter()
+                    .position(|ic| ic.name == c.name)
+                    .ok_or_else(|| anyhow!("`{}` lacks column {}", input.table, c.name))
+            })
+            .collect::<Result<_>>()?;
+        let spec = TableSpec {
+            name: t.table.clone(),
+            columns: t.columns.clone(),
+            indexes: indexes.clone(),
+            auto_id: true,
+            primary_key: vec![],
+        };
+        let rows: Vec<Row> = if t.enabled {
+            self.read_input(t, 0)?
+                .into_iter()
+                .map(|r| {
+                    positions
+                        .iter()
+                        .zip(&t.columns)
+                        .map(|(&i, c)| crate::sinks::normalize_cell(r[i].clone(), c.ty))
+                        .collect()
+                })
+                .collect()
+        } else {
+            vec![]
+        };
+        let update_id = format!("{}:{}:{}:{}", p.pipeline, t.table, p.interval, input.partitions.values().join(","));
+        // A disabled sink only creates its table: no rows, and nothing already there is deleted.
+        let opts =
+            LoadOptions { overwrite: *overwrite && t.enabled, allow_empty: *allow_empty || !t.enabled, update_id };
+        let res = self
+            .store
+            .load(&spec, &rows, &opts)
+            .with_context(|| format!("loading result-store table `{}`", t.table))?;
+        let mut r = Self::report(t, "load", vec![], res.rows, started);
+        if res.skipped_as_done {
+            r.note = Some("already loaded for these parameters".into());
+        }
+        Ok(r)
+    }
+}
+
+/// Row counts per table, for summaries.
+pub fn rows_by_table(report: &RunReport) -> BTreeMap<String, u64> {
+    report.tasks.iter().map(|t| (t.table.clone(), t.rows)).collect()
+}

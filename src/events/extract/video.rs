@@ -1,0 +1,154 @@
+//! `video` — `UserVideoViewingTask.mapper` (contract §3.3 step A).
+//!
+//! One record per `play_video` / `pause_video` / `seek_video` / `stop_video` event (any source);
+//! lines without the substring `_video` are rejected before decoding, exactly as the original.
+//! Columns follow the original key `(user_id, course_id, encoded_module_id)` and value
+//! `(timestamp, event_type, current_time, old_time, youtube_id, duration)`:
+//! * `user_id` = `int(context.user_id)` (must be truthy);
+//! * `course_id` = `get_course_id(event, from_url=True)`;
+//! * `encoded_module_id` = payload `id` stripped (required);
+//! * `timestamp` = `get_event_time_string` (§1.3);
+//! * `current_time` = play/stop `currentTime` (required), pause `currentTime` (default 0),
+//!   seek `new_time`; `old_time` = seek `old_time` (NULL otherwise). Offsets must convert with
+//!   Python `float()`, lie in `[0, 36000]` and be finite, else the event is dropped;
+//! * `youtube_id` = play `code` unless it is `html5`/`mobile`/`hls` (NULL if absent);
+//! * `duration` = payload `duration`, `-1` when missing/null/0.
+
+use super::{col, DateSource, Drop, ExtractorDef, LineCtx, Prefilter, Sink};
+use crate::events::event::{py_strip, Event};
+use crate::events::json::{PyVal, RawObj};
+use crate::events::time::event_time_string;
+use crate::events::ColumnSpec;
+use std::borrow::Cow;
+
+pub const COLUMNS: &[ColumnSpec] = &[
+    col("user_id", "int"),
+    col("course_id", "string"),
+    col("encoded_module_id", "string"),
+    col("timestamp", "string"),
+    col("event_type", "string"),
+    col("current_time", "double"),
+    col("old_time", "double"),
+    col("youtube_id", "string"),
+    col("duration", "double"),
+];
+
+pub static DEF: ExtractorDef = ExtractorDef {
+    name: "video",
+    columns: COLUMNS,
+    prefilter: Prefilter::Needle { needle: "_video", exact: true },
+    date_source: DateSource::Time,
+    run,
+};
+
+pub const MAX_OFFSET: f64 = 36000.0;
+
+/// `_check_time_offset`: Python `float()`, finite, within `[0, 36000]`.
+pub fn check_offset(v: Option<PyVal<'_>>) -> Option<f64> {
+    let f = v?.py_float()?;
+    if f.is_nan() || f.is_infinite() || !(0.0..=MAX_OFFSET).contains(&f) {
+        return None;
+    }
+    Some(f)
+}
+
+/// Renders a float for a `double` column (shortest round-trip form).
+pub fn fmt_f64(f: f64) -> String {
+    format!("{f}")
+}
+
+fn offset(p: &RawObj<'_>, key: &str, default_zero: bool) -> Option<f64> {
+    match p.get(key) {
+        None if default_zero => Some(0.0),
+        v => check_offset(v),
+    }
+}
+
+fn run(ev: &Event<'_>, ctx: &LineCtx<'_>, sink: &mut Sink<'_>) {
+    let Some(event_type) = ev.event_type() else {
+        return;
+    };
+    if !matches!(&*event_type, "play_video" | "pause_video" | "seek_video" | "stop_video") {
+        return;
+    }
+    let Some(time) = ev.time() else {
+        return;
+    };
+    let timestamp = event_time_string(&time);
+    let Some(user_id) = ev.context_user_id() else {
+        return;
+    };
+    let user_id = match user_id {
+        PyVal::Int(i) => i.to_string(),
+        PyVal::UInt(u) => u.to_string(),
+        other => match other.py_int() {
+            Some(i) => i.to_string(),
+            None => {
+                sink.drop(Drop::Other);
+                return;
+            }
+        },
+    };
+    let Some(course_id) = ev.course_id(true, ctx.ccx) else {
+        sink.drop(Drop::NoCourseId);
+        return;
+    };
+    let Some(p) = ev.payload() else {
+        sink.drop(Drop::Other);
+        return;
+    };
+    let module_id = match p.get("id") {
+        None => None,
+        Some(PyVal::Str(s)) => Some(py_strip(&s).to_string()),
+        Some(_) => None,
+    };
+    let Some(module_id) = module_id.filter(|m| !m.is_empty()) else {
+        sink.drop(Drop::Other);
+        return;
+    };
+    let duration: Cow<'_, str> = match p.get("duration") {
+        Some(v) if v.truthy() => match v {
+            PyVal::Float(f) => Cow::Owned(fmt_f64(f)),
+            other => other.py_str(),
+        },
+        _ => Cow::Borrowed("-1"),
+    };
+    let mut youtube_id: Option<Cow<'_, str>> = None;
+    let (current, old) = match &*event_type {
+        "play_video" => {
+            match p.get("code") {
+                None | Some(PyVal::Null) => {}
+                Some(PyVal::Str(c)) => {
+                    if !matches!(&*c, "html5" | "mobile" | "hls") {
+                        youtube_id = Some(c);
+                    }
+                }
+                Some(_) => {
+                    sink.drop(Drop::Other);
+                    return;
+                }
+            }
+            (offset(&p, "currentTime", false), Some(None))
+        }
+        "pause_video" => (offset(&p, "currentTime", true), Some(None)),
+        "seek_video" => (offset(&p, "new_time", false), offset(&p, "old_time", false).map(Some)),
+        _ => (offset(&p, "currentTime", false), Some(None)),
+    };
+    let (Some(current), Some(old)) = (current, old) else {
+        sink.drop(Drop::Other);
+        return;
+    };
+    let current = fmt_f64(current);
+    let old = old.map(fmt_f64);
+    sink.emit(&[
+        Some(&user_id),
+        Some(&course_id),
+        Some(&module_id),
+        Some(&timestamp),
+        Some(&event_type),
+        Some(&current),
+        old.as_deref(),
+        youtube_id.as_deref(),
+        Some(&duration),
+    ]);
+}

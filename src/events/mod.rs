@@ -1,0 +1,225 @@
+//! Tracking-log parsing, course ids and per-workflow extractors, shared by `edxc-map` and the
+//! embedded engine. Semantics: `contract/workflows.md` §1 (parsing) and §3 (extractors).
+//!
+//! Entry points: [`scan`] (one pass over decompressed lines feeding several extractors),
+//! [`scan_file`] (plain or `.gz` file), [`extractor_names`] / [`extractor_columns`] (schemas for
+//! the compiler) and [`hive_escape`] (Hive text encoding of one field).
+
+pub mod course_id;
+pub mod event;
+pub mod extract;
+pub mod json;
+pub mod time;
+
+mod scanner;
+
+pub use scanner::{scan, scan_file, Emit, MAX_LINE_BYTES};
+
+/// One output column of an extractor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ColumnSpec {
+    pub name: &'static str,
+    /// One of: string, int, bigint, tinyint, float, double, date, timestamp, boolean.
+    pub hive_type: &'static str,
+}
+
+/// Names of every extractor, in a stable order.
+pub fn extractor_names() -> &'static [&'static str] {
+    static NAMES: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
+    NAMES.get_or_init(|| extract::EXTRACTORS.iter().map(|d| d.name).collect())
+}
+
+/// Output columns of an extractor, in order, without the partition date.
+pub fn extractor_columns(name: &str) -> Option<&'static [ColumnSpec]> {
+    extract::find(name).map(|d| d.columns)
+}
+
+/// Options of a scan.
+#[derive(Debug, Clone, Default)]
+pub struct ScanOptions {
+    /// Half-open `[a, b)` interval of ISO dates (`YYYY-MM-DD`), compared as strings with the
+    /// event date (§1.3).
+    pub interval: Option<(String, String)>,
+    /// Accept `ccx-v1:` course keys (`[ccx] enabled`).
+    pub ccx_enabled: bool,
+}
+
+/// Counters of a scan (reported as `reporter:counter:edxc,<name>,<n>`).
+#[derive(Default, Debug, Clone)]
+pub struct Counters {
+    /// Lines read (including blank and bad ones).
+    pub lines: u64,
+    /// Lines skipped by the raw-byte prefilter of every requested extractor (never decoded).
+    pub prefiltered: u64,
+    /// Decoded lines that were not a JSON object (after the syslog-prefix fallback).
+    pub bad_json: u64,
+    /// Lines whose JSON text is not valid UTF-8.
+    pub bad_utf8: u64,
+    /// Lines longer than [`MAX_LINE_BYTES`] (skipped).
+    pub too_long: u64,
+    /// Events without a usable `time` (missing, empty or not a string).
+    pub no_time: u64,
+    /// Events outside `--interval`.
+    pub filtered: u64,
+    /// Events dropped by an extractor for want of a valid course id.
+    pub no_course_id: u64,
+    /// Events dropped by an extractor for another missing/invalid field.
+    pub dropped: u64,
+    /// Gzip inputs that ended early or were corrupt (the lines before the damage are kept).
+    pub truncated_gzip: u64,
+    /// Records emitted, per extractor name.
+    pub emitted: Vec<(String, u64)>,
+}
+
+impl Counters {
+    /// Every counter as `(name, value)`; emitted counters are named `emitted_<extractor>`.
+    pub fn entries(&self) -> Vec<(String, u64)> {
+        let mut v: Vec<(String, u64)> = [
+            ("lines", self.lines),
+            ("prefiltered", self.prefiltered),
+            ("bad_json", self.bad_json),
+            ("bad_utf8", self.bad_utf8),
+            ("too_long", self.too_long),
+            ("no_time", self.no_time),
+            ("filtered", self.filtered),
+            ("no_course_id", self.no_course_id),
+            ("dropped", self.dropped),
+            ("truncated_gzip", self.truncated_gzip),
+        ]
+        .iter()
+        .map(|(k, n)| (k.to_string(), *n))
+        .collect();
+        for (name, n) in &self.emitted {
+            v.push((format!("emitted_{name}"), *n));
+        }
+        v
+    }
+
+    pub fn merge(&mut self, other: &Counters) {
+        self.lines += other.lines;
+        self.prefiltered += other.prefiltered;
+        self.bad_json += other.bad_json;
+        self.bad_utf8 += other.bad_utf8;
+        self.too_long += other.too_long;
+        self.no_time += other.no_time;
+        self.filtered += other.filtered;
+        self.no_course_id += other.no_course_id;
+        self.dropped += other.dropped;
+        self.truncated_gzip += other.truncated_gzip;
+        for (name, n) in &other.emitted {
+            self.add_emitted(name, *n);
+        }
+    }
+
+    /// Lines that could not be read as events (bad JSON, bad UTF-8, too long, gzip damage).
+    pub fn bad_records(&self) -> u64 {
+        self.bad_json + self.bad_utf8 + self.too_long + self.truncated_gzip
+    }
+
+    pub fn lines(&self) -> u64 {
+        self.lines
+    }
+
+    /// Records emitted by one extractor.
+    pub fn emitted(&self, extractor: &str) -> u64 {
+        self.emitted.iter().find(|(k, _)| k == extractor).map_or(0, |(_, n)| *n)
+    }
+
+    pub(crate) fn add_emitted(&mut self, name: &str, n: u64) {
+        match self.emitted.iter_mut().find(|(k, _)| k == name) {
+            Some((_, m)) => *m += n,
+            None => self.emitted.push((name.to_string(), n)),
+        }
+    }
+}
+
+/// Appends the Hive text encoding of one (non-NULL) field: `\` → `\\`, TAB → `\t`, LF → `\n`,
+/// CR → `\r`. NULL is written as `\N` by the caller.
+pub fn hive_escape(value: &str, out: &mut String) {
+    let bytes = value.as_bytes();
+    // Next CR position (rare): searched once, then only when passed.
+    let mut next_cr = memchr::memchr(b'\r', bytes).unwrap_or(usize::MAX);
+    let mut last = 0;
+    loop {
+        let hit = memchr::memchr3(b'\\', b'\t', b'\n', &bytes[last..]).map(|i| i + last);
+        if next_cr < last {
+            next_cr = memchr::memchr(b'\r', &bytes[last..]).map_or(usize::MAX, |i| i + last);
+        }
+        let i = match hit {
+            Some(h) if h < next_cr => h,
+            _ if next_cr != usize::MAX => next_cr,
+            _ => break,
+        };
+        let rep = match bytes[i] {
+            b'\\' => "\\\\",
+            b'\t' => "\\t",
+            b'\n' => "\\n",
+            _ => "\\r",
+        };
+        out.push_str(&value[last..i]);
+        out.push_str(rep);
+        last = i + 1;
+    }
+    out.push_str(&value[last..]);
+}
+
+/// Appends one record as a Hive text line: fields (NULL → `\N`) then `extra` trailing columns,
+/// TAB-separated, LF-terminated.
+pub fn hive_line(fields: &[Option<&str>], extra: &[&str], out: &mut String) {
+    let mut first = true;
+    for f in fields.iter().copied().chain(extra.iter().map(|s| Some(*s))) {
+        if !first {
+            out.push('\t');
+        }
+        first = false;
+        match f {
+            Some(v) => hive_escape(v, out),
+            None => out.push_str("\\N"),
+        }
+    }
+    out.push('\n');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escape() {
+        let mut s = String::new();
+        hive_escape("a\tb\\c\nd\re", &mut s);
+        assert_eq!(s, "a\\tb\\\\c\\nd\\re");
+        for v in ["", "plain", "\r\r\\\r", "x\ry\tz\r", "\\\\"] {
+            let mut fast = String::new();
+            hive_escape(v, &mut fast);
+            let slow: String = v
+                .chars()
+                .map(|c| match c {
+                    '\\' => "\\\\".to_string(),
+                    '\t' => "\\t".to_string(),
+                    '\n' => "\\n".to_string(),
+                    '\r' => "\\r".to_string(),
+                    c => c.to_string(),
+                })
+                .collect();
+            assert_eq!(fast, slow, "{v:?}");
+        }
+        let mut s = String::new();
+        hive_line(&[Some("x"), None, Some("\\N")], &["2014-01-01"], &mut s);
+        assert_eq!(s, "x\t\\N\t\\\\N\t2014-01-01\n");
+    }
+
+    #[test]
+    fn names_and_columns() {
+        assert!(extractor_names().contains(&"enrollment"));
+        let c = extractor_columns("enrollment").unwrap();
+        assert_eq!(c[1], ColumnSpec { name: "user_id", hive_type: "int" });
+        assert!(extractor_columns("nope").is_none());
+        let allowed = ["string", "int", "bigint", "tinyint", "float", "double", "date", "timestamp", "boolean"];
+        for n in extractor_names() {
+            for c in extractor_columns(n).unwrap() {
+                assert!(allowed.contains(&c.hive_type), "{n}.{}", c.name);
+            }
+        }
+    }
+}

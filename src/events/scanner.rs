@@ -1,0 +1,328 @@
+//! The one-pass line scanner: splits lines without copying (only lines that straddle a buffer
+//! boundary are copied), rejects non-candidate lines on raw bytes, decodes the rest once and feeds
+//! every requested extractor.
+
+use super::event::{parse_line, Event, LineError};
+use super::extract::{self, DateSource, Drop, ExtractorDef, LineCtx, Prefilter, Sink};
+use super::time::date_string;
+use super::{Counters, ScanOptions};
+use memchr::memmem;
+use std::cell::Cell;
+use std::io::{self, BufRead, BufReader, Read};
+use std::path::Path;
+use std::rc::Rc;
+
+/// The record callback: `(extractor_index, partition_date, fields)`.
+pub type Emit<'e> = dyn FnMut(usize, &str, &[Option<&str>]) + 'e;
+
+/// Lines longer than this are counted (`too_long`) and skipped without being buffered.
+pub const MAX_LINE_BYTES: usize = 32 << 20;
+
+struct Prepared {
+    def: &'static ExtractorDef,
+    finder: Option<memmem::Finder<'static>>,
+    exact: bool,
+    emitted: u64,
+}
+
+struct Scanner<'o> {
+    preps: Vec<Prepared>,
+    opts: &'o ScanOptions,
+    escape_finder: memmem::Finder<'static>,
+    any_all: bool,
+    candidates: Vec<bool>,
+}
+
+fn resolve(extractors: &[&str]) -> io::Result<Vec<&'static ExtractorDef>> {
+    if extractors.is_empty() {
+        return Err(io::Error::new(io::ErrorKind::InvalidInput, "no extractor given"));
+    }
+    extractors
+        .iter()
+        .map(|name| {
+            extract::find(name).ok_or_else(|| {
+                io::Error::new(
+                    io::ErrorKind::InvalidInput,
+                    format!("unknown extractor `{name}` (known: {})", super::extractor_names().join(", ")),
+                )
+            })
+        })
+        .collect()
+}
+
+/// Does the line contain a JSON `\u00XX` escape of an ASCII character (`\u0000`..`\u007f`)?
+fn has_ascii_escape(finder: &memmem::Finder<'_>, line: &[u8]) -> bool {
+    finder.find_iter(line).any(|i| matches!(line.get(i + 4), Some(b'0'..=b'7')))
+}
+
+impl<'o> Scanner<'o> {
+    fn new(defs: Vec<&'static ExtractorDef>, opts: &'o ScanOptions) -> Self {
+        let preps: Vec<Prepared> = defs
+            .into_iter()
+            .map(|def| {
+                let (finder, exact) = match def.prefilter {
+                    Prefilter::All => (None, true),
+                    Prefilter::Needle { needle, exact } => (Some(memmem::Finder::new(needle.as_bytes())), exact),
+                };
+                Prepared { def, finder, exact, emitted: 0 }
+            })
+            .collect();
+        let any_all = preps.iter().any(|p| p.finder.is_none());
+        let n = preps.len();
+        Scanner { preps, opts, escape_finder: memmem::Finder::new(b"\\u00"), any_all, candidates: vec![false; n] }
+    }
+
+    #[inline]
+    fn line(&mut self, line: &[u8], counters: &mut Counters, emit: &mut Emit<'_>) {
+        counters.lines += 1;
+        // Candidate selection on raw bytes.
+        let mut any = self.any_all;
+        let mut escape: Option<bool> = None;
+        for (i, p) in self.preps.iter().enumerate() {
+            let c = match &p.finder {
+                None => true,
+                Some(f) => {
+                    f.find(line).is_some()
+                        || (!p.exact && *escape.get_or_insert_with(|| has_ascii_escape(&self.escape_finder, line)))
+                }
+            };
+            self.candidates[i] = c;
+            any |= c;
+        }
+        if !any {
+            counters.prefiltered += 1;
+            return;
+        }
+        let (text, obj) = match parse_line(line) {
+            Ok(x) => x,
+            Err(LineError::BadJson) => {
+                counters.bad_json += 1;
+                return;
+            }
+            Err(LineError::BadUtf8) => {
+                counters.bad_utf8 += 1;
+                return;
+            }
+        };
+        let ev = Event::new(text, obj);
+        let time = ev.time();
+        let time_date = time.as_deref().map(date_string);
+        let (mut no_time, mut filtered, mut no_course, mut dropped) = (false, false, false, false);
+        for (idx, p) in self.preps.iter_mut().enumerate() {
+            if !self.candidates[idx] {
+                continue;
+            }
+            let received;
+            let date = match p.def.date_source {
+                DateSource::Time => time_date,
+                DateSource::ReceivedAtThenTime => {
+                    received = received_at_date(&ev);
+                    match &received {
+                        Some(r) => r.as_deref(),
+                        None => time_date,
+                    }
+                }
+            };
+            let Some(date) = date else {
+                no_time = true;
+                continue;
+            };
+            if let Some((a, b)) = &self.opts.interval {
+                if date < a.as_str() || date >= b.as_str() {
+                    filtered = true;
+                    continue;
+                }
+            }
+            let ctx = LineCtx { line, date, ccx: self.opts.ccx_enabled };
+            let mut out = |fields: &[Option<&str>]| emit(idx, date, fields);
+            let mut sink = Sink { emitted: 0, dropped: None, out: &mut out };
+            (p.def.run)(&ev, &ctx, &mut sink);
+            p.emitted += sink.emitted;
+            match sink.dropped {
+                Some(Drop::NoCourseId) => no_course = true,
+                Some(Drop::Other) => dropped = true,
+                None => {}
+            }
+        }
+        counters.no_time += u64::from(no_time);
+        counters.filtered += u64::from(filtered);
+        counters.no_course_id += u64::from(no_course);
+        counters.dropped += u64::from(dropped);
+    }
+
+    fn finish(&self, counters: &mut Counters) {
+        for p in &self.preps {
+            counters.add_emitted(p.def.name, p.emitted);
+        }
+    }
+}
+
+/// `event['context']['received_at']` for the export date: `None` when the key path is absent
+/// (fall back to `time`), `Some(None)` when present but unusable (the event is dropped),
+/// `Some(Some(date))` otherwise.
+fn received_at_date<'a>(ev: &Event<'a>) -> Option<Option<std::borrow::Cow<'a, str>>> {
+    let ctx = ev.context();
+    let v = match ctx {
+        Some(c) => c.get("received_at")?,
+        None => {
+            // context missing → KeyError → `time`; context present but not a dict → crash → drop.
+            return ev.obj.get("context").map(|_| None);
+        }
+    };
+    match v {
+        super::json::PyVal::Str(s) if !s.is_empty() => Some(Some(match s {
+            std::borrow::Cow::Borrowed(b) => std::borrow::Cow::Borrowed(date_string(b)),
+            std::borrow::Cow::Owned(o) => std::borrow::Cow::Owned(date_string(&o).to_string()),
+        })),
+        _ => Some(None),
+    }
+}
+
+fn scan_reader<R: BufRead>(
+    mut reader: R,
+    scanner: &mut Scanner<'_>,
+    counters: &mut Counters,
+    emit: &mut Emit<'_>,
+    damaged: &dyn Fn() -> bool,
+) -> io::Result<()> {
+    let mut spill: Vec<u8> = Vec::new();
+    let mut overlong = false;
+    loop {
+        let buf = match reader.fill_buf() {
+            Ok(b) => b,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if buf.is_empty() {
+            break;
+        }
+        let len = buf.len();
+        let mut start = 0;
+        if !spill.is_empty() || overlong {
+            match memchr::memchr(b'\n', buf) {
+                Some(nl) => {
+                    if overlong {
+                        overlong = false;
+                        counters.lines += 1;
+                        counters.too_long += 1;
+                    } else if spill.len() + nl > MAX_LINE_BYTES {
+                        spill.clear();
+                        counters.lines += 1;
+                        counters.too_long += 1;
+                    } else {
+                        spill.extend_from_slice(&buf[..nl]);
+                        scanner.line(&spill, counters, emit);
+                        spill.clear();
+                    }
+                    start = nl + 1;
+                }
+                None => {
+                    if !overlong {
+                        if spill.len() + len > MAX_LINE_BYTES {
+                            overlong = true;
+                            spill = Vec::new();
+                        } else {
+                            spill.extend_from_slice(buf);
+                        }
+                    }
+                    reader.consume(len);
+                    continue;
+                }
+            }
+        }
+        let rest = &buf[start..];
+        let mut pos = 0;
+        for nl in memchr::memchr_iter(b'\n', rest) {
+            scanner.line(&rest[pos..nl], counters, emit);
+            pos = nl + 1;
+        }
+        let tail = &rest[pos..];
+        if tail.len() > MAX_LINE_BYTES {
+            overlong = true;
+        } else {
+            spill.extend_from_slice(tail);
+        }
+        reader.consume(len);
+    }
+    if overlong {
+        counters.lines += 1;
+        counters.too_long += 1;
+    } else if !spill.is_empty() && !damaged() {
+        // A last line without a newline.
+        scanner.line(&spill, counters, emit);
+    }
+    Ok(())
+}
+
+/// One pass over `reader` (already decompressed lines) feeding every extractor in `extractors`.
+/// `emit(extractor_index, partition_date, fields)` is called once per output record; fields are
+/// Hive-typed text, `None` = NULL.
+#[allow(clippy::type_complexity)]
+pub fn scan<R: BufRead>(
+    reader: R,
+    extractors: &[&str],
+    opts: &ScanOptions,
+    counters: &mut Counters,
+    emit: &mut dyn FnMut(usize, &str, &[Option<&str>]),
+) -> io::Result<()> {
+    let defs = resolve(extractors)?;
+    let mut scanner = Scanner::new(defs, opts);
+    let r = scan_reader(reader, &mut scanner, counters, emit, &|| false);
+    scanner.finish(counters);
+    r
+}
+
+/// A reader that turns a decoder error into end-of-input and remembers it.
+struct DamageGuard<R> {
+    inner: R,
+    damaged: Rc<Cell<bool>>,
+}
+
+impl<R: Read> Read for DamageGuard<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.damaged.get() {
+            return Ok(0);
+        }
+        loop {
+            match self.inner.read(buf) {
+                Ok(n) => return Ok(n),
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(_) => {
+                    self.damaged.set(true);
+                    return Ok(0);
+                }
+            }
+        }
+    }
+}
+
+/// Opens a file, transparently gunzipping `.gz` (multi-member); a truncated or corrupt gzip is
+/// counted (`truncated_gzip`) and the complete lines read before the damage are kept.
+#[allow(clippy::type_complexity)]
+pub fn scan_file(
+    path: &Path,
+    extractors: &[&str],
+    opts: &ScanOptions,
+    counters: &mut Counters,
+    emit: &mut dyn FnMut(usize, &str, &[Option<&str>]),
+) -> io::Result<()> {
+    let defs = resolve(extractors)?;
+    let file = std::fs::File::open(path)?;
+    let mut scanner = Scanner::new(defs, opts);
+    let is_gz = path.extension().is_some_and(|e| e == "gz");
+    let r = if is_gz {
+        let damaged = Rc::new(Cell::new(false));
+        let dec = flate2::read::MultiGzDecoder::new(BufReader::with_capacity(1 << 16, file));
+        let guard = DamageGuard { inner: dec, damaged: Rc::clone(&damaged) };
+        let d2 = Rc::clone(&damaged);
+        let r = scan_reader(BufReader::with_capacity(1 << 18, guard), &mut scanner, counters, emit, &move || d2.get());
+        if damaged.get() {
+            counters.truncated_gzip += 1;
+        }
+        r
+    } else {
+        scan_reader(BufReader::with_capacity(1 << 18, file), &mut scanner, counters, emit, &|| false)
+    };
+    scanner.finish(counters);
+    r
+}

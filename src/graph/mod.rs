@@ -1,0 +1,376 @@
+//! The run graph: every source import, transform and sink of the selected pipelines as a task, with the partitions it
+//! writes in this run and the partitions each of its inputs is read from (contract §0.4: only what the run needs).
+
+pub mod interval;
+
+use crate::config::placeholder::{render, Var, Vars};
+use crate::config::profile::Profile;
+use crate::model::{Column, IntervalRule, ParamValue, Pipeline, SinkKind, SourceKind, TransformKind};
+use chrono::{Duration, NaiveDate};
+use interval::{iso_monday, parse_day, parse_interval, Interval};
+use std::collections::BTreeMap;
+
+/// Which `dt=` partitions of a table a task writes or reads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Partitions {
+    /// One partition, `dt=<value>`.
+    One(String),
+    /// One partition per day of the interval.
+    Days(Interval),
+}
+
+impl Partitions {
+    pub fn values(&self) -> Vec<String> {
+        match self {
+            Self::One(v) => vec![v.clone()],
+            Self::Days(iv) => iv.days().map(|d| d.format("%Y-%m-%d").to_string()).collect(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TaskKind {
+    /// Copy an LMS table into the warehouse.
+    ImportLms {
+        lms_table: String,
+    },
+    /// Run extractors over the tracking logs.
+    Map {
+        extractor: String,
+        window: Interval,
+        count_as: Option<String>,
+    },
+    Reduce {
+        reducer: String,
+    },
+    Sql {
+        template: String,
+        body: String,
+    },
+    Native {
+        function: String,
+        input_file: Option<String>,
+    },
+    ResultStore {
+        overwrite: bool,
+        allow_empty: bool,
+        indexes: Vec<Vec<String>>,
+    },
+}
+
+/// What a task reads from one of its inputs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InputRead {
+    pub table: String,
+    pub columns: Vec<Column>,
+    pub partitions: Partitions,
+}
+
+#[derive(Debug, Clone)]
+pub struct Task {
+    pub pipeline: String,
+    /// Name of the node in its pipeline (and of the warehouse table it writes, for non-sinks).
+    pub node: String,
+    /// Warehouse table (imports, transforms) or result-store table (sinks).
+    pub table: String,
+    pub kind: TaskKind,
+    pub columns: Vec<Column>,
+    pub writes: Option<Partitions>,
+    pub inputs: Vec<InputRead>,
+    pub args: BTreeMap<String, String>,
+    /// False when the node's `when` param is false: write an empty output (or only create the table).
+    pub enabled: bool,
+    /// Indexes (into the plan's task list) of the tasks this one waits for.
+    pub deps: Vec<usize>,
+}
+
+/// Every task of one run, in dependency order.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    pub pipeline: String,
+    pub interval: Interval,
+    pub vars: Vars,
+    pub tasks: Vec<Task>,
+}
+
+/// Run-time inputs of planning: the CLI's interval and params, and today's UTC date.
+#[derive(Debug, Clone, Default)]
+pub struct RunArgs {
+    pub interval: Option<String>,
+    pub params: BTreeMap<String, String>,
+    pub today: Option<NaiveDate>,
+}
+
+fn param_var(value: &ParamValue, today: NaiveDate) -> Var {
+    match value {
+        ParamValue::Int(n) => Var::Int(*n),
+        ParamValue::Bool(b) => Var::Bool(*b),
+        ParamValue::Text(s) => parse_day(s, today).map(Var::Date).unwrap_or_else(|| Var::Text(s.clone())),
+    }
+}
+
+fn parse_param_override(name: &str, text: &str, declared: &ParamValue) -> Result<ParamValue, String> {
+    match declared {
+        ParamValue::Int(_) => {
+            text.parse().map(ParamValue::Int).map_err(|_| format!("--param {name}: `{text}` is not an integer"))
+        }
+        ParamValue::Bool(_) => match text {
+            "true" | "1" | "yes" => Ok(ParamValue::Bool(true)),
+            "false" | "0" | "no" => Ok(ParamValue::Bool(false)),
+            _ => Err(format!("--param {name}: `{text}` is not true or false")),
+        },
+        ParamValue::Text(_) => Ok(ParamValue::Text(text.to_string())),
+    }
+}
+
+/// Resolves params (declared defaults < profile `[params]` < `--param`), the interval and the run variables.
+pub fn run_vars(p: &Pipeline, profile: &Profile, args: &RunArgs) -> Result<(Interval, Vars), String> {
+    let today = args.today.unwrap_or_else(|| chrono::Utc::now().date_naive());
+    let mut vars = Vars::new();
+    for (name, declared) in &p.params {
+        let mut value = declared.value.clone();
+        if let Some(v) = profile.params.get(name) {
+            value = v.clone();
+        }
+        if let Some(text) = args.params.get(name) {
+            value = parse_param_override(name, text, &declared.value)?;
+        }
+        if let (ParamValue::Int(n), true) = (&value, name.ends_with("_days") || name == "weeks") {
+            if *n < 0 {
+                return Err(format!("param `{name}` must not be negative, got {n}"));
+            }
+        }
+        vars.insert(name.clone(), param_var(&value, today));
+    }
+    for name in args.params.keys() {
+        if name != "interval" && !p.params.contains_key(name) {
+            let known: Vec<&str> = p.params.keys().map(String::as_str).collect();
+            return Err(format!(
+                "--param {name}: pipeline `{}` has no such parameter (it has: {})",
+                p.name.value,
+                known.join(", ")
+            ));
+        }
+    }
+    let date_param = |name: &str| match vars.get(name) {
+        Some(Var::Date(d)) => Ok(*d),
+        Some(other) => Err(format!("param `{name}` must be a date (YYYY-MM-DD, today or yesterday), got `{other}`")),
+        None => Err(format!("pipeline `{}` has no param `{name}`", p.name.value)),
+    };
+    let interval = match &p.interval {
+        IntervalRule::Explicit { start, end } => {
+            let spec = args.interval.clone().or_else(|| args.params.get("interval").cloned());
+            match spec.or_else(|| profile.get("interval").map(str::to_string)) {
+                Some(spec) => parse_interval(&spec, today)?,
+                None => {
+                    let a = parse_day(start, today).ok_or_else(|| format!("bad interval start `{start}`"))?;
+                    let b = parse_day(end, today).ok_or_else(|| format!("bad interval end `{end}`"))?;
+                    Interval::new(a, b)?
+                }
+            }
+        }
+        IntervalRule::IsoWeeks { end_param, weeks_param } => {
+            if args.interval.is_some() {
+                return Err(format!(
+                    "pipeline `{}` computes its interval from --param {end_param}=... and --param {weeks_param}=...; \
+                     --interval does not apply",
+                    p.name.value
+                ));
+            }
+            let end = date_param(end_param)?;
+            let weeks = match vars.get(weeks_param) {
+                Some(Var::Int(n)) if *n > 0 => *n,
+                _ => return Err(format!("param `{weeks_param}` must be a positive integer")),
+            };
+            Interval::new(iso_monday(end - Duration::days(7 * weeks)), iso_monday(end))?
+        }
+    };
+    vars.insert("interval_start".into(), Var::Date(interval.start));
+    vars.insert("interval_end".into(), Var::Date(interval.end));
+    vars.insert("today".into(), Var::Date(today));
+    Ok((interval, vars))
+}
+
+fn as_bool(vars: &Vars, name: &str) -> Result<bool, String> {
+    match vars.get(name) {
+        Some(Var::Bool(b)) => Ok(*b),
+        Some(other) => Err(format!("`when = \"{name}\"` needs a boolean param, `{name}` is `{other}`")),
+        None => Err(format!("`when = \"{name}\"` names no param")),
+    }
+}
+
+/// Builds the run graph of one validated pipeline. `read_body` loads a SQL template's text.
+pub fn plan(
+    p: &Pipeline,
+    profile: &Profile,
+    args: &RunArgs,
+    read_body: &dyn Fn(&str) -> Result<String, String>,
+) -> Result<Plan, String> {
+    let (interval, vars) = run_vars(p, profile, args)?;
+    let r = |t: &str| render(t, &vars);
+    let mut tasks: Vec<Task> = Vec::new();
+    let mut index: BTreeMap<String, usize> = BTreeMap::new();
+    // What each node writes in this run, for its readers.
+    let mut written: BTreeMap<String, Partitions> = BTreeMap::new();
+    let mut file_inputs: BTreeMap<String, String> = BTreeMap::new();
+
+    for (name, s) in &p.sources {
+        match &s.kind {
+            SourceKind::TrackingLog => {}
+            SourceKind::WarehouseFile { path } => {
+                file_inputs.insert(name.clone(), r(path)?);
+            }
+            SourceKind::LmsTable { table, columns, partition } => {
+                let part = Partitions::One(r(partition)?);
+                written.insert(name.clone(), part.clone());
+                index.insert(name.clone(), tasks.len());
+                tasks.push(Task {
+                    pipeline: p.name.value.clone(),
+                    node: name.clone(),
+                    table: name.clone(),
+                    kind: TaskKind::ImportLms { lms_table: table.value.clone() },
+                    columns: columns.iter().map(|c| c.value.clone()).collect(),
+                    writes: Some(part),
+                    inputs: vec![],
+                    args: BTreeMap::new(),
+                    enabled: true,
+                    deps: vec![],
+                });
+            }
+        }
+    }
+
+    // Transforms in dependency order (validation guarantees the graph is acyclic).
+    let order = crate::validate::wiring::topo_order(p).map_err(|e| e.message)?;
+    for name in order.iter().filter(|n| p.transforms.contains_key(*n)) {
+        let t = &p.transforms[name];
+        let enabled = match &t.when {
+            Some(w) => as_bool(&vars, w)?,
+            None => true,
+        };
+        let mut inputs = Vec::new();
+        let mut deps = Vec::new();
+        let mut input_file = None;
+        for i in &t.inputs {
+            if let Some(path) = file_inputs.get(&i.value) {
+                input_file = Some(path.clone());
+                continue;
+            }
+            if let Some(part) = written.get(&i.value) {
+                let part = match part {
+                    Partitions::Days(window) => Partitions::Days(window.union(&interval)),
+                    one => one.clone(),
+                };
+                inputs.push(InputRead {
+                    table: i.value.clone(),
+                    columns: p.columns_of(&i.value).unwrap_or_default(),
+                    partitions: part,
+                });
+            }
+            if let Some(&d) = index.get(&i.value) {
+                deps.push(d);
+            }
+        }
+        let (kind, writes) = match &t.kind {
+            TransformKind::Map { extractor, window, count_as } => {
+                let end = match vars.get(&window.end.value) {
+                    Some(Var::Date(d)) => *d,
+                    _ => {
+                        return Err(format!(
+                            "{}: window end `{}` is not a date variable",
+                            window.end.pos, window.end.value
+                        ))
+                    }
+                };
+                let days = match vars.get(&window.days.value) {
+                    Some(Var::Int(n)) => *n,
+                    _ => {
+                        return Err(format!(
+                            "{}: window days `{}` is not an integer param",
+                            window.days.pos, window.days.value
+                        ))
+                    }
+                };
+                let w = Interval::new(end - Duration::days(days), end)?;
+                let kind = TaskKind::Map {
+                    extractor: extractor.value.clone(),
+                    window: w,
+                    count_as: count_as.as_ref().map(|c| c.value.clone()),
+                };
+                (kind, Partitions::Days(w))
+            }
+            TransformKind::Reduce { reducer } => (TaskKind::Reduce { reducer: reducer.value.clone() }, one(t, &r)?),
+            TransformKind::Sql { template } => {
+                let text = read_body(&template.value)?;
+                let body = render(&text, &vars).map_err(|e| format!("{}: {e}", template.value))?;
+                (TaskKind::Sql { template: template.value.clone(), body }, one(t, &r)?)
+            }
+            TransformKind::Native { function } => {
+                (TaskKind::Native { function: function.value.clone(), input_file: input_file.clone() }, one(t, &r)?)
+            }
+        };
+        let args = t.args.iter().map(|(k, v)| Ok((k.clone(), r(v)?))).collect::<Result<_, String>>()?;
+        written.insert(name.clone(), writes.clone());
+        index.insert(name.clone(), tasks.len());
+        tasks.push(Task {
+            pipeline: p.name.value.clone(),
+            node: name.clone(),
+            table: name.clone(),
+            kind,
+            columns: p.columns_of(name).unwrap_or_default(),
+            writes: Some(writes),
+            inputs,
+            args,
+            enabled,
+            deps,
+        });
+    }
+
+    for (name, s) in &p.sinks {
+        let SinkKind::ResultStore { table, indexes, overwrite, allow_empty } = &s.kind;
+        let enabled = match &s.when {
+            Some(w) => as_bool(&vars, w)?,
+            None => true,
+        };
+        let mut inputs = Vec::new();
+        let mut deps = Vec::new();
+        for i in &s.inputs {
+            if let Some(part) = written.get(&i.value) {
+                inputs.push(InputRead {
+                    table: i.value.clone(),
+                    columns: p.columns_of(&i.value).unwrap_or_default(),
+                    partitions: part.clone(),
+                });
+            }
+            if let Some(&d) = index.get(&i.value) {
+                deps.push(d);
+            }
+        }
+        tasks.push(Task {
+            pipeline: p.name.value.clone(),
+            node: name.clone(),
+            table: table.value.clone(),
+            kind: TaskKind::ResultStore {
+                overwrite: *overwrite,
+                allow_empty: *allow_empty,
+                indexes: indexes.iter().map(|ix| ix.iter().map(|c| c.value.clone()).collect()).collect(),
+            },
+            columns: s.columns.iter().map(|c| c.value.clone()).collect(),
+            writes: None,
+            inputs,
+            args: BTreeMap::new(),
+            enabled,
+            deps,
+        });
+    }
+    Ok(Plan { pipeline: p.name.value.clone(), interval, vars, tasks })
+}
+
+fn one(t: &crate::model::Transform, r: &dyn Fn(&str) -> Result<String, String>) -> Result<Partitions, String> {
+    let part = t.partition.as_ref().ok_or_else(|| format!("transform `{}` has no partition", t.name.value))?;
+    let value = r(part).map_err(|e| format!("{}: {e}", part.pos))?;
+    if value.is_empty() || value.contains('/') || value.contains("..") {
+        return Err(format!("{}: partition value `{value}` is not a valid dt= value", part.pos));
+    }
+    Ok(Partitions::One(value))
+}

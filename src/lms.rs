@@ -1,0 +1,215 @@
+//! LMS (and Otto) tables for the embedded engine: read from a directory of `<table>.tsv` files or straight from
+//! the LMS MySQL database, returned as Hive text (what Sqoop `--direct` would have written to the warehouse).
+//!
+//! TSV format: a header line of column names, TAB-separated fields, LF line ends, `\N` for NULL, and `\\`, `\t`,
+//! `\n`, `\r` escaped inside values.
+
+use crate::model::ident::check_identifier;
+use crate::sinks::mysql_conn::{query_rows, split_sql_script, DateTimeStyle, MysqlUrl};
+use anyhow::{anyhow, bail, Context, Result};
+use mysql::prelude::Queryable;
+use std::io::{BufRead, BufReader, BufWriter, Write};
+use std::path::Path;
+
+/// Reads `columns` of LMS table `table` from `source`: either a directory holding `<table>.tsv` or a
+/// `mysql://user[:pw]@host[:port]/db` URL. Values come back as Hive text: NULL = None, DATETIME as
+/// `YYYY-MM-DD HH:MM:SS.ffffff` (always 6 digits), DATE as YYYY-MM-DD, numbers in decimal, strings verbatim.
+pub fn read_table(source: &str, table: &str, columns: &[String]) -> Result<Vec<Vec<Option<String>>>> {
+    check_identifier(table).map_err(|e| anyhow!("LMS table: {e}"))?;
+    for c in columns {
+        check_identifier(c).map_err(|e| anyhow!("LMS table `{table}`, column: {e}"))?;
+    }
+    if columns.is_empty() {
+        bail!("reading LMS table `{table}`: no columns requested");
+    }
+    if source.starts_with("mysql://") {
+        read_mysql(source, table, columns)
+    } else {
+        let path = Path::new(source).join(format!("{table}.tsv"));
+        read_tsv(&path, columns)
+    }
+}
+
+fn read_mysql(url: &str, table: &str, columns: &[String]) -> Result<Vec<Vec<Option<String>>>> {
+    let url = MysqlUrl::parse(url)?;
+    let mut conn = url.connect(false)?;
+    let cols = columns.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", ");
+    query_rows(&mut conn, &format!("SELECT {cols} FROM `{table}`"), DateTimeStyle::AlwaysMicros)
+        .with_context(|| format!("reading LMS table `{table}` ({cols}) from {}", url.redacted()))
+}
+
+/// Reads a TSV file (header + rows) and returns the requested columns, selected by header name.
+pub fn read_tsv(path: &Path, columns: &[String]) -> Result<Vec<Vec<Option<String>>>> {
+    let file = std::fs::File::open(path).with_context(|| format!("cannot open LMS table file {}", path.display()))?;
+    let mut reader = BufReader::new(file);
+    let mut line = Vec::new();
+    let n = reader.read_until(b'\n', &mut line)?;
+    if n == 0 {
+        bail!("{}: empty file (expected a header line of column names)", path.display());
+    }
+    let header_text = line_text(path, 1, &line)?;
+    let header: Vec<&str> = header_text.split('\t').collect();
+    let mut selected = Vec::with_capacity(columns.len());
+    for c in columns {
+        let positions: Vec<usize> = header.iter().enumerate().filter(|(_, h)| *h == c).map(|(i, _)| i).collect();
+        match positions.as_slice() {
+            [i] => selected.push(*i),
+            [] => bail!("{}: no column `{c}` in the header (columns: {})", path.display(), header.join(", ")),
+            _ => bail!("{}: column `{c}` appears more than once in the header", path.display()),
+        }
+    }
+    let width = header.len();
+    let mut rows = Vec::new();
+    let mut lineno = 1usize;
+    loop {
+        line.clear();
+        if reader.read_until(b'\n', &mut line)? == 0 {
+            break;
+        }
+        lineno += 1;
+        let text = line_text(path, lineno, &line)?;
+        let fields: Vec<&str> = text.split('\t').collect();
+        if fields.len() != width {
+            bail!("{}:{lineno}: {} fields, expected {width} (as in the header)", path.display(), fields.len());
+        }
+        let mut row = Vec::with_capacity(selected.len());
+        for &i in &selected {
+            row.push(unescape(fields[i]));
+        }
+        rows.push(row);
+    }
+    Ok(rows)
+}
+
+fn line_text<'a>(path: &Path, lineno: usize, line: &'a [u8]) -> Result<&'a str> {
+    let line = line.strip_suffix(b"\n").unwrap_or(line);
+    std::str::from_utf8(line).map_err(|e| anyhow!("{}:{lineno}: not valid UTF-8 ({e})", path.display()))
+}
+
+/// `\N` → NULL; `\\` `\t` `\n` `\r` → the character; any other backslash sequence is kept as written.
+pub fn unescape(field: &str) -> Option<String> {
+    if field == "\\N" {
+        return None;
+    }
+    if !field.contains('\\') {
+        return Some(field.to_string());
+    }
+    let mut out = String::with_capacity(field.len());
+    let mut chars = field.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('\\') => out.push('\\'),
+            Some('t') => out.push('\t'),
+            Some('n') => out.push('\n'),
+            Some('r') => out.push('\r'),
+            Some(other) => {
+                out.push('\\');
+                out.push(other);
+            }
+            None => out.push('\\'),
+        }
+    }
+    Some(out)
+}
+
+/// The TSV form of one value: `\N` for NULL, `\\` `\t` `\n` `\r` escaped.
+pub fn escape(value: Option<&str>) -> String {
+    let Some(v) = value else {
+        return "\\N".to_string();
+    };
+    let mut out = String::with_capacity(v.len());
+    for c in v.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\t' => out.push_str("\\t"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Writes rows as a TSV file at `path` (conventionally `<dir>/<table>.tsv`) in the format `read_table` reads:
+/// header line, escaped values, `\N` for NULL, LF line ends. Parent directories are created; the file is written
+/// to a temporary name and renamed, so readers never see half a file.
+pub fn write_tsv(path: &Path, columns: &[String], rows: &[Vec<Option<String>>]) -> Result<()> {
+    if columns.is_empty() {
+        bail!("{}: no columns to write", path.display());
+    }
+    for c in columns {
+        check_identifier(c).map_err(|e| anyhow!("{}: column: {e}", path.display()))?;
+    }
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
+    }
+    let file_name =
+        path.file_name().ok_or_else(|| anyhow!("{}: not a file path", path.display()))?.to_string_lossy().into_owned();
+    let tmp = path.with_file_name(format!(".{file_name}.tmp{}", std::process::id()));
+    let result = (|| -> Result<()> {
+        let mut w = BufWriter::new(std::fs::File::create(&tmp)?);
+        w.write_all(columns.join("\t").as_bytes())?;
+        w.write_all(b"\n")?;
+        for (i, row) in rows.iter().enumerate() {
+            if row.len() != columns.len() {
+                bail!("{}: row {} has {} fields, expected {}", path.display(), i + 1, row.len(), columns.len());
+            }
+            let line = row.iter().map(|v| escape(v.as_deref())).collect::<Vec<_>>().join("\t");
+            w.write_all(line.as_bytes())?;
+            w.write_all(b"\n")?;
+        }
+        w.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+        Ok(())
+    })();
+    match result {
+        Ok(()) => std::fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display())),
+        Err(e) => {
+            let _ = std::fs::remove_file(&tmp);
+            Err(e.context(format!("cannot write {}", path.display())))
+        }
+    }
+}
+
+/// Runs a MySQL-dialect SQL script (DROP/CREATE/INSERT, `--` comments, backticks, multi-row VALUES, escapes in
+/// literals) against a mysql:// database, creating the database if missing. Statements run in order on one
+/// connection, with `FOREIGN_KEY_CHECKS = 0` (as in mysqldump output) so a fixture whose foreign keys point at
+/// tables of another fixture loads on its own; the first failure stops the script, naming the statement.
+pub fn run_mysql_script(url: &str, sql: &str) -> Result<()> {
+    let url = MysqlUrl::parse(url)?;
+    let statements = split_sql_script(sql)?;
+    let mut conn = url.connect(true)?;
+    // As mysqldump output does: fixtures may reference tables loaded by another script (or not at all).
+    conn.query_drop("SET FOREIGN_KEY_CHECKS = 0")?;
+    for (i, stmt) in statements.iter().enumerate() {
+        conn.query_drop(stmt).with_context(|| {
+            let head: String = stmt.chars().take(80).collect();
+            format!("statement {} of the script failed on {} ({head}…)", i + 1, url.redacted())
+        })?;
+    }
+    Ok(())
+}
+
+/// What Sqoop's `--hive-delims-replacement ' '` does to a string on the cluster path (contract §2.4): `\n`, `\r`
+/// and `\x01` become a space. Exposed so the embedded engine can apply it where parity with Hive imports matters.
+pub fn hive_delims_replacement(s: &str) -> String {
+    s.replace(['\n', '\r', '\u{1}'], " ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_round_trip() {
+        for v in ["", "a\tb", "x\ny\r\n", "back\\slash", "\\N", "tab\\t", "ü\u{1}"] {
+            assert_eq!(unescape(&escape(Some(v))).as_deref(), Some(v), "{v:?}");
+        }
+        assert_eq!(escape(None), "\\N");
+        assert_eq!(unescape("\\N"), None);
+        assert_eq!(unescape("a\\qb").as_deref(), Some("a\\qb"));
+    }
+}

@@ -1,0 +1,11 @@
+//! Plain data: pipelines, sources, transforms, sinks and column types. No I/O.
+
+pub mod column;
+pub mod ident;
+
+pub use column::{Column, ColumnType};
+pub mod diagnostic;
+pub mod pipeline;
+
+pub use diagnostic::{Diagnostic, Phase};
+pub use pipeline::*;

@@ -1,0 +1,160 @@
+//! A loaded pipeline: sources → transforms → sinks, wired by `inputs`. Plain data with source positions, so later
+//! phases can point at the exact place in the TOML file.
+
+use super::column::Column;
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::PathBuf;
+
+/// A position in a TOML file (1-based line and column).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Pos {
+    pub file: PathBuf,
+    pub line: usize,
+    pub col: usize,
+}
+
+impl fmt::Display for Pos {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}", self.file.display(), self.line, self.col)
+    }
+}
+
+/// A value with the position it was read from.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct At<T> {
+    pub value: T,
+    pub pos: Pos,
+}
+
+impl<T> std::ops::Deref for At<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.value
+    }
+}
+
+/// A pipeline parameter value (`[params]`), overridable with `--param name=value`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ParamValue {
+    Int(i64),
+    Bool(bool),
+    Text(String),
+}
+
+impl fmt::Display for ParamValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Int(n) => write!(f, "{n}"),
+            Self::Bool(b) => write!(f, "{b}"),
+            Self::Text(s) => f.write_str(s),
+        }
+    }
+}
+
+/// How a run's interval is derived.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IntervalRule {
+    /// `--interval` (or `--param interval=`), else `[start, end)`; `end` may be `today`.
+    Explicit { start: String, end: String },
+    /// Whole ISO weeks: `[monday(end − 7·weeks days), monday(end))`, from two params (user activity).
+    IsoWeeks { end_param: String, weeks_param: String },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SourceKind {
+    /// Raw tracking logs; where they live comes from the profile (`tracking_logs`).
+    TrackingLog,
+    /// A table of the LMS database (Sqoop on a cluster, a direct read on the embedded engine), imported into the
+    /// warehouse partition `partition`.
+    LmsTable { table: At<String>, columns: Vec<At<Column>>, partition: At<String> },
+    /// A file already in the warehouse (e.g. an API snapshot), at a path template relative to the warehouse.
+    WarehouseFile { path: At<String> },
+}
+
+#[derive(Debug, Clone)]
+pub struct Source {
+    pub name: At<String>,
+    pub kind: SourceKind,
+    pub description: Option<String>,
+}
+
+/// The window of days a map transform (re)computes: `[end − days, end)`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Window {
+    /// A date variable (`interval_end` or a date param).
+    pub end: At<String>,
+    /// An integer param holding the number of days.
+    pub days: At<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TransformKind {
+    /// The native mapper over tracking logs; one output partition per event day of the window.
+    Map { extractor: At<String>, window: Window, count_as: Option<At<String>> },
+    /// A native reducer over its input rows grouped by key (a Hive `TRANSFORM` on a cluster).
+    Reduce { reducer: At<String> },
+    /// A SQL body from `templates/`, one text for every engine.
+    Sql { template: At<String> },
+    /// A native generator or decoder run by edxc itself (calendar, course catalog...).
+    Native { function: At<String> },
+}
+
+#[derive(Debug, Clone)]
+pub struct Transform {
+    pub name: At<String>,
+    pub inputs: Vec<At<String>>,
+    pub kind: TransformKind,
+    /// Declared output columns (for map transforms: the extractor's columns, filled in by validation).
+    pub columns: Vec<At<Column>>,
+    /// Placeholder template of the `dt=` partition this transform writes in a run (absent for map transforms,
+    /// which write one partition per day).
+    pub partition: Option<At<String>>,
+    /// Arguments for reducers and native functions (placeholder templates).
+    pub args: BTreeMap<String, At<String>>,
+    /// A boolean param: when false, the transform writes an empty partition.
+    pub when: Option<At<String>>,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SinkKind {
+    /// A table of the result store that Insights reads.
+    ResultStore { table: At<String>, indexes: Vec<Vec<At<String>>>, overwrite: bool, allow_empty: bool },
+}
+
+#[derive(Debug, Clone)]
+pub struct Sink {
+    pub name: At<String>,
+    pub inputs: Vec<At<String>>,
+    pub kind: SinkKind,
+    pub columns: Vec<At<Column>>,
+    /// A boolean param: when false, the table is only created (no rows, no marker).
+    pub when: Option<At<String>>,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Pipeline {
+    pub name: At<String>,
+    pub description: String,
+    pub file: PathBuf,
+    pub interval: IntervalRule,
+    pub params: BTreeMap<String, At<ParamValue>>,
+    pub sources: BTreeMap<String, Source>,
+    pub transforms: BTreeMap<String, Transform>,
+    pub sinks: BTreeMap<String, Sink>,
+}
+
+impl Pipeline {
+    /// Output columns of a source or transform, if it has a declared schema.
+    pub fn columns_of(&self, node: &str) -> Option<Vec<Column>> {
+        if let Some(t) = self.transforms.get(node) {
+            return Some(t.columns.iter().map(|c| c.value.clone()).collect());
+        }
+        match self.sources.get(node).map(|s| &s.kind) {
+            Some(SourceKind::LmsTable { columns, .. }) => Some(columns.iter().map(|c| c.value.clone()).collect()),
+            _ => None,
+        }
+    }
+}

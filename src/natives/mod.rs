@@ -1,0 +1,380 @@
+//! Native reducers and native functions: pure Rust logic over rows of text.
+//!
+//! * Reducers run per group of input rows. In-process the embedded engine calls [`run_reducer`] (groups and sorts
+//!   itself); on a cluster Hive runs `SELECT TRANSFORM(...) USING 'edxc-map --reducer NAME ...'` over input
+//!   distributed by the key and sorted, which reaches [`stream_reducer`].
+//! * Native functions produce a table from their arguments and, optionally, the text of one input file.
+//!
+//! Values are text (`None` = NULL); each column's `hive_type` tells how the text is to be read.
+//!
+//! Bad input is never a panic: a row with the wrong number of columns, a NULL where a value is needed or a value
+//! the original code would have crashed on is an `Err` naming the 1-based row (line) number; nothing is silently
+//! dropped except where the original drops it too (documented per reducer).
+
+mod calendar;
+mod course_catalog;
+mod enrollment_days;
+mod enrollment_events;
+mod enrollment_summary;
+pub mod pyfmt;
+
+use anyhow::{anyhow, bail, Context, Result};
+use std::collections::BTreeMap;
+use std::io::{BufRead, Write};
+
+pub type Row = Vec<Option<String>>;
+
+/// A column: name and Hive type (`string`, `int`, `tinyint`, `bigint`, `float`, `double`, `date`, `timestamp`,
+/// `boolean`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Col {
+    pub name: &'static str,
+    pub hive_type: &'static str,
+}
+
+#[derive(Debug)]
+pub struct ReducerSpec {
+    pub name: &'static str,
+    pub input: &'static [Col],
+    pub key: &'static [&'static str],
+    pub sort: &'static [&'static str],
+    pub output: &'static [Col],
+    pub args: &'static [&'static str],
+    pub doc: &'static str,
+}
+
+#[derive(Debug)]
+pub struct NativeSpec {
+    pub name: &'static str,
+    pub output: &'static [Col],
+    pub args: &'static [&'static str],
+    pub doc: &'static str,
+}
+
+const fn c(name: &'static str, hive_type: &'static str) -> Col {
+    Col { name, hive_type }
+}
+
+const ENROLLMENT_EVENTS: &[Col] = &[
+    c("course_id", "string"),
+    c("user_id", "int"),
+    c("timestamp", "string"),
+    c("event_type", "string"),
+    c("mode", "string"),
+];
+
+static REDUCERS: &[ReducerSpec] = &[
+    ReducerSpec {
+        name: "enrollment_days",
+        input: ENROLLMENT_EVENTS,
+        key: &["course_id", "user_id"],
+        sort: &["timestamp", "event_type", "mode"],
+        output: &[
+            c("date", "date"),
+            c("course_id", "string"),
+            c("user_id", "int"),
+            c("at_end", "tinyint"),
+            c("change", "tinyint"),
+            c("mode", "string"),
+        ],
+        args: &["end"],
+        doc: "Days-enrolled state machine of CourseEnrollmentTask (§3.1 step B): one row per (course, user) and day \
+              from the first event's date up to end-1 (end = interval date_b, YYYY-MM-DD); at_end 1/0, change \
+              -1/0/1 on the day of a state change, mode as of that day.",
+    },
+    ReducerSpec {
+        name: "enrollment_summary",
+        input: ENROLLMENT_EVENTS,
+        key: &["course_id", "user_id"],
+        sort: &["timestamp", "event_type", "mode"],
+        output: &[
+            c("course_id", "string"),
+            c("user_id", "int"),
+            c("current_enrollment_mode", "string"),
+            c("current_enrollment_is_active", "tinyint"),
+            c("first_enrollment_mode", "string"),
+            c("first_enrollment_time", "timestamp"),
+            c("last_unenrollment_time", "timestamp"),
+            c("first_verified_enrollment_time", "timestamp"),
+            c("first_credit_enrollment_time", "timestamp"),
+            c("end_time", "timestamp"),
+        ],
+        args: &["end"],
+        doc: "Per (course, user) enrollment summary of CourseEnrollmentSummaryTask (§3.1 step F); pairs without an \
+              accepted activation are dropped; timestamps YYYY-MM-DD HH:MM:SS.ffffff; end_time = end 00:00.",
+    },
+];
+
+static NATIVES: &[NativeSpec] = &[
+    NativeSpec {
+        name: "calendar",
+        output: &[
+            c("date", "string"),
+            c("year", "int"),
+            c("month", "int"),
+            c("day", "int"),
+            c("iso_weekofyear", "string"),
+            c("iso_week_start", "string"),
+            c("iso_week_end", "string"),
+            c("iso_weekday", "int"),
+        ],
+        args: &["interval"],
+        doc: "CalendarTask (§3.14): one row per day of the half-open interval (YYYY-MM-DD-YYYY-MM-DD, or YYYY, \
+              YYYY-MM, YYYY-Www, YYYY-MM-DD); iso_weekofyear like 2014W05, week end = next Monday.",
+    },
+    NativeSpec {
+        name: "course_catalog",
+        output: &[
+            c("course_id", "string"),
+            c("catalog_course", "string"),
+            c("catalog_course_title", "string"),
+            c("start_time", "timestamp"),
+            c("end_time", "timestamp"),
+            c("enrollment_start_time", "timestamp"),
+            c("enrollment_end_time", "timestamp"),
+            c("content_language", "string"),
+            c("pacing_type", "string"),
+            c("level_type", "string"),
+            c("availability", "string"),
+            c("org_id", "string"),
+            c("partner_short_code", "string"),
+            c("marketing_url", "string"),
+            c("min_effort", "int"),
+            c("max_effort", "int"),
+            c("weeks_to_complete", "int"),
+            c("announcement_time", "timestamp"),
+            c("reporting_type", "string"),
+        ],
+        args: &[],
+        doc: "CourseDataTask: the discovery API course_runs snapshot (input file, JSON objects) as CourseRecord \
+              rows (Hive course_catalog).",
+    },
+    NativeSpec {
+        name: "program_course",
+        output: &[
+            c("course_id", "string"),
+            c("program_id", "string"),
+            c("program_type", "string"),
+            c("program_title", "string"),
+        ],
+        args: &[],
+        doc: "ProgramCourseDataTask restricted to the course_program_metadata columns: one row per program listed \
+              on each course run of the course_runs snapshot (input file).",
+    },
+];
+
+pub fn reducers() -> &'static [ReducerSpec] {
+    REDUCERS
+}
+
+pub fn reducer(name: &str) -> Option<&'static ReducerSpec> {
+    REDUCERS.iter().find(|s| s.name == name)
+}
+
+pub fn natives() -> &'static [NativeSpec] {
+    NATIVES
+}
+
+pub fn native(name: &str) -> Option<&'static NativeSpec> {
+    NATIVES.iter().find(|s| s.name == name)
+}
+
+/// An input row with its 1-based position (row index for [`run_reducer`], line number for [`stream_reducer`]).
+pub struct NumberedRow {
+    pub number: u64,
+    pub row: Row,
+}
+
+/// Every listed argument is required; unknown arguments are rejected.
+fn check_args(what: &str, allowed: &[&str], args: &BTreeMap<String, String>) -> Result<()> {
+    if let Some(unknown) = args.keys().find(|k| !allowed.contains(&k.as_str())) {
+        bail!("{what}: unknown argument {unknown:?} (accepted: {allowed:?})");
+    }
+    if let Some(missing) = allowed.iter().find(|a| !args.contains_key(**a)) {
+        bail!("{what}: missing argument {missing:?}");
+    }
+    Ok(())
+}
+
+enum Reducer {
+    Days(enrollment_days::EnrollmentDays),
+    Summary(enrollment_summary::EnrollmentSummary),
+}
+
+impl Reducer {
+    fn new(name: &str, args: &BTreeMap<String, String>) -> Result<(&'static ReducerSpec, Reducer)> {
+        let spec = reducer(name).ok_or_else(|| anyhow!("unknown reducer {name:?}"))?;
+        check_args(&format!("reducer {name}"), spec.args, args)?;
+        let end = |args: &BTreeMap<String, String>| -> Result<chrono::NaiveDate> {
+            let raw = args.get("end").map(String::as_str).unwrap_or_default();
+            pyfmt::parse_iso_date(raw)
+                .ok_or_else(|| anyhow!("reducer {name}: argument end {raw:?} is not a YYYY-MM-DD date"))
+        };
+        let r = match spec.name {
+            "enrollment_days" => {
+                let end_date = end(args)?;
+                Reducer::Days(enrollment_days::EnrollmentDays {
+                    end: end_date.format("%Y-%m-%d").to_string(),
+                    end_date,
+                })
+            }
+            "enrollment_summary" => {
+                let end_date = end(args)?;
+                Reducer::Summary(enrollment_summary::EnrollmentSummary {
+                    end_time: format!("{} 00:00:00.000000", end_date.format("%Y-%m-%d")),
+                })
+            }
+            other => bail!("reducer {other:?} has no implementation"),
+        };
+        Ok((spec, r))
+    }
+
+    fn reduce(&self, rows: &[NumberedRow], out: &mut Vec<Row>) -> Result<()> {
+        match self {
+            Reducer::Days(r) => r.reduce(rows, out),
+            Reducer::Summary(r) => r.reduce(rows, out),
+        }
+    }
+}
+
+fn positions(spec: &ReducerSpec, names: &[&str]) -> Result<Vec<usize>> {
+    names
+        .iter()
+        .map(|n| {
+            spec.input
+                .iter()
+                .position(|c| c.name == *n)
+                .ok_or_else(|| anyhow!("reducer {}: column {n:?} not in its input", spec.name))
+        })
+        .collect()
+}
+
+fn project(row: &Row, idx: &[usize]) -> Vec<Option<String>> {
+    idx.iter().map(|&i| row.get(i).cloned().flatten()).collect()
+}
+
+fn check_width(spec: &ReducerSpec, number: u64, row: &Row) -> Result<()> {
+    if row.len() != spec.input.len() {
+        bail!(
+            "reducer {}: row {number}: {} columns, expected {} ({})",
+            spec.name,
+            row.len(),
+            spec.input.len(),
+            spec.input.iter().map(|c| c.name).collect::<Vec<_>>().join(", ")
+        );
+    }
+    Ok(())
+}
+
+/// Sorts a group by the sort columns, ties broken by the whole row (so the result never depends on input order).
+fn sort_group(group: &mut [NumberedRow], sort_idx: &[usize]) {
+    group.sort_by(|a, b| {
+        sort_idx
+            .iter()
+            .map(|&i| a.row.get(i).cmp(&b.row.get(i)))
+            .find(|o| o.is_ne())
+            .unwrap_or_else(|| a.row.cmp(&b.row))
+    });
+}
+
+/// Groups `rows` (columns in spec.input order) by key, sorts each group by the sort columns (string order, as the
+/// original sorts tuples), runs the reducer; output rows in spec.output order, deterministic (sorted by key).
+pub fn run_reducer(name: &str, args: &BTreeMap<String, String>, rows: Vec<Row>) -> Result<Vec<Row>> {
+    let (spec, r) = Reducer::new(name, args)?;
+    let key_idx = positions(spec, spec.key)?;
+    let sort_idx = positions(spec, spec.sort)?;
+    let mut groups: BTreeMap<Vec<Option<String>>, Vec<NumberedRow>> = BTreeMap::new();
+    for (i, row) in rows.into_iter().enumerate() {
+        let number = i as u64 + 1;
+        check_width(spec, number, &row)?;
+        groups.entry(project(&row, &key_idx)).or_default().push(NumberedRow { number, row });
+    }
+    let mut out = Vec::new();
+    for group in groups.values_mut() {
+        sort_group(group, &sort_idx);
+        r.reduce(group, &mut out).with_context(|| format!("reducer {}", spec.name))?;
+    }
+    Ok(out)
+}
+
+/// Streaming form for `edxc-map --reducer`: reads Hive text rows (spec.input columns) already sorted by key, groups
+/// consecutive equal keys, writes Hive text output rows. Returns the number of rows written.
+///
+/// Empty lines are skipped; a trailing `\r` (CRLF input) is dropped. Rows within a group are re-sorted by the sort
+/// columns, so only the grouping (key contiguity) is relied on. Input that is not UTF-8 is an error naming the line.
+pub fn stream_reducer<R: BufRead, W: Write>(
+    name: &str,
+    args: &BTreeMap<String, String>,
+    mut input: R,
+    mut output: W,
+) -> Result<u64> {
+    let (spec, r) = Reducer::new(name, args)?;
+    let key_idx = positions(spec, spec.key)?;
+    let sort_idx = positions(spec, spec.sort)?;
+    let mut written = 0u64;
+    let mut group: Vec<NumberedRow> = Vec::new();
+    let mut group_key: Option<Vec<Option<String>>> = None;
+    let mut out_rows: Vec<Row> = Vec::new();
+    let mut flush = |group: &mut Vec<NumberedRow>, output: &mut W| -> Result<u64> {
+        if group.is_empty() {
+            return Ok(0);
+        }
+        sort_group(group, &sort_idx);
+        out_rows.clear();
+        r.reduce(group, &mut out_rows).with_context(|| format!("reducer {}", spec.name))?;
+        group.clear();
+        for row in &out_rows {
+            crate::hive_text::write_row(row, output).context("writing reducer output")?;
+        }
+        Ok(out_rows.len() as u64)
+    };
+
+    let mut buf = Vec::new();
+    let mut line_no = 0u64;
+    loop {
+        buf.clear();
+        let n = input
+            .read_until(b'\n', &mut buf)
+            .with_context(|| format!("reducer {}: reading line {}", spec.name, line_no + 1))?;
+        if n == 0 {
+            break;
+        }
+        line_no += 1;
+        if buf.last() == Some(&b'\n') {
+            buf.pop();
+        }
+        if buf.last() == Some(&b'\r') {
+            buf.pop();
+        }
+        if buf.is_empty() {
+            continue;
+        }
+        let line =
+            std::str::from_utf8(&buf).map_err(|e| anyhow!("reducer {}: line {line_no}: not UTF-8: {e}", spec.name))?;
+        let row = crate::hive_text::split_line(line);
+        check_width(spec, line_no, &row)?;
+        let key = project(&row, &key_idx);
+        if group_key.as_ref() != Some(&key) {
+            written += flush(&mut group, &mut output)?;
+            group_key = Some(key);
+        }
+        group.push(NumberedRow { number: line_no, row });
+    }
+    written += flush(&mut group, &mut output)?;
+    output.flush().context("flushing reducer output")?;
+    Ok(written)
+}
+
+/// Runs a native function. `input` is the text of its input file if it has one (e.g. the course_runs.json
+/// snapshot).
+pub fn run_native(name: &str, args: &BTreeMap<String, String>, input: Option<&str>) -> Result<Vec<Row>> {
+    let spec = native(name).ok_or_else(|| anyhow!("unknown native function {name:?}"))?;
+    check_args(&format!("native {name}"), spec.args, args)?;
+    let need_input = || input.ok_or_else(|| anyhow!("native {name}: needs an input file (course_runs snapshot)"));
+    match spec.name {
+        "calendar" => calendar::calendar(args.get("interval").map(String::as_str).unwrap_or_default()),
+        "course_catalog" => course_catalog::course_catalog(need_input()?),
+        "program_course" => course_catalog::program_course(need_input()?),
+        other => bail!("native {other:?} has no implementation"),
+    }
+}

@@ -1,0 +1,9 @@
+//! Sinks: where results leave edxc. The result store (SQLite or MySQL/MariaDB) lives here.
+
+pub mod mysql_conn;
+pub mod result_store;
+
+pub use result_store::{open, redact_url, LoadOptions, LoadReport, ResultStore, TableSpec};
+pub mod normalize;
+
+pub use normalize::normalize_cell;

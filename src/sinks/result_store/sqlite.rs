@@ -1,0 +1,146 @@
+//! SQLite result store: the embedded default. Same semantics as MySQL; DDL and the load run in one
+//! `BEGIN IMMEDIATE` transaction (SQLite DDL is transactional, so even a new table is rolled back on error).
+
+use super::{
+    checked_table, chunk_rows, prepare_load, sqlite_create_table, Cell, LoadOptions, LoadReport, ResultStore,
+    TableSpec, MARKER_TABLE,
+};
+use crate::sinks::mysql_conn::fmt_f64;
+use anyhow::{Context, Result};
+use rusqlite::types::{ToSqlOutput, ValueRef};
+use rusqlite::{params, Connection, OptionalExtension, ToSql, TransactionBehavior};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+pub(crate) struct SqliteStore {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl ToSql for Cell {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(match self {
+            Cell::Null => ToSqlOutput::Borrowed(ValueRef::Null),
+            Cell::Int(i) => ToSqlOutput::Borrowed(ValueRef::Integer(*i)),
+            Cell::Real(f) => ToSqlOutput::Borrowed(ValueRef::Real(*f)),
+            Cell::Text(s) => ToSqlOutput::Borrowed(ValueRef::Text(s.as_bytes())),
+        })
+    }
+}
+
+const MARKER_DDL: &str = "CREATE TABLE IF NOT EXISTS \"table_updates\" (\
+    \"id\" INTEGER, \
+    \"update_id\" TEXT NOT NULL PRIMARY KEY, \
+    \"target_table\" TEXT, \
+    \"inserted\" TIMESTAMP DEFAULT CURRENT_TIMESTAMP)";
+const MARKER_INDEXES: [&str; 2] = [
+    "CREATE INDEX IF NOT EXISTS \"table_updates_id\" ON \"table_updates\" (\"id\")",
+    "CREATE INDEX IF NOT EXISTS \"table_updates_target_table\" ON \"table_updates\" (\"target_table\")",
+];
+
+impl SqliteStore {
+    pub(crate) fn open(path: &Path) -> Result<Self> {
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("cannot create directory {} for the result store", parent.display()))?;
+        }
+        let conn =
+            Connection::open(path).with_context(|| format!("cannot open SQLite result store {}", path.display()))?;
+        conn.busy_timeout(Duration::from_secs(30))?;
+        Ok(Self { conn, path: path.to_path_buf() })
+    }
+
+    fn exists(conn: &Connection, table: &str) -> Result<bool> {
+        Ok(conn
+            .query_row("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1", [table], |_| Ok(()))
+            .optional()?
+            .is_some())
+    }
+
+    fn marker_exists(conn: &Connection, update_id: &str) -> Result<bool> {
+        if !Self::exists(conn, MARKER_TABLE)? {
+            return Ok(false);
+        }
+        Ok(conn
+            .query_row("SELECT 1 FROM \"table_updates\" WHERE \"update_id\" = ?1", [update_id], |_| Ok(()))
+            .optional()?
+            .is_some())
+    }
+}
+
+impl ResultStore for SqliteStore {
+    fn load(&mut self, spec: &TableSpec, rows: &[Vec<Option<String>>], opts: &LoadOptions) -> Result<LoadReport> {
+        let cells = prepare_load(spec, rows, opts)?;
+        let where_ = self.describe();
+        let ctx = || format!("loading `{}` into {}", spec.name, where_);
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).with_context(ctx)?;
+        if !opts.overwrite && Self::marker_exists(&tx, &opts.update_id)? {
+            return Ok(LoadReport { table: spec.name.clone(), rows: 0, skipped_as_done: true });
+        }
+        tx.execute_batch(MARKER_DDL)?;
+        for ddl in MARKER_INDEXES {
+            tx.execute_batch(ddl)?;
+        }
+        if !Self::exists(&tx, &spec.name)? {
+            for ddl in sqlite_create_table(spec)? {
+                tx.execute_batch(&ddl).with_context(ctx)?;
+            }
+        }
+        if opts.overwrite {
+            tx.execute("DELETE FROM \"table_updates\" WHERE \"target_table\" = ?1", [&spec.name])?;
+            tx.execute(&format!("DELETE FROM \"{}\"", spec.name), [])?;
+        }
+        let cols = spec.columns.iter().map(|c| format!("\"{}\"", c.name)).collect::<Vec<_>>().join(",");
+        let one = format!("({})", vec!["?"; spec.columns.len()].join(","));
+        let per = chunk_rows(spec.columns.len()).min(32_766 / spec.columns.len().max(1)).max(1);
+        for chunk in cells.chunks(per) {
+            let sql =
+                format!("INSERT INTO \"{}\" ({cols}) VALUES {}", spec.name, vec![one.as_str(); chunk.len()].join(","));
+            let mut stmt = tx.prepare_cached(&sql)?;
+            let params: Vec<&dyn ToSql> = chunk.iter().flatten().map(|c| c as &dyn ToSql).collect();
+            stmt.execute(params.as_slice()).with_context(ctx)?;
+        }
+        tx.execute(
+            "INSERT INTO \"table_updates\" (\"id\", \"update_id\", \"target_table\") \
+             VALUES ((SELECT COALESCE(MAX(\"id\"), 0) + 1 FROM \"table_updates\"), ?1, ?2) \
+             ON CONFLICT(\"update_id\") DO UPDATE SET \"update_id\" = excluded.\"update_id\"",
+            params![opts.update_id, spec.name],
+        )?;
+        tx.commit().with_context(ctx)?;
+        Ok(LoadReport { table: spec.name.clone(), rows: rows.len() as u64, skipped_as_done: false })
+    }
+
+    fn query(&mut self, sql: &str) -> Result<Vec<Vec<Option<String>>>> {
+        let mut stmt = self.conn.prepare(sql).with_context(|| format!("query on {}", self.path.display()))?;
+        let n = stmt.column_count();
+        let mut rows = stmt.query([])?;
+        let mut out = Vec::new();
+        while let Some(row) = rows.next()? {
+            let mut cells = Vec::with_capacity(n);
+            for i in 0..n {
+                cells.push(match row.get_ref(i)? {
+                    ValueRef::Null => None,
+                    ValueRef::Integer(v) => Some(v.to_string()),
+                    ValueRef::Real(v) => Some(fmt_f64(v)),
+                    ValueRef::Text(t) | ValueRef::Blob(t) => Some(String::from_utf8_lossy(t).into_owned()),
+                });
+            }
+            out.push(cells);
+        }
+        Ok(out)
+    }
+
+    fn table_exists(&mut self, table: &str) -> Result<bool> {
+        Self::exists(&self.conn, checked_table(table)?)
+    }
+
+    fn row_count(&mut self, table: &str) -> Result<u64> {
+        let t = checked_table(table)?;
+        let n: i64 = self.conn.query_row(&format!("SELECT COUNT(*) FROM \"{t}\""), [], |r| r.get(0))?;
+        Ok(u64::try_from(n).unwrap_or(0))
+    }
+
+    fn describe(&self) -> String {
+        format!("sqlite:{}", self.path.display())
+    }
+}

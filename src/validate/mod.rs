@@ -1,0 +1,295 @@
+//! Validation in phases (fields → wiring → schemas → profile); every diagnostic has a position and a hint.
+//! It also fills in what later steps rely on: the output columns of map transforms come from their extractor.
+
+pub mod schemas;
+pub mod wiring;
+
+use crate::config::placeholder::{Var, Vars};
+use crate::config::profile::Profile;
+use crate::config::secret;
+use crate::model::ident::check_identifier;
+use crate::model::{
+    At, Column, ColumnType, Diagnostic, ParamValue, Phase, Pipeline, SinkKind, SourceKind, TransformKind,
+};
+use std::path::Path;
+
+/// Variables every template may use besides the pipeline's params.
+pub const RUN_VARIABLES: &[&str] = &["interval_start", "interval_end", "today"];
+
+/// Validates one pipeline; on success the map transforms carry their extractor's columns.
+pub fn validate(p: &mut Pipeline, templates_dir: &Path) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
+    fields(p, &mut diags);
+    if diags.is_empty() {
+        wiring::check(p, &mut diags);
+    }
+    if diags.is_empty() {
+        schemas::check(p, templates_dir, &sample_vars(p), &mut diags);
+    }
+    diags
+}
+
+fn ident(diags: &mut Vec<Diagnostic>, what: &str, name: &At<String>) {
+    if let Err(e) = check_identifier(&name.value) {
+        diags.push(Diagnostic::new(Phase::Fields, Some(&name.pos), format!("{what}: {e}")).hint("rename it"));
+    }
+}
+
+fn columns(diags: &mut Vec<Diagnostic>, owner: &str, cols: &[At<Column>]) {
+    let mut seen = std::collections::BTreeSet::new();
+    for c in cols {
+        if let Err(e) = check_identifier(&c.value.name) {
+            diags.push(
+                Diagnostic::new(Phase::Fields, Some(&c.pos), format!("column of `{owner}`: {e}"))
+                    .hint("rename the column"),
+            );
+        }
+        if !seen.insert(c.value.name.clone()) {
+            diags.push(
+                Diagnostic::new(
+                    Phase::Fields,
+                    Some(&c.pos),
+                    format!("`{owner}` declares column `{}` twice", c.value.name),
+                )
+                .hint("remove one of them"),
+            );
+        }
+        if c.value.name == "dt" {
+            diags.push(
+                Diagnostic::new(Phase::Fields, Some(&c.pos), format!("`{owner}` declares a column named `dt`"))
+                    .hint("`dt` is the partition column edxc adds to every warehouse table; rename this column"),
+            );
+        }
+    }
+}
+
+fn param_ref(diags: &mut Vec<Diagnostic>, p: &Pipeline, name: &At<String>, want: &str) {
+    let ok = match (p.params.get(&name.value).map(|v| &v.value), want) {
+        (Some(ParamValue::Bool(_)), "boolean") | (Some(ParamValue::Int(_)), "integer") => true,
+        (Some(ParamValue::Text(_)), "date") => true,
+        (None, "date") => RUN_VARIABLES.contains(&name.value.as_str()),
+        _ => false,
+    };
+    if !ok {
+        diags.push(
+            Diagnostic::new(
+                Phase::Fields,
+                Some(&name.pos),
+                format!("`{}` is not a {want} param of this pipeline", name.value),
+            )
+            .hint(format!("declare it under [params] with a {want} default")),
+        );
+    }
+}
+
+fn fields(p: &mut Pipeline, diags: &mut Vec<Diagnostic>) {
+    for (name, s) in &p.sources {
+        ident(diags, "source name", &s.name);
+        if let SourceKind::LmsTable { table, columns: cols, .. } = &s.kind {
+            ident(diags, "LMS table", table);
+            columns(diags, name, cols);
+        }
+    }
+    for (name, t) in &p.transforms {
+        ident(diags, "transform name", &t.name);
+        columns(diags, name, &t.columns);
+        if let Some(w) = &t.when {
+            param_ref(diags, p, w, "boolean");
+        }
+        match &t.kind {
+            TransformKind::Map { extractor, window, count_as } => {
+                if crate::events::extractor_columns(&extractor.value).is_none() {
+                    diags.push(
+                        Diagnostic::new(
+                            Phase::Fields,
+                            Some(&extractor.pos),
+                            format!("unknown extractor `{}`", extractor.value),
+                        )
+                        .hint(format!("extractors: {}", crate::events::extractor_names().join(", "))),
+                    );
+                }
+                param_ref(diags, p, &window.end, "date");
+                param_ref(diags, p, &window.days, "integer");
+                if let Some(c) = count_as {
+                    ident(diags, "count_as column", c);
+                }
+                if !t.columns.is_empty() {
+                    diags.push(
+                        Diagnostic::new(
+                            Phase::Fields,
+                            Some(&t.name.pos),
+                            format!("map transform `{name}` declares columns"),
+                        )
+                        .hint("a map transform's columns are its extractor's; remove `columns`"),
+                    );
+                }
+            }
+            TransformKind::Reduce { reducer } => {
+                if crate::natives::reducer(&reducer.value).is_none() {
+                    let names: Vec<&str> = crate::natives::reducers().iter().map(|r| r.name).collect();
+                    diags.push(
+                        Diagnostic::new(
+                            Phase::Fields,
+                            Some(&reducer.pos),
+                            format!("unknown reducer `{}`", reducer.value),
+                        )
+                        .hint(format!("reducers: {}", names.join(", "))),
+                    );
+                }
+            }
+            TransformKind::Native { function } => {
+                if crate::natives::native(&function.value).is_none() {
+                    let names: Vec<&str> = crate::natives::natives().iter().map(|r| r.name).collect();
+                    diags.push(
+                        Diagnostic::new(
+                            Phase::Fields,
+                            Some(&function.pos),
+                            format!("unknown native function `{}`", function.value),
+                        )
+                        .hint(format!("functions: {}", names.join(", "))),
+                    );
+                }
+            }
+            TransformKind::Sql { .. } => {}
+        }
+    }
+    for (name, s) in &p.sinks {
+        ident(diags, "sink name", &s.name);
+        columns(diags, name, &s.columns);
+        if let Some(w) = &s.when {
+            param_ref(diags, p, w, "boolean");
+        }
+        let SinkKind::ResultStore { table, indexes, .. } = &s.kind;
+        ident(diags, "result-store table", table);
+        for ix in indexes.iter().flatten() {
+            if !s.columns.iter().any(|c| c.value.name == ix.value) {
+                diags.push(
+                    Diagnostic::new(
+                        Phase::Fields,
+                        Some(&ix.pos),
+                        format!("index column `{}` is not a column of sink `{name}`", ix.value),
+                    )
+                    .hint("index only declared columns"),
+                );
+            }
+        }
+    }
+    if !diags.is_empty() {
+        return;
+    }
+    // Map transforms take their extractor's columns (plus the count column).
+    for t in p.transforms.values_mut() {
+        if let TransformKind::Map { extractor, count_as, .. } = &t.kind {
+            let Some(spec) = crate::events::extractor_columns(&extractor.value) else { continue };
+            let mut cols: Vec<At<Column>> = spec
+                .iter()
+                .map(|c| At {
+                    value: Column::new(
+                        c.name,
+                        crate::model::column::parse_type(c.hive_type).unwrap_or(ColumnType::String(None)),
+                    ),
+                    pos: extractor.pos.clone(),
+                })
+                .collect();
+            if let Some(c) = count_as {
+                cols.push(At { value: Column::new(&c.value, ColumnType::BigInt), pos: c.pos.clone() });
+            }
+            t.columns = cols;
+        }
+    }
+}
+
+/// Stand-in values for every variable, to check templates without a run.
+pub fn sample_vars(p: &Pipeline) -> Vars {
+    let d = chrono::NaiveDate::from_ymd_opt(2000, 1, 3).unwrap_or_default();
+    let mut v = Vars::new();
+    for (name, value) in &p.params {
+        let var = match &value.value {
+            ParamValue::Int(n) => Var::Int(*n),
+            ParamValue::Bool(b) => Var::Bool(*b),
+            ParamValue::Text(s) => match crate::graph::interval::parse_day(s, d) {
+                Some(day) => Var::Date(day),
+                None => Var::Text(s.clone()),
+            },
+        };
+        v.insert(name.clone(), var);
+    }
+    for name in RUN_VARIABLES {
+        v.insert(name.to_string(), Var::Date(d));
+    }
+    v
+}
+
+/// Profile phase: the engine is known, what it needs is configured, and secret references can be resolved.
+pub fn validate_profile(profile: &Profile, pipelines: &[Pipeline], check_secrets: bool) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
+    let at = |k: &str| profile.key_pos.get(k).cloned();
+    let needs_lms = pipelines.iter().any(|p| p.sources.values().any(|s| matches!(s.kind, SourceKind::LmsTable { .. })));
+    let needs_logs = pipelines.iter().any(|p| p.sources.values().any(|s| matches!(s.kind, SourceKind::TrackingLog)));
+    let required: Vec<&str> = match profile.engine() {
+        "embedded" => {
+            let mut r = vec!["warehouse", "result_store"];
+            if needs_logs {
+                r.push("tracking_logs");
+            }
+            if needs_lms {
+                r.push("lms");
+            }
+            r
+        }
+        "hive" => {
+            let mut r = vec!["warehouse", "hive_database", "mapper_path", "result_store"];
+            if needs_logs {
+                r.push("tracking_logs");
+            }
+            if needs_lms {
+                r.extend(["lms_jdbc", "lms_username", "lms_password_file"]);
+            }
+            r
+        }
+        other => {
+            diags.push(
+                Diagnostic::new(Phase::Profile, at("engine").as_ref(), format!("unknown engine `{other}`"))
+                    .hint("engines: embedded, hive"),
+            );
+            return diags;
+        }
+    };
+    for key in required {
+        if profile.get(key).is_none_or(str::is_empty) {
+            diags.push(
+                Diagnostic::new(
+                    Phase::Profile,
+                    None,
+                    format!(
+                        "profile `{}` ({}) does not set `{key}`, which engine `{}` needs",
+                        profile.name,
+                        profile.file.display(),
+                        profile.engine()
+                    ),
+                )
+                .hint(format!("add `{key} = \"...\"` to the profile or pass --var {key}=...")),
+            );
+        }
+    }
+    for (key, value) in profile.values.iter().filter(|_| check_secrets) {
+        for r in secret::references(value) {
+            let problem = if r.is_empty() {
+                Some("malformed secret reference: use SECRET[env.NAME] or SECRET[file./path]".to_string())
+            } else if let Some(name) = r.strip_prefix("env.") {
+                std::env::var_os(name).is_none().then(|| format!("secret SECRET[{r}] is not set"))
+            } else if let Some(path) = r.strip_prefix("file.") {
+                (!Path::new(path).is_file()).then(|| format!("secret file SECRET[{r}] does not exist"))
+            } else {
+                None
+            };
+            if let Some(msg) = problem {
+                diags.push(
+                    Diagnostic::new(Phase::Profile, at(key).as_ref(), format!("`{key}`: {msg}"))
+                        .hint("export the variable or create the file before running"),
+                );
+            }
+        }
+    }
+    diags
+}

@@ -1,0 +1,16 @@
+{{ header }}
+ADD FILE {{ mapper_path }};
+
+{{ ddl }}
+
+INSERT OVERWRITE TABLE {{ table }} PARTITION (dt='{{ partition }}')
+SELECT TRANSFORM ({% for c in input_columns %}`{{ c }}`{% if !loop.last %}, {% endif %}{% endfor %})
+USING '{{ mapper_name }} --reducer {{ reducer }}{% for a in args %} --arg {{ a.0 }}={{ a.1 }}{% endfor %}'
+AS ({% for c in columns %}`{{ c.0 }}` {{ c.1 }}{% if !loop.last %}, {% endif %}{% endfor %})
+FROM (
+  SELECT {% for c in input_columns %}`{{ c }}`{% if !loop.last %}, {% endif %}{% endfor %}
+  FROM {{ input }}
+  WHERE {{ input_filter }}
+  DISTRIBUTE BY {% for c in key %}`{{ c }}`{% if !loop.last %}, {% endif %}{% endfor %}
+  SORT BY {% for c in sort %}`{{ c }}`{% if !loop.last %}, {% endif %}{% endfor %}
+) sorted_input;

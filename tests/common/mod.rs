@@ -1,0 +1,277 @@
+//! Shared test support: the conformance runner (scenario files of tests/conformance, run through the `edxc` CLI)
+//! and value comparison as the conformance README defines it.
+#![allow(dead_code)]
+
+mod db;
+pub use db::*;
+
+use flate2::write::GzEncoder;
+use flate2::Compression;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Minimal RFC 4180 CSV reader (the conformance files' dialect).
+pub fn read_csv(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let mut rows = Vec::new();
+    for line in text.lines().filter(|l| !l.is_empty()) {
+        let mut fields = Vec::new();
+        let mut cur = String::new();
+        let mut quoted = false;
+        let mut chars = line.chars().peekable();
+        while let Some(c) = chars.next() {
+            match (c, quoted) {
+                ('"', true) if chars.peek() == Some(&'"') => {
+                    cur.push('"');
+                    chars.next();
+                }
+                ('"', _) => quoted = !quoted,
+                (',', false) => fields.push(std::mem::take(&mut cur)),
+                (c, _) => cur.push(c),
+            }
+        }
+        fields.push(cur);
+        rows.push(fields);
+    }
+    let header = rows.remove(0);
+    (header, rows)
+}
+
+/// Cell equality of the conformance README: numbers numerically (1e-6 relative), NULL only equals NULL.
+pub fn cell_eq(a: &Option<String>, b: &Option<String>) -> bool {
+    match (a, b) {
+        (None, None) => true,
+        (Some(x), Some(y)) => match (x.parse::<f64>(), y.parse::<f64>()) {
+            (Ok(p), Ok(q)) => (p - q).abs() <= 1e-6 * 1f64.max(p.abs()).max(q.abs()),
+            _ => x == y,
+        },
+        _ => false,
+    }
+}
+
+fn render(v: &Option<String>) -> String {
+    v.clone().unwrap_or_else(|| "\\N".into())
+}
+
+/// Multiset comparison (or containment); returns a readable difference.
+pub fn compare_rows(
+    what: &str,
+    expected: &[Vec<Option<String>>],
+    actual: &[Vec<Option<String>>],
+    contain_only: bool,
+) -> Result<(), String> {
+    let mut remaining: Vec<&Vec<Option<String>>> = actual.iter().collect();
+    let mut missing = Vec::new();
+    for e in expected {
+        match remaining.iter().position(|a| a.len() == e.len() && a.iter().zip(e).all(|(x, y)| cell_eq(x, y))) {
+            Some(i) => {
+                remaining.remove(i);
+            }
+            None => missing.push(e),
+        }
+    }
+    if missing.is_empty() && (contain_only || remaining.is_empty()) {
+        return Ok(());
+    }
+    let fmt = |r: &Vec<Option<String>>| r.iter().map(render).collect::<Vec<_>>().join(",");
+    let mut msg = format!(
+        "{what}: {} expected row(s) missing, {} unexpected\n",
+        missing.len(),
+        if contain_only { 0 } else { remaining.len() }
+    );
+    for m in &missing {
+        msg += &format!("  missing:    {}\n", fmt(m));
+    }
+    if !contain_only {
+        for r in &remaining {
+            msg += &format!("  unexpected: {}\n", fmt(r));
+        }
+    }
+    Err(msg)
+}
+
+pub fn gzip_to(src: &Path, dst: &Path) {
+    std::fs::create_dir_all(dst.parent().unwrap()).unwrap();
+    let data = std::fs::read(src).unwrap();
+    let mut enc = GzEncoder::new(std::fs::File::create(dst).unwrap(), Compression::default());
+    enc.write_all(&data).unwrap();
+    enc.finish().unwrap();
+}
+
+/// Runs the `edxc` binary with `--root <repo>`; returns (exit code, stdout, stderr).
+pub fn edxc(args: &[String]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_edxc"))
+        .arg("--root")
+        .arg(repo())
+        .args(args)
+        .env_remove("EDXC_ROOT")
+        .output()
+        .expect("edxc runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into(),
+        String::from_utf8_lossy(&out.stderr).into(),
+    )
+}
+
+/// The inputs and outputs of one scenario run.
+pub struct World {
+    pub dir: tempfile::TempDir,
+    pub src: PathBuf,
+    pub warehouse: PathBuf,
+    pub result_store: String,
+    pub lms: String,
+    /// MariaDB databases of this run, dropped with the world.
+    pub dbs: Vec<TestDb>,
+}
+
+/// Which backends a scenario runs against.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Backend {
+    /// LMS from TSV exports, result store in SQLite.
+    Sqlite,
+    /// LMS and result store in the real MariaDB.
+    Mariadb,
+}
+
+pub fn scenario_dir(name: &str) -> PathBuf {
+    repo().join("tests/conformance/scenarios").join(name)
+}
+
+/// Lays out a scenario's inputs and runs its runs through the CLI contract. Returns the world to compare.
+pub fn run_scenario(name: &str, backend: Backend) -> World {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().to_path_buf();
+    let src = root.join("src");
+    let warehouse = root.join("warehouse");
+    std::fs::create_dir_all(&src).unwrap();
+    let sdir = scenario_dir(name);
+    let fixtures = repo().join("tests/conformance/fixtures");
+    let spec: toml::Table = toml::from_str(&std::fs::read_to_string(sdir.join("scenario.toml")).unwrap()).unwrap();
+    for log in spec.get("tracking_logs").and_then(|v| v.as_array()).into_iter().flatten() {
+        let fixture = log["fixture"].as_str().unwrap();
+        let path = log["path"].as_str().unwrap();
+        gzip_to(&fixtures.join(fixture), &src.join(path));
+    }
+    for wf in spec.get("warehouse_files").and_then(|v| v.as_array()).into_iter().flatten() {
+        let dst = warehouse.join(wf["path"].as_str().unwrap());
+        std::fs::create_dir_all(dst.parent().unwrap()).unwrap();
+        std::fs::copy(fixtures.join(wf["fixture"].as_str().unwrap()), dst).unwrap();
+    }
+    let mut dbs = Vec::new();
+    let (lms, result_store) = match backend {
+        Backend::Sqlite => {
+            (repo().join("tests/fixtures/lms").display().to_string(), root.join("results.sqlite").display().to_string())
+        }
+        Backend::Mariadb => {
+            let lms = TestDb::new("lms");
+            for sql in spec.get("sql").and_then(|v| v.as_array()).into_iter().flatten() {
+                let text = std::fs::read_to_string(fixtures.join(sql["fixture"].as_str().unwrap())).unwrap();
+                edxc::lms::run_mysql_script(&lms.url, &text).expect("load LMS fixture into MariaDB");
+            }
+            let rs = TestDb::new("rs");
+            let urls = (lms.url.clone(), rs.url.clone());
+            dbs.push(lms);
+            dbs.push(rs);
+            urls
+        }
+    };
+    for run in spec.get("runs").and_then(|v| v.as_array()).into_iter().flatten() {
+        let mut args: Vec<String> = vec!["apply".into(), "--auto-approve".into()];
+        let pipeline = match run["task"].as_str().unwrap() {
+            "InsertToMysqlCourseActivityTask" => "user_activity",
+            _ => "enrollments",
+        };
+        args.extend(["--pipeline".into(), pipeline.into()]);
+        for (k, v) in [
+            ("tracking_logs", src.display().to_string()),
+            ("warehouse", warehouse.display().to_string()),
+            ("result_store", result_store.clone()),
+            ("lms", lms.clone()),
+            ("state", root.join("state.sqlite").display().to_string()),
+        ] {
+            args.push("--var".into());
+            args.push(format!("{k}={v}"));
+        }
+        let params = run.get("params").and_then(|p| p.as_table()).cloned().unwrap_or_default();
+        for (k, v) in &params {
+            let text = match v {
+                toml::Value::String(s) => s.clone(),
+                toml::Value::Integer(n) => n.to_string(),
+                toml::Value::Boolean(b) => b.to_string(),
+                _ => continue,
+            };
+            match k.as_str() {
+                "interval" => args.extend(["--interval".into(), text]),
+                // Infrastructure and Hadoop tuning knobs of the original task: not semantics.
+                "n_reduce_tasks" | "source" | "credentials" | "warehouse_path" | "overwrite_mysql"
+                | "overwrite_hive" => {}
+                _ => args.extend(["--param".into(), format!("{k}={text}")]),
+            }
+        }
+        let (code, out, err) = edxc(&args);
+        assert_eq!(code, 0, "edxc {} failed:\n{out}\n{err}", args.join(" "));
+    }
+    World { dir, src, warehouse, result_store, lms, dbs }
+}
+
+/// Checks every `[[expected]]` entry of a scenario against the world. Returns the failures.
+pub fn check_expected(name: &str, w: &World) -> Vec<String> {
+    let sdir = scenario_dir(name);
+    let spec: toml::Table = toml::from_str(&std::fs::read_to_string(sdir.join("scenario.toml")).unwrap()).unwrap();
+    let mut failures = Vec::new();
+    let mut store = edxc::sinks::result_store::open(&w.result_store).expect("result store opens");
+    for e in spec.get("expected").and_then(|v| v.as_array()).into_iter().flatten() {
+        let table = e["name"].as_str().unwrap();
+        let (header, rows) = read_csv(&sdir.join(e["file"].as_str().unwrap()));
+        let compare = e["compare"].as_str().unwrap();
+        let csv_null_is_empty = compare == "table_file";
+        let expected: Vec<Vec<Option<String>>> = rows
+            .iter()
+            .map(|r| {
+                r.iter()
+                    .map(|c| if c == "\\N" || (csv_null_is_empty && c.is_empty()) { None } else { Some(c.clone()) })
+                    .collect()
+            })
+            .collect();
+        let from_store = e.get("store").and_then(|s| s.as_str()) == Some("result_store");
+        let actual: Vec<Vec<Option<String>>> = if from_store {
+            let sql = format!("SELECT {} FROM {table}", header.join(", "));
+            store.query(&sql).unwrap_or_else(|err| panic!("{sql}: {err}"))
+        } else {
+            // A warehouse (Hive) partition: columns by the pipeline's declaration of the table.
+            let part = e.get("partition").and_then(|p| p.as_str()).unwrap();
+            let columns = declared_columns(table);
+            let rows =
+                edxc::warehouse::read_partition(&w.warehouse, table, part.trim_start_matches("dt="), columns.len())
+                    .unwrap();
+            let idx: Vec<usize> = header
+                .iter()
+                .map(|h| columns.iter().position(|c| c == h).unwrap_or_else(|| panic!("{table} has no column {h}")))
+                .collect();
+            rows.into_iter().map(|r| idx.iter().map(|&i| r[i].clone()).collect()).collect()
+        };
+        if let Err(msg) = compare_rows(table, &expected, &actual, compare == "rows_contain") {
+            failures.push(msg);
+        }
+    }
+    failures
+}
+
+fn declared_columns(table: &str) -> Vec<String> {
+    let project = edxc::config::Project::new(repo());
+    let mut pipelines = project.load_pipelines(&[]).expect("pipelines load");
+    for p in &mut pipelines {
+        let d = edxc::validate::validate(p, &project.templates_dir());
+        assert!(d.is_empty(), "{d:?}");
+        if let Some(cols) = p.columns_of(table) {
+            return cols.into_iter().map(|c| c.name).collect();
+        }
+    }
+    panic!("no pipeline declares table {table}")
+}

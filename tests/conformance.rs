@@ -1,0 +1,51 @@
+//! Conformance scenarios of the original pipeline's acceptance suite (tests/conformance/, copied from the shared
+//! suite), run end to end through the `edxc apply` CLI against SQLite and against the real MariaDB.
+
+mod common;
+use common::{check_expected, run_scenario, Backend};
+
+fn scenario(name: &str, backend: Backend) {
+    let world = run_scenario(name, backend);
+    let failures = check_expected(name, &world);
+    assert!(failures.is_empty(), "scenario {name} ({backend:?}):\n{}", failures.join("\n"));
+}
+
+#[test]
+fn enrollments_with_catalog_sqlite() {
+    scenario("enrollments_with_catalog", Backend::Sqlite);
+}
+
+#[test]
+fn enrollments_with_catalog_mariadb() {
+    scenario("enrollments_with_catalog", Backend::Mariadb);
+}
+
+#[test]
+fn enrollments_without_catalog_sqlite() {
+    scenario("enrollments_without_catalog", Backend::Sqlite);
+}
+
+#[test]
+fn enrollments_without_catalog_mariadb() {
+    scenario("enrollments_without_catalog", Backend::Mariadb);
+}
+
+#[test]
+fn grades_by_mode_sqlite() {
+    scenario("grades_by_mode", Backend::Sqlite);
+}
+
+#[test]
+fn grades_by_mode_mariadb() {
+    scenario("grades_by_mode", Backend::Mariadb);
+}
+
+#[test]
+fn user_activity_sqlite() {
+    scenario("user_activity", Backend::Sqlite);
+}
+
+#[test]
+fn user_activity_mariadb() {
+    scenario("user_activity", Backend::Mariadb);
+}
