@@ -6,9 +6,9 @@
 //! `--extractor`s each line starts with the extractor name, unless `--out-dir` is given (one
 //! `<extractor>.tsv` per extractor). Counters go to stderr as `reporter:counter:edxc,<name>,<n>`.
 
-use edxc::events::{extractor_columns, extractor_names, hive_line, scan, scan_file, Counters, ScanOptions};
+use edxc::events::{extractor_columns, extractor_names, hive_line_bytes, scan, scan_file, Counters, ScanOptions};
 use std::fs::File;
-use std::io::{self, BufReader, BufWriter, Write};
+use std::io::{self, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -27,6 +27,7 @@ DIR/<extractor>.tsv). Counters are written to stderr as reporter:counter:edxc,<n
   --ccx              accept ccx-v1 course keys
   --out-dir DIR      one output file per extractor instead of stdout
   --list             print the extractors and their columns
+  --no-output        extract but write no records (counters only; for benchmarks)
 ";
 
 struct Args {
@@ -36,6 +37,7 @@ struct Args {
     out_dir: Option<PathBuf>,
     files: Vec<String>,
     list: bool,
+    no_output: bool,
 }
 
 fn parse_interval(s: &str) -> Option<(String, String)> {
@@ -54,8 +56,15 @@ fn parse_interval(s: &str) -> Option<(String, String)> {
 }
 
 fn parse_args() -> Result<Args, String> {
-    let mut args =
-        Args { extractors: Vec::new(), interval: None, ccx: false, out_dir: None, files: Vec::new(), list: false };
+    let mut args = Args {
+        extractors: Vec::new(),
+        interval: None,
+        ccx: false,
+        out_dir: None,
+        files: Vec::new(),
+        list: false,
+        no_output: false,
+    };
     let mut it = std::env::args().skip(1);
     while let Some(a) = it.next() {
         let (flag, inline) = match a.split_once('=') {
@@ -75,6 +84,7 @@ fn parse_args() -> Result<Args, String> {
             "--ccx" => args.ccx = true,
             "--out-dir" => args.out_dir = Some(PathBuf::from(value("--out-dir")?)),
             "--list" => args.list = true,
+            "--no-output" => args.no_output = true,
             "-h" | "--help" => {
                 print!("{USAGE}");
                 std::process::exit(0);
@@ -103,31 +113,33 @@ fn run(args: Args) -> io::Result<Counters> {
             let mut v: Vec<Box<dyn Write>> = Vec::new();
             for n in &names {
                 let f = File::create(dir.join(format!("{n}.tsv")))?;
-                v.push(Box::new(BufWriter::with_capacity(1 << 18, f)));
+                v.push(Box::new(f));
             }
             v
         }
-        None => vec![Box::new(BufWriter::with_capacity(1 << 20, io::stdout()))],
+        None => vec![Box::new(io::stdout())],
     };
+    // Records are built straight into one buffer per output, written in 1 MiB chunks.
+    const CHUNK: usize = 1 << 20;
+    let mut bufs: Vec<Vec<u8>> = outs.iter().map(|_| Vec::with_capacity(CHUNK + 65536)).collect();
     let tag = args.out_dir.is_none() && names.len() > 1;
+    let no_output = args.no_output;
     let mut counters = Counters::default();
-    let mut line = String::with_capacity(4096);
     let write_err: std::cell::RefCell<Option<io::Error>> = std::cell::RefCell::new(None);
     let files = if args.files.is_empty() { vec!["-".to_string()] } else { args.files.clone() };
     {
         let mut emit = |idx: usize, date: &str, fields: &[Option<&str>]| {
-            if write_err.borrow().is_some() {
+            if no_output || write_err.borrow().is_some() {
                 return;
             }
-            line.clear();
-            if tag {
-                line.push_str(names[idx]);
-                line.push('\t');
-            }
-            hive_line(fields, &[date], &mut line);
-            let out = if outs.len() == 1 { &mut outs[0] } else { &mut outs[idx] };
-            if let Err(e) = out.write_all(line.as_bytes()) {
-                *write_err.borrow_mut() = Some(e);
+            let o = if outs.len() == 1 { 0 } else { idx };
+            let buf = &mut bufs[o];
+            hive_line_bytes(tag.then(|| names[idx]), fields, &[date], buf);
+            if buf.len() >= CHUNK {
+                if let Err(e) = outs[o].write_all(buf) {
+                    *write_err.borrow_mut() = Some(e);
+                }
+                buf.clear();
             }
         };
         for f in &files {
@@ -147,7 +159,8 @@ fn run(args: Args) -> io::Result<Counters> {
     if let Some(e) = write_err.into_inner() {
         return Err(e);
     }
-    for o in &mut outs {
+    for (o, buf) in outs.iter_mut().zip(&bufs) {
+        o.write_all(buf)?;
         o.flush()?;
     }
     Ok(counters)

@@ -32,6 +32,7 @@ pub fn run(project: &Project, a: &ApplyArgs) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::from(1));
         }
     };
+    a.run.check_params(&pipelines).map_err(anyhow::Error::msg)?;
     let args = a.run.run_args();
     let templates = project.templates_dir();
     let read_body = |rel: &str| {

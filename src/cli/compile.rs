@@ -27,6 +27,7 @@ pub fn artifacts(
         Ok(x) => x,
         Err(d) => return Ok(Err(d)),
     };
+    a.run.check_params(&pipelines).map_err(anyhow::Error::msg)?;
     let args = a.run.run_args();
     let templates = project.templates_dir();
     let read_body = |rel: &str| {

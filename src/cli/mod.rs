@@ -1,7 +1,7 @@
 //! The command line: `edxc validate | compile | apply`. One file per command.
 
 mod apply;
-mod compile;
+pub mod compile;
 mod validate;
 
 use crate::config::profile::{load_profile, Profile};
@@ -71,6 +71,22 @@ pub struct RunOptions {
 }
 
 impl RunOptions {
+    /// Every `--param` must name a parameter of at least one selected pipeline.
+    pub fn check_params(&self, pipelines: &[Pipeline]) -> Result<(), String> {
+        for (name, _) in &self.params {
+            if name != "interval" && !pipelines.iter().any(|p| p.params.contains_key(name)) {
+                let mut known: Vec<&str> = pipelines.iter().flat_map(|p| p.params.keys().map(String::as_str)).collect();
+                known.sort();
+                known.dedup();
+                return Err(format!(
+                    "--param {name}: no selected pipeline has this parameter (known: {})",
+                    known.join(", ")
+                ));
+            }
+        }
+        Ok(())
+    }
+
     pub fn run_args(&self) -> crate::graph::RunArgs {
         crate::graph::RunArgs {
             interval: self.interval.clone(),

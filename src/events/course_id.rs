@@ -197,7 +197,29 @@ pub fn parse_course_key(s: &str, ccx_enabled: bool) -> Option<CourseKey<'_>> {
 
 /// `opaque_key_util.is_valid_course_id` (§1.6).
 pub fn is_valid_course_id(s: &str, ccx_enabled: bool) -> bool {
-    !s.is_empty() && !s.ends_with('\n') && parse_course_key(s, ccx_enabled).is_some()
+    if s.is_empty() || s.len() > 512 {
+        return !s.is_empty() && !s.ends_with('\n') && parse_course_key(s, ccx_enabled).is_some();
+    }
+    // Logs repeat a small set of course ids: memoise validity (bounded, per thread).
+    VALIDITY.with(|cell| {
+        let mut cache = cell.borrow_mut();
+        let map = &mut cache[usize::from(ccx_enabled)];
+        if let Some(v) = map.get(s) {
+            return *v;
+        }
+        let v = !s.ends_with('\n') && parse_course_key(s, ccx_enabled).is_some();
+        if map.len() >= 4096 {
+            map.clear();
+        }
+        map.insert(s.into(), v);
+        v
+    })
+}
+
+type ValidityCache = [std::collections::HashMap<Box<str>, bool>; 2];
+
+thread_local! {
+    static VALIDITY: std::cell::RefCell<ValidityCache> = std::cell::RefCell::new(Default::default());
 }
 
 impl CourseKey<'_> {

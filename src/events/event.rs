@@ -51,6 +51,31 @@ pub fn parse_line(line: &[u8]) -> Result<(&str, RawObj<'_>), LineError> {
     }
 }
 
+/// [`parse_line`] straight into an [`Event`] (the `context` member is decoded in the same pass).
+pub fn parse_line_event(line: &[u8]) -> Result<Event<'_>, LineError> {
+    let parts = |text| match json::parse_event_top(text) {
+        Ok(Some((obj, ctx))) => Ok(Event::with_context(text, obj, ctx)),
+        Ok(None) => Err(true),
+        Err(()) => Err(false),
+    };
+    let fallback = || -> Result<Event<'_>, LineError> {
+        let (a, b) = json_fallback_span(line).ok_or(LineError::BadJson)?;
+        let text = std::str::from_utf8(&line[a..b]).map_err(|_| LineError::BadUtf8)?;
+        parts(text).map_err(|_| LineError::BadJson)
+    };
+    match std::str::from_utf8(line) {
+        Ok(text) => match parts(text) {
+            Ok(ev) => Ok(ev),
+            Err(true) => Err(LineError::BadJson),
+            Err(false) => fallback(),
+        },
+        Err(_) => match fallback() {
+            Err(LineError::BadJson) if json_fallback_span(line).is_none() => Err(LineError::BadUtf8),
+            r => r,
+        },
+    }
+}
+
 fn parse_fallback(line: &[u8]) -> Result<(&str, RawObj<'_>), LineError> {
     let (a, b) = json_fallback_span(line).ok_or(LineError::BadJson)?;
     let text = std::str::from_utf8(&line[a..b]).map_err(|_| LineError::BadUtf8)?;
@@ -72,7 +97,7 @@ pub struct Event<'a> {
     event_type: OnceCell<Option<Cow<'a, str>>>,
     event_source: OnceCell<Option<Cow<'a, str>>>,
     /// Cached `problem_check` augmented data (see `extract::problem`).
-    pub(crate) problem_cache: OnceCell<Option<(String, String, String, String)>>,
+    pub(crate) problem_cache: OnceCell<Result<[String; 4], bool>>,
     /// Cached `get_course_id` results: index = from_url, value = (ccx, result).
     course: [OnceCell<(bool, Option<Cow<'a, str>>)>; 2],
 }
@@ -96,6 +121,13 @@ impl<'e, 'a: 'e> std::ops::Deref for Payload<'e, 'a> {
 
 /// Result of `get_event_data` before parsing: the text of a JSON object (or empty for `""`).
 impl<'a> Event<'a> {
+    /// An event whose `context` member was already decoded (`None`: absent or not an object).
+    pub fn with_context(text: &'a str, obj: RawObj<'a>, context: Option<RawObj<'a>>) -> Self {
+        let ev = Event::new(text, obj);
+        let _ = ev.context.set(context);
+        ev
+    }
+
     pub fn new(text: &'a str, obj: RawObj<'a>) -> Self {
         Event {
             text,
@@ -176,6 +208,11 @@ impl<'a> Event<'a> {
     /// An empty string payload yields `Some("{}")`.
     pub fn payload_text(&self) -> Option<&str> {
         self.payload_text.get_or_init(|| decode_payload(&self.obj)).as_deref()
+    }
+
+    /// Whether `get_event_data` yields a dict, without decoding a dict payload's members.
+    pub fn payload_is_dict(&self) -> bool {
+        self.payload_text().is_some()
     }
 
     /// The payload dict (§1.2), `None` when rejected.

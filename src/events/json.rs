@@ -1,24 +1,25 @@
 //! Lenient, borrowed JSON access used by the tracking-log parser.
 //!
-//! A JSON object is decoded into a flat list of `(key, raw value)` pairs ([`RawObj`]): serde_json
-//! validates the whole text once, values stay as borrowed slices of the input (`&RawValue`) and
-//! are interpreted only when an extractor asks for them ([`PyVal`]). Duplicate keys resolve like
-//! a Python `dict` built from the text: the last occurrence wins.
+//! A JSON object is decoded into a flat list of `(key, raw value)` pairs ([`RawObj`]): a strict,
+//! non-recursive validating scanner (RFC 8259 grammar: no NaN/Infinity, no control characters in
+//! strings, no trailing data) checks the whole text once; values stay as borrowed slices of the
+//! input and are interpreted only when an extractor asks for them ([`PyVal`]). Duplicate keys
+//! resolve like a Python `dict` built from the text: the last occurrence wins. Nesting depth is
+//! unbounded and costs no stack.
 
-use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
-use serde_json::value::RawValue;
+use serde::de::{self, Deserializer, Visitor};
 use std::borrow::Cow;
 use std::fmt;
 
 /// A decoded JSON object: keys (unescaped) with their raw, still-encoded values.
 #[derive(Debug, Default, Clone)]
 pub struct RawObj<'a> {
-    pub entries: Vec<(Cow<'a, str>, &'a RawValue)>,
+    pub entries: Vec<(Cow<'a, str>, &'a str)>,
 }
 
 impl<'a> RawObj<'a> {
     /// The raw value of `key` (last occurrence wins, as in a Python dict).
-    pub fn get_raw(&self, key: &str) -> Option<&'a RawValue> {
+    pub fn get_raw(&self, key: &str) -> Option<&'a str> {
         self.entries.iter().rev().find(|(k, _)| k == key).map(|(_, v)| *v)
     }
 
@@ -38,7 +39,7 @@ impl<'a> RawObj<'a> {
     /// `key` as a nested object; `None` when absent or not an object.
     pub fn get_obj(&self, key: &str) -> Option<RawObj<'a>> {
         let raw = self.get_raw(key)?;
-        parse_object(raw.get())
+        parse_object(raw)
     }
 
     pub fn contains_key(&self, key: &str) -> bool {
@@ -81,51 +82,400 @@ impl<'de> de::Deserialize<'de> for KeyStr<'de> {
     }
 }
 
-struct TopVisitor;
-
-impl<'de> Visitor<'de> for TopVisitor {
-    type Value = Top<'de>;
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("any JSON value")
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut entries = Vec::with_capacity(16);
-        while let Some(k) = map.next_key::<KeyStr<'de>>()? {
-            let v: &'de RawValue = map.next_value()?;
-            entries.push((k.0, v));
-        }
-        Ok(Top::Object(RawObj { entries }))
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-        while seq.next_element::<IgnoredAny>()?.is_some() {}
-        Ok(Top::NotObject)
-    }
-    fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
-        Ok(Top::NotObject)
-    }
-    fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
-        Ok(Top::NotObject)
-    }
-    fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
-        Ok(Top::NotObject)
-    }
-    fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
-        Ok(Top::NotObject)
-    }
-    fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
-        Ok(Top::NotObject)
-    }
-    fn visit_unit<E>(self) -> Result<Self::Value, E> {
-        Ok(Top::NotObject)
-    }
-}
-
 /// Decodes a complete JSON text. `Err(())` when it is not valid JSON (including trailing data).
 #[allow(clippy::result_unit_err)]
 pub fn parse_top(text: &str) -> Result<Top<'_>, ()> {
-    let mut de = serde_json::Deserializer::from_str(text);
-    let top = de.deserialize_any(TopVisitor).map_err(|_| ())?;
-    de.end().map_err(|_| ())?;
+    let mut sc = Scan { b: text.as_bytes(), i: 0 };
+    sc.ws();
+    let top = if sc.peek() == Some(b'{') {
+        Top::Object(sc.object(text)?)
+    } else {
+        sc.value()?;
+        Top::NotObject
+    };
+    sc.ws();
+    if sc.i != sc.b.len() {
+        return Err(());
+    }
+    Ok(top)
+}
+
+struct Scan<'b> {
+    b: &'b [u8],
+    i: usize,
+}
+
+/// Closers of open containers: a small inline stack, spilling to the heap when deep.
+struct Stack {
+    inline: [u8; 64],
+    len: usize,
+    spill: Vec<u8>,
+}
+
+impl Stack {
+    fn new() -> Self {
+        Stack { inline: [0; 64], len: 0, spill: Vec::new() }
+    }
+    #[inline]
+    fn push(&mut self, c: u8) {
+        if self.len < self.inline.len() {
+            self.inline[self.len] = c;
+        } else {
+            self.spill.push(c);
+        }
+        self.len += 1;
+    }
+    #[inline]
+    fn top(&self) -> Option<u8> {
+        match self.len {
+            0 => None,
+            n if n <= self.inline.len() => Some(self.inline[n - 1]),
+            _ => self.spill.last().copied(),
+        }
+    }
+    #[inline]
+    fn pop(&mut self) {
+        if self.len > self.inline.len() {
+            self.spill.pop();
+        }
+        self.len = self.len.saturating_sub(1);
+    }
+}
+
+impl<'b> Scan<'b> {
+    #[inline]
+    fn peek(&self) -> Option<u8> {
+        self.b.get(self.i).copied()
+    }
+
+    #[inline]
+    fn ws(&mut self) {
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.b.get(self.i) {
+            self.i += 1;
+        }
+    }
+
+    #[inline]
+    fn expect(&mut self, c: u8) -> Result<(), ()> {
+        if self.peek() == Some(c) {
+            self.i += 1;
+            Ok(())
+        } else {
+            Err(())
+        }
+    }
+
+    /// Index (from `self.i`) of the first `"`, `\\` or control character, or the remaining length
+    /// (SWAR, 8 bytes at a time).
+    #[inline]
+    fn find_special(&self) -> usize {
+        const ONES: u64 = 0x0101_0101_0101_0101;
+        const HIGH: u64 = 0x8080_8080_8080_8080;
+        #[inline(always)]
+        fn mask(x: u64) -> u64 {
+            let q = x ^ (ONES * u64::from(b'"'));
+            let s = x ^ (ONES * u64::from(b'\\'));
+            // bytes < 0x20, == '"', == '\\' (the lowest flagged byte is exact)
+            (x.wrapping_sub(ONES * 0x20) | q.wrapping_sub(ONES) | s.wrapping_sub(ONES)) & !x & HIGH
+        }
+        let rest = &self.b[self.i..];
+        let mut k = 0;
+        #[cfg(target_arch = "x86_64")]
+        {
+            if let Some(found) = sse2_find_special(rest, &mut k) {
+                return found;
+            }
+        }
+        while k + 8 <= rest.len() {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(&rest[k..k + 8]);
+            let m = mask(u64::from_le_bytes(w));
+            if m != 0 {
+                return k + (m.trailing_zeros() / 8) as usize;
+            }
+            k += 8;
+        }
+        while k < rest.len() {
+            let c = rest[k];
+            if c == b'"' || c == b'\\' || c < 0x20 {
+                return k;
+            }
+            k += 1;
+        }
+        k
+    }
+
+    /// A string starting at `"`; returns whether it contains an escape.
+    #[inline]
+    fn string(&mut self) -> Result<bool, ()> {
+        self.expect(b'"')?;
+        let mut escaped = false;
+        loop {
+            self.i += self.find_special();
+            match self.b.get(self.i) {
+                Some(b'"') => {
+                    self.i += 1;
+                    return Ok(escaped);
+                }
+                Some(b'\\') => {}
+                _ => return Err(()),
+            }
+            escaped = true;
+            match self.b.get(self.i + 1) {
+                Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => self.i += 2,
+                Some(b'u') => {
+                    let hex = self.b.get(self.i + 2..self.i + 6).ok_or(())?;
+                    if !hex.iter().all(u8::is_ascii_hexdigit) {
+                        return Err(());
+                    }
+                    self.i += 6;
+                }
+                _ => return Err(()),
+            }
+        }
+    }
+
+    fn number(&mut self) -> Result<(), ()> {
+        let b = self.b;
+        if self.peek() == Some(b'-') {
+            self.i += 1;
+        }
+        match self.peek() {
+            Some(b'0') => self.i += 1,
+            Some(b'1'..=b'9') => {
+                while let Some(b'0'..=b'9') = b.get(self.i) {
+                    self.i += 1;
+                }
+            }
+            _ => return Err(()),
+        }
+        if self.peek() == Some(b'.') {
+            self.i += 1;
+            let start = self.i;
+            while let Some(b'0'..=b'9') = b.get(self.i) {
+                self.i += 1;
+            }
+            if self.i == start {
+                return Err(());
+            }
+        }
+        if let Some(b'e' | b'E') = self.peek() {
+            self.i += 1;
+            if let Some(b'+' | b'-') = self.peek() {
+                self.i += 1;
+            }
+            let start = self.i;
+            while let Some(b'0'..=b'9') = b.get(self.i) {
+                self.i += 1;
+            }
+            if self.i == start {
+                return Err(());
+            }
+        }
+        Ok(())
+    }
+
+    fn literal(&mut self, lit: &[u8]) -> Result<(), ()> {
+        if self.b.get(self.i..self.i + lit.len()) == Some(lit) {
+            self.i += lit.len();
+            Ok(())
+        } else {
+            Err(())
+        }
+    }
+
+    /// `"key" ws : ws` inside an object.
+    #[inline]
+    fn member_key(&mut self) -> Result<(), ()> {
+        self.string()?;
+        self.ws();
+        self.expect(b':')
+    }
+
+    /// Validates one value (any nesting depth, iteratively).
+    fn value(&mut self) -> Result<(), ()> {
+        self.ws();
+        match self.peek() {
+            Some(b'"') => return self.string().map(|_| ()),
+            Some(b't') => return self.literal(b"true"),
+            Some(b'f') => return self.literal(b"false"),
+            Some(b'n') => return self.literal(b"null"),
+            Some(b'-' | b'0'..=b'9') => return self.number(),
+            _ => {}
+        }
+        let mut stack = Stack::new();
+        loop {
+            // A value is expected here.
+            self.ws();
+            match self.peek() {
+                Some(b'"') => {
+                    self.string()?;
+                }
+                Some(b'{') => {
+                    self.i += 1;
+                    self.ws();
+                    if self.peek() == Some(b'}') {
+                        self.i += 1;
+                    } else {
+                        stack.push(b'}');
+                        self.member_key()?;
+                        continue;
+                    }
+                }
+                Some(b'[') => {
+                    self.i += 1;
+                    self.ws();
+                    if self.peek() == Some(b']') {
+                        self.i += 1;
+                    } else {
+                        stack.push(b']');
+                        continue;
+                    }
+                }
+                Some(b't') => self.literal(b"true")?,
+                Some(b'f') => self.literal(b"false")?,
+                Some(b'n') => self.literal(b"null")?,
+                Some(b'-' | b'0'..=b'9') => self.number()?,
+                _ => return Err(()),
+            }
+            // After a value: close containers, or move to the next element.
+            loop {
+                let Some(closer) = stack.top() else {
+                    return Ok(());
+                };
+                self.ws();
+                match self.peek() {
+                    Some(b',') => {
+                        self.i += 1;
+                        if closer == b'}' {
+                            self.ws();
+                            self.member_key()?;
+                        }
+                        break;
+                    }
+                    Some(c) if c == closer => {
+                        self.i += 1;
+                        stack.pop();
+                    }
+                    _ => return Err(()),
+                }
+            }
+        }
+    }
+
+    /// A top-level object: members with raw value slices.
+    fn object<'t>(&mut self, text: &'t str) -> Result<RawObj<'t>, ()> {
+        self.object_capture(text, None).map(|(o, _)| o)
+    }
+
+    /// An object; when `capture` names a member whose (last) value is an object, that object's
+    /// members are decoded in the same pass and returned too.
+    fn object_capture<'t>(
+        &mut self,
+        text: &'t str,
+        capture: Option<&str>,
+    ) -> Result<(RawObj<'t>, Option<RawObj<'t>>), ()> {
+        self.expect(b'{')?;
+        let mut entries = Vec::with_capacity(16);
+        let mut captured = None;
+        self.ws();
+        if self.peek() == Some(b'}') {
+            self.i += 1;
+            return Ok((RawObj { entries }, captured));
+        }
+        loop {
+            self.ws();
+            let ks = self.i;
+            let escaped = self.string()?;
+            let key_raw = text.get(ks..self.i).ok_or(())?;
+            let key = if escaped {
+                match serde_json::from_str::<KeyStr<'_>>(key_raw) {
+                    Ok(k) => k.0,
+                    Err(_) => return Err(()),
+                }
+            } else {
+                Cow::Borrowed(&key_raw[1..key_raw.len() - 1])
+            };
+            self.ws();
+            self.expect(b':')?;
+            self.ws();
+            let vs = self.i;
+            if capture.is_some_and(|c| c == key) {
+                if self.peek() == Some(b'{') {
+                    captured = Some(self.object(text)?);
+                } else {
+                    captured = None;
+                    self.value()?;
+                }
+            } else {
+                self.value()?;
+            }
+            let raw = text.get(vs..self.i).ok_or(())?;
+            entries.push((key, raw));
+            self.ws();
+            match self.peek() {
+                Some(b',') => self.i += 1,
+                Some(b'}') => {
+                    self.i += 1;
+                    return Ok((RawObj { entries }, captured));
+                }
+                _ => return Err(()),
+            }
+        }
+    }
+}
+
+/// 16-byte SSE2 scan for `"`, `\\` or a byte < 0x20 in `rest[*k..]`, advancing `*k` over clean
+/// blocks; `Some(index)` when found. SSE2 is part of the x86_64 baseline, so no detection needed.
+#[cfg(target_arch = "x86_64")]
+#[inline]
+fn sse2_find_special(rest: &[u8], k: &mut usize) -> Option<usize> {
+    use std::arch::x86_64::{
+        __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_min_epu8, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8,
+    };
+    // SAFETY: SSE2 is always available on x86_64; every load reads 16 bytes inside `rest`
+    // (`*k + 16 <= rest.len()`), unaligned loads are allowed by `_mm_loadu_si128`.
+    unsafe {
+        let quote = _mm_set1_epi8(b'"' as i8);
+        let backslash = _mm_set1_epi8(b'\\' as i8);
+        let ctl = _mm_set1_epi8(0x1f);
+        while *k + 16 <= rest.len() {
+            let v = _mm_loadu_si128(rest.as_ptr().add(*k).cast::<__m128i>());
+            let hits = _mm_or_si128(
+                _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)),
+                // unsigned v <= 0x1f  <=>  min(v, 0x1f) == v
+                _mm_cmpeq_epi8(_mm_min_epu8(v, ctl), v),
+            );
+            let m = _mm_movemask_epi8(hits) as u32;
+            if m != 0 {
+                return Some(*k + m.trailing_zeros() as usize);
+            }
+            *k += 16;
+        }
+    }
+    None
+}
+
+/// A decoded event line: the top-level object and, decoded in the same pass, its `context`
+/// member when that is an object.
+pub type EventParts<'a> = (RawObj<'a>, Option<RawObj<'a>>);
+
+/// Like [`parse_top`], decoding the `context` member in the same pass. `Ok(None)`: valid JSON
+/// that is not an object.
+#[allow(clippy::result_unit_err)]
+pub fn parse_event_top(text: &str) -> Result<Option<EventParts<'_>>, ()> {
+    let mut sc = Scan { b: text.as_bytes(), i: 0 };
+    sc.ws();
+    let top = if sc.peek() == Some(b'{') {
+        Some(sc.object_capture(text, Some("context"))?)
+    } else {
+        sc.value()?;
+        None
+    };
+    sc.ws();
+    if sc.i != sc.b.len() {
+        return Err(());
+    }
     Ok(top)
 }
 
@@ -152,9 +502,8 @@ pub enum PyVal<'a> {
     Dict(&'a str),
 }
 
-/// Interprets one raw JSON value.
-pub fn value(raw: &RawValue) -> PyVal<'_> {
-    let text = raw.get();
+/// Interprets one raw (already validated) JSON value.
+pub fn value(text: &str) -> PyVal<'_> {
     match text.as_bytes().first() {
         Some(b'"') => {
             // Already validated by serde_json: without escapes the content is the text between
@@ -337,6 +686,49 @@ mod tests {
     fn last_duplicate_key_wins() {
         let o = parse_object(r#"{"a": 1, "a": "x"}"#).unwrap();
         assert_eq!(o.get_str("a").as_deref(), Some("x"));
+    }
+
+    #[test]
+    fn strict_grammar() {
+        for ok in [
+            "{}",
+            " { \"a\" : [ 1 , -0.5e+3 , true , false , null , \"x\\u00e9\\n\" , { } , [ ] ] } ",
+            "{\"a\":{\"b\":{\"c\":[[[[]]]]}}}",
+            "{\"k\\\"q\": 1}",
+        ] {
+            assert!(parse_top(ok).is_ok(), "{ok}");
+            assert!(serde_json::from_str::<serde_json::Value>(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "{",
+            "{\"a\"}",
+            "{\"a\":}",
+            "{\"a\":1,}",
+            "[1,]",
+            "{\"a\":01}",
+            "{\"a\":1.}",
+            "{\"a\":.5}",
+            "{\"a\":1e}",
+            "{\"a\":NaN}",
+            "{\"a\":Infinity}",
+            "{\"a\":tru}",
+            "{\"a\":\"\t\"}",
+            "{\"a\":\"\\x\"}",
+            "{\"a\":\"\\u12\"}",
+            "{a:1}",
+            "{'a':1}",
+            "{\"a\":1}}",
+            "{\"a\":[1}",
+            "{\"a\":{1:2}}",
+            "",
+            "  ",
+            "{\"a\":\"x}",
+        ] {
+            assert!(parse_top(bad).is_err(), "{bad}");
+            assert!(serde_json::from_str::<serde_json::Value>(bad).is_err(), "{bad}");
+        }
+        let deep = format!("{{\"a\":{}1{}}}", "[".repeat(100_000), "]".repeat(100_000));
+        assert!(parse_top(&deep).is_ok());
     }
 
     #[test]

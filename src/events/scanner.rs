@@ -2,7 +2,7 @@
 //! boundary are copied), rejects non-candidate lines on raw bytes, decodes the rest once and feeds
 //! every requested extractor.
 
-use super::event::{parse_line, Event, LineError};
+use super::event::{parse_line_event, Event, LineError};
 use super::extract::{self, DateSource, Drop, ExtractorDef, LineCtx, Prefilter, Sink};
 use super::time::date_string;
 use super::{Counters, ScanOptions};
@@ -81,11 +81,18 @@ impl<'o> Scanner<'o> {
         for (i, p) in self.preps.iter().enumerate() {
             let c = match &p.finder {
                 None => true,
+                // The line is decoded anyway: a non-exact prefilter is only a shortcut.
+                Some(_) if self.any_all && !p.exact => true,
                 Some(f) => {
                     f.find(line).is_some()
                         || (!p.exact && *escape.get_or_insert_with(|| has_ascii_escape(&self.escape_finder, line)))
                 }
             };
+            let c = c
+                && match p.def.quick_check {
+                    None => true,
+                    Some(q) => q(line) || *escape.get_or_insert_with(|| has_ascii_escape(&self.escape_finder, line)),
+                };
             self.candidates[i] = c;
             any |= c;
         }
@@ -93,8 +100,8 @@ impl<'o> Scanner<'o> {
             counters.prefiltered += 1;
             return;
         }
-        let (text, obj) = match parse_line(line) {
-            Ok(x) => x,
+        let ev = match parse_line_event(line) {
+            Ok(ev) => ev,
             Err(LineError::BadJson) => {
                 counters.bad_json += 1;
                 return;
@@ -104,7 +111,6 @@ impl<'o> Scanner<'o> {
                 return;
             }
         };
-        let ev = Event::new(text, obj);
         let time = ev.time();
         let time_date = time.as_deref().map(date_string);
         let (mut no_time, mut filtered, mut no_course, mut dropped) = (false, false, false, false);

@@ -142,16 +142,6 @@ pub fn run_vars(p: &Pipeline, profile: &Profile, args: &RunArgs) -> Result<(Inte
         }
         vars.insert(name.clone(), param_var(&value, today));
     }
-    for name in args.params.keys() {
-        if name != "interval" && !p.params.contains_key(name) {
-            let known: Vec<&str> = p.params.keys().map(String::as_str).collect();
-            return Err(format!(
-                "--param {name}: pipeline `{}` has no such parameter (it has: {})",
-                p.name.value,
-                known.join(", ")
-            ));
-        }
-    }
     let date_param = |name: &str| match vars.get(name) {
         Some(Var::Date(d)) => Ok(*d),
         Some(other) => Err(format!("param `{name}` must be a date (YYYY-MM-DD, today or yesterday), got `{other}`")),
@@ -170,14 +160,12 @@ pub fn run_vars(p: &Pipeline, profile: &Profile, args: &RunArgs) -> Result<(Inte
             }
         }
         IntervalRule::IsoWeeks { end_param, weeks_param } => {
-            if args.interval.is_some() {
-                return Err(format!(
-                    "pipeline `{}` computes its interval from --param {end_param}=... and --param {weeks_param}=...; \
-                     --interval does not apply",
-                    p.name.value
-                ));
-            }
-            let end = date_param(end_param)?;
+            // --interval (unless the end param is set explicitly) ends the weeks at the interval's end.
+            let end = match (&args.interval, args.params.contains_key(end_param)) {
+                (Some(spec), false) => parse_interval(spec, today)?.end,
+                _ => date_param(end_param)?,
+            };
+            vars.insert(end_param.clone(), Var::Date(end));
             let weeks = match vars.get(weeks_param) {
                 Some(Var::Int(n)) if *n > 0 => *n,
                 _ => return Err(format!("param `{weeks_param}` must be a positive integer")),

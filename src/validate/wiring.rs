@@ -59,7 +59,7 @@ pub fn check(p: &Pipeline, diags: &mut Vec<Diagnostic>) {
         }
     }
     if let Err(d) = topo_order(p) {
-        diags.push(d);
+        diags.push(*d);
     }
 }
 
@@ -85,7 +85,7 @@ fn dangling(
 
 /// Sources and transforms in an order where every node comes after its inputs (ties by name, so it is
 /// deterministic). A cycle is reported at one of its transforms.
-pub fn topo_order(p: &Pipeline) -> Result<Vec<String>, Diagnostic> {
+pub fn topo_order(p: &Pipeline) -> Result<Vec<String>, Box<Diagnostic>> {
     let mut indegree: BTreeMap<&str, usize> = BTreeMap::new();
     let mut users: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     for s in p.sources.keys() {
@@ -120,12 +120,14 @@ pub fn topo_order(p: &Pipeline) -> Result<Vec<String>, Diagnostic> {
         let stuck: Vec<&str> = indegree.iter().filter(|(n, _)| !out.iter().any(|o| o == *n)).map(|(n, _)| *n).collect();
         let first = stuck.first().copied().unwrap_or_default();
         let pos = p.transforms.get(first).map(|t| t.name.pos.clone());
-        return Err(Diagnostic::new(
-            Phase::Wiring,
-            pos.as_ref(),
-            format!("the inputs form a cycle through: {}", stuck.join(" → ")),
-        )
-        .hint("a transform cannot read, directly or indirectly, its own output"));
+        return Err(Box::new(
+            Diagnostic::new(
+                Phase::Wiring,
+                pos.as_ref(),
+                format!("the inputs form a cycle through: {}", stuck.join(" → ")),
+            )
+            .hint("a transform cannot read, directly or indirectly, its own output"),
+        ));
     }
     Ok(out)
 }

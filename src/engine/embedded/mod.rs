@@ -37,6 +37,7 @@ impl EmbeddedEngine<'_> {
     /// logs, then the rest plan by plan; result-store loads come last so nothing is loaded from a failed run.
     pub fn run(&mut self, plans: &[Plan]) -> Result<RunReport> {
         let mut report = RunReport::default();
+        self.preflight(plans)?;
         for p in plans {
             for t in p.tasks.iter().filter(|t| matches!(t.kind, TaskKind::ImportLms { .. })) {
                 let r = self.import_lms(t)?;
@@ -62,6 +63,22 @@ impl EmbeddedEngine<'_> {
             }
         }
         Ok(report)
+    }
+
+    /// Fails before any work when an input the run needs is missing, so a bad setting leaves nothing behind.
+    fn preflight(&self, plans: &[Plan]) -> Result<()> {
+        let has_maps = plans.iter().flat_map(|p| &p.tasks).any(|t| matches!(t.kind, TaskKind::Map { .. }));
+        if has_maps {
+            match &self.config.tracking_logs {
+                Some(dir) if dir.is_dir() => {}
+                Some(dir) => bail!(
+                    "tracking log directory {} does not exist (set tracking_logs in the profile or --var tracking_logs=DIR)",
+                    dir.display()
+                ),
+                None => bail!("the profile sets no `tracking_logs` directory"),
+            }
+        }
+        Ok(())
     }
 
     fn finish(&mut self, report: &mut RunReport, r: TaskReport) {

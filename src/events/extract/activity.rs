@@ -20,6 +20,7 @@ pub static DEF: ExtractorDef = ExtractorDef {
     columns: COLUMNS,
     prefilter: Prefilter::Needle { needle: "user_id", exact: false },
     date_source: DateSource::Time,
+    quick_check: None,
     run,
 };
 

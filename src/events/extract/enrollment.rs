@@ -26,6 +26,7 @@ pub static DEF: ExtractorDef = ExtractorDef {
     columns: COLUMNS,
     prefilter: Prefilter::Needle { needle: "edx.course.enrollment.", exact: false },
     date_source: DateSource::Time,
+    quick_check: None,
     run,
 };
 

@@ -18,6 +18,7 @@ pub static DEF: ExtractorDef = ExtractorDef {
     columns: COLUMNS,
     prefilter: Prefilter::All,
     date_source: DateSource::ReceivedAtThenTime,
+    quick_check: None,
     run,
 };
 

@@ -73,6 +73,9 @@ pub struct ExtractorDef {
     pub columns: &'static [ColumnSpec],
     pub prefilter: Prefilter,
     pub date_source: DateSource,
+    /// Optional extra raw-byte test (after the prefilter): `false` means the line cannot produce
+    /// a record. Only a shortcut: it is skipped for lines with an ASCII `\u00XX` escape.
+    pub quick_check: Option<fn(&[u8]) -> bool>,
     pub run: fn(&Event<'_>, &LineCtx<'_>, &mut Sink<'_>),
 }
 

@@ -33,6 +33,7 @@ pub static DEF: ExtractorDef = ExtractorDef {
     columns: COLUMNS,
     prefilter: Prefilter::All,
     date_source: DateSource::Time,
+    quick_check: None,
     run,
 };
 
@@ -63,6 +64,21 @@ fn run(ev: &Event<'_>, ctx: &LineCtx<'_>, sink: &mut Sink<'_>) {
     let Some(event_type) = ev.event_type() else {
         return;
     };
+    // Only these event types can produce a record: classify before the (costlier) course id
+    // and payload checks, which reject the same events either way.
+    let source = ev.event_source();
+    let kind = if event_type == "problem_check" {
+        if source.as_deref() != Some("server") {
+            return;
+        }
+        0
+    } else if event_type == "play_video" {
+        1
+    } else if event_type.starts_with("edx.forum.") {
+        2
+    } else {
+        return;
+    };
     let Some(course_id) = ev.course_id(true, ctx.ccx) else {
         sink.drop(Drop::NoCourseId);
         return;
@@ -71,41 +87,39 @@ fn run(ev: &Event<'_>, ctx: &LineCtx<'_>, sink: &mut Sink<'_>) {
         sink.drop(Drop::Other);
         return;
     };
-    let source = ev.event_source();
     let mut actions: Vec<&str> = Vec::with_capacity(2);
-    let (entity_type, entity_id): (&str, Option<Cow<'_, str>>) = if event_type == "problem_check" {
-        if source.as_deref() != Some("server") {
-            return;
-        }
-        let Some(correct) = success_is_correct(p.get("success")) else {
-            sink.drop(Drop::Other);
-            return;
-        };
-        if correct {
-            actions.push("completed");
-        }
-        actions.push("attempted");
-        let id = p.get("problem_id").filter(PyVal::truthy).map(|v| v.py_str());
-        ("problem", id)
-    } else if event_type == "play_video" {
-        actions.push("viewed");
-        let id = match p.get("id") {
-            None => None,
-            Some(PyVal::Str(s)) => Some(Cow::Owned(py_strip(&s).to_string())),
-            Some(_) => {
+    let (entity_type, entity_id): (&str, Option<Cow<'_, str>>) = match kind {
+        0 => {
+            let Some(correct) = success_is_correct(p.get("success")) else {
                 sink.drop(Drop::Other);
                 return;
+            };
+            if correct {
+                actions.push("completed");
             }
-        };
-        ("video", id)
-    } else if event_type.starts_with("edx.forum.") {
-        if event_type.ends_with(".created") {
-            actions.push("contributed");
+            actions.push("attempted");
+            let id = p.get("problem_id").filter(PyVal::truthy).map(|v| v.py_str());
+            ("problem", id)
         }
-        let id = p.get("commentable_id").filter(PyVal::truthy).map(|v| v.py_str());
-        ("discussion", id)
-    } else {
-        return;
+        1 => {
+            actions.push("viewed");
+            let id = match p.get("id") {
+                None => None,
+                Some(PyVal::Str(s)) => Some(Cow::Owned(py_strip(&s).to_string())),
+                Some(_) => {
+                    sink.drop(Drop::Other);
+                    return;
+                }
+            };
+            ("video", id)
+        }
+        _ => {
+            if event_type.ends_with(".created") {
+                actions.push("contributed");
+            }
+            let id = p.get("commentable_id").filter(PyVal::truthy).map(|v| v.py_str());
+            ("discussion", id)
+        }
     };
     let Some(entity_id) = entity_id.filter(|e| !e.is_empty()) else {
         return;

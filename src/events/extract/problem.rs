@@ -16,7 +16,7 @@
 
 use super::{col, DateSource, Drop, ExtractorDef, LineCtx, Prefilter, Sink};
 use crate::events::event::Event;
-use crate::events::json::{PyVal, RawObj};
+use crate::events::json::{parse_object, PyVal, RawObj};
 use crate::events::time::event_time;
 use crate::events::ColumnSpec;
 use serde_json::{Map, Value};
@@ -34,6 +34,7 @@ pub static PROBLEM_CHECK_DEF: ExtractorDef = ExtractorDef {
     columns: COLUMNS,
     prefilter: Prefilter::Needle { needle: "problem_check", exact: true },
     date_source: DateSource::Time,
+    quick_check: None,
     run: run_answer_dist,
 };
 
@@ -42,6 +43,7 @@ pub static PROBLEM_RESPONSE_DEF: ExtractorDef = ExtractorDef {
     columns: COLUMNS,
     prefilter: Prefilter::Needle { needle: "problem_check", exact: false },
     date_source: DateSource::Time,
+    quick_check: None,
     run: run_problem_response,
 };
 
@@ -74,76 +76,84 @@ fn run_problem_response(ev: &Event<'_>, ctx: &LineCtx<'_>, sink: &mut Sink<'_>) 
 }
 
 fn problem_check(ev: &Event<'_>, ctx: &LineCtx<'_>, sink: &mut Sink<'_>) {
+    // Shared by both extractors: computed once per event.
+    match ev.problem_cache.get_or_init(|| augmented(ev, ctx.ccx)) {
+        Ok([problem_id, username, timestamp, json]) => {
+            let Some(course_id) = ev.course_id(false, ctx.ccx) else {
+                sink.drop(Drop::NoCourseId);
+                return;
+            };
+            sink.emit(&[Some(&course_id), Some(problem_id), Some(username), Some(timestamp), Some(json)]);
+        }
+        Err(true) => sink.drop(Drop::NoCourseId),
+        Err(false) => sink.drop(Drop::Other),
+    }
+}
+
+/// `[problem_id, username, timestamp, problem_data_json]`, or `Err(no_course_id)`.
+fn augmented(ev: &Event<'_>, ccx: bool) -> Result<[String; 4], bool> {
     // get_augmented_event_data(event, ['context', 'username', 'timestamp'])
-    let Some(payload_text) = ev.payload_text() else {
-        sink.drop(Drop::Other);
-        return;
-    };
-    let Some(ts) = ev.time().and_then(|t| event_time(&t)) else {
-        sink.drop(Drop::Other);
-        return;
-    };
+    let payload_text = ev.payload_text().ok_or(false)?;
+    let ts = ev.time().and_then(|t| event_time(&t)).ok_or(false)?;
     let timestamp = ts.isoformat();
-    let Some(context_raw) = ev.obj.get_raw("context").filter(|c| c.get() != "null") else {
-        sink.drop(Drop::Other);
-        return;
-    };
-    let Some(username_raw) = ev.obj.get_raw("username").filter(|u| u.get() != "null") else {
-        sink.drop(Drop::Other);
-        return;
-    };
-    let Some(course_id) = ev.course_id(false, ctx.ccx) else {
-        sink.drop(Drop::NoCourseId);
-        return;
-    };
-    let Some(payload) = ev.payload() else {
-        sink.drop(Drop::Other);
-        return;
-    };
+    let context_raw = ev.obj.get_raw("context").filter(|c| *c != "null").ok_or(false)?;
+    let username_raw = ev.obj.get_raw("username").filter(|u| *u != "null").ok_or(false)?;
+    ev.course_id(false, ccx).ok_or(true)?;
+    let payload = ev.payload().ok_or(false)?;
     let problem_id = match payload.get("problem_id") {
         Some(v) if !v.is_null() => v.py_str().into_owned(),
-        _ => {
-            sink.drop(Drop::Other);
-            return;
-        }
+        _ => return Err(false),
     };
     // The original reads answers from the raw `event` field, which must be a dict.
-    let Some(raw) = ev.raw_payload_dict() else {
-        sink.drop(Drop::Other);
-        return;
-    };
+    let raw = ev.raw_payload_dict().ok_or(false)?;
     let answers_ok = match raw.get("answers") {
-        Some(PyVal::Dict(t)) => {
-            crate::events::json::parse_object(t).is_some_and(|a| !a.is_empty() && answer_ids_ok(&a))
-        }
+        Some(PyVal::Dict(t)) => parse_object(t).is_some_and(|a| !a.is_empty() && answer_ids_ok(&a)),
         _ => false,
     };
     let submission_ok = match raw.get("submission") {
         None => true,
-        Some(PyVal::Dict(t)) => crate::events::json::parse_object(t).is_some_and(|s| answer_ids_ok(&s)),
+        Some(PyVal::Dict(t)) => parse_object(t).is_some_and(|s| answer_ids_ok(&s)),
         Some(_) => false,
     };
     if !answers_ok || !submission_ok {
-        sink.drop(Drop::Other);
-        return;
+        return Err(false);
     }
-    let Ok(mut data) = serde_json::from_str::<Map<String, Value>>(payload_text) else {
-        sink.drop(Drop::Other);
-        return;
+    let username_text = match crate::events::json::value(username_raw) {
+        PyVal::Str(s) => s.into_owned(),
+        other => other.py_str().into_owned(),
     };
-    let (Ok(context), Ok(username)) =
-        (serde_json::from_str::<Value>(context_raw.get()), serde_json::from_str::<Value>(username_raw.get()))
-    else {
-        sink.drop(Drop::Other);
-        return;
+    let clash = ["timestamp", "context", "username"].iter().any(|k| payload.contains_key(k));
+    let json = if clash {
+        // Rare: let a real map resolve the overwritten keys.
+        let mut data = serde_json::from_str::<Map<String, Value>>(payload_text).map_err(|_| false)?;
+        let context = serde_json::from_str::<Value>(context_raw).map_err(|_| false)?;
+        let username = serde_json::from_str::<Value>(username_raw).map_err(|_| false)?;
+        data.insert("timestamp".into(), Value::String(timestamp.clone()));
+        data.insert("context".into(), context);
+        data.insert("username".into(), username);
+        Value::Object(data).to_string()
+    } else {
+        splice(payload_text, &timestamp, context_raw, username_raw)
     };
-    let username_text = match &username {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    };
-    data.insert("timestamp".into(), Value::String(timestamp.clone()));
-    data.insert("context".into(), context);
-    data.insert("username".into(), username);
-    let json = Value::Object(data).to_string();
-    sink.emit(&[Some(&course_id), Some(&problem_id), Some(&username_text), Some(&timestamp), Some(&json)]);
+    Ok([problem_id, username_text, timestamp, json])
+}
+
+/// Appends `"timestamp"`, `"context"` and `"username"` members to the JSON object text `obj`.
+fn splice(obj: &str, timestamp: &str, context: &str, username: &str) -> String {
+    let body = obj.trim();
+    let inner = body.strip_prefix('{').and_then(|b| b.strip_suffix('}')).unwrap_or("").trim();
+    let mut out = String::with_capacity(obj.len() + context.len() + username.len() + 64);
+    out.push('{');
+    if !inner.is_empty() {
+        out.push_str(inner);
+        out.push_str(", ");
+    }
+    out.push_str("\"timestamp\": \"");
+    out.push_str(timestamp);
+    out.push_str("\", \"context\": ");
+    out.push_str(context);
+    out.push_str(", \"username\": ");
+    out.push_str(username);
+    out.push('}');
+    out
 }

@@ -42,6 +42,7 @@ pub static DEF: ExtractorDef = ExtractorDef {
     columns: COLUMNS,
     prefilter: Prefilter::All,
     date_source: DateSource::Time,
+    quick_check: None,
     run,
 };
 
@@ -106,10 +107,15 @@ fn run(ev: &Event<'_>, ctx: &LineCtx<'_>, sink: &mut Sink<'_>) {
         sink.drop(Drop::NoCourseId);
         return;
     };
-    let Some(p) = ev.payload() else {
+    if !ev.payload_is_dict() {
         sink.drop(Drop::Other);
         return;
-    };
+    }
+    let needs_payload =
+        event_type == "problem_check" || event_type == "play_video" || forum_vote_kind(&event_type).is_some();
+    let payload = if needs_payload { ev.payload() } else { None };
+    let empty = crate::events::json::RawObj::default();
+    let p: &crate::events::json::RawObj<'_> = payload.as_deref().unwrap_or(&empty);
     let mut entity_id: Cow<'_, str> = Cow::Borrowed("");
     let mut out_type: Cow<'_, str> = event_type.clone();
     let mut correct: Option<&str> = None;

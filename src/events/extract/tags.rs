@@ -29,6 +29,7 @@ pub static DEF: ExtractorDef = ExtractorDef {
     columns: COLUMNS,
     prefilter: Prefilter::Needle { needle: "problem_check", exact: false },
     date_source: DateSource::Time,
+    quick_check: None,
     run,
 };
 
@@ -78,7 +79,7 @@ fn run(ev: &Event<'_>, ctx: &LineCtx<'_>, sink: &mut Sink<'_>) {
         let Some(aside) = sub(&asides, "tagging_aside")? else {
             return Ok("{}".into());
         };
-        Ok(aside.get_raw("saved_tags").map_or_else(|| "{}".to_string(), |r| r.get().to_string()))
+        Ok(aside.get_raw("saved_tags").map_or_else(|| "{}".to_string(), |r| r.to_string()))
     })();
     let Ok(tags) = tags else {
         sink.drop(Drop::Other);

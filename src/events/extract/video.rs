@@ -38,10 +38,23 @@ pub static DEF: ExtractorDef = ExtractorDef {
     columns: COLUMNS,
     prefilter: Prefilter::Needle { needle: "_video", exact: true },
     date_source: DateSource::Time,
+    quick_check: Some(names_a_video_event),
     run,
 };
 
 pub const MAX_OFFSET: f64 = 36000.0;
+
+/// Does the raw line contain `"play_video"`, `"pause_video"`, `"seek_video"` or `"stop_video"`?
+/// (Without one of them, unescaped, the event type cannot be a video event.)
+fn names_a_video_event(line: &[u8]) -> bool {
+    memchr::memmem::find_iter(line, b"_video\"").any(|i| {
+        let head = &line[..i];
+        head.ends_with(b"\"play")
+            || head.ends_with(b"\"pause")
+            || head.ends_with(b"\"seek")
+            || head.ends_with(b"\"stop")
+    })
+}
 
 /// `_check_time_offset`: Python `float()`, finite, within `[0, 36000]`.
 pub fn check_offset(v: Option<PyVal<'_>>) -> Option<f64> {
