@@ -6,7 +6,9 @@
 
 use crate::model::ident::check_identifier;
 use crate::sinks::mysql_conn::{query_rows, split_sql_script, DateTimeStyle, MysqlUrl};
+use crate::sinks::sql_templates::{LmsDisableForeignKeyChecks, LmsSelect};
 use anyhow::{anyhow, bail, Context, Result};
+use askama::Template;
 use mysql::prelude::Queryable;
 use std::io::{BufRead, BufReader, BufWriter, Write};
 use std::path::Path;
@@ -33,8 +35,9 @@ pub fn read_table(source: &str, table: &str, columns: &[String]) -> Result<Vec<V
 fn read_mysql(url: &str, table: &str, columns: &[String]) -> Result<Vec<Vec<Option<String>>>> {
     let url = MysqlUrl::parse(url)?;
     let mut conn = url.connect(false)?;
+    let sql = LmsSelect { table, columns }.render()?;
     let cols = columns.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", ");
-    query_rows(&mut conn, &format!("SELECT {cols} FROM `{table}`"), DateTimeStyle::AlwaysMicros)
+    query_rows(&mut conn, &sql, DateTimeStyle::AlwaysMicros)
         .with_context(|| format!("reading LMS table `{table}` ({cols}) from {}", url.redacted()))
 }
 
@@ -183,7 +186,7 @@ pub fn run_mysql_script(url: &str, sql: &str) -> Result<()> {
     let statements = split_sql_script(sql)?;
     let mut conn = url.connect(true)?;
     // As mysqldump output does: fixtures may reference tables loaded by another script (or not at all).
-    conn.query_drop("SET FOREIGN_KEY_CHECKS = 0")?;
+    conn.query_drop(LmsDisableForeignKeyChecks.render()?)?;
     for (i, stmt) in statements.iter().enumerate() {
         conn.query_drop(stmt).with_context(|| {
             let head: String = stmt.chars().take(80).collect();

@@ -4,7 +4,7 @@ use super::{load_checked, print_diagnostics, Format, RunOptions, Selection};
 use crate::config::secret;
 use crate::config::Project;
 use crate::engine::embedded::{mapper, EmbeddedConfig, EmbeddedEngine};
-use crate::engine::TaskReport;
+use crate::engine::{Engine, TaskReport};
 use anyhow::{bail, Context};
 use clap::Args;
 use std::io::IsTerminal;

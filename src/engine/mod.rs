@@ -3,7 +3,14 @@
 
 pub mod embedded;
 
+use crate::graph::Plan;
 use std::time::Duration;
+
+/// Runs the tasks of one or more plans in dependency order and reports what was written. Implemented by the
+/// embedded engine; the Hive engine will submit the same plans' rendered artifacts through an SSH gateway.
+pub trait Engine {
+    fn run(&mut self, plans: &[Plan]) -> anyhow::Result<RunReport>;
+}
 
 /// What one task did.
 #[derive(Debug, Clone, Default)]

@@ -2,6 +2,7 @@
 
 pub mod mysql_conn;
 pub mod result_store;
+pub mod sql_templates;
 
 pub use result_store::{open, redact_url, LoadOptions, LoadReport, ResultStore, TableSpec};
 pub mod normalize;

@@ -8,6 +8,8 @@ use mysql::{Conn, OptsBuilder, Value};
 use std::time::Duration;
 
 use super::result_store::redact_url;
+use super::sql_templates::{MysqlCreateDatabase, MysqlSetNames};
+use askama::Template;
 
 /// A parsed `mysql://user[:password]@host[:port]/db` URL.
 #[derive(Clone, PartialEq, Eq)]
@@ -107,11 +109,11 @@ impl MysqlUrl {
                 one_line(&e.to_string())
             )
         };
-        let init = vec!["SET NAMES utf8mb4".to_string()];
+        let init = vec![MysqlSetNames.render()?];
         let base = base.init(init);
         if create_db {
             let mut conn = Conn::new(base.clone()).map_err(|e| fail(&e))?;
-            conn.query_drop(format!("CREATE DATABASE IF NOT EXISTS `{}` DEFAULT CHARACTER SET utf8mb4", self.database))
+            conn.query_drop(MysqlCreateDatabase { database: &self.database }.render()?)
                 .map_err(|e| anyhow!("cannot create database `{}` on {}: {}", self.database, self.redacted(), e))?;
             conn.select_db(&self.database)
                 .map_err(|e| anyhow!("cannot use database `{}` on {}: {}", self.database, self.redacted(), e))?;

@@ -8,7 +8,9 @@ mod sqlite;
 
 use crate::model::ident::check_identifier;
 use crate::model::{Column, ColumnType};
+use crate::sinks::sql_templates::{DdlColumn, MysqlCreateTable, SqliteCreateIndex, SqliteCreateTable};
 use anyhow::{anyhow, bail, Result};
+use askama::Template;
 use chrono::{NaiveDate, NaiveDateTime, Timelike};
 
 /// Name of the marker table (luigi's `[mysql] marker-table` default).
@@ -346,62 +348,32 @@ pub(crate) fn sqlite_type(ty: ColumnType) -> &'static str {
 /// `CREATE TABLE IF NOT EXISTS` for MySQL (contract §2.2 step 2).
 pub fn mysql_create_table(spec: &TableSpec) -> Result<String> {
     spec.validate()?;
-    let mut parts = Vec::new();
-    if spec.auto_id {
-        parts.push("`id` BIGINT(20) NOT NULL AUTO_INCREMENT".to_string());
-    }
-    for c in &spec.columns {
-        let nn = if c.nullable { "" } else { " NOT NULL" };
-        parts.push(format!("`{}` {}{}", c.name, mysql_type(c.ty), nn));
-    }
-    parts.push("`created` TIMESTAMP DEFAULT NOW()".to_string());
-    if spec.auto_id {
-        parts.push("PRIMARY KEY (`id`)".to_string());
-    }
-    for idx in &spec.indexes {
-        parts.push(format!("INDEX ({})", backticked(idx)));
-    }
-    if !spec.primary_key.is_empty() {
-        parts.push(format!("PRIMARY KEY ({})", backticked(&spec.primary_key)));
-    }
-    Ok(format!("CREATE TABLE IF NOT EXISTS `{}` ({})", spec.name, parts.join(", ")))
-}
-
-fn backticked(cols: &[String]) -> String {
-    cols.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(",")
+    let columns = ddl_columns(spec, mysql_type);
+    let ddl = MysqlCreateTable {
+        table: &spec.name,
+        auto_id: spec.auto_id,
+        columns,
+        indexes: &spec.indexes,
+        primary_key: &spec.primary_key,
+    };
+    Ok(ddl.render()?)
 }
 
 /// `CREATE TABLE IF NOT EXISTS` plus `CREATE INDEX` statements for SQLite.
 pub fn sqlite_create_table(spec: &TableSpec) -> Result<Vec<String>> {
     spec.validate()?;
-    let mut parts = Vec::new();
-    if spec.auto_id {
-        parts.push("\"id\" INTEGER PRIMARY KEY AUTOINCREMENT".to_string());
-    }
-    for c in &spec.columns {
-        let nn = if c.nullable { "" } else { " NOT NULL" };
-        parts.push(format!("\"{}\" {}{}", c.name, sqlite_type(c.ty), nn));
-    }
-    parts.push("\"created\" TIMESTAMP DEFAULT CURRENT_TIMESTAMP".to_string());
-    if !spec.primary_key.is_empty() {
-        parts.push(format!("PRIMARY KEY ({})", quoted(&spec.primary_key)));
-    }
-    let mut stmts = vec![format!("CREATE TABLE IF NOT EXISTS \"{}\" ({})", spec.name, parts.join(", "))];
+    let columns = ddl_columns(spec, |ty| sqlite_type(ty).to_string());
+    let table = SqliteCreateTable { table: &spec.name, auto_id: spec.auto_id, columns, primary_key: &spec.primary_key };
+    let mut stmts = vec![table.render()?];
     for (i, idx) in spec.indexes.iter().enumerate() {
-        stmts.push(format!(
-            "CREATE INDEX IF NOT EXISTS \"{}_idx{}_{}\" ON \"{}\" ({})",
-            spec.name,
-            i + 1,
-            idx.join("_"),
-            spec.name,
-            quoted(idx)
-        ));
+        let name = format!("{}_idx{}_{}", spec.name, i + 1, idx.join("_"));
+        stmts.push(SqliteCreateIndex { name: &name, table: &spec.name, columns: idx }.render()?);
     }
     Ok(stmts)
 }
 
-fn quoted(cols: &[String]) -> String {
-    cols.iter().map(|c| format!("\"{c}\"")).collect::<Vec<_>>().join(",")
+fn ddl_columns(spec: &TableSpec, ty: impl Fn(ColumnType) -> String) -> Vec<DdlColumn<'_>> {
+    spec.columns.iter().map(|c| DdlColumn { name: &c.name, ty: ty(c.ty), not_null: !c.nullable }).collect()
 }
 
 /// Validates a table name given to `table_exists` / `row_count`.
@@ -506,5 +478,54 @@ mod tests {
         let mut bad = spec.clone();
         bad.indexes.push(vec!["nope".into()]);
         assert!(mysql_create_table(&bad).is_err());
+    }
+
+    #[test]
+    fn ddl_with_explicit_primary_key() {
+        let mut spec = TableSpec::new(
+            "student_engagement_daily",
+            vec![
+                col("course_id", ColumnType::String(Some(255)), false),
+                col("username", ColumnType::String(None), false),
+                col("end_date", ColumnType::Date, false),
+                col("days_active", ColumnType::Int, true),
+            ],
+        )
+        .with_index(&["course_id", "end_date"])
+        .with_index(&["username"]);
+        spec.auto_id = false;
+        spec.primary_key = vec!["course_id".into(), "username".into(), "end_date".into()];
+        assert_eq!(
+            mysql_create_table(&spec).unwrap(),
+            "CREATE TABLE IF NOT EXISTS `student_engagement_daily` (`course_id` VARCHAR(255) NOT NULL, `username` \
+             VARCHAR(255) NOT NULL, `end_date` DATE NOT NULL, `days_active` INT, `created` TIMESTAMP DEFAULT NOW(), \
+             INDEX (`course_id`,`end_date`), INDEX (`username`), PRIMARY KEY (`course_id`,`username`,`end_date`))"
+        );
+        assert_eq!(
+            sqlite_create_table(&spec).unwrap(),
+            [
+                "CREATE TABLE IF NOT EXISTS \"student_engagement_daily\" (\"course_id\" TEXT NOT NULL, \"username\" TEXT \
+                 NOT NULL, \"end_date\" TEXT NOT NULL, \"days_active\" INTEGER, \"created\" TIMESTAMP DEFAULT \
+                 CURRENT_TIMESTAMP, PRIMARY KEY (\"course_id\",\"username\",\"end_date\"))",
+                "CREATE INDEX IF NOT EXISTS \"student_engagement_daily_idx1_course_id_end_date\" ON \
+                 \"student_engagement_daily\" (\"course_id\",\"end_date\")",
+                "CREATE INDEX IF NOT EXISTS \"student_engagement_daily_idx2_username\" ON \"student_engagement_daily\" \
+                 (\"username\")",
+            ]
+        );
+    }
+
+    #[test]
+    fn sqlite_ddl_with_auto_id() {
+        let spec = TableSpec::new("t", vec![col("a", ColumnType::Int, false), col("b", ColumnType::Float, true)])
+            .with_index(&["a"]);
+        assert_eq!(
+            sqlite_create_table(&spec).unwrap(),
+            [
+                "CREATE TABLE IF NOT EXISTS \"t\" (\"id\" INTEGER PRIMARY KEY AUTOINCREMENT, \"a\" INTEGER NOT NULL, \
+                 \"b\" REAL, \"created\" TIMESTAMP DEFAULT CURRENT_TIMESTAMP)",
+                "CREATE INDEX IF NOT EXISTS \"t_idx1_a\" ON \"t\" (\"a\")",
+            ]
+        );
     }
 }

@@ -4,8 +4,12 @@
 use crate::engine::RunReport;
 use crate::graph::Plan;
 use anyhow::{Context, Result};
+use askama::Template;
 use sha2::{Digest, Sha256};
+use sql_templates::{InsertPartition, InsertRun, PartitionsTable, RunsTable};
 use std::path::Path;
+
+mod sql_templates;
 
 /// Fingerprint of what a task computes: its kind, args, columns and inputs (the rendered artifact).
 pub fn fingerprint(t: &crate::graph::Task) -> String {
@@ -19,16 +23,14 @@ pub fn record(path: &Path, plans: &[Plan], report: &RunReport) -> Result<()> {
         std::fs::create_dir_all(dir)?;
     }
     let mut db = rusqlite::Connection::open(path).with_context(|| format!("cannot open {}", path.display()))?;
-    db.execute_batch(
-        "CREATE TABLE IF NOT EXISTS runs (run_id TEXT PRIMARY KEY, started TEXT, pipelines TEXT);
-         CREATE TABLE IF NOT EXISTS partitions (tbl TEXT NOT NULL, dt TEXT NOT NULL, pipeline TEXT, fingerprint TEXT,
-             rows INTEGER, run_id TEXT, finished TEXT, PRIMARY KEY (tbl, dt));",
-    )?;
+    db.execute_batch(&RunsTable.render()?)?;
+    db.execute_batch(&PartitionsTable.render()?)?;
     let now = chrono::Utc::now().format("%Y-%m-%d %H:%M:%S").to_string();
     let run_id = format!("{}-{}", chrono::Utc::now().format("%Y%m%dT%H%M%S"), std::process::id());
     let tx = db.transaction()?;
     let names: Vec<&str> = plans.iter().map(|p| p.pipeline.as_str()).collect();
-    tx.execute("INSERT OR REPLACE INTO runs VALUES (?1, ?2, ?3)", (&run_id, &now, names.join(",")))?;
+    tx.execute(&InsertRun.render()?, (&run_id, &now, names.join(",")))?;
+    let insert_partition = InsertPartition.render()?;
     for p in plans {
         for t in &p.tasks {
             let rows = report
@@ -38,10 +40,7 @@ pub fn record(path: &Path, plans: &[Plan], report: &RunReport) -> Result<()> {
                 .map(|r| r.rows as i64)
                 .unwrap_or(0);
             for dt in t.writes.iter().flat_map(|w| w.values()) {
-                tx.execute(
-                    "INSERT OR REPLACE INTO partitions VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                    (&t.table, &dt, &p.pipeline, fingerprint(t), rows, &run_id, &now),
-                )?;
+                tx.execute(&insert_partition, (&t.table, &dt, &p.pipeline, fingerprint(t), rows, &run_id, &now))?;
             }
         }
     }

@@ -32,10 +32,10 @@ pub struct EmbeddedEngine<'a> {
     pub on_task: &'a mut dyn FnMut(&TaskReport),
 }
 
-impl EmbeddedEngine<'_> {
+impl super::Engine for EmbeddedEngine<'_> {
     /// Runs every task of the plans in dependency order: first the map tasks of all plans in one pass over the
     /// logs, then the rest plan by plan; result-store loads come last so nothing is loaded from a failed run.
-    pub fn run(&mut self, plans: &[Plan]) -> Result<RunReport> {
+    fn run(&mut self, plans: &[Plan]) -> Result<RunReport> {
         let mut report = RunReport::default();
         self.preflight(plans)?;
         for p in plans {
@@ -64,7 +64,9 @@ impl EmbeddedEngine<'_> {
         }
         Ok(report)
     }
+}
 
+impl EmbeddedEngine<'_> {
     /// Fails before any work when an input the run needs is missing, so a bad setting leaves nothing behind.
     fn preflight(&self, plans: &[Plan]) -> Result<()> {
         let has_maps = plans.iter().flat_map(|p| &p.tasks).any(|t| matches!(t.kind, TaskKind::Map { .. }));

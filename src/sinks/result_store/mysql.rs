@@ -5,18 +5,14 @@ use super::{
     checked_table, chunk_rows, mysql_create_table, prepare_load, Cell, LoadOptions, LoadReport, ResultStore, TableSpec,
 };
 use crate::sinks::mysql_conn::{query_rows, DateTimeStyle, MysqlUrl};
+use crate::sinks::sql_templates::{
+    MysqlCount, MysqlDelete, MysqlDeleteMarkers, MysqlInsert, MysqlMarkerExists, MysqlMarkerTable, MysqlReadCommitted,
+    MysqlTableExists, MysqlUpsertMarker,
+};
 use anyhow::{Context, Result};
+use askama::Template;
 use mysql::prelude::Queryable;
 use mysql::{Conn, TxOpts, Value};
-
-/// Exactly the luigi `MySqlTarget` marker table (contract §2.2 step 7).
-pub(crate) const MARKER_DDL: &str = "CREATE TABLE IF NOT EXISTS `table_updates` (\
-    `id` BIGINT(20) NOT NULL AUTO_INCREMENT, \
-    `update_id` VARCHAR(128) NOT NULL PRIMARY KEY, \
-    `target_table` VARCHAR(128), \
-    `inserted` TIMESTAMP DEFAULT NOW(), \
-    KEY `id` (`id`), \
-    INDEX `target_table` (`target_table`))";
 
 pub(crate) struct MysqlStore {
     url: MysqlUrl,
@@ -31,10 +27,7 @@ impl MysqlStore {
     }
 
     fn exists(&mut self, table: &str) -> Result<bool> {
-        let n: Option<u64> = self.conn.exec_first(
-            "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = ?",
-            (table,),
-        )?;
+        let n: Option<u64> = self.conn.exec_first(MysqlTableExists.render()?, (table,))?;
         Ok(n.unwrap_or(0) > 0)
     }
 }
@@ -53,37 +46,27 @@ impl ResultStore for MysqlStore {
         let cells = prepare_load(spec, rows, opts)?;
         let where_ = self.describe();
         let ctx = || format!("loading `{}` into {}", spec.name, where_);
-        self.conn.query_drop(MARKER_DDL).with_context(ctx)?;
+        self.conn.query_drop(MysqlMarkerTable.render()?).with_context(ctx)?;
         if !opts.overwrite {
-            let done: Option<u8> = self
-                .conn
-                .exec_first("SELECT 1 FROM `table_updates` WHERE `update_id` = ?", (&opts.update_id,))
-                .with_context(ctx)?;
+            let done: Option<u8> =
+                self.conn.exec_first(MysqlMarkerExists.render()?, (&opts.update_id,)).with_context(ctx)?;
             if done.is_some() {
                 return Ok(LoadReport { table: spec.name.clone(), rows: 0, skipped_as_done: true });
             }
         }
         self.conn.query_drop(mysql_create_table(spec)?).with_context(ctx)?;
-        self.conn.query_drop("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED").with_context(ctx)?;
+        self.conn.query_drop(MysqlReadCommitted.render()?).with_context(ctx)?;
         let mut tx = self.conn.start_transaction(TxOpts::default()).with_context(ctx)?;
         if opts.overwrite {
-            tx.exec_drop("DELETE FROM `table_updates` WHERE `target_table` = ?", (&spec.name,)).with_context(ctx)?;
-            tx.query_drop(format!("DELETE FROM `{}`", spec.name)).with_context(ctx)?;
+            tx.exec_drop(MysqlDeleteMarkers.render()?, (&spec.name,)).with_context(ctx)?;
+            tx.query_drop(MysqlDelete { table: &spec.name }.render()?).with_context(ctx)?;
         }
-        let cols = spec.columns.iter().map(|c| format!("`{}`", c.name)).collect::<Vec<_>>().join(",");
-        let one = format!("({})", vec!["?"; spec.columns.len()].join(","));
         for chunk in cells.chunks(chunk_rows(spec.columns.len())) {
-            let sql =
-                format!("INSERT INTO `{}` ({cols}) VALUES {}", spec.name, vec![one.as_str(); chunk.len()].join(","));
+            let sql = MysqlInsert { table: &spec.name, columns: &spec.columns, rows: chunk.len() }.render()?;
             let params: Vec<Value> = chunk.iter().flatten().map(to_value).collect();
             tx.exec_drop(sql, params).with_context(ctx)?;
         }
-        tx.exec_drop(
-            "INSERT INTO `table_updates` (`update_id`, `target_table`) VALUES (?, ?) \
-             ON DUPLICATE KEY UPDATE `update_id` = VALUES(`update_id`)",
-            (&opts.update_id, &spec.name),
-        )
-        .with_context(ctx)?;
+        tx.exec_drop(MysqlUpsertMarker.render()?, (&opts.update_id, &spec.name)).with_context(ctx)?;
         tx.commit().with_context(ctx)?;
         Ok(LoadReport { table: spec.name.clone(), rows: rows.len() as u64, skipped_as_done: false })
     }
@@ -100,7 +83,7 @@ impl ResultStore for MysqlStore {
 
     fn row_count(&mut self, table: &str) -> Result<u64> {
         let t = checked_table(table)?;
-        let n: Option<u64> = self.conn.query_first(format!("SELECT COUNT(*) FROM `{t}`"))?;
+        let n: Option<u64> = self.conn.query_first(MysqlCount { table: t }.render()?)?;
         Ok(n.unwrap_or(0))
     }
 

@@ -6,7 +6,12 @@ use super::{
     TableSpec, MARKER_TABLE,
 };
 use crate::sinks::mysql_conn::fmt_f64;
+use crate::sinks::sql_templates::{
+    SqliteCount, SqliteCreateIndex, SqliteDelete, SqliteDeleteMarkers, SqliteInsert, SqliteMarkerExists,
+    SqliteMarkerTable, SqliteTableExists, SqliteUpsertMarker,
+};
 use anyhow::{Context, Result};
+use askama::Template;
 use rusqlite::types::{ToSqlOutput, ValueRef};
 use rusqlite::{params, Connection, OptionalExtension, ToSql, TransactionBehavior};
 use std::path::{Path, PathBuf};
@@ -28,16 +33,6 @@ impl ToSql for Cell {
     }
 }
 
-const MARKER_DDL: &str = "CREATE TABLE IF NOT EXISTS \"table_updates\" (\
-    \"id\" INTEGER, \
-    \"update_id\" TEXT NOT NULL PRIMARY KEY, \
-    \"target_table\" TEXT, \
-    \"inserted\" TIMESTAMP DEFAULT CURRENT_TIMESTAMP)";
-const MARKER_INDEXES: [&str; 2] = [
-    "CREATE INDEX IF NOT EXISTS \"table_updates_id\" ON \"table_updates\" (\"id\")",
-    "CREATE INDEX IF NOT EXISTS \"table_updates_target_table\" ON \"table_updates\" (\"target_table\")",
-];
-
 impl SqliteStore {
     pub(crate) fn open(path: &Path) -> Result<Self> {
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
@@ -51,20 +46,14 @@ impl SqliteStore {
     }
 
     fn exists(conn: &Connection, table: &str) -> Result<bool> {
-        Ok(conn
-            .query_row("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1", [table], |_| Ok(()))
-            .optional()?
-            .is_some())
+        Ok(conn.query_row(&SqliteTableExists.render()?, [table], |_| Ok(())).optional()?.is_some())
     }
 
     fn marker_exists(conn: &Connection, update_id: &str) -> Result<bool> {
         if !Self::exists(conn, MARKER_TABLE)? {
             return Ok(false);
         }
-        Ok(conn
-            .query_row("SELECT 1 FROM \"table_updates\" WHERE \"update_id\" = ?1", [update_id], |_| Ok(()))
-            .optional()?
-            .is_some())
+        Ok(conn.query_row(&SqliteMarkerExists.render()?, [update_id], |_| Ok(())).optional()?.is_some())
     }
 }
 
@@ -77,9 +66,10 @@ impl ResultStore for SqliteStore {
         if !opts.overwrite && Self::marker_exists(&tx, &opts.update_id)? {
             return Ok(LoadReport { table: spec.name.clone(), rows: 0, skipped_as_done: true });
         }
-        tx.execute_batch(MARKER_DDL)?;
-        for ddl in MARKER_INDEXES {
-            tx.execute_batch(ddl)?;
+        tx.execute_batch(&SqliteMarkerTable.render()?)?;
+        for (name, column) in [("table_updates_id", "id"), ("table_updates_target_table", "target_table")] {
+            let index = SqliteCreateIndex { name, table: MARKER_TABLE, columns: &[column.to_string()] };
+            tx.execute_batch(&index.render()?)?;
         }
         if !Self::exists(&tx, &spec.name)? {
             for ddl in sqlite_create_table(spec)? {
@@ -87,25 +77,17 @@ impl ResultStore for SqliteStore {
             }
         }
         if opts.overwrite {
-            tx.execute("DELETE FROM \"table_updates\" WHERE \"target_table\" = ?1", [&spec.name])?;
-            tx.execute(&format!("DELETE FROM \"{}\"", spec.name), [])?;
+            tx.execute(&SqliteDeleteMarkers.render()?, [&spec.name])?;
+            tx.execute(&SqliteDelete { table: &spec.name }.render()?, [])?;
         }
-        let cols = spec.columns.iter().map(|c| format!("\"{}\"", c.name)).collect::<Vec<_>>().join(",");
-        let one = format!("({})", vec!["?"; spec.columns.len()].join(","));
         let per = chunk_rows(spec.columns.len()).min(32_766 / spec.columns.len().max(1)).max(1);
         for chunk in cells.chunks(per) {
-            let sql =
-                format!("INSERT INTO \"{}\" ({cols}) VALUES {}", spec.name, vec![one.as_str(); chunk.len()].join(","));
+            let sql = SqliteInsert { table: &spec.name, columns: &spec.columns, rows: chunk.len() }.render()?;
             let mut stmt = tx.prepare_cached(&sql)?;
             let params: Vec<&dyn ToSql> = chunk.iter().flatten().map(|c| c as &dyn ToSql).collect();
             stmt.execute(params.as_slice()).with_context(ctx)?;
         }
-        tx.execute(
-            "INSERT INTO \"table_updates\" (\"id\", \"update_id\", \"target_table\") \
-             VALUES ((SELECT COALESCE(MAX(\"id\"), 0) + 1 FROM \"table_updates\"), ?1, ?2) \
-             ON CONFLICT(\"update_id\") DO UPDATE SET \"update_id\" = excluded.\"update_id\"",
-            params![opts.update_id, spec.name],
-        )?;
+        tx.execute(&SqliteUpsertMarker.render()?, params![opts.update_id, spec.name])?;
         tx.commit().with_context(ctx)?;
         Ok(LoadReport { table: spec.name.clone(), rows: rows.len() as u64, skipped_as_done: false })
     }
@@ -136,7 +118,7 @@ impl ResultStore for SqliteStore {
 
     fn row_count(&mut self, table: &str) -> Result<u64> {
         let t = checked_table(table)?;
-        let n: i64 = self.conn.query_row(&format!("SELECT COUNT(*) FROM \"{t}\""), [], |r| r.get(0))?;
+        let n: i64 = self.conn.query_row(&SqliteCount { table: t }.render()?, [], |r| r.get(0))?;
         Ok(u64::try_from(n).unwrap_or(0))
     }
 

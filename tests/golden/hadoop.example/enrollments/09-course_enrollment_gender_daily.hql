@@ -18,11 +18,18 @@ course_enrollment AS (SELECT * FROM edxc.course_enrollment WHERE dt = '2014-08-0
 auth_userprofile AS (SELECT * FROM edxc.auth_userprofile WHERE dt = '2026-11-28')
 INSERT OVERWRITE TABLE course_enrollment_gender_daily PARTITION (dt='2014-08-07')
 -- Daily counts by the learner's profile gender; an empty or missing gender counts as NULL.
-SELECT ce.`date`,
-       ce.course_id,
-       CASE WHEN p.gender IS NULL OR p.gender = '' THEN NULL ELSE p.gender END AS gender,
-       SUM(ce.at_end) AS `count`,
-       COUNT(ce.user_id) AS cumulative_count
-FROM course_enrollment ce
-LEFT OUTER JOIN auth_userprofile p ON p.user_id = ce.user_id
-GROUP BY ce.`date`, ce.course_id, CASE WHEN p.gender IS NULL OR p.gender = '' THEN NULL ELSE p.gender END;
+SELECT labelled.`date`,
+       labelled.course_id,
+       labelled.gender,
+       SUM(labelled.at_end) AS `count`,
+       COUNT(labelled.user_id) AS cumulative_count
+FROM (
+    SELECT ce.`date`,
+           ce.course_id,
+           ce.user_id,
+           ce.at_end,
+           CASE WHEN p.gender IS NULL OR p.gender = '' THEN NULL ELSE p.gender END AS gender
+    FROM course_enrollment ce
+    LEFT OUTER JOIN auth_userprofile p ON p.user_id = ce.user_id
+) labelled
+GROUP BY labelled.`date`, labelled.course_id, labelled.gender;

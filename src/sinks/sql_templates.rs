@@ -1,0 +1,263 @@
+//! The SQL the result store, the MySQL plumbing and the LMS reader send, as askama templates in
+//! `templates/result_store/` and `templates/lms/`. Identifiers reach these structs only after
+//! `crate::model::ident::check_identifier` (or `check_database_name`) accepted them; every value is bound as a
+//! parameter (`?` / `?N` in the templates), never rendered.
+
+use crate::model::Column;
+use askama::Template;
+
+/// One column of a `CREATE TABLE`: its (checked) name, DDL type and whether it is `NOT NULL`.
+pub struct DdlColumn<'a> {
+    pub name: &'a str,
+    pub ty: String,
+    pub not_null: bool,
+}
+
+// ---- MySQL / MariaDB -----------------------------------------------------------------------------------------
+
+/// `CREATE DATABASE IF NOT EXISTS` (the database name passed `check_database_name`).
+#[derive(Template)]
+#[template(path = "result_store/mysql/create_database.sql", escape = "none")]
+pub struct MysqlCreateDatabase<'a> {
+    pub database: &'a str,
+}
+
+/// Init statement of every MySQL connection.
+#[derive(Template)]
+#[template(path = "result_store/mysql/set_names.sql", escape = "none")]
+pub struct MysqlSetNames;
+
+/// A result table (contract §2.2 step 2).
+#[derive(Template)]
+#[template(path = "result_store/mysql/create_table.sql", escape = "none")]
+pub struct MysqlCreateTable<'a> {
+    pub table: &'a str,
+    pub auto_id: bool,
+    pub columns: Vec<DdlColumn<'a>>,
+    pub indexes: &'a [Vec<String>],
+    pub primary_key: &'a [String],
+}
+
+/// The luigi `MySqlTarget` marker table (contract §2.2 step 7).
+#[derive(Template)]
+#[template(path = "result_store/mysql/marker_table.sql", escape = "none")]
+pub struct MysqlMarkerTable;
+
+/// Binds `update_id`.
+#[derive(Template)]
+#[template(path = "result_store/mysql/marker_exists.sql", escape = "none")]
+pub struct MysqlMarkerExists;
+
+#[derive(Template)]
+#[template(path = "result_store/mysql/read_committed.sql", escape = "none")]
+pub struct MysqlReadCommitted;
+
+/// Binds `target_table`.
+#[derive(Template)]
+#[template(path = "result_store/mysql/delete_markers.sql", escape = "none")]
+pub struct MysqlDeleteMarkers;
+
+#[derive(Template)]
+#[template(path = "result_store/mysql/delete_rows.sql", escape = "none")]
+pub struct MysqlDelete<'a> {
+    pub table: &'a str,
+}
+
+/// A multi-row INSERT of `rows` rows, one `?` per cell.
+#[derive(Template)]
+#[template(path = "result_store/mysql/insert_rows.sql", escape = "none")]
+pub struct MysqlInsert<'a> {
+    pub table: &'a str,
+    pub columns: &'a [Column],
+    pub rows: usize,
+}
+
+/// Binds `update_id`, `target_table`.
+#[derive(Template)]
+#[template(path = "result_store/mysql/upsert_marker.sql", escape = "none")]
+pub struct MysqlUpsertMarker;
+
+/// Binds the table name.
+#[derive(Template)]
+#[template(path = "result_store/mysql/table_exists.sql", escape = "none")]
+pub struct MysqlTableExists;
+
+#[derive(Template)]
+#[template(path = "result_store/mysql/count_rows.sql", escape = "none")]
+pub struct MysqlCount<'a> {
+    pub table: &'a str,
+}
+
+// ---- SQLite --------------------------------------------------------------------------------------------------
+
+/// A result table; its indexes are separate [`SqliteCreateIndex`] statements.
+#[derive(Template)]
+#[template(path = "result_store/sqlite/create_table.sql", escape = "none")]
+pub struct SqliteCreateTable<'a> {
+    pub table: &'a str,
+    pub auto_id: bool,
+    pub columns: Vec<DdlColumn<'a>>,
+    pub primary_key: &'a [String],
+}
+
+#[derive(Template)]
+#[template(path = "result_store/sqlite/create_index.sql", escape = "none")]
+pub struct SqliteCreateIndex<'a> {
+    pub name: &'a str,
+    pub table: &'a str,
+    pub columns: &'a [String],
+}
+
+/// The marker table; its indexes are [`SqliteCreateIndex`] statements.
+#[derive(Template)]
+#[template(path = "result_store/sqlite/marker_table.sql", escape = "none")]
+pub struct SqliteMarkerTable;
+
+/// Binds the table name as `?1`.
+#[derive(Template)]
+#[template(path = "result_store/sqlite/table_exists.sql", escape = "none")]
+pub struct SqliteTableExists;
+
+/// Binds `update_id` as `?1`.
+#[derive(Template)]
+#[template(path = "result_store/sqlite/marker_exists.sql", escape = "none")]
+pub struct SqliteMarkerExists;
+
+/// Binds `target_table` as `?1`.
+#[derive(Template)]
+#[template(path = "result_store/sqlite/delete_markers.sql", escape = "none")]
+pub struct SqliteDeleteMarkers;
+
+#[derive(Template)]
+#[template(path = "result_store/sqlite/delete_rows.sql", escape = "none")]
+pub struct SqliteDelete<'a> {
+    pub table: &'a str,
+}
+
+/// A multi-row INSERT of `rows` rows, one `?` per cell.
+#[derive(Template)]
+#[template(path = "result_store/sqlite/insert_rows.sql", escape = "none")]
+pub struct SqliteInsert<'a> {
+    pub table: &'a str,
+    pub columns: &'a [Column],
+    pub rows: usize,
+}
+
+/// Binds `update_id` as `?1`, `target_table` as `?2`.
+#[derive(Template)]
+#[template(path = "result_store/sqlite/upsert_marker.sql", escape = "none")]
+pub struct SqliteUpsertMarker;
+
+#[derive(Template)]
+#[template(path = "result_store/sqlite/count_rows.sql", escape = "none")]
+pub struct SqliteCount<'a> {
+    pub table: &'a str,
+}
+
+// ---- LMS (MySQL) ---------------------------------------------------------------------------------------------
+
+/// `SELECT` of the requested columns of an LMS table.
+#[derive(Template)]
+#[template(path = "lms/select.sql", escape = "none")]
+pub struct LmsSelect<'a> {
+    pub table: &'a str,
+    pub columns: &'a [String],
+}
+
+/// Run before a fixture script, as mysqldump output does.
+#[derive(Template)]
+#[template(path = "lms/disable_foreign_key_checks.sql", escape = "none")]
+pub struct LmsDisableForeignKeyChecks;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::ColumnType;
+
+    fn cols() -> Vec<Column> {
+        vec![
+            Column { name: "course_id".into(), ty: ColumnType::String(Some(255)), nullable: false },
+            Column { name: "date".into(), ty: ColumnType::Date, nullable: true },
+        ]
+    }
+
+    #[test]
+    fn fixed_statements() {
+        assert_eq!(
+            MysqlMarkerTable.render().unwrap(),
+            "CREATE TABLE IF NOT EXISTS `table_updates` (`id` BIGINT(20) NOT NULL AUTO_INCREMENT, `update_id` \
+             VARCHAR(128) NOT NULL PRIMARY KEY, `target_table` VARCHAR(128), `inserted` TIMESTAMP DEFAULT NOW(), KEY \
+             `id` (`id`), INDEX `target_table` (`target_table`))"
+        );
+        assert_eq!(
+            MysqlUpsertMarker.render().unwrap(),
+            "INSERT INTO `table_updates` (`update_id`, `target_table`) VALUES (?, ?) ON DUPLICATE KEY UPDATE \
+             `update_id` = VALUES(`update_id`)"
+        );
+        assert_eq!(MysqlMarkerExists.render().unwrap(), "SELECT 1 FROM `table_updates` WHERE `update_id` = ?");
+        assert_eq!(MysqlDeleteMarkers.render().unwrap(), "DELETE FROM `table_updates` WHERE `target_table` = ?");
+        assert_eq!(MysqlReadCommitted.render().unwrap(), "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED");
+        assert_eq!(MysqlSetNames.render().unwrap(), "SET NAMES utf8mb4");
+        assert_eq!(
+            MysqlTableExists.render().unwrap(),
+            "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = ?"
+        );
+        assert_eq!(
+            SqliteMarkerTable.render().unwrap(),
+            "CREATE TABLE IF NOT EXISTS \"table_updates\" (\"id\" INTEGER, \"update_id\" TEXT NOT NULL PRIMARY KEY, \
+             \"target_table\" TEXT, \"inserted\" TIMESTAMP DEFAULT CURRENT_TIMESTAMP)"
+        );
+        assert_eq!(
+            SqliteUpsertMarker.render().unwrap(),
+            "INSERT INTO \"table_updates\" (\"id\", \"update_id\", \"target_table\") VALUES ((SELECT \
+             COALESCE(MAX(\"id\"), 0) + 1 FROM \"table_updates\"), ?1, ?2) ON CONFLICT(\"update_id\") DO UPDATE SET \
+             \"update_id\" = excluded.\"update_id\""
+        );
+        assert_eq!(
+            SqliteTableExists.render().unwrap(),
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1"
+        );
+        assert_eq!(SqliteMarkerExists.render().unwrap(), "SELECT 1 FROM \"table_updates\" WHERE \"update_id\" = ?1");
+        assert_eq!(SqliteDeleteMarkers.render().unwrap(), "DELETE FROM \"table_updates\" WHERE \"target_table\" = ?1");
+        assert_eq!(LmsDisableForeignKeyChecks.render().unwrap(), "SET FOREIGN_KEY_CHECKS = 0");
+        let index = SqliteCreateIndex { name: "table_updates_id", table: "table_updates", columns: &["id".into()] };
+        assert_eq!(
+            index.render().unwrap(),
+            "CREATE INDEX IF NOT EXISTS \"table_updates_id\" ON \"table_updates\" (\"id\")"
+        );
+    }
+
+    #[test]
+    fn table_statements() {
+        let c = cols();
+        assert_eq!(
+            MysqlCreateDatabase { database: "analytics" }.render().unwrap(),
+            "CREATE DATABASE IF NOT EXISTS `analytics` DEFAULT CHARACTER SET utf8mb4"
+        );
+        assert_eq!(MysqlDelete { table: "t" }.render().unwrap(), "DELETE FROM `t`");
+        assert_eq!(MysqlCount { table: "t" }.render().unwrap(), "SELECT COUNT(*) FROM `t`");
+        assert_eq!(SqliteDelete { table: "t" }.render().unwrap(), "DELETE FROM \"t\"");
+        assert_eq!(SqliteCount { table: "t" }.render().unwrap(), "SELECT COUNT(*) FROM \"t\"");
+        assert_eq!(
+            MysqlInsert { table: "t", columns: &c, rows: 3 }.render().unwrap(),
+            "INSERT INTO `t` (`course_id`,`date`) VALUES (?,?),(?,?),(?,?)"
+        );
+        assert_eq!(
+            SqliteInsert { table: "t", columns: &c[..1], rows: 1 }.render().unwrap(),
+            "INSERT INTO \"t\" (\"course_id\") VALUES (?)"
+        );
+        assert_eq!(
+            SqliteCreateIndex { name: "t_idx2_a_b", table: "t", columns: &["a".into(), "b".into()] }.render().unwrap(),
+            "CREATE INDEX IF NOT EXISTS \"t_idx2_a_b\" ON \"t\" (\"a\",\"b\")"
+        );
+        let names = ["course_id".to_string(), "date".to_string()];
+        assert_eq!(
+            LmsSelect { table: "auth_user", columns: &names }.render().unwrap(),
+            "SELECT `course_id`, `date` FROM `auth_user`"
+        );
+        assert_eq!(
+            LmsSelect { table: "auth_user", columns: &names[..1] }.render().unwrap(),
+            "SELECT `course_id` FROM `auth_user`"
+        );
+    }
+}

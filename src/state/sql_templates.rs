@@ -1,0 +1,45 @@
+//! The run-state store's SQL (SQLite), as askama templates in `templates/state/`. Every value is bound as a
+//! parameter (`?N`).
+
+use askama::Template;
+
+#[derive(Template)]
+#[template(path = "state/runs_table.sql", escape = "none")]
+pub(super) struct RunsTable;
+
+#[derive(Template)]
+#[template(path = "state/partitions_table.sql", escape = "none")]
+pub(super) struct PartitionsTable;
+
+/// Binds run_id, started, pipelines.
+#[derive(Template)]
+#[template(path = "state/insert_run.sql", escape = "none")]
+pub(super) struct InsertRun;
+
+/// Binds tbl, dt, pipeline, fingerprint, rows, run_id, finished.
+#[derive(Template)]
+#[template(path = "state/insert_partition.sql", escape = "none")]
+pub(super) struct InsertPartition;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders() {
+        assert_eq!(
+            RunsTable.render().unwrap(),
+            "CREATE TABLE IF NOT EXISTS runs (run_id TEXT PRIMARY KEY, started TEXT, pipelines TEXT)"
+        );
+        assert_eq!(
+            PartitionsTable.render().unwrap(),
+            "CREATE TABLE IF NOT EXISTS partitions (tbl TEXT NOT NULL, dt TEXT NOT NULL, pipeline TEXT, fingerprint \
+             TEXT,\n             rows INTEGER, run_id TEXT, finished TEXT, PRIMARY KEY (tbl, dt))"
+        );
+        assert_eq!(InsertRun.render().unwrap(), "INSERT OR REPLACE INTO runs VALUES (?1, ?2, ?3)");
+        assert_eq!(
+            InsertPartition.render().unwrap(),
+            "INSERT OR REPLACE INTO partitions VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
+        );
+    }
+}

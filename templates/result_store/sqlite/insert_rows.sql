@@ -1,0 +1,1 @@
+INSERT INTO "{{ table }}" ({% for c in columns %}"{{ c.name }}"{% if !loop.last %},{% endif %}{% endfor %}) VALUES {% for _ in 0..rows %}({% for _ in columns %}?{% if !loop.last %},{% endif %}{% endfor %}){% if !loop.last %},{% endif %}{% endfor %}
