@@ -34,4 +34,4 @@ cargo fmt --all -- --check
 log "cargo clippy"
 cargo clippy --all-targets --quiet -- -D warnings
 log "cargo test"
-cargo test --all-targets --quiet 2>&1 | tee "${EDXC_TEST_LOG:-/tmp/edxc-test.log}"
+cargo test --all-targets --no-fail-fast --quiet 2>&1 | tee "${EDXC_TEST_LOG:-/tmp/edxc-test.log}"

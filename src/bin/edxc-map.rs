@@ -16,6 +16,7 @@ const USAGE: &str = "\
 usage: edxc-map --extractor NAME [--extractor NAME ...] [--interval YYYY-MM-DD-YYYY-MM-DD]
                 [--ccx] [--out-dir DIR] [FILE ...]
        edxc-map --list
+       edxc-map --reducer NAME [--arg KEY=VALUE ...]   (Hive TRANSFORM reducer: stdin -> stdout)
 
 Reads tracking-log lines (stdin, or FILEs; `-` is stdin; *.gz is gunzipped) and writes one
 TAB-separated Hive text record per extracted row: the extractor's columns, then the event date.
@@ -166,7 +167,53 @@ fn run(args: Args) -> io::Result<Counters> {
     Ok(counters)
 }
 
+/// Reducer mode (`--reducer NAME [--arg k=v]...`): Hive text rows on stdin, already grouped by the reducer's key
+/// (`DISTRIBUTE BY key SORT BY key, sort columns`), reduced rows on stdout. Used by `SELECT TRANSFORM ... USING`.
+fn run_reducer(argv: &[String]) -> ExitCode {
+    let mut name = None;
+    let mut args = std::collections::BTreeMap::new();
+    let mut it = argv.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--reducer" => name = it.next().cloned(),
+            "--arg" => match it.next().and_then(|kv| kv.split_once('=')) {
+                Some((k, v)) => {
+                    args.insert(k.to_string(), v.to_string());
+                }
+                None => {
+                    eprintln!("edxc-map: --arg needs KEY=VALUE");
+                    return ExitCode::from(2);
+                }
+            },
+            other => {
+                eprintln!("edxc-map: unexpected argument `{other}` in reducer mode");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    let Some(name) = name else {
+        eprintln!("edxc-map: --reducer needs a NAME");
+        return ExitCode::from(2);
+    };
+    let stdin = io::stdin().lock();
+    let stdout = io::BufWriter::new(io::stdout().lock());
+    match edxc::natives::stream_reducer(&name, &args, stdin, stdout) {
+        Ok(rows) => {
+            eprintln!("reporter:counter:edxc,reduced_{name},{rows}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("edxc-map: reducer {name}: {e:#}");
+            ExitCode::from(1)
+        }
+    }
+}
+
 fn main() -> ExitCode {
+    let argv: Vec<String> = std::env::args().skip(1).collect();
+    if argv.iter().any(|a| a == "--reducer") {
+        return run_reducer(&argv);
+    }
     let args = match parse_args() {
         Ok(a) => a,
         Err(e) => {

@@ -177,7 +177,8 @@ fn parse_deprecated(s: &str) -> Option<CourseKey<'_>> {
 
 /// `CourseKey.from_string(s)`.
 pub fn parse_course_key(s: &str, ccx_enabled: bool) -> Option<CourseKey<'_>> {
-    if let Some((ns, rest)) = s.split_once(':') {
+    if let Some(c) = memchr::memchr(b':', s.as_bytes()) {
+        let (ns, rest) = (&s[..c], &s[c + 1..]);
         let kind = match ns {
             "course-v1" | "slashes" => Some(KeyKind::Course),
             "library-v1" => Some(KeyKind::Library),
@@ -216,7 +217,24 @@ pub fn is_valid_course_id(s: &str, ccx_enabled: bool) -> bool {
     })
 }
 
-type ValidityCache = [std::collections::HashMap<Box<str>, bool>; 2];
+/// A small multiplicative hasher (course ids are short; SipHash dominated the lookup).
+#[derive(Default, Clone, Copy)]
+struct FastHasher(u64);
+
+impl std::hash::Hasher for FastHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut w = [0u8; 8];
+            w[..chunk.len()].copy_from_slice(chunk);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        }
+    }
+}
+
+type ValidityCache = [std::collections::HashMap<Box<str>, bool, std::hash::BuildHasherDefault<FastHasher>>; 2];
 
 thread_local! {
     static VALIDITY: std::cell::RefCell<ValidityCache> = std::cell::RefCell::new(Default::default());
@@ -320,7 +338,7 @@ fn is_versioned_api_path(s: &str) -> bool {
 /// `get_course_key_from_url(url)` → canonical course id (§1.5 step 3).
 pub fn course_id_from_url(url: &str, ccx_enabled: bool) -> Option<String> {
     // `.*?` does not cross a newline.
-    let head_limit = url.find('\n').unwrap_or(url.len());
+    let head_limit = memchr::memchr(b'\n', url.as_bytes()).unwrap_or(url.len());
     const XBLOCK: &str = "/xblock/";
     let mut from = 0;
     while let Some(pos) = url[from..].find(XBLOCK) {

@@ -271,6 +271,12 @@ impl<'a> Event<'a> {
 
 /// Python `unicode.strip()` (whitespace per Unicode).
 pub fn py_strip(s: &str) -> &str {
+    // Fast path: ASCII, non-space first and last bytes.
+    match (s.as_bytes().first(), s.as_bytes().last()) {
+        (None, _) => return s,
+        (Some(&a), Some(&b)) if a > b' ' && a < 0x80 && b > b' ' && b < 0x80 => return s,
+        _ => {}
+    }
     s.trim_matches(|c: char| c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c))
 }
 

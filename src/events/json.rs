@@ -376,7 +376,7 @@ impl<'b> Scan<'b> {
         capture: Option<&str>,
     ) -> Result<(RawObj<'t>, Option<RawObj<'t>>), ()> {
         self.expect(b'{')?;
-        let mut entries = Vec::with_capacity(16);
+        let mut entries = Vec::with_capacity(24);
         let mut captured = None;
         self.ws();
         if self.peek() == Some(b'}') {

@@ -198,18 +198,17 @@ pub fn hive_escape_bytes(value: &[u8], out: &mut Vec<u8>) {
             while k < len {
                 // The last block overlaps the previous one; bits before `k` are masked off.
                 let start = if k + 16 <= len { k } else { len - 16 };
-                let m = sse2_escape_mask(&value[start..start + 16]) & (!0u32 << (k - start));
-                if m == 0 {
-                    k = start + 16;
-                    continue;
+                let mut m = sse2_escape_mask(&value[start..start + 16]) & (!0u32 << (k - start));
+                while m != 0 {
+                    let j = start + m.trailing_zeros() as usize;
+                    if let Some(r) = rep(value[j]) {
+                        out.extend_from_slice(&value[last..j]);
+                        out.extend_from_slice(r);
+                        last = j + 1;
+                    }
+                    m &= m - 1;
                 }
-                let j = start + m.trailing_zeros() as usize;
-                if let Some(r) = rep(value[j]) {
-                    out.extend_from_slice(&value[last..j]);
-                    out.extend_from_slice(r);
-                    last = j + 1;
-                }
-                k = j + 1;
+                k = start + 16;
             }
             out.extend_from_slice(&value[last..]);
             return;

@@ -97,7 +97,13 @@ impl<'o> Scanner<'o> {
             any |= c;
         }
         if !any {
-            counters.prefiltered += 1;
+            // Not parsed, but a line that cannot hold a JSON object (blank, truncated, garbage) is still counted
+            // as bad, so a flood of garbage trips the bad-record threshold even on a pre-filtered pass.
+            if looks_like_object(line) {
+                counters.prefiltered += 1;
+            } else {
+                counters.bad_json += 1;
+            }
             return;
         }
         let ev = match parse_line_event(line) {
@@ -331,4 +337,29 @@ pub fn scan_file(
     };
     scanner.finish(counters);
     r
+}
+
+/// Cheap shape test for lines the pre-filter skips: some `{` before a final `}` (trailing whitespace allowed).
+fn looks_like_object(line: &[u8]) -> bool {
+    let end = line.iter().rposition(|b| !b.is_ascii_whitespace());
+    match end {
+        Some(e) if line[e] == b'}' => memchr::memchr(b'{', &line[..e]).is_some(),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod shape_tests {
+    use super::looks_like_object;
+
+    #[test]
+    fn object_shape() {
+        assert!(looks_like_object(b"{\"a\": 1}"));
+        assert!(looks_like_object(b"Jun  1 host tracking: {\"a\": 1}  \r"));
+        assert!(!looks_like_object(b""));
+        assert!(!looks_like_object(b"   "));
+        assert!(!looks_like_object(b"{\"truncated\": "));
+        assert!(!looks_like_object(b"garbage"));
+        assert!(!looks_like_object(b"}"));
+    }
 }

@@ -3,21 +3,27 @@
 
 /// `get_event_time_string`: cut everything from the first `+`; append `.000000` when the rest has
 /// no `.`. (`Z` and negative offsets are kept.)
-pub fn event_time_string(time: &str) -> String {
-    let cut = time.split('+').next().unwrap_or("");
-    if cut.contains('.') {
-        cut.to_string()
+pub fn event_time_string(time: &str) -> std::borrow::Cow<'_, str> {
+    let cut = match memchr::memchr(b'+', time.as_bytes()) {
+        Some(i) => &time[..i],
+        None => time,
+    };
+    if memchr::memchr(b'.', cut.as_bytes()).is_some() {
+        std::borrow::Cow::Borrowed(cut)
     } else {
         let mut s = String::with_capacity(cut.len() + 7);
         s.push_str(cut);
         s.push_str(".000000");
-        s
+        std::borrow::Cow::Owned(s)
     }
 }
 
 /// The event date used for interval filtering and partitioning: the text before the first `T`.
 pub fn date_string(time: &str) -> &str {
-    time.split('T').next().unwrap_or("")
+    match memchr::memchr(b'T', time.as_bytes()) {
+        Some(i) => &time[..i],
+        None => time,
+    }
 }
 
 /// A naive date-time as produced by `strptime(..., '%Y-%m-%dT%H:%M:%S.%f')`.

@@ -29,9 +29,9 @@ pub const ATTEMPTED_PROBLEM: &str = "ATTEMPTED_PROBLEM";
 pub const POSTED_FORUM: &str = "POSTED_FORUM";
 pub const PLAYED_VIDEO: &str = "PLAYED_VIDEO";
 
-/// The labels of one event (`get_predicate_labels`).
-pub fn labels(event_source: Option<&str>, event_type: Option<&str>) -> Vec<&'static str> {
-    let mut out = Vec::new();
+/// The labels of one event (`get_predicate_labels`), in order; at most three.
+pub fn labels(event_source: Option<&str>, event_type: Option<&str>) -> Labels {
+    let mut out = Labels::default();
     if event_source == Some("task") {
         return out;
     }
@@ -57,6 +57,25 @@ pub fn labels(event_source: Option<&str>, event_type: Option<&str>) -> Vec<&'sta
     out
 }
 
+/// A small fixed-capacity label list (no allocation per event).
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Labels {
+    items: [&'static str; 3],
+    len: usize,
+}
+
+impl Labels {
+    fn push(&mut self, l: &'static str) {
+        if self.len < self.items.len() {
+            self.items[self.len] = l;
+            self.len += 1;
+        }
+    }
+    pub fn as_slice(&self) -> &[&'static str] {
+        &self.items[..self.len]
+    }
+}
+
 fn run(ev: &Event<'_>, ctx: &LineCtx<'_>, sink: &mut Sink<'_>) {
     let Some(user_id) = ev.context_user_id() else {
         return;
@@ -68,7 +87,7 @@ fn run(ev: &Event<'_>, ctx: &LineCtx<'_>, sink: &mut Sink<'_>) {
     let source = ev.event_source();
     let etype = ev.event_type();
     let user_id = user_id.py_str();
-    for label in labels(source.as_deref(), etype.as_deref()) {
+    for label in labels(source.as_deref(), etype.as_deref()).as_slice() {
         sink.emit(&[Some(&user_id), Some(&course_id), Some(ctx.date), Some(label)]);
     }
 }

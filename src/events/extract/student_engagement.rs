@@ -146,7 +146,7 @@ fn run(ev: &Event<'_>, ctx: &LineCtx<'_>, sink: &mut Sink<'_>) {
         let Some(time) = ev.time() else {
             return;
         };
-        ts = Some(event_time_string(&time));
+        ts = Some(event_time_string(&time).into_owned());
         path = Some(event_type.clone());
         out_type = Cow::Borrowed(SUBSECTION_VIEWED_MARKER);
     } else if event_type.starts_with("edx.forum") {

@@ -94,6 +94,8 @@ fn run(ev: &Event<'_>, ctx: &LineCtx<'_>, sink: &mut Sink<'_>) {
     let user_id = match user_id {
         PyVal::Int(i) => i.to_string(),
         PyVal::UInt(u) => u.to_string(),
+        // `isinstance(True, int)`: kept as is, rendered `True`
+        PyVal::Bool(true) => "True".to_string(),
         other => match other.py_int() {
             Some(i) => i.to_string(),
             None => {
