@@ -12,17 +12,9 @@ use std::io::Write;
 /// The raw text of a NULL field.
 pub const NULL: &str = "\\N";
 
-/// Appends `value` to `out`, escaping backslash, TAB, LF and CR.
+/// Appends `value` to `out`, escaping backslash, TAB, LF and CR (the mapper's escaping, so both sides agree).
 pub fn escape(value: &str, out: &mut String) {
-    for c in value.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            '\t' => out.push_str("\\t"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            _ => out.push(c),
-        }
-    }
+    crate::events::hive_escape(value, out);
 }
 
 /// Reverses [`escape`] on one raw field (which must not contain an unescaped field separator).

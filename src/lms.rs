@@ -91,49 +91,16 @@ fn line_text<'a>(path: &Path, lineno: usize, line: &'a [u8]) -> Result<&'a str> 
 
 /// `\N` → NULL; `\\` `\t` `\n` `\r` → the character; any other backslash sequence is kept as written.
 pub fn unescape(field: &str) -> Option<String> {
-    if field == "\\N" {
-        return None;
-    }
-    if !field.contains('\\') {
-        return Some(field.to_string());
-    }
-    let mut out = String::with_capacity(field.len());
-    let mut chars = field.chars();
-    while let Some(c) = chars.next() {
-        if c != '\\' {
-            out.push(c);
-            continue;
-        }
-        match chars.next() {
-            Some('\\') => out.push('\\'),
-            Some('t') => out.push('\t'),
-            Some('n') => out.push('\n'),
-            Some('r') => out.push('\r'),
-            Some(other) => {
-                out.push('\\');
-                out.push(other);
-            }
-            None => out.push('\\'),
-        }
-    }
-    Some(out)
+    (field != crate::hive_text::NULL).then(|| crate::hive_text::unescape(field))
 }
 
 /// The TSV form of one value: `\N` for NULL, `\\` `\t` `\n` `\r` escaped.
 pub fn escape(value: Option<&str>) -> String {
     let Some(v) = value else {
-        return "\\N".to_string();
+        return crate::hive_text::NULL.to_string();
     };
     let mut out = String::with_capacity(v.len());
-    for c in v.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            '\t' => out.push_str("\\t"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            _ => out.push(c),
-        }
-    }
+    crate::hive_text::escape(v, &mut out);
     out
 }
 

@@ -11,7 +11,9 @@ fn fixtures() -> PathBuf {
 }
 
 fn fixture_sql(name: &str) -> String {
-    std::fs::read_to_string(fixtures().join(name)).expect("fixture")
+    // The LMS scripts of the conformance suite are used as they are; only extra fixtures live beside the TSVs.
+    let shared = fixtures().join("../../conformance/fixtures").join(name);
+    std::fs::read_to_string(if shared.is_file() { shared } else { fixtures().join(name) }).expect("fixture")
 }
 
 fn strings(v: &[&str]) -> Vec<String> {

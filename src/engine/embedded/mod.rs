@@ -197,17 +197,7 @@ impl EmbeddedEngine<'_> {
         let started = Instant::now();
         let spec = crate::natives::reducer(reducer).ok_or_else(|| anyhow!("unknown reducer {reducer}"))?;
         let input = t.inputs.first().ok_or_else(|| anyhow!("reducer {} has no input", t.node))?;
-        let positions: Vec<usize> = spec
-            .input
-            .iter()
-            .map(|c| {
-                input
-                    .columns
-                    .iter()
-                    .position(|ic| ic.name == c.name)
-                    .ok_or_else(|| anyhow!("input lacks column {}", c.name))
-            })
-            .collect::<Result<_>>()?;
+        let positions = column_positions(spec.input.iter().map(|c| c.name), input)?;
         let rows: Vec<Row> = if t.enabled {
             self.read_input(t, 0)?.into_iter().map(|r| positions.iter().map(|&p| r[p].clone()).collect()).collect()
         } else {
@@ -266,17 +256,7 @@ impl EmbeddedEngine<'_> {
         let started = Instant::now();
         let TaskKind::ResultStore { overwrite, allow_empty, indexes } = &t.kind else { bail!("not a sink") };
         let input = t.inputs.first().ok_or_else(|| anyhow!("sink {} has no input", t.node))?;
-        let positions: Vec<usize> = t
-            .columns
-            .iter()
-            .map(|c| {
-                input
-                    .columns
-                    .iter()
-                    .position(|ic| ic.name == c.name)
-                    .ok_or_else(|| anyhow!("`{}` lacks column {}", input.table, c.name))
-            })
-            .collect::<Result<_>>()?;
+        let positions = column_positions(t.columns.iter().map(|c| c.name.as_str()), input)?;
         let spec = TableSpec {
             name: t.table.clone(),
             columns: t.columns.clone(),
@@ -312,6 +292,19 @@ impl EmbeddedEngine<'_> {
         }
         Ok(r)
     }
+}
+
+/// Where each wanted column sits in an input's rows.
+fn column_positions<'a>(wanted: impl Iterator<Item = &'a str>, input: &crate::graph::InputRead) -> Result<Vec<usize>> {
+    wanted
+        .map(|name| {
+            input
+                .columns
+                .iter()
+                .position(|c| c.name == name)
+                .ok_or_else(|| anyhow!("`{}` lacks column {name}", input.table))
+        })
+        .collect()
 }
 
 /// Row counts per table, for summaries.
