@@ -29,6 +29,8 @@ DIR/<extractor>.tsv). Counters are written to stderr as reporter:counter:edxc,<n
   --out-dir DIR      one output file per extractor instead of stdout
   --list             print the extractors and their columns
   --no-output        extract but write no records (counters only; for benchmarks)
+  --jobs N           N worker threads; files, and byte ranges of large plain files, are split across them
+  --split-bytes N    plain files of at least N bytes are split into ranges with --jobs (default 64 MiB)
 ";
 
 struct Args {
@@ -39,6 +41,8 @@ struct Args {
     files: Vec<String>,
     list: bool,
     no_output: bool,
+    jobs: usize,
+    split_bytes: u64,
 }
 
 fn parse_interval(s: &str) -> Option<(String, String)> {
@@ -65,6 +69,8 @@ fn parse_args() -> Result<Args, String> {
         files: Vec::new(),
         list: false,
         no_output: false,
+        jobs: 1,
+        split_bytes: SPLIT_BYTES,
     };
     let mut it = std::env::args().skip(1);
     while let Some(a) = it.next() {
@@ -86,6 +92,15 @@ fn parse_args() -> Result<Args, String> {
             "--out-dir" => args.out_dir = Some(PathBuf::from(value("--out-dir")?)),
             "--list" => args.list = true,
             "--no-output" => args.no_output = true,
+            "--split-bytes" => {
+                let v = value("--split-bytes")?;
+                args.split_bytes =
+                    v.parse().ok().filter(|n| *n >= 1).ok_or_else(|| format!("bad --split-bytes `{v}`"))?;
+            }
+            "--jobs" | "-j" => {
+                let v = value("--jobs")?;
+                args.jobs = v.parse().ok().filter(|n| *n >= 1).ok_or_else(|| format!("bad --jobs `{v}`"))?;
+            }
             "-h" | "--help" => {
                 print!("{USAGE}");
                 std::process::exit(0);
@@ -105,66 +120,156 @@ fn parse_args() -> Result<Args, String> {
     Ok(args)
 }
 
+/// A piece of input one worker scans: stdin, a whole file, or the lines starting in a byte range of a plain file.
+enum Unit {
+    Stdin,
+    File(String),
+    Range(String, u64, u64),
+}
+
+/// Plain files this large are split into byte ranges when several workers run.
+const SPLIT_BYTES: u64 = 64 << 20;
+
+/// The offset where the first line starting at or after `offset` begins (lines start after a `\n`).
+fn line_start_at(file: &mut File, offset: u64, len: u64) -> io::Result<u64> {
+    use std::io::{Read, Seek, SeekFrom};
+    if offset == 0 || offset >= len {
+        return Ok(offset.min(len));
+    }
+    file.seek(SeekFrom::Start(offset - 1))?;
+    let mut pos = offset - 1;
+    let mut buf = [0u8; 64 << 10];
+    loop {
+        let n = file.read(&mut buf)?;
+        if n == 0 {
+            return Ok(len);
+        }
+        if let Some(i) = memchr::memchr(b'\n', &buf[..n]) {
+            return Ok(pos + i as u64 + 1);
+        }
+        pos += n as u64;
+    }
+}
+
+fn units(files: &[String], jobs: usize, split_bytes: u64) -> io::Result<Vec<Unit>> {
+    let mut out = Vec::new();
+    for f in files {
+        if f == "-" {
+            out.push(Unit::Stdin);
+            continue;
+        }
+        let len = std::fs::metadata(f).map(|m| m.len()).unwrap_or(0);
+        if jobs <= 1 || f.ends_with(".gz") || len < split_bytes {
+            out.push(Unit::File(f.clone()));
+            continue;
+        }
+        let mut file = File::open(f)?;
+        let step = len.div_ceil(jobs as u64);
+        let mut start = 0;
+        while start < len {
+            let end = line_start_at(&mut file, (start + step).min(len), len)?;
+            out.push(Unit::Range(f.clone(), start, end));
+            start = end;
+        }
+    }
+    Ok(out)
+}
+
 fn run(args: Args) -> io::Result<Counters> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Mutex;
     let names: Vec<&str> = args.extractors.iter().map(String::as_str).collect();
     let opts = ScanOptions { interval: args.interval.clone(), ccx_enabled: args.ccx };
-    let mut outs: Vec<Box<dyn Write>> = match &args.out_dir {
+    let outs: Vec<Mutex<Box<dyn Write + Send>>> = match &args.out_dir {
         Some(dir) => {
             std::fs::create_dir_all(dir)?;
-            let mut v: Vec<Box<dyn Write>> = Vec::new();
+            let mut v: Vec<Mutex<Box<dyn Write + Send>>> = Vec::new();
             for n in &names {
-                let f = File::create(dir.join(format!("{n}.tsv")))?;
-                v.push(Box::new(f));
+                v.push(Mutex::new(Box::new(File::create(dir.join(format!("{n}.tsv")))?)));
             }
             v
         }
-        None => vec![Box::new(io::stdout())],
+        None => vec![Mutex::new(Box::new(io::stdout()))],
     };
-    // Records are built straight into one buffer per output, written in 1 MiB chunks.
-    const CHUNK: usize = 1 << 20;
-    let mut bufs: Vec<Vec<u8>> = outs.iter().map(|_| Vec::with_capacity(CHUNK + 65536)).collect();
     let tag = args.out_dir.is_none() && names.len() > 1;
-    let no_output = args.no_output;
-    let mut counters = Counters::default();
-    let write_err: std::cell::RefCell<Option<io::Error>> = std::cell::RefCell::new(None);
     let files = if args.files.is_empty() { vec!["-".to_string()] } else { args.files.clone() };
-    {
-        let mut emit = |idx: usize, date: &str, fields: &[Option<&str>]| {
-            if no_output || write_err.borrow().is_some() {
-                return;
-            }
-            let o = if outs.len() == 1 { 0 } else { idx };
-            let buf = &mut bufs[o];
-            hive_line_bytes(tag.then(|| names[idx]), fields, &[date], buf);
-            if buf.len() >= CHUNK {
-                if let Err(e) = outs[o].write_all(buf) {
-                    *write_err.borrow_mut() = Some(e);
+    let work = units(&files, args.jobs, args.split_bytes)?;
+    let next = AtomicUsize::new(0);
+    let failed: Mutex<Option<io::Error>> = Mutex::new(None);
+    let totals: Mutex<Counters> = Mutex::new(Counters::default());
+    let flush = |o: usize, buf: &mut Vec<u8>| -> io::Result<()> {
+        let mut out = outs[o].lock().map_err(|_| io::Error::other("output lock poisoned"))?;
+        out.write_all(buf)?;
+        buf.clear();
+        Ok(())
+    };
+    // Each worker takes the next unit, scans it into its own buffers (1 MiB chunks) and merges its counters.
+    let worker = || -> io::Result<()> {
+        const CHUNK: usize = 1 << 20;
+        let mut bufs: Vec<Vec<u8>> = outs.iter().map(|_| Vec::with_capacity(CHUNK + 65536)).collect();
+        let mut counters = Counters::default();
+        let mut write_err: Option<io::Error> = None;
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some(unit) = work.get(i) else { break };
+            let mut emit = |idx: usize, date: &str, fields: &[Option<&str>]| {
+                if args.no_output || write_err.is_some() {
+                    return;
                 }
-                buf.clear();
+                let o = if outs.len() == 1 { 0 } else { idx };
+                hive_line_bytes(tag.then(|| names[idx]), fields, &[date], &mut bufs[o]);
+                if bufs[o].len() >= CHUNK {
+                    if let Err(e) = flush(o, &mut bufs[o]) {
+                        write_err = Some(e);
+                    }
+                }
+            };
+            match unit {
+                Unit::Stdin => {
+                    let stdin = io::stdin();
+                    scan(BufReader::with_capacity(1 << 18, stdin.lock()), &names, &opts, &mut counters, &mut emit)?
+                }
+                Unit::File(f) => scan_file(Path::new(f), &names, &opts, &mut counters, &mut emit)
+                    .map_err(|e| io::Error::new(e.kind(), format!("{f}: {e}")))?,
+                Unit::Range(f, start, end) => {
+                    use std::io::{Read, Seek, SeekFrom};
+                    let mut file = File::open(f)?;
+                    file.seek(SeekFrom::Start(*start))?;
+                    let reader = BufReader::with_capacity(1 << 18, file.take(end - start));
+                    scan(reader, &names, &opts, &mut counters, &mut emit)
+                        .map_err(|e| io::Error::new(e.kind(), format!("{f}: {e}")))?
+                }
             }
-        };
-        for f in &files {
-            if f == "-" {
-                let stdin = io::stdin();
-                let reader = BufReader::with_capacity(1 << 18, stdin.lock());
-                scan(reader, &names, &opts, &mut counters, &mut emit)?;
-            } else {
-                scan_file(Path::new(f), &names, &opts, &mut counters, &mut emit)
-                    .map_err(|e| io::Error::new(e.kind(), format!("{f}: {e}")))?;
-            }
-            if write_err.borrow().is_some() {
-                break;
+            if let Some(e) = write_err.take() {
+                return Err(e);
             }
         }
-    }
-    if let Some(e) = write_err.into_inner() {
+        for (o, buf) in bufs.iter_mut().enumerate() {
+            flush(o, buf)?;
+        }
+        if let Ok(mut t) = totals.lock() {
+            t.merge(&counters);
+        }
+        Ok(())
+    };
+    std::thread::scope(|s| {
+        let handles: Vec<_> = (0..args.jobs.max(1)).map(|_| s.spawn(&worker)).collect();
+        for h in handles {
+            let res = h.join().unwrap_or_else(|_| Err(io::Error::other("a worker panicked")));
+            if let (Err(e), Ok(mut slot)) = (res, failed.lock()) {
+                slot.get_or_insert(e);
+            }
+        }
+    });
+    if let Some(e) = failed.into_inner().ok().flatten() {
         return Err(e);
     }
-    for (o, buf) in outs.iter_mut().zip(&bufs) {
-        o.write_all(buf)?;
-        o.flush()?;
+    for o in &outs {
+        if let Ok(mut w) = o.lock() {
+            w.flush()?;
+        }
     }
-    Ok(counters)
+    Ok(totals.into_inner().unwrap_or_default())
 }
 
 /// Reducer mode (`--reducer NAME [--arg k=v]...`): Hive text rows on stdin, already grouped by the reducer's key
