@@ -253,7 +253,7 @@ fn run(args: Args) -> io::Result<Counters> {
         Ok(())
     };
     std::thread::scope(|s| {
-        let handles: Vec<_> = (0..args.jobs.max(1)).map(|_| s.spawn(&worker)).collect();
+        let handles: Vec<_> = (0..args.jobs.max(1)).map(|_| s.spawn(worker)).collect();
         for h in handles {
             let res = h.join().unwrap_or_else(|_| Err(io::Error::other("a worker panicked")));
             if let (Err(e), Ok(mut slot)) = (res, failed.lock()) {
