@@ -36,7 +36,7 @@ if [ ! -s "$GZ" ]; then
   gzip -6 -c "$LOG" > "$GZ"
 fi
 
-(cd "$ROOT" && cargo build --profile mapper --bin edxc-map >&2)
+(cd "$ROOT" && cargo build --profile mapper -p edxc-map >&2)
 TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
 BIN="$TARGET_DIR/mapper/edxc-map"
 

@@ -32,6 +32,10 @@ fi
 log "cargo fmt --check"
 cargo fmt --all -- --check
 log "cargo clippy"
-cargo clippy --all-targets --quiet -- -D warnings
+cargo clippy --workspace --all-targets --quiet -- -D warnings
 log "cargo test"
-cargo test --all-targets --no-fail-fast --quiet 2>&1 | tee "${EDXC_TEST_LOG:-/tmp/edxc-test.log}"
+cargo test --workspace --all-targets --no-fail-fast --quiet 2>&1 | tee "${EDXC_TEST_LOG:-/tmp/edxc-test.log}"
+log "static edxc-map (musl)"
+scripts/build-static.sh >/dev/null
+log "fuzz (bounded)"
+scripts/fuzz.sh

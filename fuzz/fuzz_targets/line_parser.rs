@@ -1,8 +1,9 @@
 //! Fuzz target: any bytes through the line parser and every extractor, in one pass.
-//! Invariants: no panic; counters add up; every record has the declared number of columns.
+//! Invariants: no panic; counters add up; every record has the declared number of columns; Hive escaping
+//! round-trips; string-literal decoding agrees with serde_json.
 #![no_main]
 
-use edxc::events::{
+use edxc_map::events::{
     extractor_columns, extractor_names, hive_escape, hive_escape_bytes, scan, Counters, ScanOptions,
 };
 use libfuzzer_sys::fuzz_target;
@@ -60,9 +61,16 @@ fuzz_target!(|data: &[u8]| {
         }
         assert_eq!(back, text.as_bytes());
     }
+    // String-literal decoding agrees with serde_json wherever serde_json accepts the literal.
+    if let Ok(text) = std::str::from_utf8(data) {
+        let lit = format!("\"{text}\"");
+        if let Ok(expected) = serde_json::from_str::<String>(&lit) {
+            assert_eq!(edxc_map::events::json::unescape(&lit).as_deref(), Some(expected.as_str()));
+        }
+    }
     // The line-level parser directly, on the whole input as one line.
-    if let Ok((text, obj)) = edxc::events::event::parse_line(data) {
-        let ev = edxc::events::event::Event::new(text, obj);
+    if let Ok((text, obj)) = edxc_map::events::event::parse_line(data) {
+        let ev = edxc_map::events::event::Event::new(text, obj);
         let _ = ev.payload();
         let _ = ev.course_id(true, false);
         let _ = ev.course_id(true, true);

@@ -3,8 +3,8 @@
 
 mod natives_support;
 
-use edxc::hive_text::format_row;
-use edxc::natives::{native, run_native};
+use edxc_map::hive_text::format_row;
+use edxc_map::natives::{native, run_native};
 use natives_support::*;
 
 fn catalog(input: &str) -> anyhow::Result<Vec<Row>> {

@@ -3,7 +3,7 @@
 
 mod mapper_common;
 
-use edxc::events::{extractor_columns, ScanOptions};
+use edxc_map::events::{extractor_columns, ScanOptions};
 use mapper_common::{run, run_ccx, run_opts};
 
 fn cols(line: &str) -> Vec<String> {

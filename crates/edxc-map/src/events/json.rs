@@ -7,9 +7,7 @@
 //! resolve like a Python `dict` built from the text: the last occurrence wins. Nesting depth is
 //! unbounded and costs no stack.
 
-use serde::de::{self, Deserializer, Visitor};
 use std::borrow::Cow;
-use std::fmt;
 
 /// A decoded JSON object: keys (unescaped) with their raw, still-encoded values.
 #[derive(Debug, Default, Clone)]
@@ -56,30 +54,6 @@ pub enum Top<'a> {
     Object(RawObj<'a>),
     /// Valid JSON, but not an object (list, string, number, ...).
     NotObject,
-}
-
-struct KeyStr<'a>(Cow<'a, str>);
-
-impl<'de> de::Deserialize<'de> for KeyStr<'de> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = KeyStr<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a string")
-            }
-            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
-                Ok(KeyStr(Cow::Borrowed(v)))
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-                Ok(KeyStr(Cow::Owned(v.to_owned())))
-            }
-            fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
-                Ok(KeyStr(Cow::Owned(v)))
-            }
-        }
-        d.deserialize_str(V)
-    }
 }
 
 /// Decodes a complete JSON text. `Err(())` when it is not valid JSON (including trailing data).
@@ -388,14 +362,8 @@ impl<'b> Scan<'b> {
             let ks = self.i;
             let escaped = self.string()?;
             let key_raw = text.get(ks..self.i).ok_or(())?;
-            let key = if escaped {
-                match serde_json::from_str::<KeyStr<'_>>(key_raw) {
-                    Ok(k) => k.0,
-                    Err(_) => return Err(()),
-                }
-            } else {
-                Cow::Borrowed(&key_raw[1..key_raw.len() - 1])
-            };
+            let key =
+                if escaped { unescape(key_raw).ok_or(())? } else { Cow::Borrowed(&key_raw[1..key_raw.len() - 1]) };
             self.ws();
             self.expect(b':')?;
             self.ws();
@@ -502,20 +470,70 @@ pub enum PyVal<'a> {
     Dict(&'a str),
 }
 
+/// Decodes a JSON string literal (quotes included) that [`Scan`] has validated: borrowed when it has no escape.
+/// `None` for what serde_json (and so `json.loads` followed by UTF-8 encoding) rejects: an unpaired surrogate
+/// `\uD800`…`\uDFFF`, or a malformed escape. Browser events carry their payload as such a string, densely escaped,
+/// so this runs once per browser event and copies runs between escapes rather than character by character.
+pub fn unescape(lit: &str) -> Option<Cow<'_, str>> {
+    fn hex4(h: &[u8]) -> Option<u32> {
+        h.iter().try_fold(0u32, |acc, &c| Some(acc * 16 + (c as char).to_digit(16)?))
+    }
+    let inner = lit.strip_prefix('"')?.strip_suffix('"')?;
+    let b = inner.as_bytes();
+    let Some(mut next) = memchr::memchr(b'\\', b) else {
+        return Some(Cow::Borrowed(inner));
+    };
+    let mut out = String::with_capacity(inner.len());
+    let mut i = 0;
+    loop {
+        // `i` and `next` are at ASCII bytes, so both are char boundaries.
+        out.push_str(inner.get(i..next)?);
+        let esc = *b.get(next + 1)?;
+        i = next + 2;
+        let c = match esc {
+            b'"' => '"',
+            b'\\' => '\\',
+            b'/' => '/',
+            b'b' => '\u{8}',
+            b'f' => '\u{c}',
+            b'n' => '\n',
+            b'r' => '\r',
+            b't' => '\t',
+            b'u' => {
+                let hi = hex4(b.get(i..i + 4)?)?;
+                i += 4;
+                if (0xD800..0xDC00).contains(&hi) {
+                    if b.get(i..i + 2)? != b"\\u" {
+                        return None;
+                    }
+                    let lo = hex4(b.get(i + 2..i + 6)?)?;
+                    if !(0xDC00..0xE000).contains(&lo) {
+                        return None;
+                    }
+                    i += 6;
+                    char::from_u32(0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00))?
+                } else {
+                    // A lone low surrogate is not a char: None.
+                    char::from_u32(hi)?
+                }
+            }
+            _ => return None,
+        };
+        out.push(c);
+        match memchr::memchr(b'\\', b.get(i..)?) {
+            Some(k) => next = i + k,
+            None => {
+                out.push_str(inner.get(i..)?);
+                return Some(Cow::Owned(out));
+            }
+        }
+    }
+}
+
 /// Interprets one raw (already validated) JSON value.
 pub fn value(text: &str) -> PyVal<'_> {
     match text.as_bytes().first() {
-        Some(b'"') => {
-            // Already validated by serde_json: without escapes the content is the text between
-            // the quotes.
-            if text.len() >= 2 && memchr::memchr(b'\\', text.as_bytes()).is_none() {
-                return PyVal::Str(Cow::Borrowed(&text[1..text.len() - 1]));
-            }
-            match serde_json::from_str::<KeyStr<'_>>(text) {
-                Ok(k) => PyVal::Str(k.0),
-                Err(_) => PyVal::Null,
-            }
-        }
+        Some(b'"') => unescape(text).map_or(PyVal::Null, PyVal::Str),
         Some(b'{') => PyVal::Dict(text),
         Some(b'[') => PyVal::List(text),
         Some(b't') => PyVal::Bool(true),

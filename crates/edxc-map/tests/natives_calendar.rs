@@ -3,7 +3,7 @@
 
 mod natives_support;
 
-use edxc::natives::{native, run_native};
+use edxc_map::natives::{native, run_native};
 use natives_support::*;
 
 fn lines(rows: &[Row]) -> Vec<String> {

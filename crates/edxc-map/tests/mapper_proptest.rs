@@ -3,7 +3,7 @@
 
 mod mapper_common;
 
-use edxc::events::ScanOptions;
+use edxc_map::events::ScanOptions;
 use mapper_common::run_opts;
 use proptest::prelude::*;
 use serde_json::Value;
@@ -213,13 +213,13 @@ proptest! {
     ) {
         let lines = fixture_lines();
         let line = mutate(&lines[idx.index(lines.len())], &ops);
-        let names = edxc::events::extractor_names().to_vec();
+        let names = edxc_map::events::extractor_names().to_vec();
         let (out, c) = run_opts(&names, &line, &ScanOptions::default());
         let emitted: u64 = c.emitted.iter().map(|(_, n)| n).sum();
         prop_assert_eq!(emitted, out.len() as u64);
         for rec in &out {
             let name = rec.split('\t').next().unwrap();
-            let width = edxc::events::extractor_columns(name).unwrap().len();
+            let width = edxc_map::events::extractor_columns(name).unwrap().len();
             prop_assert_eq!(rec.split('\t').count(), width + 2);
         }
     }
@@ -237,7 +237,7 @@ proptest! {
             // serde_json rejects lone surrogate escapes when decoding; the scanner (like
             // Python's json) does not look inside escapes.
             if !text.contains("\\ud") && !text.contains("\\uD") {
-                let ours = edxc::events::json::parse_top(text).is_ok();
+                let ours = edxc_map::events::json::parse_top(text).is_ok();
                 let serde = serde_json::from_str::<serde_json::Value>(text).is_ok();
                 prop_assert_eq!(ours, serde, "{}", text);
             }

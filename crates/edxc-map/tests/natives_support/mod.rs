@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 pub type Row = Vec<Option<String>>;
 
 pub fn conformance(path: &str) -> String {
-    let full = format!("{}/tests/conformance/{path}", env!("CARGO_MANIFEST_DIR"));
+    let full = format!("{}/../../tests/conformance/{path}", env!("CARGO_MANIFEST_DIR"));
     std::fs::read_to_string(&full).unwrap_or_else(|e| panic!("reading {full}: {e}"))
 }
 

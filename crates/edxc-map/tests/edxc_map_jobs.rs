@@ -17,7 +17,7 @@ fn run(args: &[&str]) -> (Vec<String>, String) {
 fn byte_ranges_across_workers_match_one_worker() {
     let dir = tempfile::tempdir().unwrap();
     let log = dir.path().join("tracking.log");
-    let gen = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/gen_tracking_log.py");
+    let gen = concat!(env!("CARGO_MANIFEST_DIR"), "/../../scripts/gen_tracking_log.py");
     let st = Command::new("python3")
         .args([gen, "-n", "3000", "--seed", "5", "--malformed-rate", "0.05", "-o"])
         .arg(&log)

@@ -6,7 +6,7 @@
 //! `--extractor`s each line starts with the extractor name, unless `--out-dir` is given (one
 //! `<extractor>.tsv` per extractor). Counters go to stderr as `reporter:counter:edxc,<name>,<n>`.
 
-use edxc::events::{extractor_columns, extractor_names, hive_line_bytes, scan, scan_file, Counters, ScanOptions};
+use edxc_map::events::{extractor_columns, extractor_names, hive_line_bytes, scan, scan_file, Counters, ScanOptions};
 use std::fs::File;
 use std::io::{self, BufReader, Write};
 use std::path::{Path, PathBuf};
@@ -302,7 +302,7 @@ fn run_reducer(argv: &[String]) -> ExitCode {
     };
     let stdin = io::stdin().lock();
     let stdout = io::BufWriter::new(io::stdout().lock());
-    match edxc::natives::stream_reducer(&name, &args, stdin, stdout) {
+    match edxc_map::natives::stream_reducer(&name, &args, stdin, stdout) {
         Ok(rows) => {
             eprintln!("reporter:counter:edxc,reduced_{name},{rows}");
             ExitCode::SUCCESS

@@ -2,7 +2,7 @@
 
 mod mapper_common;
 
-use edxc::events::{scan, scan_file, Counters, ScanOptions};
+use edxc_map::events::{scan, scan_file, Counters, ScanOptions};
 use flate2::write::GzEncoder;
 use flate2::Compression;
 use mapper_common::run_opts;
@@ -11,7 +11,7 @@ use std::io::Write;
 const GOOD: &str = r#"{"event_source": "server", "event_type": "edx.course.enrollment.activated", "context": {"course_id": "a/b/c", "user_id": 3}, "time": "2014-07-30T17:09:59.941616+00:00", "event": {"course_id": "a/b/c", "user_id": 5, "mode": "honor"}}"#;
 
 fn all() -> Vec<&'static str> {
-    edxc::events::extractor_names().to_vec()
+    edxc_map::events::extractor_names().to_vec()
 }
 
 #[test]

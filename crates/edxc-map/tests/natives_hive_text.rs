@@ -1,6 +1,6 @@
 //! Hive text row encoding.
 
-use edxc::hive_text::{escape, format_row, split_line, unescape, write_row};
+use edxc_map::hive_text::{escape, format_row, split_line, unescape, write_row};
 use proptest::prelude::*;
 
 #[test]

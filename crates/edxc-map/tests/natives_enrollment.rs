@@ -2,7 +2,7 @@
 
 mod natives_support;
 
-use edxc::natives::{reducer, run_reducer, stream_reducer};
+use edxc_map::natives::{reducer, run_reducer, stream_reducer};
 use natives_support::*;
 use std::collections::BTreeMap;
 
@@ -288,7 +288,7 @@ fn argument_errors() {
 fn hive_text(rows: &[Row]) -> String {
     let mut buf = Vec::new();
     for r in rows {
-        edxc::hive_text::write_row(r, &mut buf).unwrap();
+        edxc_map::hive_text::write_row(r, &mut buf).unwrap();
     }
     String::from_utf8(buf).unwrap()
 }

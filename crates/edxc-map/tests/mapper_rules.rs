@@ -2,10 +2,10 @@
 
 mod mapper_common;
 
-use edxc::events::course_id::{filename_safe_course_id, is_valid_course_id, org_id};
-use edxc::events::event::{parse_line, Event, LineError};
-use edxc::events::time::{event_time, event_time_string};
-use edxc::events::ScanOptions;
+use edxc_map::events::course_id::{filename_safe_course_id, is_valid_course_id, org_id};
+use edxc_map::events::event::{parse_line, Event, LineError};
+use edxc_map::events::time::{event_time, event_time_string};
+use edxc_map::events::ScanOptions;
 use mapper_common::{run, run_ccx, run_opts};
 
 fn event(line: &str) -> Event<'_> {

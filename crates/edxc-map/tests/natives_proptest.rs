@@ -3,7 +3,7 @@
 
 mod natives_support;
 
-use edxc::natives::{run_reducer, stream_reducer};
+use edxc_map::natives::{run_reducer, stream_reducer};
 use natives_support::*;
 use proptest::prelude::*;
 
@@ -31,7 +31,7 @@ fn rows_and_shuffle() -> impl Strategy<Value = (Vec<Row>, Vec<Row>)> {
 fn to_text(rows: &[Row]) -> String {
     let mut buf = Vec::new();
     for r in rows {
-        edxc::hive_text::write_row(r, &mut buf).unwrap();
+        edxc_map::hive_text::write_row(r, &mut buf).unwrap();
     }
     String::from_utf8(buf).unwrap()
 }
@@ -79,12 +79,12 @@ proptest! {
 
     #[test]
     fn arbitrary_catalog_text_never_panics(text in ".{0,200}") {
-        let _ = edxc::natives::run_native("course_catalog", &args(&[]), Some(&text));
-        let _ = edxc::natives::run_native("program_course", &args(&[]), Some(&text));
+        let _ = edxc_map::natives::run_native("course_catalog", &args(&[]), Some(&text));
+        let _ = edxc_map::natives::run_native("program_course", &args(&[]), Some(&text));
     }
 
     #[test]
     fn arbitrary_intervals_never_panic(interval in "[0-9W\\-é]{0,22}") {
-        let _ = edxc::natives::run_native("calendar", &args(&[("interval", &interval)]), None);
+        let _ = edxc_map::natives::run_native("calendar", &args(&[("interval", &interval)]), None);
     }
 }

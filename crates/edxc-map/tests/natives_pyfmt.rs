@@ -1,6 +1,6 @@
 //! Python value conversions the natives reproduce.
 
-use edxc::natives::pyfmt::*;
+use edxc_map::natives::pyfmt::*;
 
 #[test]
 fn python_int() {

@@ -163,101 +163,124 @@ pub fn hive_escape(value: &str, out: &mut String) {
     out.push_str(&value[last..]);
 }
 
-/// [`hive_escape`] into a byte buffer (SWAR: 8 bytes per step, copies clean runs at once).
+/// [`hive_escape`] into a byte buffer.
+///
+/// This is the output hot path (every field of every record), so each step stores a whole 16-byte block into the
+/// reserved space unconditionally and then fixes up the first special byte in it, if any: one fixed-size copy per
+/// 16 clean bytes or per escape, and no capacity checks or variable-length copies in the loop.
 pub fn hive_escape_bytes(value: &[u8], out: &mut Vec<u8>) {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
     #[inline(always)]
-    fn zero_byte(q: u64) -> u64 {
-        // exact for the lowest flagged byte
-        q.wrapping_sub(ONES) & !q & HIGH
-    }
-    #[inline(always)]
-    fn rep(b: u8) -> Option<&'static [u8]> {
+    fn escaped(b: u8) -> u8 {
         match b {
-            b'\\' => Some(b"\\\\"),
-            b'\t' => Some(b"\\t"),
-            b'\n' => Some(b"\\n"),
-            b'\r' => Some(b"\\r"),
-            _ => None,
+            b'\t' => b't',
+            b'\n' => b'n',
+            b'\r' => b'r',
+            other => other,
         }
     }
-    out.reserve(value.len() + 8);
-    #[cfg(target_arch = "x86_64")]
-    {
-        let len = value.len();
-        if len < 16 {
-            let mut buf = [0u8; 16];
-            buf[..len].copy_from_slice(value);
-            if sse2_escape_mask(&buf) == 0 {
-                out.extend_from_slice(value);
-                return;
-            }
-        } else {
-            let (mut k, mut last) = (0usize, 0usize);
-            while k < len {
-                // The last block overlaps the previous one; bits before `k` are masked off.
-                let start = if k + 16 <= len { k } else { len - 16 };
-                let mut m = sse2_escape_mask(&value[start..start + 16]) & (!0u32 << (k - start));
-                while m != 0 {
-                    let j = start + m.trailing_zeros() as usize;
-                    if let Some(r) = rep(value[j]) {
-                        out.extend_from_slice(&value[last..j]);
-                        out.extend_from_slice(r);
-                        last = j + 1;
-                    }
-                    m &= m - 1;
-                }
-                k = start + 16;
-            }
-            out.extend_from_slice(&value[last..]);
-            return;
-        }
-    }
-    let mut last = 0;
-    let mut k = 0;
-    while k + 8 <= value.len() {
-        let mut w = [0u8; 8];
-        w.copy_from_slice(&value[k..k + 8]);
-        let x = u64::from_le_bytes(w);
-        let m = zero_byte(x ^ (ONES * u64::from(b'\\')))
-            | zero_byte(x ^ (ONES * u64::from(b'\t')))
-            | zero_byte(x ^ (ONES * u64::from(b'\n')))
-            | zero_byte(x ^ (ONES * u64::from(b'\r')));
+    let base = out.len();
+    // Worst case every byte doubles; 16 bytes of slack for the last whole-block store.
+    let room = 2 * value.len() + 16;
+    out.reserve(room);
+    let dst = &mut out.spare_capacity_mut()[..room];
+    let (mut i, mut o) = (0usize, 0usize);
+    // Two blocks per step while 32 bytes remain, then one.
+    while let Some(pair) = value.get(i..).and_then(|rest| rest.first_chunk::<32>()) {
+        let (Some(lo), Some(hi)) = (pair.first_chunk::<16>(), pair.last_chunk::<16>()) else { break };
+        dst[o..o + 32].write_copy_of_slice(pair);
+        let m = escape_mask16(lo) | escape_mask16(hi) << 16;
         if m == 0 {
-            k += 8;
+            i += 32;
+            o += 32;
             continue;
         }
-        let j = k + (m.trailing_zeros() / 8) as usize;
-        if let Some(r) = rep(value[j]) {
-            out.extend_from_slice(&value[last..j]);
-            out.extend_from_slice(r);
-            last = j + 1;
-        }
-        k = j + 1;
+        let j = m.trailing_zeros() as usize;
+        dst[o + j].write(b'\\');
+        dst[o + j + 1].write(escaped(pair[j]));
+        i += j + 1;
+        o += j + 2;
     }
-    while k < value.len() {
-        if let Some(r) = rep(value[k]) {
-            out.extend_from_slice(&value[last..k]);
-            out.extend_from_slice(r);
-            last = k + 1;
+    while let Some(block) = value.get(i..).and_then(|rest| rest.first_chunk::<16>()) {
+        dst[o..o + 16].write_copy_of_slice(block);
+        let m = escape_mask16(block);
+        if m == 0 {
+            i += 16;
+            o += 16;
+            continue;
         }
-        k += 1;
+        let j = m.trailing_zeros() as usize;
+        dst[o + j].write(b'\\');
+        dst[o + j + 1].write(escaped(block[j]));
+        i += j + 1;
+        o += j + 2;
     }
-    out.extend_from_slice(&value[last..]);
+    // Fewer than 16 bytes left: two overlapping words when clean (fixed-size loads and stores, no memcpy call).
+    let rest = value.get(i..).unwrap_or_default();
+    let n = rest.len();
+    let clean = if let (Some(a), Some(b)) = (rest.first_chunk::<8>(), rest.last_chunk::<8>()) {
+        if swar_special(u64::from_le_bytes(*a)) | swar_special(u64::from_le_bytes(*b)) == 0 {
+            dst[o..o + 8].write_copy_of_slice(a);
+            dst[o + n - 8..o + n].write_copy_of_slice(b);
+            true
+        } else {
+            false
+        }
+    } else if let (Some(a), Some(b)) = (rest.first_chunk::<4>(), rest.last_chunk::<4>()) {
+        let w = u64::from(u32::from_le_bytes(*a)) | u64::from(u32::from_le_bytes(*b)) << 32;
+        if swar_special(w) == 0 {
+            dst[o..o + 4].write_copy_of_slice(a);
+            dst[o + n - 4..o + n].write_copy_of_slice(b);
+            true
+        } else {
+            false
+        }
+    } else {
+        false
+    };
+    if clean {
+        o += n;
+    } else {
+        for &b in rest {
+            if matches!(b, b'\\' | b'\t' | b'\n' | b'\r') {
+                dst[o].write(b'\\');
+                dst[o + 1].write(escaped(b));
+                o += 2;
+            } else {
+                dst[o].write(b);
+                o += 1;
+            }
+        }
+    }
+    // SAFETY: `o <= room` and every byte of `dst[..o]` was written above (each block store covers the positions
+    // that the advance of `o` skips over), so `base + o` bytes of `out` are initialised.
+    unsafe { out.set_len(base + o) };
 }
 
-/// Bit i set when `block[i]` is `\\`, TAB, LF or CR (`block` is exactly 16 bytes).
+/// Non-zero when any byte of `x` is `\\`, TAB, LF or CR (SWAR; only zero / non-zero is meaningful).
+#[inline(always)]
+fn swar_special(x: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let zero = |q: u64| q.wrapping_sub(ONES) & !q & HIGH;
+    zero(x ^ (ONES * u64::from(b'\\')))
+        | zero(x ^ (ONES * u64::from(b'\t')))
+        | zero(x ^ (ONES * u64::from(b'\n')))
+        | zero(x ^ (ONES * u64::from(b'\r')))
+}
+
+/// Bit i set when `block[i]` is `\\`, TAB, LF or CR (portable fallback).
+#[cfg(not(target_arch = "x86_64"))]
+#[inline(always)]
+fn escape_mask16(block: &[u8; 16]) -> u32 {
+    block.iter().enumerate().fold(0, |m, (i, b)| m | (u32::from(matches!(b, b'\\' | b'\t' | b'\n' | b'\r')) << i))
+}
+
+/// Bit i set when `block[i]` is `\\`, TAB, LF or CR.
 #[cfg(target_arch = "x86_64")]
 #[inline(always)]
-fn sse2_escape_mask(block: &[u8]) -> u32 {
+fn escape_mask16(block: &[u8; 16]) -> u32 {
     use std::arch::x86_64::{__m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8};
-    debug_assert_eq!(block.len(), 16);
-    if block.len() < 16 {
-        return 0;
-    }
-    // SAFETY: SSE2 is part of the x86_64 baseline; the unaligned load reads exactly the 16
-    // bytes of `block`.
+    // SAFETY: SSE2 is part of the x86_64 baseline; the unaligned load reads exactly the 16 bytes of `block`.
     unsafe {
         let v = _mm_loadu_si128(block.as_ptr().cast::<__m128i>());
         let a =
@@ -332,6 +355,31 @@ mod tests {
             let mut b = Vec::new();
             hive_escape_bytes(v.as_bytes(), &mut b);
             assert_eq!(b, slow.as_bytes());
+        }
+        // Every length up to three blocks, with each special byte at every position, appended after existing
+        // output (the block and word stores must not disturb what is already there).
+        for len in 0..50usize {
+            for pos in 0..len.max(1) {
+                for special in [b'\\', b'\t', b'\n', b'\r', b'x'] {
+                    let mut v: Vec<u8> = (0..len).map(|k| b'a' + (k % 26) as u8).collect();
+                    if let Some(c) = v.get_mut(pos) {
+                        *c = special;
+                    }
+                    let mut slow = b"prefix".to_vec();
+                    for &c in &v {
+                        match c {
+                            b'\\' => slow.extend_from_slice(b"\\\\"),
+                            b'\t' => slow.extend_from_slice(b"\\t"),
+                            b'\n' => slow.extend_from_slice(b"\\n"),
+                            b'\r' => slow.extend_from_slice(b"\\r"),
+                            c => slow.push(c),
+                        }
+                    }
+                    let mut b = b"prefix".to_vec();
+                    hive_escape_bytes(&v, &mut b);
+                    assert_eq!(b, slow, "len {len} pos {pos} byte {special}");
+                }
+            }
         }
         let mut s = String::new();
         hive_line(&[Some("x"), None, Some("\\N")], &["2014-01-01"], &mut s);

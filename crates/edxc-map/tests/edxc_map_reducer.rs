@@ -19,10 +19,10 @@ fn enrollment_days_over_stdin_matches_in_process() {
     let out = child.wait_with_output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let text = String::from_utf8(out.stdout).unwrap();
-    let rows: Vec<Vec<Option<String>>> = input.lines().map(edxc::hive_text::split_line).collect();
+    let rows: Vec<Vec<Option<String>>> = input.lines().map(edxc_map::hive_text::split_line).collect();
     let args = [("end".to_string(), "2014-08-05".to_string())].into_iter().collect();
-    let expected = edxc::natives::run_reducer("enrollment_days", &args, rows).unwrap();
-    let got: Vec<Vec<Option<String>>> = text.lines().map(edxc::hive_text::split_line).collect();
+    let expected = edxc_map::natives::run_reducer("enrollment_days", &args, rows).unwrap();
+    let got: Vec<Vec<Option<String>>> = text.lines().map(edxc_map::hive_text::split_line).collect();
     assert_eq!(got, expected);
     assert_eq!(got.len(), 4, "one row per day 08-01 .. 08-04:\n{text}");
     assert!(String::from_utf8_lossy(&out.stderr).contains("reporter:counter:edxc,reduced_enrollment_days,4"));

@@ -1,7 +1,7 @@
 //! Helpers shared by the mapper integration tests.
 #![allow(dead_code)]
 
-use edxc::events::{hive_line, scan, Counters, ScanOptions};
+use edxc_map::events::{hive_line, scan, Counters, ScanOptions};
 
 /// Runs `extractors` over `input` and returns the Hive text lines (fields, then the date),
 /// prefixed by the extractor name when several run, plus the counters.

@@ -1,13 +1,13 @@
 //! Per-line parser and extractor benchmarks (criterion). Input: the conformance fixture logs in
-//! tests/fixtures/mapper/ (2,400 real-shaped lines), repeated; throughput in input bytes.
+//! crates/edxc-map/tests/fixtures/mapper/ (2,400 real-shaped lines), repeated; throughput in input bytes.
 //!
 //!   cargo bench --bench mapper
 //!
 //! End-to-end numbers (1 GiB generated log, CPU time) come from scripts/bench-mapper.sh.
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
-use edxc::events::event::{parse_line, Event};
-use edxc::events::{extractor_names, scan, Counters, ScanOptions};
+use edxc_map::events::event::{parse_line, Event};
+use edxc_map::events::{extractor_names, scan, Counters, ScanOptions};
 use std::path::Path;
 
 fn corpus() -> Vec<u8> {

@@ -4,7 +4,7 @@
 
 mod mapper_common;
 
-use edxc::events::{extractor_names, hive_line, scan_file, Counters, ScanOptions};
+use edxc_map::events::{extractor_names, hive_line, scan_file, Counters, ScanOptions};
 use std::path::{Path, PathBuf};
 
 fn dir() -> PathBuf {
