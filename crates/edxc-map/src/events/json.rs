@@ -139,71 +139,52 @@ impl<'b> Scan<'b> {
         }
     }
 
-    /// Index (from `self.i`) of the first `"`, `\\` or control character, or the remaining length
-    /// (SWAR, 8 bytes at a time).
-    #[inline]
-    fn find_special(&self) -> usize {
-        const ONES: u64 = 0x0101_0101_0101_0101;
-        const HIGH: u64 = 0x8080_8080_8080_8080;
-        #[inline(always)]
-        fn mask(x: u64) -> u64 {
-            let q = x ^ (ONES * u64::from(b'"'));
-            let s = x ^ (ONES * u64::from(b'\\'));
-            // bytes < 0x20, == '"', == '\\' (the lowest flagged byte is exact)
-            (x.wrapping_sub(ONES * 0x20) | q.wrapping_sub(ONES) | s.wrapping_sub(ONES)) & !x & HIGH
-        }
-        let rest = &self.b[self.i..];
-        let mut k = 0;
-        #[cfg(target_arch = "x86_64")]
-        {
-            if let Some(found) = sse2_find_special(rest, &mut k) {
-                return found;
-            }
-        }
-        while k + 8 <= rest.len() {
-            let mut w = [0u8; 8];
-            w.copy_from_slice(&rest[k..k + 8]);
-            let m = mask(u64::from_le_bytes(w));
-            if m != 0 {
-                return k + (m.trailing_zeros() / 8) as usize;
-            }
-            k += 8;
-        }
-        while k < rest.len() {
-            let c = rest[k];
-            if c == b'"' || c == b'\\' || c < 0x20 {
-                return k;
-            }
-            k += 1;
-        }
-        k
-    }
-
     /// A string starting at `"`; returns whether it contains an escape.
+    ///
+    /// Works on 16-byte blocks and handles every escape of a block from the same mask: browser-event payloads are
+    /// strings with an escaped quote every few bytes, and restarting the search after each one was the cost.
     #[inline]
     fn string(&mut self) -> Result<bool, ()> {
         self.expect(b'"')?;
+        let b = self.b;
         let mut escaped = false;
+        let mut p = self.i;
+        'blocks: while let Some(block) = b.get(p..).and_then(|rest| rest.first_chunk::<16>()) {
+            let mut m = string_special_mask16(block);
+            while m != 0 {
+                let at = p + m.trailing_zeros() as usize;
+                match b[at] {
+                    b'"' => {
+                        self.i = at + 1;
+                        return Ok(escaped);
+                    }
+                    b'\\' => {
+                        escaped = true;
+                        let next = at + escape_len(b, at)?;
+                        if next >= p + 16 {
+                            p = next;
+                            continue 'blocks;
+                        }
+                        m &= !0u32 << (next - p);
+                    }
+                    _ => return Err(()),
+                }
+            }
+            p += 16;
+        }
+        // Fewer than 16 bytes left.
+        let mut at = p;
         loop {
-            self.i += self.find_special();
-            match self.b.get(self.i) {
+            match b.get(at) {
                 Some(b'"') => {
-                    self.i += 1;
+                    self.i = at + 1;
                     return Ok(escaped);
                 }
-                Some(b'\\') => {}
-                _ => return Err(()),
-            }
-            escaped = true;
-            match self.b.get(self.i + 1) {
-                Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => self.i += 2,
-                Some(b'u') => {
-                    let hex = self.b.get(self.i + 2..self.i + 6).ok_or(())?;
-                    if !hex.iter().all(u8::is_ascii_hexdigit) {
-                        return Err(());
-                    }
-                    self.i += 6;
+                Some(b'\\') => {
+                    escaped = true;
+                    at += escape_len(b, at)?;
                 }
+                Some(&c) if c >= 0x20 => at += 1,
                 _ => return Err(()),
             }
         }
@@ -393,35 +374,60 @@ impl<'b> Scan<'b> {
     }
 }
 
-/// 16-byte SSE2 scan for `"`, `\\` or a byte < 0x20 in `rest[*k..]`, advancing `*k` over clean
-/// blocks; `Some(index)` when found. SSE2 is part of the x86_64 baseline, so no detection needed.
+/// Length of the escape sequence starting at the backslash `b[at]` (2, or 6 for `\uXXXX`); `Err` when malformed.
+#[inline(always)]
+fn escape_len(b: &[u8], at: usize) -> Result<usize, ()> {
+    match b.get(at + 1) {
+        Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => Ok(2),
+        Some(b'u') => match b.get(at + 2..at + 6) {
+            Some(hex) if hex.iter().all(u8::is_ascii_hexdigit) => Ok(6),
+            _ => Err(()),
+        },
+        _ => Err(()),
+    }
+}
+
+/// Bit i set when `block[i]` is `"`, `\\` or a control byte (< 0x20): what ends or interrupts a JSON string.
 #[cfg(target_arch = "x86_64")]
-#[inline]
-fn sse2_find_special(rest: &[u8], k: &mut usize) -> Option<usize> {
+#[inline(always)]
+fn string_special_mask16(block: &[u8; 16]) -> u32 {
     use std::arch::x86_64::{
         __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_min_epu8, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8,
     };
-    // SAFETY: SSE2 is always available on x86_64; every load reads 16 bytes inside `rest`
-    // (`*k + 16 <= rest.len()`), unaligned loads are allowed by `_mm_loadu_si128`.
+    // SAFETY: SSE2 is part of the x86_64 baseline; the unaligned load reads exactly the 16 bytes of `block`.
     unsafe {
-        let quote = _mm_set1_epi8(b'"' as i8);
-        let backslash = _mm_set1_epi8(b'\\' as i8);
-        let ctl = _mm_set1_epi8(0x1f);
-        while *k + 16 <= rest.len() {
-            let v = _mm_loadu_si128(rest.as_ptr().add(*k).cast::<__m128i>());
-            let hits = _mm_or_si128(
-                _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)),
-                // unsigned v <= 0x1f  <=>  min(v, 0x1f) == v
-                _mm_cmpeq_epi8(_mm_min_epu8(v, ctl), v),
-            );
-            let m = _mm_movemask_epi8(hits) as u32;
-            if m != 0 {
-                return Some(*k + m.trailing_zeros() as usize);
-            }
-            *k += 16;
-        }
+        let v = _mm_loadu_si128(block.as_ptr().cast::<__m128i>());
+        let hits = _mm_or_si128(
+            _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(b'"' as i8)), _mm_cmpeq_epi8(v, _mm_set1_epi8(b'\\' as i8))),
+            // unsigned v <= 0x1f  <=>  min(v, 0x1f) == v
+            _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x1f)), v),
+        );
+        _mm_movemask_epi8(hits) as u32
     }
-    None
+}
+
+#[cfg(not(target_arch = "x86_64"))]
+#[inline(always)]
+fn string_special_mask16(block: &[u8; 16]) -> u32 {
+    block.iter().enumerate().fold(0, |m, (i, &c)| m | (u32::from(c == b'"' || c == b'\\' || c < 0x20) << i))
+}
+
+/// Bit i set when `block[i]` is a backslash.
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+fn backslash_mask16(block: &[u8; 16]) -> u32 {
+    use std::arch::x86_64::{__m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_set1_epi8};
+    // SAFETY: SSE2 is part of the x86_64 baseline; the unaligned load reads exactly the 16 bytes of `block`.
+    unsafe {
+        let v = _mm_loadu_si128(block.as_ptr().cast::<__m128i>());
+        _mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(b'\\' as i8))) as u32
+    }
+}
+
+#[cfg(not(target_arch = "x86_64"))]
+#[inline(always)]
+fn backslash_mask16(block: &[u8; 16]) -> u32 {
+    block.iter().enumerate().fold(0, |m, (i, &c)| m | (u32::from(c == b'\\') << i))
 }
 
 /// A decoded event line: the top-level object and, decoded in the same pass, its `context`
@@ -475,59 +481,82 @@ pub enum PyVal<'a> {
 /// `\uD800`…`\uDFFF`, or a malformed escape. Browser events carry their payload as such a string, densely escaped,
 /// so this runs once per browser event and copies runs between escapes rather than character by character.
 pub fn unescape(lit: &str) -> Option<Cow<'_, str>> {
+    let inner = lit.strip_prefix('"')?.strip_suffix('"')?;
+    let b = inner.as_bytes();
+    if memchr::memchr(b'\\', b).is_none() {
+        return Some(Cow::Borrowed(inner));
+    }
+    // Escapes only shrink the text; 16 bytes of slack for whole-block stores.
+    let mut out = vec![0u8; b.len() + 16];
+    let (mut i, mut o) = (0usize, 0usize);
+    while i < b.len() {
+        let m = match b.get(i..).and_then(|rest| rest.first_chunk::<16>()) {
+            Some(block) => {
+                out[o..o + 16].copy_from_slice(block);
+                backslash_mask16(block)
+            }
+            None => {
+                // The tail: copied byte by byte up to the next backslash.
+                let n = memchr::memchr(b'\\', &b[i..]).unwrap_or(b.len() - i);
+                out[o..o + n].copy_from_slice(&b[i..i + n]);
+                1 << n
+            }
+        };
+        if m == 0 {
+            i += 16;
+            o += 16;
+            continue;
+        }
+        let j = m.trailing_zeros() as usize;
+        i += j;
+        o += j;
+        if i >= b.len() {
+            break;
+        }
+        // b[i] is a backslash.
+        let (c, len) = decode_escape(b, i)?;
+        o += c.encode_utf8(&mut out[o..o + 4]).len();
+        i += len;
+    }
+    out.truncate(o);
+    // Runs between escapes are copied whole (escapes are ASCII, so they never split a character); the check is
+    // cheap and keeps this free of `unsafe`.
+    String::from_utf8(out).ok().map(Cow::Owned)
+}
+
+/// The character of the escape sequence at the backslash `b[at]` and the sequence's length; `None` when malformed or
+/// an unpaired surrogate.
+fn decode_escape(b: &[u8], at: usize) -> Option<(char, usize)> {
     fn hex4(h: &[u8]) -> Option<u32> {
         h.iter().try_fold(0u32, |acc, &c| Some(acc * 16 + (c as char).to_digit(16)?))
     }
-    let inner = lit.strip_prefix('"')?.strip_suffix('"')?;
-    let b = inner.as_bytes();
-    let Some(mut next) = memchr::memchr(b'\\', b) else {
-        return Some(Cow::Borrowed(inner));
-    };
-    let mut out = String::with_capacity(inner.len());
-    let mut i = 0;
-    loop {
-        // `i` and `next` are at ASCII bytes, so both are char boundaries.
-        out.push_str(inner.get(i..next)?);
-        let esc = *b.get(next + 1)?;
-        i = next + 2;
-        let c = match esc {
-            b'"' => '"',
-            b'\\' => '\\',
-            b'/' => '/',
-            b'b' => '\u{8}',
-            b'f' => '\u{c}',
-            b'n' => '\n',
-            b'r' => '\r',
-            b't' => '\t',
-            b'u' => {
-                let hi = hex4(b.get(i..i + 4)?)?;
-                i += 4;
-                if (0xD800..0xDC00).contains(&hi) {
-                    if b.get(i..i + 2)? != b"\\u" {
-                        return None;
-                    }
-                    let lo = hex4(b.get(i + 2..i + 6)?)?;
-                    if !(0xDC00..0xE000).contains(&lo) {
-                        return None;
-                    }
-                    i += 6;
-                    char::from_u32(0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00))?
-                } else {
-                    // A lone low surrogate is not a char: None.
-                    char::from_u32(hi)?
-                }
+    let c = match *b.get(at + 1)? {
+        b'"' => '"',
+        b'\\' => '\\',
+        b'/' => '/',
+        b'b' => '\u{8}',
+        b'f' => '\u{c}',
+        b'n' => '\n',
+        b'r' => '\r',
+        b't' => '\t',
+        b'u' => {
+            let hi = hex4(b.get(at + 2..at + 6)?)?;
+            if !(0xD800..0xDC00).contains(&hi) {
+                // A lone low surrogate is not a char: None.
+                return Some((char::from_u32(hi)?, 6));
             }
-            _ => return None,
-        };
-        out.push(c);
-        match memchr::memchr(b'\\', b.get(i..)?) {
-            Some(k) => next = i + k,
-            None => {
-                out.push_str(inner.get(i..)?);
-                return Some(Cow::Owned(out));
+            if b.get(at + 6..at + 8)? != b"\\u" {
+                return None;
             }
+            let lo = hex4(b.get(at + 8..at + 12)?)?;
+            if !(0xDC00..0xE000).contains(&lo) {
+                return None;
+            }
+            return Some((char::from_u32(0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00))?, 12));
         }
-    }
+        _ => return None,
+    };
+    Some((c, 2))
 }
 
 /// Interprets one raw (already validated) JSON value.

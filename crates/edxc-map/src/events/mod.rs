@@ -5,6 +5,8 @@
 //! [`scan_file`] (plain or `.gz` file), [`extractor_names`] / [`extractor_columns`] (schemas for
 //! the compiler) and [`hive_escape`] (Hive text encoding of one field).
 
+use std::mem::MaybeUninit;
+
 pub mod course_id;
 pub mod event;
 pub mod extract;
@@ -164,25 +166,82 @@ pub fn hive_escape(value: &str, out: &mut String) {
 }
 
 /// [`hive_escape`] into a byte buffer.
-///
-/// This is the output hot path (every field of every record), so each step stores a whole 16-byte block into the
-/// reserved space unconditionally and then fixes up the first special byte in it, if any: one fixed-size copy per
-/// 16 clean bytes or per escape, and no capacity checks or variable-length copies in the loop.
 pub fn hive_escape_bytes(value: &[u8], out: &mut Vec<u8>) {
-    #[inline(always)]
-    fn escaped(b: u8) -> u8 {
-        match b {
-            b'\t' => b't',
-            b'\n' => b'n',
-            b'\r' => b'r',
-            other => other,
+    let base = out.len();
+    // Worst case every byte doubles.
+    let room = 2 * value.len();
+    out.reserve(room);
+    let n = escape_into(&mut out.spare_capacity_mut()[..room], value);
+    // SAFETY: `escape_into` initialised `dst[..n]`, i.e. the `n` bytes after `base`.
+    unsafe { out.set_len(base + n) };
+}
+
+#[inline(always)]
+fn escaped(b: u8) -> u8 {
+    match b {
+        b'\t' => b't',
+        b'\n' => b'n',
+        b'\r' => b'r',
+        other => other,
+    }
+}
+
+/// Writes the Hive text encoding of `value` at the start of `dst` (at least `2 * value.len()` long) and returns its
+/// length; every byte of `dst[..returned]` is initialised.
+///
+/// This is the output hot path (every field of every record). Short values (most fields) are handled inline with
+/// two overlapping word loads and stores; longer ones by [`escape_long`].
+#[inline(always)]
+fn escape_into(dst: &mut [MaybeUninit<u8>], value: &[u8]) -> usize {
+    if value.len() >= 16 {
+        return escape_long(dst, value);
+    }
+    let n = value.len();
+    let clean = if let (Some(a), Some(b)) = (value.first_chunk::<8>(), value.last_chunk::<8>()) {
+        swar_special(u64::from_le_bytes(*a)) | swar_special(u64::from_le_bytes(*b)) == 0 && {
+            dst[..8].write_copy_of_slice(a);
+            dst[n - 8..n].write_copy_of_slice(b);
+            true
+        }
+    } else if let (Some(a), Some(b)) = (value.first_chunk::<4>(), value.last_chunk::<4>()) {
+        swar_special(u64::from(u32::from_le_bytes(*a)) | u64::from(u32::from_le_bytes(*b)) << 32) == 0 && {
+            dst[..4].write_copy_of_slice(a);
+            dst[n - 4..n].write_copy_of_slice(b);
+            true
+        }
+    } else {
+        false
+    };
+    if clean {
+        n
+    } else {
+        escape_bytewise(dst, value)
+    }
+}
+
+/// The general case, byte by byte (short values that need escaping, and the tails of long ones).
+#[inline(never)]
+fn escape_bytewise(dst: &mut [MaybeUninit<u8>], value: &[u8]) -> usize {
+    let mut o = 0;
+    for &b in value {
+        if matches!(b, b'\\' | b'\t' | b'\n' | b'\r') {
+            dst[o].write(b'\\');
+            dst[o + 1].write(escaped(b));
+            o += 2;
+        } else {
+            dst[o].write(b);
+            o += 1;
         }
     }
-    let base = out.len();
-    // Worst case every byte doubles; 16 bytes of slack for the last whole-block store.
-    let room = 2 * value.len() + 16;
-    out.reserve(room);
-    let dst = &mut out.spare_capacity_mut()[..room];
+    o
+}
+
+/// Values of 16 bytes or more: each step stores a whole block unconditionally and then fixes up the first special
+/// byte in it, if any, so there is one fixed-size copy per 16 (or 32) clean bytes or per escape and no
+/// variable-length copy. A block store at output offset `o` for input offset `i` stays inside the value's
+/// `2 * len` budget because `o <= 2 * i` and `i + 16 <= len`.
+#[inline(never)]
+fn escape_long(dst: &mut [MaybeUninit<u8>], value: &[u8]) -> usize {
     let (mut i, mut o) = (0usize, 0usize);
     // Two blocks per step while 32 bytes remain, then one.
     while let Some(pair) = value.get(i..).and_then(|rest| rest.first_chunk::<32>()) {
@@ -214,46 +273,8 @@ pub fn hive_escape_bytes(value: &[u8], out: &mut Vec<u8>) {
         i += j + 1;
         o += j + 2;
     }
-    // Fewer than 16 bytes left: two overlapping words when clean (fixed-size loads and stores, no memcpy call).
     let rest = value.get(i..).unwrap_or_default();
-    let n = rest.len();
-    let clean = if let (Some(a), Some(b)) = (rest.first_chunk::<8>(), rest.last_chunk::<8>()) {
-        if swar_special(u64::from_le_bytes(*a)) | swar_special(u64::from_le_bytes(*b)) == 0 {
-            dst[o..o + 8].write_copy_of_slice(a);
-            dst[o + n - 8..o + n].write_copy_of_slice(b);
-            true
-        } else {
-            false
-        }
-    } else if let (Some(a), Some(b)) = (rest.first_chunk::<4>(), rest.last_chunk::<4>()) {
-        let w = u64::from(u32::from_le_bytes(*a)) | u64::from(u32::from_le_bytes(*b)) << 32;
-        if swar_special(w) == 0 {
-            dst[o..o + 4].write_copy_of_slice(a);
-            dst[o + n - 4..o + n].write_copy_of_slice(b);
-            true
-        } else {
-            false
-        }
-    } else {
-        false
-    };
-    if clean {
-        o += n;
-    } else {
-        for &b in rest {
-            if matches!(b, b'\\' | b'\t' | b'\n' | b'\r') {
-                dst[o].write(b'\\');
-                dst[o + 1].write(escaped(b));
-                o += 2;
-            } else {
-                dst[o].write(b);
-                o += 1;
-            }
-        }
-    }
-    // SAFETY: `o <= room` and every byte of `dst[..o]` was written above (each block store covers the positions
-    // that the advance of `o` skips over), so `base + o` bytes of `out` are initialised.
-    unsafe { out.set_len(base + o) };
+    o + escape_into(&mut dst[o..], rest)
 }
 
 /// Non-zero when any byte of `x` is `\\`, TAB, LF or CR (SWAR; only zero / non-zero is meaningful).
@@ -293,22 +314,35 @@ fn escape_mask16(block: &[u8; 16]) -> u32 {
 
 /// [`hive_line`] into a byte buffer, with an optional leading tag column.
 pub fn hive_line_bytes(tag: Option<&str>, fields: &[Option<&str>], extra: &[&str], out: &mut Vec<u8>) {
-    if let Some(t) = tag {
-        hive_escape_bytes(t.as_bytes(), out);
-        out.push(b'\t');
-    }
-    let mut first = true;
-    for f in fields.iter().copied().chain(extra.iter().map(|s| Some(*s))) {
-        if !first {
-            out.push(b'\t');
+    // One reservation per record: every value may double, plus a separator (or `\N`) per column.
+    let width = |v: Option<&str>| v.map_or(2, |v| 2 * v.len()) + 1;
+    let room = tag.map_or(0, |t| width(Some(t)))
+        + fields.iter().map(|f| width(*f)).sum::<usize>()
+        + extra.iter().map(|e| width(Some(*e))).sum::<usize>()
+        + 1;
+    out.reserve(room);
+    let base = out.len();
+    let dst = &mut out.spare_capacity_mut()[..room];
+    let mut o = 0;
+    let values = tag.map(Some).into_iter().chain(fields.iter().copied()).chain(extra.iter().map(|e| Some(*e)));
+    for v in values {
+        match v {
+            Some(v) => o += escape_into(&mut dst[o..], v.as_bytes()),
+            None => {
+                dst[o..o + 2].write_copy_of_slice(b"\\N");
+                o += 2;
+            }
         }
-        first = false;
-        match f {
-            Some(v) => hive_escape_bytes(v.as_bytes(), out),
-            None => out.extend_from_slice(b"\\N"),
-        }
+        dst[o].write(b'\t');
+        o += 1;
     }
-    out.push(b'\n');
+    // The last separator becomes the line end (a record without columns is an empty line).
+    if o == 0 {
+        o = 1;
+    }
+    dst[o - 1].write(b'\n');
+    // SAFETY: every byte of `dst[..o]` was written above, so `base + o` bytes of `out` are initialised.
+    unsafe { out.set_len(base + o) };
 }
 
 /// Appends one record as a Hive text line: fields (NULL → `\N`) then `extra` trailing columns,
@@ -381,6 +415,23 @@ mod tests {
                 }
             }
         }
+        // Whole records: the byte encoder agrees with the String one, with and without a tag column.
+        let vals = ["", "a", "ab\tc", "0123456789abcdef", "x\\y\nz\r0123456789012345678901234567890123", "é€😀\t"];
+        for k in 0..vals.len() {
+            let fields: Vec<Option<&str>> =
+                (0..k + 1).map(|i| if i % 3 == 2 { None } else { Some(vals[(i + k) % vals.len()]) }).collect();
+            let mut text = String::new();
+            hive_line(&fields, &[vals[k]], &mut text);
+            let mut bytes = b"previous record\n".to_vec();
+            hive_line_bytes(None, &fields, &[vals[k]], &mut bytes);
+            assert_eq!(&bytes[16..], text.as_bytes());
+            let mut tagged = Vec::new();
+            hive_line_bytes(Some("tag\t"), &fields, &[vals[k]], &mut tagged);
+            assert_eq!(tagged, [b"tag\\t\t".as_slice(), text.as_bytes()].concat());
+        }
+        let mut empty = Vec::new();
+        hive_line_bytes(None, &[], &[], &mut empty);
+        assert_eq!(empty, b"\n");
         let mut s = String::new();
         hive_line(&[Some("x"), None, Some("\\N")], &["2014-01-01"], &mut s);
         assert_eq!(s, "x\t\\N\t\\\\N\t2014-01-01\n");
