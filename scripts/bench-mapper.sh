@@ -8,6 +8,8 @@
 # uncompressed input; MB/s = input MB / (user + sys CPU seconds) of the measured process, page
 # cache warm (each input is read once before measuring). --cachegrind also counts instructions
 # per event on a 16 MiB log (valgrind --tool=cachegrind; exact run to run).
+# BASELINE_BIN=/path/to/older/edxc-map also measures that binary on the same inputs, right after this one, for a
+# side-by-side comparison that does not depend on how fast the machine is today.
 set -euo pipefail
 
 SIZE=1G
@@ -80,6 +82,10 @@ measure "edxc-map enrollment"              "py 68 / naive rust 439"    "$BIN" --
 measure "edxc-map user_activity"           "py 33 / naive rust 294"    "$BIN" --extractor user_activity "$LOG"
 measure "edxc-map video"                   "py 119 / naive rust 778"   "$BIN" --extractor video "$LOG"
 measure "edxc-map all extractors (1 pass)" "target 400"                "$BIN" "${ALL[@]}" "$LOG"
+if [ -n "${BASELINE_BIN:-}" ]; then
+  measure "  same, BASELINE_BIN"             "(earlier build)"           "$BASELINE_BIN" "${ALL[@]}" "$LOG"
+  measure "  same, this build again"         "(noise check)"             "$BIN" "${ALL[@]}" "$LOG"
+fi
 measure "  same, --no-output (extract only)" "(library path)"            "$BIN" --no-output "${ALL[@]}" "$LOG"
 measure "edxc-map enrollment, .gz input"   "zcat 168"                  "$BIN" --extractor enrollment "$GZ"
 measure "edxc-map user_activity, .gz"      "zcat 168"                  "$BIN" --extractor user_activity "$GZ"
@@ -97,5 +103,11 @@ if [ "$CACHEGRIND" = 1 ]; then
       "$BIN" "${args[@]}" "$SMALL" > /dev/null 2> "$DATA/cachegrind.$e.log"
     ir=$(grep -E '^summary:' "$cg" | awk '{print $2}')
     python3 -c "print(f'  {\"$e\":<14} {int($ir):>14,} Ir   {int($ir)/$LINES:>8.0f} Ir/event')"
+    if [ -n "${BASELINE_BIN:-}" ]; then
+      valgrind --tool=cachegrind --cache-sim=no --cachegrind-out-file="$cg.baseline" \
+        "$BASELINE_BIN" "${args[@]}" "$SMALL" > /dev/null 2> /dev/null
+      ir=$(grep -E '^summary:' "$cg.baseline" | awk '{print $2}')
+      python3 -c "print(f'  {\"  baseline\":<14} {int($ir):>14,} Ir   {int($ir)/$LINES:>8.0f} Ir/event')"
+    fi
   done
 fi

@@ -47,7 +47,10 @@ pub const MAX_OFFSET: f64 = 36000.0;
 /// Does the raw line contain `"play_video"`, `"pause_video"`, `"seek_video"` or `"stop_video"`?
 /// (Without one of them, unescaped, the event type cannot be a video event.)
 fn names_a_video_event(line: &[u8]) -> bool {
-    memchr::memmem::find_iter(line, b"_video\"").any(|i| {
+    // Built once: constructing a searcher per line cost as much as the search.
+    static FINDER: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+        std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"_video\""));
+    FINDER.find_iter(line).any(|i| {
         let head = &line[..i];
         head.ends_with(b"\"play")
             || head.ends_with(b"\"pause")
