@@ -35,7 +35,7 @@ log "cargo clippy"
 cargo clippy --workspace --all-targets --quiet -- -D warnings
 log "cargo test"
 cargo test --workspace --all-targets --no-fail-fast --quiet 2>&1 | tee "${EDXC_TEST_LOG:-/tmp/edxc-test.log}"
-log "static edxc-map (musl)"
+log "static edxc-map (glibc +crt-static and musl)"
 scripts/build-static.sh >/dev/null
 log "fuzz (bounded)"
 scripts/fuzz.sh
