@@ -244,37 +244,38 @@ fn escape_bytewise(dst: &mut [MaybeUninit<u8>], value: &[u8]) -> usize {
 fn escape_long(dst: &mut [MaybeUninit<u8>], value: &[u8]) -> usize {
     let (mut i, mut o) = (0usize, 0usize);
     // Two blocks per step while 32 bytes remain, then one.
-    while let Some(pair) = value.get(i..).and_then(|rest| rest.first_chunk::<32>()) {
-        let (Some(lo), Some(hi)) = (pair.first_chunk::<16>(), pair.last_chunk::<16>()) else { break };
-        dst[o..o + 32].write_copy_of_slice(pair);
-        let m = escape_mask16(lo) | escape_mask16(hi) << 16;
-        if m == 0 {
-            i += 32;
-            o += 32;
-            continue;
-        }
-        let j = m.trailing_zeros() as usize;
-        dst[o + j].write(b'\\');
-        dst[o + j + 1].write(escaped(pair[j]));
-        i += j + 1;
-        o += j + 2;
-    }
-    while let Some(block) = value.get(i..).and_then(|rest| rest.first_chunk::<16>()) {
-        dst[o..o + 16].write_copy_of_slice(block);
-        let m = escape_mask16(block);
-        if m == 0 {
-            i += 16;
-            o += 16;
-            continue;
-        }
-        let j = m.trailing_zeros() as usize;
-        dst[o + j].write(b'\\');
-        dst[o + j + 1].write(escaped(block[j]));
-        i += j + 1;
-        o += j + 2;
-    }
+    while escape_step::<32>(dst, value, &mut i, &mut o) {}
+    while escape_step::<16>(dst, value, &mut i, &mut o) {}
     let rest = value.get(i..).unwrap_or_default();
     o + escape_into(&mut dst[o..], rest)
+}
+
+/// One step of [`escape_long`] over the `N`-byte window at input offset `i` (`N` is 16 or 32): stores the
+/// window at output offset `o`, then escapes its first special byte, if any. `false` when fewer than `N` bytes remain.
+#[inline(always)]
+fn escape_step<const N: usize>(dst: &mut [MaybeUninit<u8>], value: &[u8], i: &mut usize, o: &mut usize) -> bool {
+    const { assert!(N == 16 || N == 32) };
+    let Some(window) = value.get(*i..).and_then(|rest| rest.first_chunk::<N>()) else {
+        return false;
+    };
+    dst[*o..*o + N].write_copy_of_slice(window);
+    // N is 16 or 32: the first and last 16-byte blocks cover the window (they are the same block when N is 16, and
+    // then the copy in the high half never decides the lowest set bit).
+    let (Some(lo), Some(hi)) = (window.first_chunk::<16>(), window.last_chunk::<16>()) else {
+        return false;
+    };
+    let m = escape_mask16(lo) | escape_mask16(hi) << 16;
+    if m == 0 {
+        *i += N;
+        *o += N;
+        return true;
+    }
+    let j = m.trailing_zeros() as usize;
+    dst[*o + j].write(b'\\');
+    dst[*o + j + 1].write(escaped(window[j]));
+    *i += j + 1;
+    *o += j + 2;
+    true
 }
 
 /// Non-zero when any byte of `x` is `\\`, TAB, LF or CR (SWAR; only zero / non-zero is meaningful).
