@@ -1,6 +1,7 @@
 //! Fuzz target: any bytes through the line parser and every extractor, in one pass.
 //! Invariants: no panic; counters add up; every record has the declared number of columns; Hive escaping
-//! round-trips; string-literal decoding agrees with serde_json.
+//! round-trips; string-literal decoding agrees with serde_json; the indexed (SIMD) parse decodes exactly what the
+//! byte-by-byte parse decodes.
 #![no_main]
 
 use edxc_map::events::{
@@ -67,6 +68,22 @@ fuzz_target!(|data: &[u8]| {
         if let Ok(expected) = serde_json::from_str::<String>(&lit) {
             assert_eq!(edxc_map::events::json::unescape(&lit).as_deref(), Some(expected.as_str()));
         }
+    }
+    // The structural-index parse against the byte-by-byte one, on the whole input as one line.
+    {
+        use edxc_map::events::event::{parse_line_event, parse_line_event_indexed, Event};
+        let members = |o: &edxc_map::events::json::RawObj<'_>| -> Vec<(String, String)> {
+            o.entries.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        };
+        let view = |ev: &Event<'_>| {
+            let nested: Vec<_> =
+                ev.obj.entries.iter().filter_map(|(k, _)| ev.obj.get_obj(k)).map(|o| members(&o)).collect();
+            (members(&ev.obj), ev.context().map(members), nested)
+        };
+        let mut ix = edxc_map::events::json::Index::new();
+        let plain = parse_line_event(data).map(|ev| view(&ev));
+        let indexed = parse_line_event_indexed(data, &mut ix).map(|ev| view(&ev));
+        assert_eq!(plain, indexed);
     }
     // The line-level parser directly, on the whole input as one line.
     if let Ok((text, obj)) = edxc_map::events::event::parse_line(data) {

@@ -239,3 +239,31 @@ fn video_user_id_true_is_kept_like_the_original() {
     let line = PLAY.replace(r#""user_id": 4"#, r#""user_id": 7.9"#);
     assert_eq!(cols(&run("video", &line)[0])[0], "7");
 }
+
+/// Records of one extractor out of a tagged one-pass run.
+fn of(out: &[String], extractor: &str) -> Vec<String> {
+    let prefix = format!("{extractor}\t");
+    out.iter().filter_map(|l| l.strip_prefix(&prefix).map(str::to_string)).collect()
+}
+
+#[test]
+fn deferred_prefilters_keep_the_raw_byte_rule() {
+    // With event_export in the pass every line is decoded, so video and problem_check test the event type before
+    // searching the raw line; the raw-byte rule of the original must still decide.
+    let no_raw_needle = PLAY.replace(r#""event_type": "play_video""#, r#""event_type": "play\u005fvideo""#);
+    let escaped_play = no_raw_needle.replace("video-3cb5", "x_video_3cb5");
+    let check_escaped = CHECK.replace(r#""event_type": "problem_check""#, r#""event_type": "problem\u005fcheck""#);
+    let page_says_video = PLAY.replace("play_video", "load_video").replace("/courseware/a/b/", "/play_video/");
+    let input = [PLAY, &escaped_play, &no_raw_needle, CHECK, &check_escaped, &page_says_video].join("\n");
+    let all = ["video", "problem_check", "event_export"];
+    let (out, _) = run_opts(&all, input.as_bytes(), &ScanOptions::default());
+    for extractor in ["video", "problem_check"] {
+        let alone = run_opts(&[extractor], input.as_bytes(), &ScanOptions::default()).0;
+        assert_eq!(of(&out, extractor), alone, "{extractor}");
+    }
+    // PLAY, and the escaped type whose line still holds `_video` (the `\u005f` escape lets the quick check pass).
+    assert_eq!(of(&out, "video").len(), 2);
+    // The escaped `problem\u005fcheck` has no raw `problem_check`: rejected, as by the original's substring test.
+    assert_eq!(of(&out, "problem_check").len(), 1);
+    assert_eq!(of(&out, "event_export").len(), 6);
+}

@@ -105,3 +105,30 @@ fn video_fixture_skips_comment_lines() {
     assert_eq!(got.len(), 18);
     assert_eq!(c.lines, 29);
 }
+
+#[test]
+fn one_pass_over_every_extractor_matches_separate_passes() {
+    let names: Vec<&str> = extractor_names().to_vec();
+    let mut logs: Vec<String> = std::fs::read_dir(dir())
+        .unwrap()
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|n| n.ends_with(".log"))
+        .collect();
+    logs.sort();
+    assert!(logs.len() >= 8, "{logs:?}");
+    for log in logs {
+        let mut per: Vec<Vec<String>> = vec![Vec::new(); names.len()];
+        let mut counters = Counters::default();
+        scan_file(&dir().join(&log), &names, &ScanOptions::default(), &mut counters, &mut |idx, date, fields| {
+            let mut s = String::new();
+            hive_line(fields, &[date], &mut s);
+            per[idx].push(s.trim_end_matches('\n').to_string());
+        })
+        .expect("scan_file");
+        for (idx, name) in names.iter().enumerate() {
+            let (alone, c) = run_file(name, &log, &ScanOptions::default());
+            assert_eq!(per[idx], alone, "{log}: {name}");
+            assert_eq!(counters.emitted(name), c.emitted(name), "{log}: {name}");
+        }
+    }
+}

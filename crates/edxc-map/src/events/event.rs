@@ -2,7 +2,7 @@
 //! extraction (§1.5).
 
 use super::course_id::{course_id_from_url, is_valid_course_id};
-use super::json::{self, parse_object, PyVal, RawObj, Top};
+use super::json::{self, parse_object, Index, PyVal, RawObj, Top};
 use std::borrow::Cow;
 use std::cell::OnceCell;
 
@@ -76,6 +76,27 @@ pub fn parse_line_event(line: &[u8]) -> Result<Event<'_>, LineError> {
     }
 }
 
+/// [`parse_line_event`] using `ix`, a reusable structural-index buffer (the hot path of the scanner): strings are
+/// skipped by bitmap, and an ASCII line (as the index reports) needs no UTF-8 validation.
+pub fn parse_line_event_indexed<'a>(line: &'a [u8], ix: &'a mut Index) -> Result<Event<'a>, LineError> {
+    ix.build(line);
+    let text = if ix.is_ascii() {
+        // SAFETY: every byte is below 0x80, and ASCII is valid UTF-8.
+        Some(unsafe { std::str::from_utf8_unchecked(line) })
+    } else {
+        std::str::from_utf8(line).ok()
+    };
+    if let Some(text) = text {
+        match json::parse_event_top_indexed(text, ix) {
+            Ok(Some((obj, ctx))) => return Ok(Event::with_context(text, obj, ctx)),
+            Ok(None) => return Err(LineError::BadJson),
+            Err(()) => {}
+        }
+    }
+    // Not JSON (or not UTF-8) as a whole: the syslog-prefix fallback, rare enough for the plain path.
+    parse_line_event(line)
+}
+
 fn parse_fallback(line: &[u8]) -> Result<(&str, RawObj<'_>), LineError> {
     let (a, b) = json_fallback_span(line).ok_or(LineError::BadJson)?;
     let text = std::str::from_utf8(&line[a..b]).map_err(|_| LineError::BadUtf8)?;
@@ -98,9 +119,14 @@ pub struct Event<'a> {
     event_source: OnceCell<Option<Cow<'a, str>>>,
     /// Cached `problem_check` augmented data (see `extract::problem`).
     pub(crate) problem_cache: OnceCell<Result<[String; 4], bool>>,
-    /// Cached `get_course_id` results: index = from_url, value = (ccx, result).
-    course: [OnceCell<(bool, Option<Cow<'a, str>>)>; 2],
+    /// Cached course ids, each with the `ccx` flag it was computed for: what the context decides, and the URL
+    /// fallback.
+    context_course: OnceCell<(bool, ContextCourse<'a>)>,
+    url_course: OnceCell<(bool, Option<Cow<'a, str>>)>,
 }
+
+/// What `context.course_id` decides: `Some(course id or None)`, or `None` to fall back to the URL.
+type ContextCourse<'a> = Option<Option<Cow<'a, str>>>;
 
 /// A decoded payload dict: cached when the payload was a dict in the line, decoded on demand when
 /// it was a JSON-encoded string.
@@ -135,7 +161,8 @@ impl<'a> Event<'a> {
             context: OnceCell::new(),
             payload_text: OnceCell::new(),
             payload_dict: OnceCell::new(),
-            course: [OnceCell::new(), OnceCell::new()],
+            context_course: OnceCell::new(),
+            url_course: OnceCell::new(),
             time: OnceCell::new(),
             event_type: OnceCell::new(),
             event_source: OnceCell::new(),
@@ -199,9 +226,14 @@ impl<'a> Event<'a> {
         }
     }
 
-    /// The payload when the raw `event` field is itself a dict (not a JSON-encoded string).
-    pub fn raw_payload_dict(&self) -> Option<RawObj<'a>> {
-        self.obj.get_obj("event")
+    /// The payload when the raw `event` field is itself a dict (not a JSON-encoded string): then it is the payload
+    /// dict of [`Event::payload`], decoded once.
+    pub fn raw_payload_dict(&self) -> Option<Payload<'_, 'a>> {
+        let raw = self.obj.get_raw("event")?;
+        match self.payload_text.get_or_init(|| decode_payload(&self.obj)) {
+            Some(Cow::Borrowed(t)) if std::ptr::eq(*t, raw) => self.payload(),
+            _ => self.obj.object_of(raw).map(Payload::Decoded),
+        }
     }
 
     /// The JSON text of the payload dict per `get_event_data` (§1.2), `None` when rejected.
@@ -219,44 +251,63 @@ impl<'a> Event<'a> {
     pub fn payload(&self) -> Option<Payload<'_, 'a>> {
         match self.payload_text.get_or_init(|| decode_payload(&self.obj)) {
             None => None,
-            Some(Cow::Borrowed(t)) => self.payload_dict.get_or_init(|| parse_object(t)).as_ref().map(Payload::Cached),
+            Some(Cow::Borrowed(t)) => {
+                self.payload_dict.get_or_init(|| self.obj.object_of(t)).as_ref().map(Payload::Cached)
+            }
             Some(Cow::Owned(o)) => parse_object(o).map(Payload::Decoded),
         }
     }
 
     /// `get_course_id(event, from_url)` (§1.5), cached per event.
     pub fn course_id(&self, from_url: bool, ccx: bool) -> Option<Cow<'a, str>> {
-        let cell = &self.course[usize::from(from_url)];
-        match cell.get() {
-            Some((c, v)) if *c == ccx => v.clone(),
-            Some(_) => self.course_id_uncached(from_url, ccx),
-            None => cell.get_or_init(|| (ccx, self.course_id_uncached(from_url, ccx))).1.clone(),
+        match self.context_course(ccx) {
+            Some(decided) => decided,
+            None if from_url => match self.url_course.get() {
+                Some((c, v)) if *c == ccx => v.clone(),
+                Some(_) => self.url_course_id(ccx),
+                None => self.url_course.get_or_init(|| (ccx, self.url_course_id(ccx))).1.clone(),
+            },
+            None => None,
         }
     }
 
-    fn course_id_uncached(&self, from_url: bool, ccx: bool) -> Option<Cow<'a, str>> {
-        let ctx = self.context()?;
+    /// What `context.course_id` decides: `Some(result)`, or `None` when it is missing or empty and the page / event
+    /// type URL may be used. Shared by both forms of [`Event::course_id`].
+    fn context_course(&self, ccx: bool) -> ContextCourse<'a> {
+        match self.context_course.get() {
+            Some((c, v)) if *c == ccx => v.clone(),
+            Some(_) => self.context_course_uncached(ccx),
+            None => self.context_course.get_or_init(|| (ccx, self.context_course_uncached(ccx))).1.clone(),
+        }
+    }
+
+    fn context_course_uncached(&self, ccx: bool) -> ContextCourse<'a> {
+        let Some(ctx) = self.context() else {
+            return Some(None);
+        };
         match ctx.get("course_id") {
             Some(PyVal::Str(s)) if !s.is_empty() => {
                 let t = py_strip(&s);
                 if !t.is_empty() {
-                    return if is_valid_course_id(t, ccx) {
+                    return Some(if is_valid_course_id(t, ccx) {
                         Some(match s {
                             Cow::Borrowed(b) => Cow::Borrowed(py_strip(b)),
                             Cow::Owned(o) => Cow::Owned(py_strip(&o).to_string()),
                         })
                     } else {
                         None
-                    };
+                    });
                 }
+                None
             }
             // A truthy non-string course id crashes the original; treat it as missing.
-            Some(v) if v.truthy() => return None,
-            _ => {}
+            Some(v) if v.truthy() => Some(None),
+            _ => None,
         }
-        if !from_url {
-            return None;
-        }
+    }
+
+    /// The URL fallback of `get_course_id(event, from_url=True)`.
+    fn url_course_id(&self, ccx: bool) -> Option<Cow<'a, str>> {
         let url = match self.event_source().as_deref() {
             Some("server") => self.obj.get("event_type"),
             Some("browser") => self.obj.get("page"),

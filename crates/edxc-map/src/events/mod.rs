@@ -242,29 +242,46 @@ fn escape_bytewise(dst: &mut [MaybeUninit<u8>], value: &[u8]) -> usize {
 /// `2 * len` budget because `o <= 2 * i` and `i + 16 <= len`.
 #[inline(never)]
 fn escape_long(dst: &mut [MaybeUninit<u8>], value: &[u8]) -> usize {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx2") {
+        // SAFETY: the CPU supports AVX2, checked just above.
+        return unsafe { escape_long_avx2(dst, value) };
+    }
+    escape_long_with::<Sse2Mask>(dst, value)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,bmi1")]
+unsafe fn escape_long_avx2(dst: &mut [MaybeUninit<u8>], value: &[u8]) -> usize {
+    escape_long_with::<Avx2Mask>(dst, value)
+}
+
+#[inline(always)]
+fn escape_long_with<M: EscapeMask32>(dst: &mut [MaybeUninit<u8>], value: &[u8]) -> usize {
     let (mut i, mut o) = (0usize, 0usize);
-    // Two blocks per step while 32 bytes remain, then one.
-    while escape_step::<32>(dst, value, &mut i, &mut o) {}
-    while escape_step::<16>(dst, value, &mut i, &mut o) {}
+    // 32 bytes per step while they remain, then 16.
+    while escape_step::<32>(dst, value, &mut i, &mut o, M::mask32) {}
+    while escape_step::<16>(dst, value, &mut i, &mut o, |w| escape_mask16(w.first_chunk().unwrap_or(&[0; 16]))) {}
     let rest = value.get(i..).unwrap_or_default();
     o + escape_into(&mut dst[o..], rest)
 }
 
 /// One step of [`escape_long`] over the `N`-byte window at input offset `i` (`N` is 16 or 32): stores the
-/// window at output offset `o`, then escapes its first special byte, if any. `false` when fewer than `N` bytes remain.
+/// window at output offset `o`, then escapes its first special byte, if any (`mask` gives the special bytes of the
+/// window). `false` when fewer than `N` bytes remain.
 #[inline(always)]
-fn escape_step<const N: usize>(dst: &mut [MaybeUninit<u8>], value: &[u8], i: &mut usize, o: &mut usize) -> bool {
-    const { assert!(N == 16 || N == 32) };
+fn escape_step<const N: usize>(
+    dst: &mut [MaybeUninit<u8>],
+    value: &[u8],
+    i: &mut usize,
+    o: &mut usize,
+    mask: impl Fn(&[u8; N]) -> u32,
+) -> bool {
     let Some(window) = value.get(*i..).and_then(|rest| rest.first_chunk::<N>()) else {
         return false;
     };
     dst[*o..*o + N].write_copy_of_slice(window);
-    // N is 16 or 32: the first and last 16-byte blocks cover the window (they are the same block when N is 16, and
-    // then the copy in the high half never decides the lowest set bit).
-    let (Some(lo), Some(hi)) = (window.first_chunk::<16>(), window.last_chunk::<16>()) else {
-        return false;
-    };
-    let m = escape_mask16(lo) | escape_mask16(hi) << 16;
+    let m = mask(window);
     if m == 0 {
         *i += N;
         *o += N;
@@ -276,6 +293,42 @@ fn escape_step<const N: usize>(dst: &mut [MaybeUninit<u8>], value: &[u8], i: &mu
     *i += j + 1;
     *o += j + 2;
     true
+}
+
+/// The Hive-special bytes of a 32-byte window, one implementation per instruction set.
+trait EscapeMask32 {
+    fn mask32(w: &[u8; 32]) -> u32;
+}
+
+struct Sse2Mask;
+
+impl EscapeMask32 for Sse2Mask {
+    #[inline(always)]
+    fn mask32(w: &[u8; 32]) -> u32 {
+        let (Some(lo), Some(hi)) = (w.first_chunk::<16>(), w.last_chunk::<16>()) else {
+            return 0;
+        };
+        escape_mask16(lo) | escape_mask16(hi) << 16
+    }
+}
+
+/// Only used from `escape_long_avx2`, compiled with AVX2.
+#[cfg(target_arch = "x86_64")]
+struct Avx2Mask;
+
+#[cfg(target_arch = "x86_64")]
+impl EscapeMask32 for Avx2Mask {
+    #[inline(always)]
+    fn mask32(w: &[u8; 32]) -> u32 {
+        use std::arch::x86_64::*;
+        // SAFETY: only reached from `escape_long_avx2`, after AVX2 was detected; the load reads the 32 bytes of `w`.
+        unsafe {
+            let v = _mm256_loadu_si256(w.as_ptr().cast::<__m256i>());
+            let eq = |c: u8| _mm256_cmpeq_epi8(v, _mm256_set1_epi8(c as i8));
+            let hits = _mm256_or_si256(_mm256_or_si256(eq(b'\\'), eq(b'\t')), _mm256_or_si256(eq(b'\n'), eq(b'\r')));
+            _mm256_movemask_epi8(hits) as u32
+        }
+    }
 }
 
 /// Non-zero when any byte of `x` is `\\`, TAB, LF or CR (SWAR; only zero / non-zero is meaningful).

@@ -2,8 +2,9 @@
 //! boundary are copied), rejects non-candidate lines on raw bytes, decodes the rest once and feeds
 //! every requested extractor.
 
-use super::event::{parse_line_event, Event, LineError};
+use super::event::{parse_line_event_indexed, Event, LineError};
 use super::extract::{self, DateSource, Drop, ExtractorDef, LineCtx, Prefilter, Sink};
+use super::json::Index;
 use super::time::date_string;
 use super::{Counters, ScanOptions};
 use memchr::memmem;
@@ -22,6 +23,8 @@ struct Prepared {
     def: &'static ExtractorDef,
     finder: Option<memmem::Finder<'static>>,
     exact: bool,
+    /// The raw-byte tests wait until the line is decoded and its event type is one of `def.event_types`.
+    deferred: bool,
     emitted: u64,
 }
 
@@ -31,6 +34,8 @@ struct Scanner<'o> {
     escape_finder: memmem::Finder<'static>,
     any_all: bool,
     candidates: Vec<bool>,
+    /// Structural-index buffer, reused line after line.
+    index: Index,
 }
 
 fn resolve(extractors: &[&str]) -> io::Result<Vec<&'static ExtractorDef>> {
@@ -57,19 +62,30 @@ fn has_ascii_escape(finder: &memmem::Finder<'_>, line: &[u8]) -> bool {
 
 impl<'o> Scanner<'o> {
     fn new(defs: Vec<&'static ExtractorDef>, opts: &'o ScanOptions) -> Self {
-        let preps: Vec<Prepared> = defs
+        let mut preps: Vec<Prepared> = defs
             .into_iter()
             .map(|def| {
                 let (finder, exact) = match def.prefilter {
                     Prefilter::All => (None, true),
                     Prefilter::Needle { needle, exact } => (Some(memmem::Finder::new(needle.as_bytes())), exact),
                 };
-                Prepared { def, finder, exact, emitted: 0 }
+                Prepared { def, finder, exact, deferred: false, emitted: 0 }
             })
             .collect();
         let any_all = preps.iter().any(|p| p.finder.is_none());
+        // Every line is decoded anyway: test event types first, then bytes.
+        for p in &mut preps {
+            p.deferred = any_all && p.finder.is_some() && p.def.event_types.is_some();
+        }
         let n = preps.len();
-        Scanner { preps, opts, escape_finder: memmem::Finder::new(b"\\u00"), any_all, candidates: vec![false; n] }
+        Scanner {
+            preps,
+            opts,
+            escape_finder: memmem::Finder::new(b"\\u00"),
+            any_all,
+            candidates: vec![false; n],
+            index: Index::new(),
+        }
     }
 
     #[inline]
@@ -79,6 +95,10 @@ impl<'o> Scanner<'o> {
         let mut any = self.any_all;
         let mut escape: Option<bool> = None;
         for (i, p) in self.preps.iter().enumerate() {
+            if p.deferred {
+                self.candidates[i] = true;
+                continue;
+            }
             let c = match &p.finder {
                 None => true,
                 // The line is decoded anyway: a non-exact prefilter is only a shortcut.
@@ -106,7 +126,7 @@ impl<'o> Scanner<'o> {
             }
             return;
         }
-        let ev = match parse_line_event(line) {
+        let ev = match parse_line_event_indexed(line, &mut self.index) {
             Ok(ev) => ev,
             Err(LineError::BadJson) => {
                 counters.bad_json += 1;
@@ -145,6 +165,9 @@ impl<'o> Scanner<'o> {
                     continue;
                 }
             }
+            if p.deferred && !deferred_candidate(p, &ev, line, &self.escape_finder) {
+                continue;
+            }
             let ctx = LineCtx { line, date, ccx: self.opts.ccx_enabled };
             let mut out = |fields: &[Option<&str>]| emit(idx, date, fields);
             let mut sink = Sink { emitted: 0, dropped: None, out: &mut out };
@@ -167,6 +190,23 @@ impl<'o> Scanner<'o> {
             counters.add_emitted(p.def.name, p.emitted);
         }
     }
+}
+
+/// The prefilter of a deferred extractor, on a decoded line: its event type first, then the raw-byte tests.
+fn deferred_candidate(p: &Prepared, ev: &Event<'_>, line: &[u8], escape_finder: &memmem::Finder<'_>) -> bool {
+    let typed = match (p.def.event_types, ev.event_type()) {
+        (Some(types), Some(t)) => types.contains(&&*t),
+        (None, _) => true,
+        (Some(_), None) => false,
+    };
+    let mut escape = None;
+    typed
+        && p.finder.as_ref().is_none_or(|f| {
+            f.find(line).is_some() || (!p.exact && *escape.get_or_insert_with(|| has_ascii_escape(escape_finder, line)))
+        })
+        && p.def
+            .quick_check
+            .is_none_or(|q| q(line) || *escape.get_or_insert_with(|| has_ascii_escape(escape_finder, line)))
 }
 
 /// `event['context']['received_at']` for the export date: `None` when the key path is absent

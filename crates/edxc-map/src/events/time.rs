@@ -205,11 +205,34 @@ fn match_from(fmt: &[Tok], b: &[u8], pos: usize, ti: usize, vals: &mut [u32; 7])
     }
 }
 
+/// The zero-padded layout `YYYY-MM-DD` / `YYYY-MM-DDTHH:MM:SS.ffffff` of well-formed logs, read directly. Its fields
+/// can only be matched one way (a literal follows each), and the general matcher tries the two-digit reading first, so
+/// when every field is in the matcher's range this is exactly its answer; otherwise `None` and the matcher decides.
+fn canonical(b: &[u8], with_time: bool) -> Option<[u32; 7]> {
+    let num = |at: usize, n: usize| -> Option<u32> {
+        b.get(at..at + n)?.iter().try_fold(0u32, |v, &c| c.is_ascii_digit().then(|| v * 10 + u32::from(c - b'0')))
+    };
+    let (year, month, day) = (num(0, 4)?, num(5, 2)?, num(8, 2)?);
+    let date_ok =
+        b.get(4) == Some(&b'-') && b.get(7) == Some(&b'-') && (1..=12).contains(&month) && (1..=31).contains(&day);
+    if !date_ok || b.len() != if with_time { 26 } else { 10 } {
+        return None;
+    }
+    if !with_time {
+        return Some([year, month, day, 0, 0, 0, 0]);
+    }
+    let (hour, minute, second, micro) = (num(11, 2)?, num(14, 2)?, num(17, 2)?, num(20, 6)?);
+    let seps = b[10].eq_ignore_ascii_case(&b'T') && b[13] == b':' && b[16] == b':' && b[19] == b'.';
+    (seps && hour <= 23 && minute <= 59 && second <= 61).then_some([year, month, day, hour, minute, second, micro])
+}
+
 /// `datetime.strptime(s, '%Y-%m-%dT%H:%M:%S.%f')` (Python 2.7 semantics).
 pub fn strptime_event(s: &str) -> Option<NaiveDateTime> {
     let b = s.as_bytes();
     let mut vals = [0u32; 7];
-    if !match_from(&FORMAT, b, 0, 0, &mut vals) {
+    if let Some(v) = canonical(b, true) {
+        vals = v;
+    } else if !match_from(&FORMAT, b, 0, 0, &mut vals) {
         return None;
     }
     let [year, month, day, hour, minute, second, micro] = vals;
@@ -224,7 +247,9 @@ pub fn strptime_event(s: &str) -> Option<NaiveDateTime> {
 pub fn parse_ymd(s: &str) -> Option<String> {
     const YMD: [Tok; 5] = [Tok::Y, Tok::Lit(b'-'), Tok::Mo, Tok::Lit(b'-'), Tok::D];
     let mut vals = [0u32; 7];
-    if !match_from(&YMD, s.as_bytes(), 0, 0, &mut vals) {
+    if let Some(v) = canonical(s.as_bytes(), false) {
+        vals = v;
+    } else if !match_from(&YMD, s.as_bytes(), 0, 0, &mut vals) {
         return None;
     }
     let [year, month, day, ..] = vals;
@@ -260,6 +285,37 @@ impl NaiveDateTime {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn canonical_reading_is_the_matchers_reading() {
+        let fields =
+            ["00", "01", "09", "10", "12", "13", "19", "23", "24", "29", "31", "32", "59", "60", "61", "62", "99"];
+        let mut checked = 0;
+        for (mo, d, h, mi, sec) in fields.iter().flat_map(|a| fields.iter().map(move |b| (a, b, a, b, a))) {
+            for t in ['T', 't', ' '] {
+                let s = format!("2016-{mo}-{d}{t}{h}:{mi}:{sec}.123456");
+                let mut vals = [0u32; 7];
+                let general = match_from(&FORMAT, s.as_bytes(), 0, 0, &mut vals).then_some(vals);
+                if let Some(v) = canonical(s.as_bytes(), true) {
+                    assert_eq!(Some(v), general, "{s}");
+                    checked += 1;
+                }
+            }
+            let s = format!("2016-{mo}-{d}");
+            let ymd = [Tok::Y, Tok::Lit(b'-'), Tok::Mo, Tok::Lit(b'-'), Tok::D];
+            let mut vals = [0u32; 7];
+            let general = match_from(&ymd, s.as_bytes(), 0, 0, &mut vals).then_some(vals);
+            if let Some(v) = canonical(s.as_bytes(), false) {
+                assert_eq!(Some(v), general, "{s}");
+            }
+        }
+        assert!(checked >= 80, "{checked}");
+        // Not the canonical layout: left to the matcher.
+        for s in ["2014-8-1T7:9:5.5", "2014-08-01T17:09:59.5", "2014-08-01 17:09:59.941616", "2014-08-01T17:09:59"] {
+            assert!(canonical(s.as_bytes(), true).is_none(), "{s}");
+        }
+    }
+
     use super::*;
 
     #[test]

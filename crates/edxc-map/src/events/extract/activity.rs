@@ -21,6 +21,7 @@ pub static DEF: ExtractorDef = ExtractorDef {
     prefilter: Prefilter::Needle { needle: "user_id", exact: false },
     date_source: DateSource::Time,
     quick_check: None,
+    event_types: None,
     run,
 };
 

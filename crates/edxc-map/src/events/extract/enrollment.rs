@@ -27,6 +27,7 @@ pub static DEF: ExtractorDef = ExtractorDef {
     prefilter: Prefilter::Needle { needle: "edx.course.enrollment.", exact: false },
     date_source: DateSource::Time,
     quick_check: None,
+    event_types: None,
     run,
 };
 

@@ -19,6 +19,7 @@ pub static DEF: ExtractorDef = ExtractorDef {
     prefilter: Prefilter::All,
     date_source: DateSource::ReceivedAtThenTime,
     quick_check: None,
+    event_types: None,
     run,
 };
 

@@ -76,6 +76,10 @@ pub struct ExtractorDef {
     /// Optional extra raw-byte test (after the prefilter): `false` means the line cannot produce
     /// a record. Only a shortcut: it is skipped for lines with an ASCII `\u00XX` escape.
     pub quick_check: Option<fn(&[u8]) -> bool>,
+    /// The event types the extractor can emit for, when it is such a short list. A line that is decoded anyway
+    /// (another extractor takes every line) is checked against it before the raw-byte prefilter runs, which then
+    /// searches only the few lines that can match.
+    pub event_types: Option<&'static [&'static str]>,
     pub run: fn(&Event<'_>, &LineCtx<'_>, &mut Sink<'_>),
 }
 

@@ -34,6 +34,7 @@ pub static DEF: ExtractorDef = ExtractorDef {
     prefilter: Prefilter::All,
     date_source: DateSource::Time,
     quick_check: None,
+    event_types: None,
     run,
 };
 

@@ -16,7 +16,7 @@
 
 use super::{col, DateSource, Drop, ExtractorDef, LineCtx, Prefilter, Sink};
 use crate::events::event::Event;
-use crate::events::json::{parse_object, PyVal, RawObj};
+use crate::events::json::{PyVal, RawObj};
 use crate::events::time::event_time;
 use crate::events::ColumnSpec;
 use serde_json::{Map, Value};
@@ -35,6 +35,7 @@ pub static PROBLEM_CHECK_DEF: ExtractorDef = ExtractorDef {
     prefilter: Prefilter::Needle { needle: "problem_check", exact: true },
     date_source: DateSource::Time,
     quick_check: None,
+    event_types: Some(&["problem_check"]),
     run: run_answer_dist,
 };
 
@@ -44,6 +45,7 @@ pub static PROBLEM_RESPONSE_DEF: ExtractorDef = ExtractorDef {
     prefilter: Prefilter::Needle { needle: "problem_check", exact: false },
     date_source: DateSource::Time,
     quick_check: None,
+    event_types: None,
     run: run_problem_response,
 };
 
@@ -107,12 +109,12 @@ fn augmented(ev: &Event<'_>, ccx: bool) -> Result<[String; 4], bool> {
     // The original reads answers from the raw `event` field, which must be a dict.
     let raw = ev.raw_payload_dict().ok_or(false)?;
     let answers_ok = match raw.get("answers") {
-        Some(PyVal::Dict(t)) => parse_object(t).is_some_and(|a| !a.is_empty() && answer_ids_ok(&a)),
+        Some(PyVal::Dict(t)) => raw.object_of(t).is_some_and(|a| !a.is_empty() && answer_ids_ok(&a)),
         _ => false,
     };
     let submission_ok = match raw.get("submission") {
         None => true,
-        Some(PyVal::Dict(t)) => parse_object(t).is_some_and(|s| answer_ids_ok(&s)),
+        Some(PyVal::Dict(t)) => raw.object_of(t).is_some_and(|s| answer_ids_ok(&s)),
         Some(_) => false,
     };
     if !answers_ok || !submission_ok {

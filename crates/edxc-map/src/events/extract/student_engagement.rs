@@ -43,6 +43,7 @@ pub static DEF: ExtractorDef = ExtractorDef {
     prefilter: Prefilter::All,
     date_source: DateSource::Time,
     quick_check: None,
+    event_types: None,
     run,
 };
 

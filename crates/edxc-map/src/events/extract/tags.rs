@@ -30,6 +30,7 @@ pub static DEF: ExtractorDef = ExtractorDef {
     prefilter: Prefilter::Needle { needle: "problem_check", exact: false },
     date_source: DateSource::Time,
     quick_check: None,
+    event_types: None,
     run,
 };
 
@@ -38,7 +39,7 @@ pub static DEF: ExtractorDef = ExtractorDef {
 fn sub<'a>(d: &RawObj<'a>, key: &str) -> Result<Option<RawObj<'a>>, ()> {
     match d.get(key) {
         None => Ok(None),
-        Some(PyVal::Dict(t)) => crate::events::json::parse_object(t).map(Some).ok_or(()),
+        Some(PyVal::Dict(t)) => d.object_of(t).map(Some).ok_or(()),
         Some(_) => Err(()),
     }
 }

@@ -39,6 +39,7 @@ pub static DEF: ExtractorDef = ExtractorDef {
     prefilter: Prefilter::Needle { needle: "_video", exact: true },
     date_source: DateSource::Time,
     quick_check: Some(names_a_video_event),
+    event_types: Some(&["play_video", "pause_video", "seek_video", "stop_video"]),
     run,
 };
 

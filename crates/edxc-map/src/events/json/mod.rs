@@ -9,10 +9,31 @@
 
 use std::borrow::Cow;
 
+mod index;
+
+pub use index::Index;
+
 /// A decoded JSON object: keys (unescaped) with their raw, still-encoded values.
 #[derive(Debug, Default, Clone)]
 pub struct RawObj<'a> {
     pub entries: Vec<(Cow<'a, str>, &'a str)>,
+    /// The index of the text the object was parsed from, so nested objects are parsed by bitmap too.
+    ix: Option<IndexRef<'a>>,
+}
+
+/// A structural index with the address of the text it describes: a value slice of that text finds its bits by offset.
+#[derive(Debug, Clone, Copy)]
+struct IndexRef<'a> {
+    ix: &'a Index,
+    base: usize,
+}
+
+impl<'a> IndexRef<'a> {
+    /// A scanner over `sub` using the index, when `sub` lies inside the indexed text.
+    fn scan(self, sub: &'a str) -> Option<Scan<'a>> {
+        let off = (sub.as_ptr() as usize).checked_sub(self.base)?;
+        (off + sub.len() <= self.ix.len()).then_some(Scan { b: sub.as_bytes(), i: 0, ix: Some(self.ix), off })
+    }
 }
 
 impl<'a> RawObj<'a> {
@@ -37,7 +58,18 @@ impl<'a> RawObj<'a> {
     /// `key` as a nested object; `None` when absent or not an object.
     pub fn get_obj(&self, key: &str) -> Option<RawObj<'a>> {
         let raw = self.get_raw(key)?;
-        parse_object(raw)
+        self.object_of(raw)
+    }
+
+    /// [`parse_object`] of one of this object's raw values (at any depth), by the index when there is one.
+    pub fn object_of(&self, raw: &'a str) -> Option<RawObj<'a>> {
+        match self.ix.and_then(|ix| ix.scan(raw)) {
+            Some(sc) => match top(sc, raw) {
+                Ok(Top::Object(o)) => Some(o),
+                _ => None,
+            },
+            None => parse_object(raw),
+        }
     }
 
     pub fn contains_key(&self, key: &str) -> bool {
@@ -59,7 +91,10 @@ pub enum Top<'a> {
 /// Decodes a complete JSON text. `Err(())` when it is not valid JSON (including trailing data).
 #[allow(clippy::result_unit_err)]
 pub fn parse_top(text: &str) -> Result<Top<'_>, ()> {
-    let mut sc = Scan { b: text.as_bytes(), i: 0 };
+    top(Scan { b: text.as_bytes(), i: 0, ix: None, off: 0 }, text)
+}
+
+fn top<'t>(mut sc: Scan<'t>, text: &'t str) -> Result<Top<'t>, ()> {
     sc.ws();
     let top = if sc.peek() == Some(b'{') {
         Top::Object(sc.object(text)?)
@@ -77,6 +112,11 @@ pub fn parse_top(text: &str) -> Result<Top<'_>, ()> {
 struct Scan<'b> {
     b: &'b [u8],
     i: usize,
+    /// The structural index of `b`, when built: strings are then skipped by bitmap, their contents having been
+    /// validated by the index.
+    ix: Option<&'b Index>,
+    /// Offset of `b` in the indexed text.
+    off: usize,
 }
 
 /// Closers of open containers: a small inline stack, spilling to the heap when deep.
@@ -139,13 +179,27 @@ impl<'b> Scan<'b> {
         }
     }
 
-    /// A string starting at `"`; returns whether it contains an escape.
-    ///
-    /// Works on 16-byte blocks and handles every escape of a block from the same mask: browser-event payloads are
-    /// strings with an escaped quote every few bytes, and restarting the search after each one was the cost.
+    /// A string starting at `"`.
     #[inline]
-    fn string(&mut self) -> Result<bool, ()> {
+    fn string(&mut self) -> Result<(), ()> {
+        self.string_flag::<false>().map(|_| ())
+    }
+
+    /// A string starting at `"`, returning whether it holds an escape when `FLAG` is set (with an index the check
+    /// costs a bitmap lookup, so it is made only for keys).
+    ///
+    /// With an index the string ends at the next delimiter bit (its contents were validated by the index). Without
+    /// one it is scanned in 16-byte blocks, every escape of a block handled from the same mask: browser-event
+    /// payloads are strings with an escaped quote every few bytes, and restarting the search after each was the cost.
+    #[inline]
+    fn string_flag<const FLAG: bool>(&mut self) -> Result<bool, ()> {
         self.expect(b'"')?;
+        if let Some(ix) = self.ix {
+            let start = self.off + self.i;
+            let end = ix.next_quote(start).ok_or(())?;
+            self.i = end + 1 - self.off;
+            return Ok(FLAG && ix.has_backslash(start, end));
+        }
         let b = self.b;
         let mut escaped = false;
         let mut p = self.i;
@@ -251,7 +305,7 @@ impl<'b> Scan<'b> {
     fn value(&mut self) -> Result<(), ()> {
         self.ws();
         match self.peek() {
-            Some(b'"') => return self.string().map(|_| ()),
+            Some(b'"') => return self.string(),
             Some(b't') => return self.literal(b"true"),
             Some(b'f') => return self.literal(b"false"),
             Some(b'n') => return self.literal(b"null"),
@@ -319,34 +373,38 @@ impl<'b> Scan<'b> {
     }
 
     /// A top-level object: members with raw value slices.
-    fn object<'t>(&mut self, text: &'t str) -> Result<RawObj<'t>, ()> {
+    fn object(&mut self, text: &'b str) -> Result<RawObj<'b>, ()> {
         self.object_capture(text, None).map(|(o, _)| o)
     }
 
     /// An object; when `capture` names a member whose (last) value is an object, that object's
     /// members are decoded in the same pass and returned too.
-    fn object_capture<'t>(
-        &mut self,
-        text: &'t str,
-        capture: Option<&str>,
-    ) -> Result<(RawObj<'t>, Option<RawObj<'t>>), ()> {
+    fn object_capture(&mut self, text: &'b str, capture: Option<&str>) -> Result<(RawObj<'b>, Option<RawObj<'b>>), ()> {
+        let ix = self.ix.map(|ix| IndexRef { ix, base: text.as_ptr() as usize - self.off });
         self.expect(b'{')?;
         let mut entries = Vec::with_capacity(24);
         let mut captured = None;
         self.ws();
         if self.peek() == Some(b'}') {
             self.i += 1;
-            return Ok((RawObj { entries }, captured));
+            return Ok((RawObj { entries, ix }, captured));
         }
         loop {
             self.ws();
             let ks = self.i;
-            let escaped = self.string()?;
-            let key_raw = text.get(ks..self.i).ok_or(())?;
-            let key =
-                if escaped { unescape(key_raw).ok_or(())? } else { Cow::Borrowed(&key_raw[1..key_raw.len() - 1]) };
-            self.ws();
-            self.expect(b':')?;
+            let escaped = self.string_flag::<true>()?;
+            let key = if escaped {
+                unescape(ascii_bounded(text, ks, self.i)?).ok_or(())?
+            } else {
+                Cow::Borrowed(ascii_bounded(text, ks + 1, self.i - 1)?)
+            };
+            // `": "` is the common separator.
+            if self.b.get(self.i..self.i + 2) == Some(b": ") {
+                self.i += 2;
+            } else {
+                self.ws();
+                self.expect(b':')?;
+            }
             self.ws();
             let vs = self.i;
             if capture.is_some_and(|c| c == key) {
@@ -359,19 +417,31 @@ impl<'b> Scan<'b> {
             } else {
                 self.value()?;
             }
-            let raw = text.get(vs..self.i).ok_or(())?;
-            entries.push((key, raw));
+            entries.push((key, ascii_bounded(text, vs, self.i)?));
             self.ws();
             match self.peek() {
                 Some(b',') => self.i += 1,
                 Some(b'}') => {
                     self.i += 1;
-                    return Ok((RawObj { entries }, captured));
+                    return Ok((RawObj { entries, ix }, captured));
                 }
                 _ => return Err(()),
             }
         }
     }
+}
+
+/// `text[a..b]` where both ends are known to sit at (or just past) ASCII delimiters the scanner matched: quotes,
+/// brackets, digits, literal letters. Such positions are always character boundaries, so only the range is checked.
+#[inline(always)]
+fn ascii_bounded(text: &str, a: usize, b: usize) -> Result<&str, ()> {
+    if a > b || b > text.len() {
+        return Err(());
+    }
+    debug_assert!(text.is_char_boundary(a) && text.is_char_boundary(b));
+    // SAFETY: `a <= b <= len` was checked; both are positions of, or right after, an ASCII byte of valid UTF-8
+    // (the callers pass delimiter positions), hence character boundaries.
+    Ok(unsafe { text.get_unchecked(a..b) })
 }
 
 /// Length of the escape sequence starting at the backslash `b[at]` (2, or 6 for `\uXXXX`); `Err` when malformed.
@@ -438,7 +508,19 @@ pub type EventParts<'a> = (RawObj<'a>, Option<RawObj<'a>>);
 /// that is not an object.
 #[allow(clippy::result_unit_err)]
 pub fn parse_event_top(text: &str) -> Result<Option<EventParts<'_>>, ()> {
-    let mut sc = Scan { b: text.as_bytes(), i: 0 };
+    event_top(Scan { b: text.as_bytes(), i: 0, ix: None, off: 0 }, text)
+}
+
+/// [`parse_event_top`] with the structural index of `text` ([`Index::build`] of exactly these bytes).
+#[allow(clippy::result_unit_err)]
+pub fn parse_event_top_indexed<'t>(text: &'t str, ix: &'t Index) -> Result<Option<EventParts<'t>>, ()> {
+    if ix.is_bad() {
+        return Err(());
+    }
+    event_top(Scan { b: text.as_bytes(), i: 0, ix: Some(ix), off: 0 }, text)
+}
+
+fn event_top<'t>(mut sc: Scan<'t>, text: &'t str) -> Result<Option<EventParts<'t>>, ()> {
     sc.ws();
     let top = if sc.peek() == Some(b'{') {
         Some(sc.object_capture(text, Some("context"))?)
@@ -483,7 +565,7 @@ pub enum PyVal<'a> {
 pub fn unescape(lit: &str) -> Option<Cow<'_, str>> {
     let inner = lit.strip_prefix('"')?.strip_suffix('"')?;
     let b = inner.as_bytes();
-    if memchr::memchr(b'\\', b).is_none() {
+    if !has_backslash(b) {
         return Some(Cow::Borrowed(inner));
     }
     // Escapes only shrink the text; 16 bytes of slack for whole-block stores.
@@ -513,7 +595,13 @@ pub fn unescape(lit: &str) -> Option<Cow<'_, str>> {
         if i >= b.len() {
             break;
         }
-        // b[i] is a backslash.
+        // b[i] is a backslash. `\"` and `\\` (nearly every escape of a payload) stand for the byte after them.
+        if let Some(&q @ (b'"' | b'\\')) = b.get(i + 1) {
+            out[o] = q;
+            o += 1;
+            i += 2;
+            continue;
+        }
         let (c, len) = decode_escape(b, i)?;
         o += c.encode_utf8(&mut out[o..o + 4]).len();
         i += len;
@@ -522,6 +610,21 @@ pub fn unescape(lit: &str) -> Option<Cow<'_, str>> {
     // Runs between escapes are copied whole (escapes are ASCII, so they never split a character); the check is
     // cheap and keeps this free of `unsafe`.
     String::from_utf8(out).ok().map(Cow::Owned)
+}
+
+/// Whether `b` holds a backslash: inline word tests for the short strings most values are, memchr beyond.
+#[inline(always)]
+fn has_backslash(b: &[u8]) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    let zero_byte =
+        |x: u64| (x ^ (ONES * u64::from(b'\\'))).wrapping_sub(ONES) & !(x ^ (ONES * u64::from(b'\\'))) & (ONES << 7);
+    if let (Some(a), Some(z)) = (b.first_chunk::<8>(), b.last_chunk::<8>()) {
+        if b.len() <= 16 {
+            return zero_byte(u64::from_le_bytes(*a)) | zero_byte(u64::from_le_bytes(*z)) != 0;
+        }
+        return memchr::memchr(b'\\', b).is_some();
+    }
+    b.contains(&b'\\')
 }
 
 /// The character of the escape sequence at the backslash `b[at]` and the sequence's length; `None` when malformed or

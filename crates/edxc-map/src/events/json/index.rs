@@ -1,0 +1,366 @@
+//! A structural index of one JSON text, built in a single SIMD pass (the first stage of simdjson): bitmaps of the
+//! string delimiters (unescaped `"`) and of the backslashes, plus whether the text is ASCII.
+//!
+//! With it the parser skips a string of any length by finding the next delimiter bit instead of scanning its bytes,
+//! and string contents are validated here, 64 bytes at a time: a control byte inside a string or a malformed escape
+//! marks the text bad. Quote parity decides what is "inside a string"; that agrees with a sequential parse whenever
+//! the parse succeeds (outside strings valid JSON has no `"` or `\`), and when it fails the text is rejected anyway,
+//! so "the parse succeeds and the index is not bad" is exactly "the text is valid JSON".
+
+/// Bitmaps over a text: bit `i % 64` of word `i / 64` describes byte `i`.
+#[derive(Debug, Default)]
+pub struct Index {
+    quotes: Vec<u64>,
+    backslashes: Vec<u64>,
+    len: usize,
+    bad: bool,
+    ascii: bool,
+}
+
+/// The classified bytes of one 64-byte block.
+struct Masks {
+    quote: u64,
+    backslash: u64,
+    /// Bytes below 0x20.
+    ctrl: u64,
+    /// Bytes of 0x80 and above.
+    high: u64,
+}
+
+const ODD_BITS: u64 = 0xAAAA_AAAA_AAAA_AAAA;
+
+/// The bytes escaped by a backslash (those after an odd-length run), given the block's backslashes and whether its
+/// first byte is escaped by the previous block; returns them and the carry into the next block.
+#[inline(always)]
+fn escaped_bytes(backslash: u64, carry: u64) -> (u64, u64) {
+    let potential = backslash & !carry;
+    let code = ((potential << 1 | ODD_BITS).wrapping_sub(potential)) ^ ODD_BITS;
+    (code ^ (backslash | carry), (code & backslash) >> 63)
+}
+
+/// What is carried from one block to the next.
+#[derive(Default)]
+struct State {
+    escaped_carry: u64,
+    /// All ones while inside a string.
+    in_string: u64,
+    high: u64,
+    /// A control byte inside a string, or a malformed escape.
+    bad: bool,
+}
+
+impl State {
+    /// Folds in one block; returns its delimiter and backslash bitmaps.
+    #[inline(always)]
+    fn block(&mut self, m: Masks, text: &[u8], at: usize) -> (u64, u64) {
+        let (escaped, carry) = escaped_bytes(m.backslash, self.escaped_carry);
+        self.escaped_carry = carry;
+        let quote = m.quote & !escaped;
+        if m.ctrl != 0 && m.ctrl & (prefix_xor(quote) ^ self.in_string) != 0 {
+            self.bad = true;
+        }
+        if escaped != 0 && !escapes_valid(text, at, escaped) {
+            self.bad = true;
+        }
+        self.in_string ^= 0u64.wrapping_sub(u64::from(quote.count_ones() & 1));
+        self.high |= m.high;
+        (quote, m.backslash)
+    }
+}
+
+/// Classifies the bytes of a 64-byte block.
+trait Classify {
+    fn classify(b: &[u8; 64]) -> Masks;
+}
+
+impl Index {
+    pub fn new() -> Self {
+        Index::default()
+    }
+
+    /// Indexes `text` (replacing any previous contents; the buffers are reused).
+    pub fn build(&mut self, text: &[u8]) {
+        #[cfg(target_arch = "x86_64")]
+        {
+            if std::arch::is_x86_feature_detected!("avx2") {
+                // SAFETY: the CPU supports AVX2, checked just above.
+                return unsafe { self.build_avx2(text) };
+            }
+            self.build_with::<Sse2>(text)
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        self.build_with::<Scalar>(text)
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2,popcnt,bmi1")]
+    unsafe fn build_avx2(&mut self, text: &[u8]) {
+        self.build_with::<Avx2>(text)
+    }
+
+    #[inline(always)]
+    fn build_with<C: Classify>(&mut self, text: &[u8]) {
+        let words = text.len().div_ceil(64);
+        self.quotes.clear();
+        self.backslashes.clear();
+        self.quotes.reserve(words);
+        self.backslashes.reserve(words);
+        self.len = text.len();
+        let mut st = State::default();
+        let mut at = 0;
+        while let Some(block) = text.get(at..).and_then(|rest| rest.first_chunk::<64>()) {
+            let (q, b) = st.block(C::classify(block), text, at);
+            self.quotes.push(q);
+            self.backslashes.push(b);
+            at += 64;
+        }
+        if at < text.len() {
+            let mut pad = [b' '; 64];
+            pad[..text.len() - at].copy_from_slice(&text[at..]);
+            let (q, b) = st.block(C::classify(&pad), text, at);
+            self.quotes.push(q);
+            self.backslashes.push(b);
+        }
+        self.ascii = st.high == 0;
+        // A final escaping backslash has nothing to escape.
+        self.bad = st.bad || st.escaped_carry != 0;
+    }
+
+    /// A string of the text holds a control byte or a malformed escape: the text is not valid JSON.
+    pub fn is_bad(&self) -> bool {
+        self.bad
+    }
+
+    /// The text is ASCII (so valid UTF-8).
+    pub fn is_ascii(&self) -> bool {
+        self.ascii
+    }
+
+    /// Length of the indexed text.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The first unescaped `"` at or after `from`.
+    #[inline]
+    pub fn next_quote(&self, from: usize) -> Option<usize> {
+        let mut w = from / 64;
+        let mut bits = *self.quotes.get(w)? & (!0u64 << (from % 64));
+        loop {
+            if bits != 0 {
+                let at = w * 64 + bits.trailing_zeros() as usize;
+                return (at < self.len).then_some(at);
+            }
+            w += 1;
+            bits = *self.quotes.get(w)?;
+        }
+    }
+
+    /// Whether any byte in `from..to` is a backslash.
+    #[inline]
+    pub fn has_backslash(&self, from: usize, to: usize) -> bool {
+        if from >= to {
+            return false;
+        }
+        let (wa, wb) = (from / 64, (to - 1) / 64);
+        let lo = !0u64 << (from % 64);
+        let hi = !0u64 >> (63 - (to - 1) % 64);
+        if wa == wb {
+            return self.backslashes.get(wa).is_some_and(|&b| b & lo & hi != 0);
+        }
+        self.backslashes.get(wa).is_some_and(|&b| b & lo != 0)
+            || self.backslashes.get(wa + 1..wb).is_some_and(|ws| ws.iter().any(|&b| b != 0))
+            || self.backslashes.get(wb).is_some_and(|&b| b & hi != 0)
+    }
+}
+
+/// Every escaped byte (bit set in `escaped`, for the block at `at`) is one of `"\\/bfnrt`, or `u` followed by four hex
+/// digits; an escaped position past the end of the text has nothing to escape.
+#[inline]
+fn escapes_valid(text: &[u8], at: usize, mut escaped: u64) -> bool {
+    while escaped != 0 {
+        let i = at + escaped.trailing_zeros() as usize;
+        escaped &= escaped - 1;
+        match text.get(i) {
+            Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => {}
+            Some(b'u') => match text.get(i + 1..i + 5) {
+                Some(hex) if hex.iter().all(u8::is_ascii_hexdigit) => {}
+                _ => return false,
+            },
+            _ => return false,
+        }
+    }
+    true
+}
+
+/// Bit i = XOR of bits 0..=i (inside-string mask from the quote mask).
+#[inline(always)]
+fn prefix_xor(mut x: u64) -> u64 {
+    x ^= x << 1;
+    x ^= x << 2;
+    x ^= x << 4;
+    x ^= x << 8;
+    x ^= x << 16;
+    x ^= x << 32;
+    x
+}
+
+#[cfg(not(target_arch = "x86_64"))]
+struct Scalar;
+
+#[cfg(not(target_arch = "x86_64"))]
+impl Classify for Scalar {
+    fn classify(b: &[u8; 64]) -> Masks {
+        let mut m = Masks { quote: 0, backslash: 0, ctrl: 0, high: 0 };
+        for (i, &c) in b.iter().enumerate() {
+            m.quote |= u64::from(c == b'"') << i;
+            m.backslash |= u64::from(c == b'\\') << i;
+            m.ctrl |= u64::from(c < 0x20) << i;
+            m.high |= u64::from(c >= 0x80) << i;
+        }
+        m
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+struct Sse2;
+
+#[cfg(target_arch = "x86_64")]
+impl Classify for Sse2 {
+    #[inline(always)]
+    fn classify(b: &[u8; 64]) -> Masks {
+        use std::arch::x86_64::*;
+        let mut m = Masks { quote: 0, backslash: 0, ctrl: 0, high: 0 };
+        // SAFETY: SSE2 is part of the x86_64 baseline; each unaligned load reads 16 of the 64 bytes of `b`.
+        unsafe {
+            let (q, bs, c) = (_mm_set1_epi8(b'"' as i8), _mm_set1_epi8(b'\\' as i8), _mm_set1_epi8(0x1f));
+            for k in 0..4 {
+                let v = _mm_loadu_si128(b.as_ptr().add(16 * k).cast::<__m128i>());
+                let mask = |x: __m128i| u64::from(_mm_movemask_epi8(x) as u16) << (16 * k);
+                m.quote |= mask(_mm_cmpeq_epi8(v, q));
+                m.backslash |= mask(_mm_cmpeq_epi8(v, bs));
+                m.ctrl |= mask(_mm_cmpeq_epi8(_mm_min_epu8(v, c), v));
+                m.high |= mask(v);
+            }
+        }
+        m
+    }
+}
+
+/// Only inlined into `Index::build_avx2`, which is compiled with AVX2.
+#[cfg(target_arch = "x86_64")]
+struct Avx2;
+
+#[cfg(target_arch = "x86_64")]
+impl Classify for Avx2 {
+    #[inline(always)]
+    fn classify(b: &[u8; 64]) -> Masks {
+        use std::arch::x86_64::*;
+        // SAFETY: `Avx2` is used only from `Index::build_avx2`, which runs after AVX2 was detected; each unaligned load
+        // reads 32 of the 64 bytes of `b`.
+        unsafe {
+            let (q, bs, c) = (_mm256_set1_epi8(b'"' as i8), _mm256_set1_epi8(b'\\' as i8), _mm256_set1_epi8(0x1f));
+            let lo = _mm256_loadu_si256(b.as_ptr().cast::<__m256i>());
+            let hi = _mm256_loadu_si256(b.as_ptr().add(32).cast::<__m256i>());
+            let mask = |x: __m256i, y: __m256i| {
+                u64::from(_mm256_movemask_epi8(x) as u32) | u64::from(_mm256_movemask_epi8(y) as u32) << 32
+            };
+            Masks {
+                quote: mask(_mm256_cmpeq_epi8(lo, q), _mm256_cmpeq_epi8(hi, q)),
+                backslash: mask(_mm256_cmpeq_epi8(lo, bs), _mm256_cmpeq_epi8(hi, bs)),
+                ctrl: mask(
+                    _mm256_cmpeq_epi8(_mm256_min_epu8(lo, c), lo),
+                    _mm256_cmpeq_epi8(_mm256_min_epu8(hi, c), hi),
+                ),
+                high: mask(lo, hi),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Sequential reference: the delimiter positions and whether string contents are valid.
+    fn reference(text: &[u8]) -> (Vec<usize>, bool) {
+        let (mut quotes, mut ok, mut i, mut inside) = (Vec::new(), true, 0, false);
+        while i < text.len() {
+            match text[i] {
+                b'"' => {
+                    quotes.push(i);
+                    inside = !inside;
+                }
+                b'\\' => {
+                    match text.get(i + 1) {
+                        Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => {}
+                        Some(b'u') if text.get(i + 2..i + 6).is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit)) => {}
+                        _ => ok = false,
+                    }
+                    i += 1;
+                }
+                c if c < 0x20 && inside => ok = false,
+                _ => {}
+            }
+            i += 1;
+        }
+        (quotes, ok)
+    }
+
+    fn quotes_of(ix: &Index) -> Vec<usize> {
+        let mut v = Vec::new();
+        let mut at = 0;
+        while let Some(q) = ix.next_quote(at) {
+            v.push(q);
+            at = q + 1;
+        }
+        v
+    }
+
+    #[test]
+    fn matches_sequential_scan() {
+        let samples: &[&[u8]] = &[
+            br#"{"a": "b\"c", "d": "\\", "e": "\\\"", "f": "\u00e9\n"}"#,
+            b"{\"a\": \"tab\tinside\"}",
+            b"{\"a\":\t\"tab outside\"}",
+            br#"{"a": "bad \x escape"}"#,
+            br#"{"a": "\u12"}"#,
+            br#"{"a": "ends with backslash\"#,
+            "{\"ü\": \"é\"}".as_bytes(),
+        ];
+        for &s in samples {
+            let mut ix = Index::new();
+            ix.build(s);
+            let (q, ok) = reference(s);
+            assert_eq!(quotes_of(&ix), q, "{}", String::from_utf8_lossy(s));
+            assert_eq!(!ix.is_bad(), ok, "{}", String::from_utf8_lossy(s));
+            assert_eq!(ix.is_ascii(), s.is_ascii());
+        }
+    }
+
+    #[test]
+    fn backslash_runs_across_block_boundaries() {
+        for pad in 50..70 {
+            for run in 0..6 {
+                let mut s = vec![b'"'];
+                s.extend(std::iter::repeat_n(b'x', pad));
+                s.extend(std::iter::repeat_n(b'\\', run));
+                s.extend_from_slice(b"\"tail\"");
+                let mut ix = Index::new();
+                ix.build(&s);
+                let (q, ok) = reference(&s);
+                assert_eq!(quotes_of(&ix), q, "pad {pad} run {run}");
+                assert_eq!(!ix.is_bad(), ok, "pad {pad} run {run}");
+                for a in 0..s.len() {
+                    for b in a..=s.len() {
+                        assert_eq!(ix.has_backslash(a, b), s[a..b].contains(&b'\\'));
+                    }
+                }
+            }
+        }
+    }
+}
