@@ -112,7 +112,7 @@ pub struct Event<'a> {
     pub text: &'a str,
     pub obj: RawObj<'a>,
     context: OnceCell<Option<RawObj<'a>>>,
-    payload_text: OnceCell<Option<Cow<'a, str>>>,
+    payload_text: OnceCell<Option<PayloadText<'a>>>,
     payload_dict: OnceCell<Option<RawObj<'a>>>,
     time: OnceCell<Option<Cow<'a, str>>>,
     event_type: OnceCell<Option<Cow<'a, str>>>,
@@ -128,10 +128,26 @@ pub struct Event<'a> {
 /// What `context.course_id` decides: `Some(course id or None)`, or `None` to fall back to the URL.
 type ContextCourse<'a> = Option<Option<Cow<'a, str>>>;
 
-/// A decoded payload dict: cached when the payload was a dict in the line, decoded on demand when
-/// it was a JSON-encoded string.
+/// The payload of `get_event_data` (§1.2) as JSON text: a slice of the line when the `event` member is a dict, or
+/// the decoded text of a JSON-string payload, owned together with its dict (parsed once, when it was validated).
+enum PayloadText<'a> {
+    Borrowed(&'a str),
+    Owned(OwnedPayload),
+}
+
+self_cell::self_cell!(
+    /// A payload decoded from a JSON string, with its parsed dict borrowing from it.
+    struct OwnedPayload {
+        owner: String,
+        #[covariant]
+        dependent: RawObj,
+    }
+);
+
+/// A decoded payload dict: cached in the event, or decoded on demand (a raw `event` dict that is not the payload).
 pub enum Payload<'e, 'a> {
     Cached(&'e RawObj<'a>),
+    Owned(&'e RawObj<'e>),
     Decoded(RawObj<'e>),
 }
 
@@ -140,6 +156,7 @@ impl<'e, 'a: 'e> std::ops::Deref for Payload<'e, 'a> {
     fn deref(&self) -> &RawObj<'e> {
         match self {
             Payload::Cached(r) => r,
+            Payload::Owned(r) => r,
             Payload::Decoded(o) => o,
         }
     }
@@ -231,7 +248,7 @@ impl<'a> Event<'a> {
     pub fn raw_payload_dict(&self) -> Option<Payload<'_, 'a>> {
         let raw = self.obj.get_raw("event")?;
         match self.payload_text.get_or_init(|| decode_payload(&self.obj)) {
-            Some(Cow::Borrowed(t)) if std::ptr::eq(*t, raw) => self.payload(),
+            Some(PayloadText::Borrowed(t)) if std::ptr::eq(*t, raw) => self.payload(),
             _ => self.obj.object_of(raw).map(Payload::Decoded),
         }
     }
@@ -239,7 +256,11 @@ impl<'a> Event<'a> {
     /// The JSON text of the payload dict per `get_event_data` (§1.2), `None` when rejected.
     /// An empty string payload yields `Some("{}")`.
     pub fn payload_text(&self) -> Option<&str> {
-        self.payload_text.get_or_init(|| decode_payload(&self.obj)).as_deref()
+        match self.payload_text.get_or_init(|| decode_payload(&self.obj)) {
+            Some(PayloadText::Borrowed(t)) => Some(t),
+            Some(PayloadText::Owned(o)) => Some(o.borrow_owner()),
+            None => None,
+        }
     }
 
     /// Whether `get_event_data` yields a dict, without decoding a dict payload's members.
@@ -251,10 +272,10 @@ impl<'a> Event<'a> {
     pub fn payload(&self) -> Option<Payload<'_, 'a>> {
         match self.payload_text.get_or_init(|| decode_payload(&self.obj)) {
             None => None,
-            Some(Cow::Borrowed(t)) => {
+            Some(PayloadText::Borrowed(t)) => {
                 self.payload_dict.get_or_init(|| self.obj.object_of(t)).as_ref().map(Payload::Cached)
             }
-            Some(Cow::Owned(o)) => parse_object(o).map(Payload::Decoded),
+            Some(PayloadText::Owned(o)) => Some(Payload::Owned(o.borrow_dependent())),
         }
     }
 
@@ -331,13 +352,13 @@ pub fn py_strip(s: &str) -> &str {
     s.trim_matches(|c: char| c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c))
 }
 
-fn decode_payload<'a>(obj: &RawObj<'a>) -> Option<Cow<'a, str>> {
+fn decode_payload<'a>(obj: &RawObj<'a>) -> Option<PayloadText<'a>> {
     let raw = obj.get_raw("event")?;
     match json::value(raw) {
-        PyVal::Dict(t) => Some(Cow::Borrowed(t)),
+        PyVal::Dict(t) => Some(PayloadText::Borrowed(t)),
         PyVal::Str(s) => {
             if s.is_empty() {
-                return Some(Cow::Borrowed("{}"));
+                return Some(PayloadText::Borrowed("{}"));
             }
             if s.contains("POST") && s.chars().count() == 512 {
                 return None;
@@ -350,8 +371,7 @@ fn decode_payload<'a>(obj: &RawObj<'a>) -> Option<Cow<'a, str>> {
                 return None;
             }
             // Must decode to a dict.
-            parse_object(&s)?;
-            Some(Cow::Owned(s.into_owned()))
+            OwnedPayload::try_new(s.into_owned(), |text| parse_object(text).ok_or(())).ok().map(PayloadText::Owned)
         }
         _ => None,
     }
