@@ -117,6 +117,8 @@ pub struct Event<'a> {
     time: OnceCell<Option<Cow<'a, str>>>,
     event_type: OnceCell<Option<Cow<'a, str>>>,
     event_source: OnceCell<Option<Cow<'a, str>>>,
+    username_inline: OnceCell<Option<Cow<'a, str>>>,
+    context_user_id: OnceCell<Option<PyVal<'a>>>,
     /// Cached `problem_check` augmented data (see `extract::problem`).
     pub(crate) problem_cache: OnceCell<Result<[String; 4], bool>>,
     /// Cached course ids, each with the `ccx` flag it was computed for: what the context decides, and the URL
@@ -183,6 +185,8 @@ impl<'a> Event<'a> {
             time: OnceCell::new(),
             event_type: OnceCell::new(),
             event_source: OnceCell::new(),
+            username_inline: OnceCell::new(),
+            context_user_id: OnceCell::new(),
             problem_cache: OnceCell::new(),
         }
     }
@@ -218,7 +222,7 @@ impl<'a> Event<'a> {
 
     /// `context.user_id` when truthy (activity, video, location).
     pub fn context_user_id(&self) -> Option<PyVal<'a>> {
-        self.context_value("user_id").filter(|v| v.truthy())
+        self.context_user_id.get_or_init(|| self.context_value("user_id").filter(|v| v.truthy())).clone()
     }
 
     /// `get_event_username`: `username` stripped, empty → `None`.
@@ -235,6 +239,10 @@ impl<'a> Event<'a> {
     /// `event.get('username', '').strip()` as the insight mappers inline it: `Some("")` when the
     /// key is missing, `None` when it is present but not a string (the original crashes).
     pub fn username_inline(&self) -> Option<Cow<'a, str>> {
+        self.username_inline.get_or_init(|| self.username_inline_uncached()).clone()
+    }
+
+    fn username_inline_uncached(&self) -> Option<Cow<'a, str>> {
         match self.obj.get("username") {
             None => Some(Cow::Borrowed("")),
             Some(PyVal::Str(Cow::Borrowed(b))) => Some(Cow::Borrowed(py_strip(b))),

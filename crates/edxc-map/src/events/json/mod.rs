@@ -301,17 +301,25 @@ impl<'b> Scan<'b> {
         self.expect(b':')
     }
 
-    /// Validates one value (any nesting depth, iteratively).
+    /// Validates one value (any nesting depth, iteratively). Scalars, most values, are handled inline here;
+    /// containers by [`Scan::container`], whose stack would otherwise weigh on every call.
+    #[inline]
     fn value(&mut self) -> Result<(), ()> {
         self.ws();
         match self.peek() {
-            Some(b'"') => return self.string(),
-            Some(b't') => return self.literal(b"true"),
-            Some(b'f') => return self.literal(b"false"),
-            Some(b'n') => return self.literal(b"null"),
-            Some(b'-' | b'0'..=b'9') => return self.number(),
-            _ => {}
+            Some(b'"') => self.string(),
+            Some(b't') => self.literal(b"true"),
+            Some(b'f') => self.literal(b"false"),
+            Some(b'n') => self.literal(b"null"),
+            Some(b'-' | b'0'..=b'9') => self.number(),
+            Some(b'{' | b'[') => self.container(),
+            _ => Err(()),
         }
+    }
+
+    /// An object or array at the current position, validated with an explicit stack of closers.
+    #[inline(never)]
+    fn container(&mut self) -> Result<(), ()> {
         let mut stack = Stack::new();
         loop {
             // A value is expected here.
