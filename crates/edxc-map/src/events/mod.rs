@@ -491,6 +491,28 @@ mod tests {
         assert_eq!(s, "x\t\\N\t\\\\N\t2014-01-01\n");
     }
 
+    /// The SSE2 long-value encoder and the one the CPU dispatches to (AVX2 here, usually) agree.
+    #[test]
+    fn long_escape_variants_agree() {
+        let run = |v: &[u8], f: fn(&mut [MaybeUninit<u8>], &[u8]) -> usize| {
+            let mut dst = vec![MaybeUninit::new(0u8); 2 * v.len()];
+            let n = f(&mut dst, v);
+            // SAFETY: MaybeUninit<u8> and u8 have the same layout; every byte was initialised above.
+            dst[..n].iter().map(|b| unsafe { b.assume_init() }).collect::<Vec<u8>>()
+        };
+        for len in 16..140usize {
+            for stride in [1usize, 3, 17, 40, 200] {
+                let v: Vec<u8> = (0..len)
+                    .map(|k| match (k * 7 + stride) % stride.max(2) {
+                        0 => [b'\\', b'\t', b'\n', b'\r'][k % 4],
+                        _ => b'a' + (k % 26) as u8,
+                    })
+                    .collect();
+                assert_eq!(run(&v, escape_long_with::<Sse2Mask>), run(&v, escape_long), "len {len} stride {stride}");
+            }
+        }
+    }
+
     #[test]
     fn names_and_columns() {
         assert!(extractor_names().contains(&"enrollment"));

@@ -342,6 +342,37 @@ mod tests {
         }
     }
 
+    /// Every instruction-set variant builds the same index (the dispatcher picks only one on a given CPU).
+    #[cfg(target_arch = "x86_64")]
+    #[test]
+    fn classifiers_agree() {
+        let mut text = Vec::new();
+        for i in 0..600u32 {
+            text.push(match i % 23 {
+                0 => b'"',
+                3 | 4 => b'\\',
+                7 => 0x01,
+                11 => 0xc3,
+                12 => 0xa9,
+                _ => b'a' + (i % 26) as u8,
+            });
+        }
+        for len in [0, 1, 63, 64, 65, 127, 128, 200, 600] {
+            let t = &text[..len];
+            let mut a = Index::new();
+            a.build_with::<Sse2>(t);
+            let mut b = Index::new();
+            b.build(t);
+            if std::arch::is_x86_feature_detected!("avx2") {
+                let mut c = Index::new();
+                // SAFETY: AVX2 was detected just above.
+                unsafe { c.build_avx2(t) };
+                assert_eq!((&c.quotes, &c.backslashes, c.bad, c.ascii), (&a.quotes, &a.backslashes, a.bad, a.ascii));
+            }
+            assert_eq!((&b.quotes, &b.backslashes, b.bad, b.ascii), (&a.quotes, &a.backslashes, a.bad, a.ascii));
+        }
+    }
+
     #[test]
     fn backslash_runs_across_block_boundaries() {
         for pad in 50..70 {
