@@ -2,15 +2,21 @@
 //! crates/edxc-map/tests/fixtures/mapper/ (2,400 real-shaped lines), repeated; throughput in input bytes.
 //!
 //!   cargo bench --bench mapper
+//!   EDXC_BENCH_LOG=tracking-16M.log cargo bench --bench mapper    # on a generated log instead
 //!
 //! End-to-end numbers (1 GiB generated log, CPU time) come from scripts/bench-mapper.sh.
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
-use edxc_map::events::event::{parse_line, Event};
+use edxc_map::events::event::{parse_line, parse_line_event_indexed, Event};
+use edxc_map::events::json::Index;
 use edxc_map::events::{extractor_names, scan, Counters, ScanOptions};
 use std::path::Path;
 
 fn corpus() -> Vec<u8> {
+    // A generated log (e.g. `gen_tracking_log.py --size 16M --seed 1`) instead of the fixtures.
+    if let Some(path) = std::env::var_os("EDXC_BENCH_LOG") {
+        return std::fs::read(path).expect("EDXC_BENCH_LOG");
+    }
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/mapper");
     let mut names: Vec<_> = std::fs::read_dir(&dir)
         .expect("fixtures")
@@ -40,6 +46,30 @@ fn bench(c: &mut Criterion) {
             for l in &lines {
                 if let Ok((t, o)) = parse_line(l) {
                     ok += black_box(Event::new(t, o)).obj.entries.len();
+                }
+            }
+            ok
+        })
+    });
+    // The scanner's path: structural index, then the walk over it.
+    g.bench_function("parse_line_event_indexed", |b| {
+        let mut ix = Index::new();
+        b.iter(|| {
+            let mut ok = 0usize;
+            for l in &lines {
+                if let Ok(ev) = parse_line_event_indexed(l, &mut ix) {
+                    ok += black_box(&ev).obj.entries.len();
+                }
+            }
+            ok
+        })
+    });
+    g.bench_function("parse_line_event", |b| {
+        b.iter(|| {
+            let mut ok = 0usize;
+            for l in &lines {
+                if let Ok(ev) = edxc_map::events::event::parse_line_event(l) {
+                    ok += black_box(&ev).obj.entries.len();
                 }
             }
             ok
