@@ -243,6 +243,11 @@ fn escape_bytewise(dst: &mut [MaybeUninit<u8>], value: &[u8]) -> usize {
 #[inline(never)]
 fn escape_long(dst: &mut [MaybeUninit<u8>], value: &[u8]) -> usize {
     #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx512bw") {
+        // SAFETY: the CPU supports AVX-512BW (and so AVX2), checked just above.
+        return unsafe { escape_long_avx512(dst, value) };
+    }
+    #[cfg(target_arch = "x86_64")]
     if std::arch::is_x86_feature_detected!("avx2") {
         // SAFETY: the CPU supports AVX2, checked just above.
         return unsafe { escape_long_avx2(dst, value) };
@@ -256,32 +261,40 @@ unsafe fn escape_long_avx2(dst: &mut [MaybeUninit<u8>], value: &[u8]) -> usize {
     escape_long_with::<Avx2Mask>(dst, value)
 }
 
+/// 64-byte steps while they remain, then the AVX2 tail.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512bw,avx2,bmi1")]
+unsafe fn escape_long_avx512(dst: &mut [MaybeUninit<u8>], value: &[u8]) -> usize {
+    let (mut i, mut o) = (0usize, 0usize);
+    while escape_step::<64, Avx512Mask>(dst, value, &mut i, &mut o) {}
+    o + escape_long_with::<Avx2Mask>(&mut dst[o..], value.get(i..).unwrap_or_default())
+}
+
 #[inline(always)]
-fn escape_long_with<M: EscapeMask32>(dst: &mut [MaybeUninit<u8>], value: &[u8]) -> usize {
+fn escape_long_with<M: WindowMask<32>>(dst: &mut [MaybeUninit<u8>], value: &[u8]) -> usize {
     let (mut i, mut o) = (0usize, 0usize);
     // 32 bytes per step while they remain, then 16.
-    while escape_step::<32>(dst, value, &mut i, &mut o, M::mask32) {}
-    while escape_step::<16>(dst, value, &mut i, &mut o, |w| escape_mask16(w.first_chunk().unwrap_or(&[0; 16]))) {}
+    while escape_step::<32, M>(dst, value, &mut i, &mut o) {}
+    while escape_step::<16, Sse2Mask>(dst, value, &mut i, &mut o) {}
     let rest = value.get(i..).unwrap_or_default();
     o + escape_into(&mut dst[o..], rest)
 }
 
-/// One step of [`escape_long`] over the `N`-byte window at input offset `i` (`N` is 16 or 32): stores the
-/// window at output offset `o`, then escapes its first special byte, if any (`mask` gives the special bytes of the
-/// window). `false` when fewer than `N` bytes remain.
+/// One step of [`escape_long`] over the `N`-byte window at input offset `i` (`N` is 16, 32 or 64): stores the
+/// window at output offset `o`, then escapes its first special byte, if any. `false` when fewer than `N` bytes
+/// remain.
 #[inline(always)]
-fn escape_step<const N: usize>(
+fn escape_step<const N: usize, M: WindowMask<N>>(
     dst: &mut [MaybeUninit<u8>],
     value: &[u8],
     i: &mut usize,
     o: &mut usize,
-    mask: impl Fn(&[u8; N]) -> u32,
 ) -> bool {
     let Some(window) = value.get(*i..).and_then(|rest| rest.first_chunk::<N>()) else {
         return false;
     };
     dst[*o..*o + N].write_copy_of_slice(window);
-    let m = mask(window);
+    let m = M::mask(window);
     if m == 0 {
         *i += N;
         *o += N;
@@ -295,38 +308,65 @@ fn escape_step<const N: usize>(
     true
 }
 
-/// The Hive-special bytes of a 32-byte window, one implementation per instruction set.
-trait EscapeMask32 {
-    fn mask32(w: &[u8; 32]) -> u32;
+/// The Hive-special bytes (`\\`, TAB, LF, CR) of an `N`-byte window, one implementation per instruction set. Called
+/// directly (static dispatch, `#[inline(always)]`) so that the intrinsics inline into the target-feature callers.
+trait WindowMask<const N: usize> {
+    fn mask(w: &[u8; N]) -> u64;
 }
 
 struct Sse2Mask;
 
-impl EscapeMask32 for Sse2Mask {
+impl WindowMask<16> for Sse2Mask {
     #[inline(always)]
-    fn mask32(w: &[u8; 32]) -> u32 {
-        let (Some(lo), Some(hi)) = (w.first_chunk::<16>(), w.last_chunk::<16>()) else {
-            return 0;
-        };
-        escape_mask16(lo) | escape_mask16(hi) << 16
+    fn mask(w: &[u8; 16]) -> u64 {
+        u64::from(escape_mask16(w))
     }
 }
 
-/// Only used from `escape_long_avx2`, compiled with AVX2.
+impl WindowMask<32> for Sse2Mask {
+    #[inline(always)]
+    fn mask(w: &[u8; 32]) -> u64 {
+        let (Some(lo), Some(hi)) = (w.first_chunk::<16>(), w.last_chunk::<16>()) else {
+            return 0;
+        };
+        u64::from(escape_mask16(lo) | escape_mask16(hi) << 16)
+    }
+}
+
+/// Only used from `escape_long_avx2` / `escape_long_avx512`, compiled with AVX2.
 #[cfg(target_arch = "x86_64")]
 struct Avx2Mask;
 
 #[cfg(target_arch = "x86_64")]
-impl EscapeMask32 for Avx2Mask {
+impl WindowMask<32> for Avx2Mask {
     #[inline(always)]
-    fn mask32(w: &[u8; 32]) -> u32 {
+    fn mask(w: &[u8; 32]) -> u64 {
         use std::arch::x86_64::*;
-        // SAFETY: only reached from `escape_long_avx2`, after AVX2 was detected; the load reads the 32 bytes of `w`.
+        // SAFETY: only reached after AVX2 was detected; the load reads the 32 bytes of `w`.
         unsafe {
             let v = _mm256_loadu_si256(w.as_ptr().cast::<__m256i>());
             let eq = |c: u8| _mm256_cmpeq_epi8(v, _mm256_set1_epi8(c as i8));
             let hits = _mm256_or_si256(_mm256_or_si256(eq(b'\\'), eq(b'\t')), _mm256_or_si256(eq(b'\n'), eq(b'\r')));
-            _mm256_movemask_epi8(hits) as u32
+            u64::from(_mm256_movemask_epi8(hits) as u32)
+        }
+    }
+}
+
+/// Only used from `escape_long_avx512`, compiled with AVX-512BW.
+#[cfg(target_arch = "x86_64")]
+struct Avx512Mask;
+
+#[cfg(target_arch = "x86_64")]
+impl WindowMask<64> for Avx512Mask {
+    #[inline(always)]
+    fn mask(w: &[u8; 64]) -> u64 {
+        use std::arch::x86_64::*;
+        // SAFETY: only reached from `escape_long_avx512`, after AVX-512BW was detected; the load reads the 64 bytes
+        // of `w`.
+        unsafe {
+            let v = _mm512_loadu_si512(w.as_ptr().cast());
+            let eq = |c: u8| _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8(c as i8));
+            eq(b'\\') | eq(b'\t') | eq(b'\n') | eq(b'\r')
         }
     }
 }
@@ -491,7 +531,7 @@ mod tests {
         assert_eq!(s, "x\t\\N\t\\\\N\t2014-01-01\n");
     }
 
-    /// The SSE2 long-value encoder and the one the CPU dispatches to (AVX2 here, usually) agree.
+    /// The SSE2, AVX2 and dispatched (AVX-512 where the CPU has it) long-value encoders agree.
     #[test]
     fn long_escape_variants_agree() {
         let run = |v: &[u8], f: fn(&mut [MaybeUninit<u8>], &[u8]) -> usize| {
@@ -508,7 +548,13 @@ mod tests {
                         _ => b'a' + (k % 26) as u8,
                     })
                     .collect();
-                assert_eq!(run(&v, escape_long_with::<Sse2Mask>), run(&v, escape_long), "len {len} stride {stride}");
+                let sse2 = run(&v, escape_long_with::<Sse2Mask>);
+                assert_eq!(sse2, run(&v, escape_long), "len {len} stride {stride}");
+                #[cfg(target_arch = "x86_64")]
+                if std::arch::is_x86_feature_detected!("avx2") {
+                    // SAFETY: AVX2 was detected just above.
+                    assert_eq!(sse2, run(&v, |d, v| unsafe { escape_long_avx2(d, v) }), "len {len} stride {stride}");
+                }
             }
         }
     }
