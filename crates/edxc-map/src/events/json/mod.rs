@@ -245,26 +245,19 @@ impl<'b> Scan<'b> {
     }
 
     fn number(&mut self) -> Result<(), ()> {
-        let b = self.b;
         if self.peek() == Some(b'-') {
             self.i += 1;
         }
         match self.peek() {
             Some(b'0') => self.i += 1,
             Some(b'1'..=b'9') => {
-                while let Some(b'0'..=b'9') = b.get(self.i) {
-                    self.i += 1;
-                }
+                self.digits();
             }
             _ => return Err(()),
         }
         if self.peek() == Some(b'.') {
             self.i += 1;
-            let start = self.i;
-            while let Some(b'0'..=b'9') = b.get(self.i) {
-                self.i += 1;
-            }
-            if self.i == start {
+            if self.digits() == 0 {
                 return Err(());
             }
         }
@@ -273,15 +266,21 @@ impl<'b> Scan<'b> {
             if let Some(b'+' | b'-') = self.peek() {
                 self.i += 1;
             }
-            let start = self.i;
-            while let Some(b'0'..=b'9') = b.get(self.i) {
-                self.i += 1;
-            }
-            if self.i == start {
+            if self.digits() == 0 {
                 return Err(());
             }
         }
         Ok(())
+    }
+
+    /// Skips ASCII digits; returns how many there were.
+    #[inline]
+    fn digits(&mut self) -> usize {
+        let start = self.i;
+        while let Some(b'0'..=b'9') = self.b.get(self.i) {
+            self.i += 1;
+        }
+        self.i - start
     }
 
     fn literal(&mut self, lit: &[u8]) -> Result<(), ()> {
