@@ -61,8 +61,10 @@ impl<'a> RawObj<'a> {
         self.object_of(raw)
     }
 
-    /// [`parse_object`] of one of this object's raw values (at any depth), by the index when there is one.
-    pub fn object_of(&self, raw: &'a str) -> Option<RawObj<'a>> {
+    /// [`parse_object`] of one of this object's raw values (at any depth), by the index when there is one. `raw` must be
+    /// a whole value slice of the parsed text (as `get_raw` / `PyVal::Dict` give): the index's string boundaries are
+    /// only right at value boundaries, hence crate-private.
+    pub(crate) fn object_of(&self, raw: &'a str) -> Option<RawObj<'a>> {
         match self.ix.and_then(|ix| ix.scan(raw)) {
             Some(sc) => match top(sc, raw) {
                 Ok(Top::Object(o)) => Some(o),
