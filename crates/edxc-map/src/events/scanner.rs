@@ -95,24 +95,7 @@ impl<'o> Scanner<'o> {
         let mut any = self.any_all;
         let mut escape: Option<bool> = None;
         for (i, p) in self.preps.iter().enumerate() {
-            if p.deferred {
-                self.candidates[i] = true;
-                continue;
-            }
-            let c = match &p.finder {
-                None => true,
-                // The line is decoded anyway: a non-exact prefilter is only a shortcut.
-                Some(_) if self.any_all && !p.exact => true,
-                Some(f) => {
-                    f.find(line).is_some()
-                        || (!p.exact && *escape.get_or_insert_with(|| has_ascii_escape(&self.escape_finder, line)))
-                }
-            };
-            let c = c
-                && match p.def.quick_check {
-                    None => true,
-                    Some(q) => q(line) || *escape.get_or_insert_with(|| has_ascii_escape(&self.escape_finder, line)),
-                };
+            let c = p.deferred || raw_candidate(p, line, self.any_all, &self.escape_finder, &mut escape);
             self.candidates[i] = c;
             any |= c;
         }
@@ -192,6 +175,25 @@ impl<'o> Scanner<'o> {
     }
 }
 
+/// The raw-byte prefilter of one extractor on one line. `escape` memoises [`has_ascii_escape`] across the extractors
+/// of the line; `decoded_anyway` says that another extractor takes every line, so a non-exact needle is moot.
+#[inline(always)]
+fn raw_candidate(
+    p: &Prepared,
+    line: &[u8],
+    decoded_anyway: bool,
+    escape_finder: &memmem::Finder<'_>,
+    escape: &mut Option<bool>,
+) -> bool {
+    let mut has_escape = || *escape.get_or_insert_with(|| has_ascii_escape(escape_finder, line));
+    let needle = match &p.finder {
+        None => true,
+        Some(_) if decoded_anyway && !p.exact => true,
+        Some(f) => f.find(line).is_some() || (!p.exact && has_escape()),
+    };
+    needle && p.def.quick_check.is_none_or(|q| q(line) || has_escape())
+}
+
 /// The prefilter of a deferred extractor, on a decoded line: its event type first, then the raw-byte tests.
 fn deferred_candidate(p: &Prepared, ev: &Event<'_>, line: &[u8], escape_finder: &memmem::Finder<'_>) -> bool {
     let typed = match (p.def.event_types, ev.event_type()) {
@@ -199,14 +201,7 @@ fn deferred_candidate(p: &Prepared, ev: &Event<'_>, line: &[u8], escape_finder: 
         (None, _) => true,
         (Some(_), None) => false,
     };
-    let mut escape = None;
-    typed
-        && p.finder.as_ref().is_none_or(|f| {
-            f.find(line).is_some() || (!p.exact && *escape.get_or_insert_with(|| has_ascii_escape(escape_finder, line)))
-        })
-        && p.def
-            .quick_check
-            .is_none_or(|q| q(line) || *escape.get_or_insert_with(|| has_ascii_escape(escape_finder, line)))
+    typed && raw_candidate(p, line, true, escape_finder, &mut None)
 }
 
 /// `event['context']['received_at']` for the export date: `None` when the key path is absent
