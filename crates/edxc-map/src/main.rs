@@ -6,9 +6,14 @@
 //! `--extractor`s each line starts with the extractor name, unless `--out-dir` is given (one
 //! `<extractor>.tsv` per extractor). Counters go to stderr as `reporter:counter:edxc,<name>,<n>`.
 
-use edxc_map::events::{extractor_columns, extractor_names, hive_line_bytes, scan, scan_file, Counters, ScanOptions};
+use edxc_map::events::aligned::AlignedReader;
+use edxc_map::events::json::IndexedText;
+use edxc_map::events::{
+    extractor_columns, extractor_names, hive_line_bytes, hive_line_bytes_json, scan_file_to, scan_to, Counters, Emit,
+    ScanOptions,
+};
 use std::fs::File;
-use std::io::{self, BufReader, Write};
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -175,6 +180,24 @@ fn units(files: &[String], jobs: usize, split_bytes: u64) -> io::Result<Vec<Unit
     Ok(out)
 }
 
+/// The Hive text writer as an [`Emit`]: a closure that also takes the index hint of [`Emit::record_json`].
+struct HiveText<F>(F);
+
+impl<F: FnMut(usize, &str, &[Option<&str>], Option<(usize, &IndexedText<'_>)>)> Emit for HiveText<F> {
+    fn record(&mut self, extractor: usize, date: &str, fields: &[Option<&str>]) {
+        (self.0)(extractor, date, fields, None)
+    }
+
+    fn record_json(&mut self, extractor: usize, date: &str, fields: &[Option<&str>], json: (usize, &IndexedText<'_>)) {
+        (self.0)(extractor, date, fields, Some(json))
+    }
+}
+
+/// Builds a [`HiveText`] (the bound makes the closure generic over the lifetimes of its arguments).
+fn hive_text<F: FnMut(usize, &str, &[Option<&str>], Option<(usize, &IndexedText<'_>)>)>(f: F) -> HiveText<F> {
+    HiveText(f)
+}
+
 fn run(args: Args) -> io::Result<Counters> {
     use std::sync::atomic::{AtomicUsize, Ordering};
     use std::sync::Mutex;
@@ -212,31 +235,41 @@ fn run(args: Args) -> io::Result<Counters> {
         loop {
             let i = next.fetch_add(1, Ordering::Relaxed);
             let Some(unit) = work.get(i) else { break };
-            let mut emit = |idx: usize, date: &str, fields: &[Option<&str>]| {
+            let mut emit = hive_text(|idx, date, fields, json| {
                 if args.no_output || write_err.is_some() {
                     return;
                 }
                 let o = if outs.len() == 1 { 0 } else { idx };
-                hive_line_bytes(tag.then(|| names[idx]), fields, &[date], &mut bufs[o]);
+                let tag = tag.then(|| names[idx]);
+                match json {
+                    Some(json) => hive_line_bytes_json(tag, fields, json, &[date], &mut bufs[o]),
+                    None => hive_line_bytes(tag, fields, &[date], &mut bufs[o]),
+                }
                 if bufs[o].len() >= CHUNK {
                     if let Err(e) = flush(o, &mut bufs[o]) {
                         write_err = Some(e);
                     }
                 }
-            };
+            });
             match unit {
                 Unit::Stdin => {
                     let stdin = io::stdin();
-                    scan(BufReader::with_capacity(1 << 18, stdin.lock()), &names, &opts, &mut counters, &mut emit)?
+                    scan_to(
+                        AlignedReader::with_capacity(1 << 18, stdin.lock()),
+                        &names,
+                        &opts,
+                        &mut counters,
+                        &mut emit,
+                    )?
                 }
-                Unit::File(f) => scan_file(Path::new(f), &names, &opts, &mut counters, &mut emit)
+                Unit::File(f) => scan_file_to(Path::new(f), &names, &opts, &mut counters, &mut emit)
                     .map_err(|e| io::Error::new(e.kind(), format!("{f}: {e}")))?,
                 Unit::Range(f, start, end) => {
                     use std::io::{Read, Seek, SeekFrom};
                     let mut file = File::open(f)?;
                     file.seek(SeekFrom::Start(*start))?;
-                    let reader = BufReader::with_capacity(1 << 18, file.take(end - start));
-                    scan(reader, &names, &opts, &mut counters, &mut emit)
+                    let reader = AlignedReader::with_capacity(1 << 18, file.take(end - start));
+                    scan_to(reader, &names, &opts, &mut counters, &mut emit)
                         .map_err(|e| io::Error::new(e.kind(), format!("{f}: {e}")))?
                 }
             }

@@ -2,19 +2,39 @@
 //! boundary are copied), rejects non-candidate lines on raw bytes, decodes the rest once and feeds
 //! every requested extractor.
 
+use super::aligned::AlignedReader;
 use super::event::{parse_line_event_indexed, Event, LineError};
 use super::extract::{self, DateSource, Drop, ExtractorDef, LineCtx, Prefilter, Sink};
-use super::json::Index;
+use super::json::{Index, IndexedText};
 use super::time::date_string;
 use super::{Counters, ScanOptions};
 use memchr::memmem;
 use std::cell::Cell;
-use std::io::{self, BufRead, BufReader, Read};
+use std::io::{self, BufRead, Read};
 use std::path::Path;
 use std::rc::Rc;
 
-/// The record callback: `(extractor_index, partition_date, fields)`.
-pub type Emit<'e> = dyn FnMut(usize, &str, &[Option<&str>]) + 'e;
+/// The record callback of [`scan`] and [`scan_file`]: `(extractor_index, partition_date, fields)`.
+pub type EmitFn<'e> = dyn FnMut(usize, &str, &[Option<&str>]) + 'e;
+
+/// Where the scanner's records go. Any `FnMut(extractor_index, partition_date, fields)` closure is one.
+pub trait Emit {
+    /// One record of extractor `extractor` (its index in the scan's list): Hive-typed text fields, `None` = NULL.
+    fn record(&mut self, extractor: usize, date: &str, fields: &[Option<&str>]);
+
+    /// The same, where `fields[json.0]` is `json.1.text`, a slice of the decoded JSON text whose structural index
+    /// is at hand. A Hive-text writer escapes it from the index instead of scanning it; others ignore the hint.
+    fn record_json(&mut self, extractor: usize, date: &str, fields: &[Option<&str>], json: (usize, &IndexedText<'_>)) {
+        let _ = json;
+        self.record(extractor, date, fields);
+    }
+}
+
+impl<F: FnMut(usize, &str, &[Option<&str>])> Emit for F {
+    fn record(&mut self, extractor: usize, date: &str, fields: &[Option<&str>]) {
+        self(extractor, date, fields)
+    }
+}
 
 /// Lines longer than this are counted (`too_long`) and skipped without being buffered.
 pub const MAX_LINE_BYTES: usize = 32 << 20;
@@ -89,7 +109,7 @@ impl<'o> Scanner<'o> {
     }
 
     #[inline]
-    fn line(&mut self, line: &[u8], counters: &mut Counters, emit: &mut Emit<'_>) {
+    fn line(&mut self, line: &[u8], counters: &mut Counters, emit: &mut dyn Emit) {
         counters.lines += 1;
         // Candidate selection on raw bytes.
         let mut any = self.any_all;
@@ -152,8 +172,7 @@ impl<'o> Scanner<'o> {
                 continue;
             }
             let ctx = LineCtx { line, date, ccx: self.opts.ccx_enabled };
-            let mut out = |fields: &[Option<&str>]| emit(idx, date, fields);
-            let mut sink = Sink { emitted: 0, dropped: None, out: &mut out };
+            let mut sink = Sink { emitted: 0, dropped: None, out: &mut *emit, extractor: idx, date };
             (p.def.run)(&ev, &ctx, &mut sink);
             p.emitted += sink.emitted;
             match sink.dropped {
@@ -229,7 +248,7 @@ fn scan_reader<R: BufRead>(
     mut reader: R,
     scanner: &mut Scanner<'_>,
     counters: &mut Counters,
-    emit: &mut Emit<'_>,
+    emit: &mut dyn Emit,
     damaged: &dyn Fn() -> bool,
 ) -> io::Result<()> {
     let mut spill: Vec<u8> = Vec::new();
@@ -304,13 +323,23 @@ fn scan_reader<R: BufRead>(
 /// One pass over `reader` (already decompressed lines) feeding every extractor in `extractors`.
 /// `emit(extractor_index, partition_date, fields)` is called once per output record; fields are
 /// Hive-typed text, `None` = NULL.
-#[allow(clippy::type_complexity)]
 pub fn scan<R: BufRead>(
     reader: R,
     extractors: &[&str],
     opts: &ScanOptions,
     counters: &mut Counters,
-    emit: &mut dyn FnMut(usize, &str, &[Option<&str>]),
+    emit: &mut EmitFn<'_>,
+) -> io::Result<()> {
+    scan_to(reader, extractors, opts, counters, &mut |i: usize, d: &str, f: &[Option<&str>]| emit(i, d, f))
+}
+
+/// [`scan`] into an [`Emit`], which may take the index hint of [`Emit::record_json`].
+pub fn scan_to<R: BufRead>(
+    reader: R,
+    extractors: &[&str],
+    opts: &ScanOptions,
+    counters: &mut Counters,
+    emit: &mut dyn Emit,
 ) -> io::Result<()> {
     let defs = resolve(extractors)?;
     let mut scanner = Scanner::new(defs, opts);
@@ -345,13 +374,23 @@ impl<R: Read> Read for DamageGuard<R> {
 
 /// Opens a file, transparently gunzipping `.gz` (multi-member); a truncated or corrupt gzip is
 /// counted (`truncated_gzip`) and the complete lines read before the damage are kept.
-#[allow(clippy::type_complexity)]
 pub fn scan_file(
     path: &Path,
     extractors: &[&str],
     opts: &ScanOptions,
     counters: &mut Counters,
-    emit: &mut dyn FnMut(usize, &str, &[Option<&str>]),
+    emit: &mut EmitFn<'_>,
+) -> io::Result<()> {
+    scan_file_to(path, extractors, opts, counters, &mut |i: usize, d: &str, f: &[Option<&str>]| emit(i, d, f))
+}
+
+/// [`scan_file`] into an [`Emit`].
+pub fn scan_file_to(
+    path: &Path,
+    extractors: &[&str],
+    opts: &ScanOptions,
+    counters: &mut Counters,
+    emit: &mut dyn Emit,
 ) -> io::Result<()> {
     let defs = resolve(extractors)?;
     let file = std::fs::File::open(path)?;
@@ -359,16 +398,17 @@ pub fn scan_file(
     let is_gz = path.extension().is_some_and(|e| e == "gz");
     let r = if is_gz {
         let damaged = Rc::new(Cell::new(false));
-        let dec = flate2::read::MultiGzDecoder::new(BufReader::with_capacity(1 << 16, file));
+        let dec = flate2::read::MultiGzDecoder::new(AlignedReader::with_capacity(1 << 16, file));
         let guard = DamageGuard { inner: dec, damaged: Rc::clone(&damaged) };
         let d2 = Rc::clone(&damaged);
-        let r = scan_reader(BufReader::with_capacity(1 << 18, guard), &mut scanner, counters, emit, &move || d2.get());
+        let r =
+            scan_reader(AlignedReader::with_capacity(1 << 18, guard), &mut scanner, counters, emit, &move || d2.get());
         if damaged.get() {
             counters.truncated_gzip += 1;
         }
         r
     } else {
-        scan_reader(BufReader::with_capacity(1 << 18, file), &mut scanner, counters, emit, &|| false)
+        scan_reader(AlignedReader::with_capacity(1 << 18, file), &mut scanner, counters, emit, &|| false)
     };
     scanner.finish(counters);
     r

@@ -41,5 +41,12 @@ fn run(ev: &Event<'_>, ctx: &LineCtx<'_>, sink: &mut Sink<'_>) {
     } else {
         String::from_utf8_lossy(line)
     };
-    sink.emit(&[Some(&course_id), Some(&text)]);
+    let fields = [Some(&*course_id), Some(&*text)];
+    match &text {
+        Cow::Borrowed(t) => match ev.obj.indexed_text(t) {
+            Some(json) => sink.emit_json(&fields, (1, &json)),
+            None => sink.emit(&fields),
+        },
+        Cow::Owned(_) => sink.emit(&fields),
+    }
 }

@@ -2,7 +2,8 @@
 //! records of Hive-typed text fields; the partition date is passed separately.
 
 use super::event::Event;
-use super::ColumnSpec;
+use super::json::IndexedText;
+use super::{ColumnSpec, Emit};
 use std::borrow::Cow;
 
 pub mod activity;
@@ -54,13 +55,21 @@ pub struct LineCtx<'l> {
 pub struct Sink<'s> {
     pub(crate) emitted: u64,
     pub(crate) dropped: Option<Drop>,
-    pub(crate) out: &'s mut dyn FnMut(&[Option<&str>]),
+    pub(crate) out: &'s mut dyn Emit,
+    pub(crate) extractor: usize,
+    pub(crate) date: &'s str,
 }
 
 impl Sink<'_> {
     pub fn emit(&mut self, fields: &[Option<&str>]) {
         self.emitted += 1;
-        (self.out)(fields);
+        self.out.record(self.extractor, self.date, fields);
+    }
+
+    /// [`Sink::emit`] where `fields[json.0]` is `json.1.text` (see [`Emit::record_json`]).
+    pub fn emit_json(&mut self, fields: &[Option<&str>], json: (usize, &IndexedText<'_>)) {
+        self.emitted += 1;
+        self.out.record_json(self.extractor, self.date, fields, json);
     }
     pub fn drop(&mut self, why: Drop) {
         self.dropped = Some(why);

@@ -15,6 +15,8 @@ pub struct Index {
     len: usize,
     bad: bool,
     ascii: bool,
+    /// Some byte is below 0x20 (in valid JSON: TAB, LF or CR between tokens).
+    ctrl: bool,
 }
 
 /// The classified bytes of one 64-byte block.
@@ -45,6 +47,7 @@ struct State {
     /// All ones while inside a string.
     in_string: u64,
     high: u64,
+    ctrl: u64,
     /// A control byte inside a string, or a malformed escape.
     bad: bool,
 }
@@ -64,6 +67,7 @@ impl State {
         }
         self.in_string ^= 0u64.wrapping_sub(u64::from(quote.count_ones() & 1));
         self.high |= m.high;
+        self.ctrl |= m.ctrl;
         (quote, m.backslash)
     }
 }
@@ -122,6 +126,7 @@ impl Index {
             self.backslashes.push(b);
         }
         self.ascii = st.high == 0;
+        self.ctrl = st.ctrl != 0;
         // A final escaping backslash has nothing to escape.
         self.bad = st.bad || st.escaped_carry != 0;
     }
@@ -134,6 +139,19 @@ impl Index {
     /// The text is ASCII (so valid UTF-8).
     pub fn is_ascii(&self) -> bool {
         self.ascii
+    }
+
+    /// Some byte of the text is below 0x20. In a valid JSON text that can only be TAB, LF or CR between tokens, so
+    /// when this is false the only byte Hive text encoding changes is the backslash (see [`Index::backslashes`]).
+    pub fn has_ctrl(&self) -> bool {
+        self.ctrl
+    }
+
+    /// The positions of the backslashes in `from..to`, in order.
+    pub fn backslashes(&self, from: usize, to: usize) -> Backslashes<'_> {
+        let w = from / 64;
+        let bits = self.backslashes.get(w).map_or(0, |&b| b & (!0u64 << (from % 64)));
+        Backslashes { words: &self.backslashes, w, bits, to: to.min(self.len) }
     }
 
     /// Length of the indexed text.
@@ -175,6 +193,32 @@ impl Index {
         self.backslashes.get(wa).is_some_and(|&b| b & lo != 0)
             || self.backslashes.get(wa + 1..wb).is_some_and(|ws| ws.iter().any(|&b| b != 0))
             || self.backslashes.get(wb).is_some_and(|&b| b & hi != 0)
+    }
+}
+
+/// Iterator of [`Index::backslashes`]: pops the set bits word by word.
+pub struct Backslashes<'a> {
+    words: &'a [u64],
+    w: usize,
+    bits: u64,
+    to: usize,
+}
+
+impl Iterator for Backslashes<'_> {
+    type Item = usize;
+
+    #[inline]
+    fn next(&mut self) -> Option<usize> {
+        while self.bits == 0 {
+            self.w += 1;
+            if self.w * 64 >= self.to {
+                return None;
+            }
+            self.bits = *self.words.get(self.w)?;
+        }
+        let i = self.w * 64 + self.bits.trailing_zeros() as usize;
+        self.bits &= self.bits - 1;
+        (i < self.to).then_some(i)
     }
 }
 
@@ -339,6 +383,7 @@ mod tests {
             assert_eq!(quotes_of(&ix), q, "{}", String::from_utf8_lossy(s));
             assert_eq!(!ix.is_bad(), ok, "{}", String::from_utf8_lossy(s));
             assert_eq!(ix.is_ascii(), s.is_ascii());
+            assert_eq!(ix.has_ctrl(), s.iter().any(|&c| c < 0x20));
         }
     }
 
@@ -389,6 +434,8 @@ mod tests {
                 for a in 0..s.len() {
                     for b in a..=s.len() {
                         assert_eq!(ix.has_backslash(a, b), s[a..b].contains(&b'\\'));
+                        let want: Vec<usize> = (a..b).filter(|&i| s[i] == b'\\').collect();
+                        assert_eq!(ix.backslashes(a, b).collect::<Vec<_>>(), want, "{a}..{b}");
                     }
                 }
             }

@@ -11,7 +11,7 @@ use std::borrow::Cow;
 
 mod index;
 
-pub use index::Index;
+pub use index::{Backslashes, Index};
 
 /// A decoded JSON object: keys (unescaped) with their raw, still-encoded values.
 #[derive(Debug, Default, Clone)]
@@ -36,7 +36,36 @@ impl<'a> IndexRef<'a> {
     }
 }
 
+/// A slice of an indexed JSON text that parsed as valid JSON, carrying the index: its backslashes are known without
+/// scanning its bytes (so `event_export` can Hive-escape a whole event line from the bitmap).
+#[derive(Debug, Clone, Copy)]
+pub struct IndexedText<'a> {
+    pub text: &'a str,
+    ix: &'a Index,
+    off: usize,
+}
+
+impl<'a> IndexedText<'a> {
+    /// Whether the whole indexed text (not just this slice) has a byte below 0x20; when it has none, a backslash is
+    /// the only byte of the slice that Hive text encoding changes.
+    pub fn may_have_ctrl(&self) -> bool {
+        self.ix.has_ctrl()
+    }
+
+    /// The positions of the backslashes of the slice, relative to its start, in order.
+    pub fn backslashes(&self) -> impl Iterator<Item = usize> + '_ {
+        self.ix.backslashes(self.off, self.off + self.text.len()).map(move |i| i - self.off)
+    }
+}
+
 impl<'a> RawObj<'a> {
+    /// `sub` with the index of the text this object was parsed from, when there is one and `sub` lies inside it.
+    pub fn indexed_text(&self, sub: &'a str) -> Option<IndexedText<'a>> {
+        let r = self.ix?;
+        let off = (sub.as_ptr() as usize).checked_sub(r.base)?;
+        (off + sub.len() <= r.ix.len()).then_some(IndexedText { text: sub, ix: r.ix, off })
+    }
+
     /// The raw value of `key` (last occurrence wins, as in a Python dict).
     pub fn get_raw(&self, key: &str) -> Option<&'a str> {
         self.entries.iter().rev().find(|(k, _)| k == key).map(|(_, v)| *v)
