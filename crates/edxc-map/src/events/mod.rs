@@ -195,10 +195,18 @@ fn escaped(b: u8) -> u8 {
 /// two overlapping word loads and stores; longer ones by [`escape_long`].
 #[inline(always)]
 fn escape_into(dst: &mut [MaybeUninit<u8>], value: &[u8]) -> usize {
-    if value.len() >= 16 {
+    let n = value.len();
+    if n >= 16 {
+        // Up to 32 bytes (course ids, timestamps, most user names): two overlapping blocks, when clean.
+        if let (true, Some(a), Some(b)) = (n <= 32, value.first_chunk::<16>(), value.last_chunk::<16>()) {
+            if escape_mask16(a) | escape_mask16(b) == 0 {
+                dst[..16].write_copy_of_slice(a);
+                dst[n - 16..n].write_copy_of_slice(b);
+                return n;
+            }
+        }
         return escape_long(dst, value);
     }
-    let n = value.len();
     let clean = if let (Some(a), Some(b)) = (value.first_chunk::<8>(), value.last_chunk::<8>()) {
         swar_special(u64::from_le_bytes(*a)) | swar_special(u64::from_le_bytes(*b)) == 0 && {
             dst[..8].write_copy_of_slice(a);
@@ -445,6 +453,20 @@ fn escape_indexed(dst: &mut [MaybeUninit<u8>], json: &IndexedText<'_>) -> usize 
     o + rest.len()
 }
 
+/// One field and its separator at `dst[*o..]`.
+#[inline(always)]
+fn put_field(dst: &mut [MaybeUninit<u8>], o: &mut usize, v: Option<&str>) {
+    match v {
+        Some(v) => *o += escape_into(&mut dst[*o..], v.as_bytes()),
+        None => {
+            dst[*o..*o + 2].write_copy_of_slice(b"\\N");
+            *o += 2;
+        }
+    }
+    dst[*o].write(b'\t');
+    *o += 1;
+}
+
 #[inline(always)]
 fn hive_record_bytes(
     tag: Option<&str>,
@@ -463,23 +485,21 @@ fn hive_record_bytes(
     let base = out.len();
     let dst = &mut out.spare_capacity_mut()[..room];
     let mut o = 0;
-    let json_at = json.map(|(k, _)| k + usize::from(tag.is_some()));
-    let values = tag.map(Some).into_iter().chain(fields.iter().copied()).chain(extra.iter().map(|e| Some(*e)));
-    for (k, v) in values.enumerate() {
-        match v {
-            Some(_) if json_at == Some(k) => {
-                if let Some((_, j)) = json {
-                    o += escape_indexed(&mut dst[o..], j)
-                }
+    if let Some(t) = tag {
+        put_field(dst, &mut o, Some(t));
+    }
+    for (k, f) in fields.iter().enumerate() {
+        match (json, f) {
+            (Some((at, j)), Some(_)) if at == k => {
+                o += escape_indexed(&mut dst[o..], j);
+                dst[o].write(b'\t');
+                o += 1;
             }
-            Some(v) => o += escape_into(&mut dst[o..], v.as_bytes()),
-            None => {
-                dst[o..o + 2].write_copy_of_slice(b"\\N");
-                o += 2;
-            }
+            _ => put_field(dst, &mut o, *f),
         }
-        dst[o].write(b'\t');
-        o += 1;
+    }
+    for e in extra {
+        put_field(dst, &mut o, Some(e));
     }
     // The last separator becomes the line end (a record without columns is an empty line).
     if o == 0 {

@@ -87,7 +87,8 @@ fn run(ev: &Event<'_>, ctx: &LineCtx<'_>, sink: &mut Sink<'_>) {
     };
     let source = ev.event_source();
     let etype = ev.event_type();
-    let user_id = user_id.py_str();
+    let mut buf = itoa::Buffer::new();
+    let user_id = user_id.py_str_in(&mut buf);
     for label in labels(source.as_deref(), etype.as_deref()).as_slice() {
         sink.emit(&[Some(&user_id), Some(&course_id), Some(ctx.date), Some(label)]);
     }

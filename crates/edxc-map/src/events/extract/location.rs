@@ -45,6 +45,7 @@ fn run(ev: &Event<'_>, ctx: &LineCtx<'_>, sink: &mut Sink<'_>) {
         }
     };
     let course_id = ev.course_id(false, ctx.ccx);
-    let user_id = user_id.to_string();
-    sink.emit(&[Some(&timestamp), Some(&ip), Some(&user_id), course_id.as_deref()]);
+    let mut buf = itoa::Buffer::new();
+    let user_id = buf.format(user_id);
+    sink.emit(&[Some(&timestamp), Some(&ip), Some(user_id), course_id.as_deref()]);
 }

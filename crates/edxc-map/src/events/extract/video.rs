@@ -95,13 +95,14 @@ fn run(ev: &Event<'_>, ctx: &LineCtx<'_>, sink: &mut Sink<'_>) {
     let Some(user_id) = ev.context_user_id() else {
         return;
     };
+    let mut buf = itoa::Buffer::new();
     let user_id = match user_id {
-        PyVal::Int(i) => i.to_string(),
-        PyVal::UInt(u) => u.to_string(),
+        PyVal::Int(i) => buf.format(i),
+        PyVal::UInt(u) => buf.format(u),
         // `isinstance(True, int)`: kept as is, rendered `True`
-        PyVal::Bool(true) => "True".to_string(),
+        PyVal::Bool(true) => "True",
         other => match other.py_int() {
-            Some(i) => i.to_string(),
+            Some(i) => buf.format(i),
             None => {
                 sink.drop(Drop::Other);
                 return;
@@ -160,7 +161,7 @@ fn run(ev: &Event<'_>, ctx: &LineCtx<'_>, sink: &mut Sink<'_>) {
     let current = fmt_f64(current);
     let old = old.map(fmt_f64);
     sink.emit(&[
-        Some(&user_id),
+        Some(user_id),
         Some(&course_id),
         Some(&module_id),
         Some(&timestamp),

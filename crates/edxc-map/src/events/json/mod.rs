@@ -762,6 +762,15 @@ impl<'a> PyVal<'a> {
         }
     }
 
+    /// [`PyVal::py_str`], with integers written into `buf` instead of a new `String` (user ids, on most records).
+    pub fn py_str_in<'s>(&'s self, buf: &'s mut itoa::Buffer) -> Cow<'s, str> {
+        match self {
+            PyVal::Int(i) => Cow::Borrowed(buf.format(*i)),
+            PyVal::UInt(u) => Cow::Borrowed(buf.format(*u)),
+            other => other.py_str(),
+        }
+    }
+
     /// Python `float(value)`: numbers, bools and numeric strings; `None` on error.
     pub fn py_float(&self) -> Option<f64> {
         match self {
