@@ -105,25 +105,26 @@ impl Index {
     #[inline(always)]
     fn build_with<C: Classify>(&mut self, text: &[u8]) {
         let words = text.len().div_ceil(64);
+        // Sized up front and written by index: no capacity check per block.
         self.quotes.clear();
+        self.quotes.resize(words, 0);
         self.backslashes.clear();
-        self.quotes.reserve(words);
-        self.backslashes.reserve(words);
+        self.backslashes.resize(words, 0);
         self.len = text.len();
         let mut st = State::default();
+        let (blocks, tail) = text.as_chunks::<64>();
         let mut at = 0;
-        while let Some(block) = text.get(at..).and_then(|rest| rest.first_chunk::<64>()) {
-            let (q, b) = st.block(C::classify(block), text, at);
-            self.quotes.push(q);
-            self.backslashes.push(b);
+        for ((block, q), b) in blocks.iter().zip(self.quotes.iter_mut()).zip(self.backslashes.iter_mut()) {
+            (*q, *b) = st.block(C::classify(block), text, at);
             at += 64;
         }
-        if at < text.len() {
+        if !tail.is_empty() {
             let mut pad = [b' '; 64];
-            pad[..text.len() - at].copy_from_slice(&text[at..]);
+            pad[..tail.len()].copy_from_slice(tail);
             let (q, b) = st.block(C::classify(&pad), text, at);
-            self.quotes.push(q);
-            self.backslashes.push(b);
+            if let (Some(wq), Some(wb)) = (self.quotes.last_mut(), self.backslashes.last_mut()) {
+                (*wq, *wb) = (q, b);
+            }
         }
         self.ascii = st.high == 0;
         self.ctrl = st.ctrl != 0;
