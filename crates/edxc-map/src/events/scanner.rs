@@ -45,7 +45,18 @@ struct Prepared {
     exact: bool,
     /// The raw-byte tests wait until the line is decoded and its event type is one of `def.event_types`.
     deferred: bool,
+    /// The index of its needle in the scanner's gate, when there is a gate.
+    gate: Option<usize>,
     emitted: u64,
+}
+
+/// Which gate needles a line holds (bit `k` for gate needle `k`), when the line was found through the gate: then its
+/// needles need no second search.
+#[derive(Clone, Copy)]
+struct Present {
+    bits: u64,
+    /// The gate index of `\u00`, if it is in the gate.
+    escape: Option<usize>,
 }
 
 struct Scanner<'o> {
@@ -56,6 +67,17 @@ struct Scanner<'o> {
     candidates: Vec<bool>,
     /// Structural-index buffer, reused line after line.
     index: Index,
+    /// Byte strings without which a line cannot be a candidate of any extractor: every distinct needle, plus `\u00`
+    /// when a needle is not exact. Empty when some extractor takes every line. Searched over whole buffers, so the
+    /// lines between two hits are skipped without a search of their own.
+    gate: Vec<memmem::Finder<'static>>,
+    /// Per gate needle, its next hit in the current buffer (the buffer's length when there is none).
+    next_hit: Vec<usize>,
+    /// The gate index of `\u00`.
+    escape_gate: Option<usize>,
+    /// Lines read through the gate, and how many of them held a hit: when most do (`user_id` is in nearly every
+    /// line), the gate only adds a second search per line and is dropped.
+    gated: (u64, u64),
 }
 
 fn resolve(extractors: &[&str]) -> io::Result<Vec<&'static ExtractorDef>> {
@@ -89,7 +111,7 @@ impl<'o> Scanner<'o> {
                     Prefilter::All => (None, true),
                     Prefilter::Needle { needle, exact } => (Some(memmem::Finder::new(needle.as_bytes())), exact),
                 };
-                Prepared { def, finder, exact, deferred: false, emitted: 0 }
+                Prepared { def, finder, exact, deferred: false, gate: None, emitted: 0 }
             })
             .collect();
         let any_all = preps.iter().any(|p| p.finder.is_none());
@@ -98,6 +120,24 @@ impl<'o> Scanner<'o> {
             p.deferred = any_all && p.finder.is_some() && p.def.event_types.is_some();
         }
         let n = preps.len();
+        let mut gate: Vec<memmem::Finder<'static>> = Vec::new();
+        let mut gate_of = |f: &memmem::Finder<'static>| match gate.iter().position(|g| g.needle() == f.needle()) {
+            Some(k) => k,
+            None => {
+                gate.push(f.clone());
+                gate.len() - 1
+            }
+        };
+        let mut escape_gate = None;
+        // At most 64 gate needles (one bit each in `Present`); more extractors than that just go without a gate.
+        if !any_all && preps.len() < 64 {
+            for p in &mut preps {
+                p.gate = p.finder.as_ref().map(&mut gate_of);
+            }
+            if preps.iter().any(|p| !p.exact) {
+                escape_gate = Some(gate_of(&memmem::Finder::new(b"\\u00")));
+            }
+        }
         Scanner {
             preps,
             opts,
@@ -105,28 +145,77 @@ impl<'o> Scanner<'o> {
             any_all,
             candidates: vec![false; n],
             index: Index::new(),
+            next_hit: vec![0; gate.len()],
+            gate,
+            escape_gate,
+            gated: (0, 0),
+        }
+    }
+
+    /// Every line of `buf`, which holds whole lines (each ending in `\n`). With a gate, only the lines holding a
+    /// gate hit go through [`Scanner::line`]; the others are just counted.
+    fn lines(&mut self, buf: &[u8], counters: &mut Counters, emit: &mut dyn Emit) {
+        let mut pos = 0;
+        if self.gate.is_empty() {
+            for nl in memchr::memchr_iter(b'\n', buf) {
+                self.line(&buf[pos..nl], None, counters, emit);
+                pos = nl + 1;
+            }
+            return;
+        }
+        let len = buf.len();
+        for (next, f) in self.next_hit.iter_mut().zip(&self.gate) {
+            *next = f.find(buf).unwrap_or(len);
+        }
+        while pos < len {
+            let mut hit = len;
+            for (next, f) in self.next_hit.iter_mut().zip(&self.gate) {
+                if *next < pos {
+                    *next = f.find(&buf[pos..]).map_or(len, |i| pos + i);
+                }
+                hit = hit.min(*next);
+            }
+            let start = memchr::memrchr(b'\n', &buf[pos..hit]).map_or(pos, |i| pos + i + 1);
+            let mut from = pos;
+            for nl in memchr::memchr_iter(b'\n', &buf[pos..start]) {
+                self.gated.0 += 1;
+                counters.lines += 1;
+                count_skipped(&buf[from..pos + nl], counters);
+                from = pos + nl + 1;
+            }
+            if hit >= len {
+                break;
+            }
+            let end = memchr::memchr(b'\n', &buf[hit..]).map_or(len, |i| hit + i);
+            self.gated.1 += 1;
+            let bits = self.next_hit.iter().enumerate().fold(0u64, |b, (k, &at)| b | u64::from(at < end) << k);
+            self.line(&buf[start..end], Some(Present { bits, escape: self.escape_gate }), counters, emit);
+            pos = end + 1;
+        }
+        let (skipped, hits) = self.gated;
+        if skipped + hits >= 1024 && hits >= skipped {
+            self.gate.clear();
+            for p in &mut self.preps {
+                p.gate = None;
+            }
         }
     }
 
     #[inline]
-    fn line(&mut self, line: &[u8], counters: &mut Counters, emit: &mut dyn Emit) {
+    fn line(&mut self, line: &[u8], present: Option<Present>, counters: &mut Counters, emit: &mut dyn Emit) {
         counters.lines += 1;
         // Candidate selection on raw bytes.
         let mut any = self.any_all;
-        let mut escape: Option<bool> = None;
+        // No `\u00` at all: no ASCII escape either.
+        let mut escape: Option<bool> =
+            present.and_then(|pr| pr.escape.filter(|&k| pr.bits >> k & 1 == 0)).map(|_| false);
         for (i, p) in self.preps.iter().enumerate() {
-            let c = p.deferred || raw_candidate(p, line, self.any_all, &self.escape_finder, &mut escape);
+            let c = p.deferred || raw_candidate(p, line, present, self.any_all, &self.escape_finder, &mut escape);
             self.candidates[i] = c;
             any |= c;
         }
         if !any {
-            // Not parsed, but a line that cannot hold a JSON object (blank, truncated, garbage) is still counted
-            // as bad, so a flood of garbage trips the bad-record threshold even on a pre-filtered pass.
-            if looks_like_object(line) {
-                counters.prefiltered += 1;
-            } else {
-                counters.bad_json += 1;
-            }
+            count_skipped(line, counters);
             return;
         }
         let ev = match parse_line_event_indexed(line, &mut self.index) {
@@ -200,6 +289,7 @@ impl<'o> Scanner<'o> {
 fn raw_candidate(
     p: &Prepared,
     line: &[u8],
+    present: Option<Present>,
     decoded_anyway: bool,
     escape_finder: &memmem::Finder<'_>,
     escape: &mut Option<bool>,
@@ -208,7 +298,13 @@ fn raw_candidate(
     let needle = match &p.finder {
         None => true,
         Some(_) if decoded_anyway && !p.exact => true,
-        Some(f) => f.find(line).is_some() || (!p.exact && has_escape()),
+        Some(f) => {
+            let found = match (present, p.gate) {
+                (Some(pr), Some(k)) => pr.bits >> k & 1 != 0,
+                _ => f.find(line).is_some(),
+            };
+            found || (!p.exact && has_escape())
+        }
     };
     needle && p.def.quick_check.is_none_or(|q| q(line) || has_escape())
 }
@@ -220,7 +316,7 @@ fn deferred_candidate(p: &Prepared, ev: &Event<'_>, line: &[u8], escape_finder: 
         (None, _) => true,
         (Some(_), None) => false,
     };
-    typed && raw_candidate(p, line, true, escape_finder, &mut None)
+    typed && raw_candidate(p, line, None, true, escape_finder, &mut None)
 }
 
 /// `event['context']['received_at']` for the export date: `None` when the key path is absent
@@ -277,7 +373,7 @@ fn scan_reader<R: BufRead>(
                         counters.too_long += 1;
                     } else {
                         spill.extend_from_slice(&buf[..nl]);
-                        scanner.line(&spill, counters, emit);
+                        scanner.line(&spill, None, counters, emit);
                         spill.clear();
                     }
                     start = nl + 1;
@@ -297,12 +393,9 @@ fn scan_reader<R: BufRead>(
             }
         }
         let rest = &buf[start..];
-        let mut pos = 0;
-        for nl in memchr::memchr_iter(b'\n', rest) {
-            scanner.line(&rest[pos..nl], counters, emit);
-            pos = nl + 1;
-        }
-        let tail = &rest[pos..];
+        let whole = memchr::memrchr(b'\n', rest).map_or(0, |i| i + 1);
+        scanner.lines(&rest[..whole], counters, emit);
+        let tail = &rest[whole..];
         if tail.len() > MAX_LINE_BYTES {
             overlong = true;
         } else {
@@ -315,7 +408,7 @@ fn scan_reader<R: BufRead>(
         counters.too_long += 1;
     } else if !spill.is_empty() && !damaged() {
         // A last line without a newline.
-        scanner.line(&spill, counters, emit);
+        scanner.line(&spill, None, counters, emit);
     }
     Ok(())
 }
@@ -414,6 +507,16 @@ pub fn scan_file_to(
     r
 }
 
+/// Counts a line no extractor takes. It is not parsed, but a line that cannot hold a JSON object (blank, truncated,
+/// garbage) is still counted as bad, so a flood of garbage trips the bad-record threshold on a pre-filtered pass too.
+fn count_skipped(line: &[u8], counters: &mut Counters) {
+    if looks_like_object(line) {
+        counters.prefiltered += 1;
+    } else {
+        counters.bad_json += 1;
+    }
+}
+
 /// Cheap shape test for lines the pre-filter skips: some `{` before a final `}` (trailing whitespace allowed).
 fn looks_like_object(line: &[u8]) -> bool {
     let end = line.iter().rposition(|b| !b.is_ascii_whitespace());
@@ -436,5 +539,77 @@ mod shape_tests {
         assert!(!looks_like_object(b"{\"truncated\": "));
         assert!(!looks_like_object(b"garbage"));
         assert!(!looks_like_object(b"}"));
+    }
+}
+
+#[cfg(test)]
+mod gate_tests {
+    use super::*;
+
+    /// Records and counters of one scan through `cap`-byte reads, with the gate or with every line tested alone.
+    fn run(data: &[u8], names: &[&str], gate: bool, cap: usize) -> (Vec<String>, Vec<(String, u64)>) {
+        let opts = ScanOptions::default();
+        let mut sc = Scanner::new(resolve(names).expect("known extractors"), &opts);
+        if !gate {
+            sc.gate.clear();
+            for p in &mut sc.preps {
+                p.gate = None;
+            }
+        }
+        let mut counters = Counters::default();
+        let mut out = Vec::new();
+        let mut emit = |i: usize, d: &str, f: &[Option<&str>]| out.push(format!("{i} {d} {f:?}"));
+        scan_reader(AlignedReader::with_capacity(cap, data), &mut sc, &mut counters, &mut emit, &|| false)
+            .expect("in memory");
+        sc.finish(&mut counters);
+        (out, counters.entries())
+    }
+
+    /// Skipping the lines between gate hits gives the records and counters of testing every line: over the fixture
+    /// logs plus blank, garbage and escaped-needle lines, with small and large reads, for selective needles (the
+    /// gate stays) and for `user_id` (in nearly every line: the gate is dropped part-way).
+    #[test]
+    fn gate_changes_nothing() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/mapper");
+        let mut logs: Vec<_> = std::fs::read_dir(&dir)
+            .expect("fixtures")
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "log"))
+            .collect();
+        logs.sort();
+        let mut data = Vec::new();
+        for log in &logs {
+            data.extend(std::fs::read(log).expect("fixture log"));
+            data.push(b'\n');
+        }
+        let t =
+            r#""time": "2014-06-01T00:00:01+00:00", "context": {"course_id": "edX/DemoX/Demo_Course", "user_id": 7}"#;
+        for extra in [
+            String::new(),
+            "   ".into(),
+            "garbage".into(),
+            format!(r#"{{"event_type": "edx\u002ecourse.enrollment.activated", "event": {{"user_id": 7}}, {t}}}"#),
+            format!(r#"{{"event_type": "play\u005fvideo", "event": "{{\"id\": \"x\"}}", {t}}}"#),
+            format!(r#"{{"event_type": "problem\u005fcheck", "username": "\u00e9", {t}}}"#),
+            format!(r#"{{"event_type": "seq_goto", "username": "u", {t}}}"#),
+        ] {
+            data.extend(extra.as_bytes());
+            data.push(b'\n');
+        }
+        data.extend(br#"{"event_type": "play_video", "no": "newline at the end"}"#);
+        let sets: &[&[&str]] = &[
+            &["video"],
+            &["enrollment"],
+            &["user_activity"],
+            &["problem_check", "tags"],
+            &["enrollment", "video", "location"],
+        ];
+        for names in sets {
+            for cap in [4096, 1 << 18] {
+                let gated = run(&data, names, true, cap);
+                assert!(!gated.0.is_empty(), "{names:?}");
+                assert_eq!(gated, run(&data, names, false, cap), "{names:?} cap {cap}");
+            }
+        }
     }
 }

@@ -336,6 +336,12 @@ impl<'b> Scan<'b> {
     #[inline]
     fn value(&mut self) -> Result<(), ()> {
         self.ws();
+        self.value_at()
+    }
+
+    /// [`Scan::value`] at a position where whitespace was already skipped.
+    #[inline]
+    fn value_at(&mut self) -> Result<(), ()> {
         match self.peek() {
             Some(b'"') => self.string(),
             Some(b't') => self.literal(b"true"),
@@ -428,7 +434,7 @@ impl<'b> Scan<'b> {
             return Ok((RawObj { entries, ix }, captured));
         }
         loop {
-            self.ws();
+            // Here at a key, whitespace skipped.
             let ks = self.i;
             let escaped = self.string_flag::<true>()?;
             let key = if escaped {
@@ -450,15 +456,21 @@ impl<'b> Scan<'b> {
                     captured = Some(self.object(text)?);
                 } else {
                     captured = None;
-                    self.value()?;
+                    self.value_at()?;
                 }
             } else {
-                self.value()?;
+                self.value_at()?;
             }
             entries.push((key, ascii_bounded(text, vs, self.i)?));
-            self.ws();
+            // `, ` is the common separator; whitespace before it is rare.
+            if self.peek() != Some(b',') && self.peek() != Some(b'}') {
+                self.ws();
+            }
             match self.peek() {
-                Some(b',') => self.i += 1,
+                Some(b',') => {
+                    self.i += 1;
+                    self.ws();
+                }
                 Some(b'}') => {
                     self.i += 1;
                     return Ok((RawObj { entries, ix }, captured));
