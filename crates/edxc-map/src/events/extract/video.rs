@@ -69,9 +69,21 @@ pub fn check_offset(v: Option<PyVal<'_>>) -> Option<f64> {
     Some(f)
 }
 
-/// Renders a float for a `double` column (shortest round-trip form).
+/// Renders a float for a `double` column: Rust's `{}` (shortest round-trip digits, never an exponent).
 pub fn fmt_f64(f: f64) -> String {
     format!("{f}")
+}
+
+/// [`fmt_f64`] without the formatting machinery or an allocation: `ryu` (serde_json's float writer) finds the same
+/// shortest digits; what it would write with an exponent goes through `format!`.
+pub fn fmt_f64_in(f: f64, buf: &mut ryu::Buffer) -> Cow<'_, str> {
+    if f.is_finite() {
+        let s = buf.format_finite(f);
+        if !s.contains('e') {
+            return Cow::Borrowed(s.strip_suffix(".0").unwrap_or(s));
+        }
+    }
+    Cow::Owned(fmt_f64(f))
 }
 
 fn offset(p: &RawObj<'_>, key: &str, default_zero: bool) -> Option<f64> {
@@ -128,7 +140,7 @@ fn run(ev: &Event<'_>, ctx: &LineCtx<'_>, sink: &mut Sink<'_>) {
     };
     let duration: Cow<'_, str> = match p.get("duration") {
         Some(v) if v.truthy() => match v {
-            PyVal::Float(f) => Cow::Owned(fmt_f64(f)),
+            PyVal::Float(f) => Cow::Owned(fmt_f64_in(f, &mut ryu::Buffer::new()).into_owned()),
             other => other.py_str(),
         },
         _ => Cow::Borrowed("-1"),
@@ -158,8 +170,9 @@ fn run(ev: &Event<'_>, ctx: &LineCtx<'_>, sink: &mut Sink<'_>) {
         sink.drop(Drop::Other);
         return;
     };
-    let current = fmt_f64(current);
-    let old = old.map(fmt_f64);
+    let (mut cur_buf, mut old_buf) = (ryu::Buffer::new(), ryu::Buffer::new());
+    let current = fmt_f64_in(current, &mut cur_buf);
+    let old = old.map(|o| fmt_f64_in(o, &mut old_buf));
     sink.emit(&[
         Some(user_id),
         Some(&course_id),
@@ -171,4 +184,49 @@ fn run(ev: &Event<'_>, ctx: &LineCtx<'_>, sink: &mut Sink<'_>) {
         youtube_id.as_deref(),
         Some(&duration),
     ]);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn float_rendering_edges() {
+        let cases = [
+            0.0,
+            -0.0,
+            5.0,
+            286.258368,
+            36000.0,
+            0.1,
+            1e-5,
+            1e-7,
+            1e15,
+            1e16,
+            123_456_789_012_345.6,
+            f64::MAX,
+            f64::MIN_POSITIVE,
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+        ];
+        for f in cases {
+            let mut buf = ryu::Buffer::new();
+            assert_eq!(fmt_f64_in(f, &mut buf), fmt_f64(f), "{f:e}");
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(4000))]
+        /// The `ryu` path renders exactly as `{}`: any bit pattern, and video offsets with microsecond digits.
+        #[test]
+        fn float_rendering_matches_display(bits in any::<u64>(), secs in 0u32..36000, micros in 0u32..1_000_000) {
+            let offset = f64::from(secs) + f64::from(micros) / 1e6;
+            for f in [f64::from_bits(bits), offset, f64::from(micros) / 1e6] {
+                let mut buf = ryu::Buffer::new();
+                prop_assert_eq!(fmt_f64_in(f, &mut buf), fmt_f64(f));
+            }
+        }
+    }
 }
