@@ -175,13 +175,13 @@ impl<'o> Scanner<'o> {
                 }
                 hit = hit.min(*next);
             }
-            let start = memchr::memrchr(b'\n', &buf[pos..hit]).map_or(pos, |i| pos + i + 1);
-            let mut from = pos;
-            for nl in memchr::memchr_iter(b'\n', &buf[pos..start]) {
+            // The lines that end before the hit hold no gate needle; the hit's line starts after the last of them.
+            let mut start = pos;
+            for nl in memchr::memchr_iter(b'\n', &buf[pos..hit]) {
                 self.gated.0 += 1;
                 counters.lines += 1;
-                count_skipped(&buf[from..pos + nl], counters);
-                from = pos + nl + 1;
+                count_skipped(&buf[start..pos + nl], counters);
+                start = pos + nl + 1;
             }
             if hit >= len {
                 break;
