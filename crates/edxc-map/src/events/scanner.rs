@@ -75,8 +75,8 @@ struct Scanner<'o> {
     next_hit: Vec<usize>,
     /// The gate index of `\u00`.
     escape_gate: Option<usize>,
-    /// Lines read through the gate, and how many of them held a hit: when most do (`user_id` is in nearly every
-    /// line), the gate only adds a second search per line and is dropped.
+    /// Lines the gate skipped, and lines that held a hit: when most lines hit (`user_id` is in nearly every line),
+    /// the gate only adds a search per line and is dropped.
     gated: (u64, u64),
 }
 
