@@ -47,15 +47,21 @@ fn normalise(extractor: &str, line: &str) -> Vec<String> {
         .collect()
 }
 
-#[test]
-fn every_expected_file_matches() {
-    let mut checked = 0;
+/// The fixture files whose names end with `suffix`, sorted.
+fn fixture_names(suffix: &str) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(dir())
         .unwrap()
         .filter_map(|e| e.ok()?.file_name().into_string().ok())
-        .filter(|n| n.ends_with(".expected"))
+        .filter(|n| n.ends_with(suffix))
         .collect();
     names.sort();
+    names
+}
+
+#[test]
+fn every_expected_file_matches() {
+    let mut checked = 0;
+    let names = fixture_names(".expected");
     for name in names {
         let parts: Vec<&str> = name.trim_end_matches(".expected").split('.').collect();
         let (stem, extractor, ccx) = match parts.as_slice() {
@@ -109,12 +115,7 @@ fn video_fixture_skips_comment_lines() {
 #[test]
 fn one_pass_over_every_extractor_matches_separate_passes() {
     let names: Vec<&str> = extractor_names().to_vec();
-    let mut logs: Vec<String> = std::fs::read_dir(dir())
-        .unwrap()
-        .filter_map(|e| e.ok()?.file_name().into_string().ok())
-        .filter(|n| n.ends_with(".log"))
-        .collect();
-    logs.sort();
+    let logs = fixture_names(".log");
     assert!(logs.len() >= 8, "{logs:?}");
     for log in logs {
         let mut per: Vec<Vec<String>> = vec![Vec::new(); names.len()];
