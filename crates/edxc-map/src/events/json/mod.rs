@@ -364,24 +364,18 @@ impl<'b> Scan<'b> {
                 Some(b'"') => {
                     self.string()?;
                 }
-                Some(b'{') => {
+                Some(open @ (b'{' | b'[')) => {
+                    // `}` and `]` are two code points after their openers.
+                    let close = open + 2;
                     self.i += 1;
                     self.ws();
-                    if self.peek() == Some(b'}') {
+                    if self.peek() == Some(close) {
                         self.i += 1;
                     } else {
-                        stack.push(b'}');
-                        self.member_key()?;
-                        continue;
-                    }
-                }
-                Some(b'[') => {
-                    self.i += 1;
-                    self.ws();
-                    if self.peek() == Some(b']') {
-                        self.i += 1;
-                    } else {
-                        stack.push(b']');
+                        stack.push(close);
+                        if open == b'{' {
+                            self.member_key()?;
+                        }
                         continue;
                     }
                 }
