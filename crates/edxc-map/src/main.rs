@@ -266,11 +266,16 @@ fn run(args: Args) -> io::Result<Counters> {
                     .map_err(|e| io::Error::new(e.kind(), format!("{f}: {e}")))?,
                 Unit::Range(f, start, end) => {
                     use std::io::{Read, Seek, SeekFrom};
-                    let mut file = File::open(f)?;
-                    file.seek(SeekFrom::Start(*start))?;
-                    let reader = AlignedReader::with_capacity(1 << 18, file.take(end - start));
-                    scan_to(reader, &names, &opts, &mut counters, &mut emit)
-                        .map_err(|e| io::Error::new(e.kind(), format!("{f}: {e}")))?
+                    let file = File::open(f)?;
+                    let r = match edxc_map::events::mapped::MappedReader::range(file, *start, *end) {
+                        Ok(mapped) => scan_to(mapped, &names, &opts, &mut counters, &mut emit),
+                        Err(mut file) => {
+                            file.seek(SeekFrom::Start(*start))?;
+                            let reader = AlignedReader::with_capacity(1 << 18, file.take(end - start));
+                            scan_to(reader, &names, &opts, &mut counters, &mut emit)
+                        }
+                    };
+                    r.map_err(|e| io::Error::new(e.kind(), format!("{f}: {e}")))?
                 }
             }
             if let Some(e) = write_err.take() {

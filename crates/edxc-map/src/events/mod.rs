@@ -13,6 +13,8 @@ pub mod course_id;
 pub mod event;
 pub mod extract;
 pub mod json;
+#[cfg(target_os = "linux")]
+pub mod mapped;
 pub mod time;
 
 mod scanner;

@@ -501,6 +501,15 @@ pub fn scan_file_to(
         }
         r
     } else {
+        #[cfg(target_os = "linux")]
+        let file = match super::mapped::MappedReader::open(file) {
+            Ok(mapped) => {
+                let r = scan_reader(mapped, &mut scanner, counters, emit, &|| false);
+                scanner.finish(counters);
+                return r;
+            }
+            Err(file) => file,
+        };
         scan_reader(AlignedReader::with_capacity(1 << 18, file), &mut scanner, counters, emit, &|| false)
     };
     scanner.finish(counters);
