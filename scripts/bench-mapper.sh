@@ -10,6 +10,11 @@
 # per event on a 16 MiB log (valgrind --tool=cachegrind; exact run to run).
 # BASELINE_BIN=/path/to/older/edxc-map also measures that binary on the same inputs, right after this one, for a
 # side-by-side comparison that does not depend on how fast the machine is today.
+# Every line also gives its rate over the measured zcat rate next to the same ratio in the issue (zcat 168 MB/s there).
+# Under each of the enrollment / user_activity / video lines, the issue's "straightforward Rust port with typed
+# serde_json" (crates/edxc-map/examples/naive_port.rs, release profile) is measured on the same log, and the edxc-map
+# line gives its ratio to it next to the issue's target/naive ratio. A last block scales the issue's targets to this
+# machine by zcat and by the naive port, and says whether the measured rates meet them.
 set -euo pipefail
 
 SIZE=1G
@@ -17,7 +22,7 @@ CACHEGRIND=0
 for a in "$@"; do
   case "$a" in
     --cachegrind) CACHEGRIND=1 ;;
-    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
     *) SIZE="$a" ;;
   esac
 done
@@ -39,35 +44,77 @@ if [ ! -s "$GZ" ]; then
 fi
 
 (cd "$ROOT" && cargo build --profile mapper -p edxc-map >&2)
+(cd "$ROOT" && cargo build --release --example naive_port -p edxc-map >&2)
 TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
 BIN="$TARGET_DIR/mapper/edxc-map"
+NAIVE="$TARGET_DIR/release/examples/naive_port"
 
 BYTES=$(stat -c %s "$LOG")
 MB=$(python3 -c "print($BYTES/1e6)")
 cat "$LOG" "$GZ" > /dev/null   # warm the page cache
 
 RUNS="${RUNS:-3}"
-# measure LABEL BASELINE CMD... : best of $RUNS runs (least CPU time): MB/s per core, peak RSS
-measure() {
-  local label="$1" base="$2"; shift 2
-  local best="" out
+# best CMD... : best of $RUNS runs (least CPU time); sets BEST="user sys rss" and RATE (input MB per CPU second)
+best() {
+  local out
+  BEST=""
   for _ in $(seq "$RUNS"); do
     /usr/bin/time -o "$DATA/.time" -f '%U %S %M' "$@" > /dev/null 2> /dev/null
     out=$(tail -1 "$DATA/.time")
-    best=$(python3 -c "
+    BEST=$(python3 -c "
 import sys
-a = '$best'.split(); b = '$out'.split()
+a = '$BEST'.split(); b = '$out'.split()
 print(' '.join(b) if not a or float(b[0]) + float(b[1]) < float(a[0]) + float(a[1]) else ' '.join(a))")
   done
-  read -r user sys rss <<< "$best"
-  python3 - "$label" "$base" "$MB" "$user" "$sys" "$rss" <<'EOF'
+  RATE=$(python3 -c "
+u, s, _ = '$BEST'.split(); cpu = float(u) + float(s)
+print($MB / cpu if cpu > 0 else float('inf'))")
+}
+# show LABEL BASELINE ISSUE_ZCAT_RATIO [NAIVE_RATE ISSUE_TARGET_OVER_NAIVE] : print the measurement in $BEST, then
+# its rate over the measured zcat rate ($ZCAT_RATE) next to the issue's ratio ("-" for none; a leading ">=" is
+# kept), then (with NAIVE_RATE) its rate over the naive port's next to the issue's target/naive ratio
+show() {
+  local label="$1" base="$2" zx="$3" naive="${4:-}" tn="${5:-}"
+  read -r user sys rss <<< "$BEST"
+  python3 - "$label" "$base" "$MB" "$user" "$sys" "$rss" "$ZCAT_RATE" "$zx" "$naive" "$tn" <<'EOF'
 import sys
-label, base, mb, user, sys_, rss = sys.argv[1:]
+label, base, mb, user, sys_, rss, zcat, zx, naive, tn = sys.argv[1:]
 cpu = float(user) + float(sys_)
 rate = float(mb) / cpu if cpu > 0 else float("inf")
-print(f"{label:<34} {rate:>9.0f} MB/s   cpu {cpu:6.2f}s (user {float(user):.2f} sys {float(sys_):.2f})"
-      f"   rss {int(rss)/1024:6.1f} MiB   baseline {base}")
+line = (f"{label:<34} {rate:>9.0f} MB/s   cpu {cpu:6.2f}s (user {float(user):.2f} sys {float(sys_):.2f})"
+        f"   rss {int(rss)/1024:6.1f} MiB   baseline {base}")
+if zx == "-":
+    issue = "issue: -"
+elif label.startswith("edxc-map"):
+    issue = f"issue: target/zcat {zx.replace('>=', '≥ ')}" if zx.startswith(">=") else f"issue: target/zcat = {zx}"
+else:
+    issue = f"issue: {zx}"
+line = f"{line:<138} | {rate / float(zcat):5.1f}× zcat ({issue})"
+if naive:
+    line += f"   {rate / float(naive):4.1f}× naive (issue: target/naive = {tn})"
+print(line)
 EOF
+}
+# measure LABEL BASELINE ISSUE_ZCAT_RATIO CMD... : best + show
+measure() {
+  local label="$1" base="$2" zx="$3"; shift 3
+  best "$@"
+  show "$label" "$base" "$zx"
+}
+# pair EXTRACTOR BASELINE ISSUE_ZCAT_RATIO ISSUE_NAIVE ISSUE_TARGET_OVER_NAIVE : edxc-map and the naive port on the
+# same log, one right after the other; the edxc-map line first, then the naive port's under it
+declare -A R
+pair() {
+  local e="$1" base="$2" zx="$3" issue_naive="$4" tn="$5" mine mine_rate
+  best "$BIN" --extractor "$e" "$LOG"; mine="$BEST"; mine_rate="$RATE"
+  best "$NAIVE" "$e" "$LOG"
+  R[$e]="$mine_rate"; R[naive_$e]="$RATE"
+  local naive_best="$BEST" naive_rate="$RATE"
+  BEST="$mine"
+  show "edxc-map $e" "$base" "$zx" "$naive_rate" "$tn"
+  BEST="$naive_best"
+  show "  same, naive serde port (example)" "issue naive rust $issue_naive" \
+    "$(python3 -c "print(f'{$issue_naive / 168:.1f}')")"
 }
 
 ALL=()
@@ -76,19 +123,48 @@ for e in $("$BIN" --list | cut -f1); do ALL+=(--extractor "$e"); done
 echo "input: $LOG ($MB MB uncompressed; $(stat -c %s "$GZ") bytes gzipped)"
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
 echo
-measure "cat"                              "6,350"                     cat "$LOG"
-measure "zcat (gzip -dc)"                  "168"                       gzip -dc "$GZ"
-measure "edxc-map enrollment"              "py 68 / naive rust 439"    "$BIN" --extractor enrollment "$LOG"
-measure "edxc-map user_activity"           "py 33 / naive rust 294"    "$BIN" --extractor user_activity "$LOG"
-measure "edxc-map video"                   "py 119 / naive rust 778"   "$BIN" --extractor video "$LOG"
-measure "edxc-map all extractors (1 pass)" "target 400"                "$BIN" "${ALL[@]}" "$LOG"
+best cat "$LOG"; CAT_BEST="$BEST"
+best gzip -dc "$GZ"; ZCAT_BEST="$BEST"; ZCAT_RATE="$RATE"
+BEST="$CAT_BEST";  show "cat"                              "6,350"                     "37.8"
+BEST="$ZCAT_BEST"; show "zcat (gzip -dc)"                  "168"                       "1.0"
+pair enrollment    "py 68 / naive rust 439"    "11.9" 439 4.6
+pair user_activity "py 33 / naive rust 294"    "3.0"  294 1.7
+pair video         "py 119 / naive rust 778"   "8.9"  778 1.9
+measure "edxc-map all extractors (1 pass)" "target 400"                "2.4"   "$BIN" "${ALL[@]}" "$LOG"
+R[all]="$RATE"
 if [ -n "${BASELINE_BIN:-}" ]; then
-  measure "  same, BASELINE_BIN"             "(earlier build)"           "$BASELINE_BIN" "${ALL[@]}" "$LOG"
-  measure "  same, this build again"         "(noise check)"             "$BIN" "${ALL[@]}" "$LOG"
+  measure "  same, BASELINE_BIN"             "(earlier build)"           "-"     "$BASELINE_BIN" "${ALL[@]}" "$LOG"
+  measure "  same, this build again"         "(noise check)"             "-"     "$BIN" "${ALL[@]}" "$LOG"
 fi
-measure "  same, --no-output (extract only)" "(library path)"            "$BIN" --no-output "${ALL[@]}" "$LOG"
-measure "edxc-map enrollment, .gz input"   "zcat 168"                  "$BIN" --extractor enrollment "$GZ"
-measure "edxc-map user_activity, .gz"      "zcat 168"                  "$BIN" --extractor user_activity "$GZ"
+measure "  same, --no-output (extract only)" "(library path)"            "-"     "$BIN" --no-output "${ALL[@]}" "$LOG"
+measure "edxc-map enrollment, .gz input"   "zcat 168"                  ">=1.0" "$BIN" --extractor enrollment "$GZ"
+R[gz_enrollment]="$RATE"
+measure "edxc-map user_activity, .gz"      "zcat 168"                  ">=1.0" "$BIN" --extractor user_activity "$GZ"
+R[gz_user_activity]="$RATE"
+
+echo
+python3 - "$ZCAT_RATE" "${R[enrollment]}" "${R[naive_enrollment]}" "${R[user_activity]}" \
+  "${R[naive_user_activity]}" "${R[video]}" "${R[naive_video]}" "${R[all]}" "${R[gz_enrollment]}" \
+  "${R[gz_user_activity]}" <<'EOF'
+import sys
+zcat, enr, n_enr, ua, n_ua, vid, n_vid, all_, gz_enr, gz_ua = map(float, sys.argv[1:])
+zs = zcat / 168
+print(f"targets scaled to this machine: × zcat = target × {zcat:.0f}/168 = × {zs:.2f};"
+      f" × naive = target × (naive port here / issue's naive rust 439, 294, 778)")
+print(f"  {'':<26} {'target':>7} {'× zcat':>7} {'× naive':>8} {'edxc-map':>9}   meets (zcat, naive)")
+ok = lambda rate, t: "✔" if rate >= t else "✘"
+for name, target, rate, naive, issue_naive in [
+    ("enrollment", 2000, enr, n_enr, 439),
+    ("user_activity", 500, ua, n_ua, 294),
+    ("video", 1500, vid, n_vid, 778),
+]:
+    ns = naive / issue_naive
+    print(f"  {name:<26} {target:>7} {target * zs:>7.0f} {target * ns:>8.0f} {rate:>9.0f}"
+          f"   {ok(rate, target * zs)} {ok(rate, target * ns)}   (naive here {naive:.0f} = × {ns:.2f})")
+print(f"  {'all extractors (1 pass)':<26} {400:>7} {400 * zs:>7.0f} {'-':>8} {all_:>9.0f}   {ok(all_, 400 * zs)}")
+for name, rate in [("enrollment, .gz input", gz_enr), ("user_activity, .gz", gz_ua)]:
+    print(f"  {name:<26} {'≥ zcat':>7} {zcat:>7.0f} {'-':>8} {rate:>9.0f}   {ok(rate, zcat)}")
+EOF
 
 if [ "$CACHEGRIND" = 1 ]; then
   SMALL="$DATA/tracking-16M.log"
