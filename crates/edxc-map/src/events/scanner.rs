@@ -555,8 +555,14 @@ mod shape_tests {
 mod gate_tests {
     use super::*;
 
+    type Outcome = (Vec<String>, Vec<(String, u64)>);
+
     /// Records and counters of one scan through `cap`-byte reads, with the gate or with every line tested alone.
-    fn run(data: &[u8], names: &[&str], gate: bool, cap: usize) -> (Vec<String>, Vec<(String, u64)>) {
+    fn run(data: &[u8], names: &[&str], gate: bool, cap: usize) -> Outcome {
+        run_reader(AlignedReader::with_capacity(cap, data), names, gate)
+    }
+
+    fn run_reader<R: BufRead>(reader: R, names: &[&str], gate: bool) -> Outcome {
         let opts = ScanOptions::default();
         let mut sc = Scanner::new(resolve(names).expect("known extractors"), &opts);
         if !gate {
@@ -568,18 +574,14 @@ mod gate_tests {
         let mut counters = Counters::default();
         let mut out = Vec::new();
         let mut emit = |i: usize, d: &str, f: &[Option<&str>]| out.push(format!("{i} {d} {f:?}"));
-        scan_reader(AlignedReader::with_capacity(cap, data), &mut sc, &mut counters, &mut emit, &|| false)
-            .expect("in memory");
+        scan_reader(reader, &mut sc, &mut counters, &mut emit, &|| false).expect("readable");
         sc.finish(&mut counters);
         (out, counters.entries())
     }
 
-    /// Skipping the lines between gate hits gives the records and counters of testing every line: over five fixture
-    /// logs (with video, enrollment, problem_check and tags events) plus blank, garbage and escaped-needle lines,
-    /// with small and large reads, for selective needles (the gate stays) and for `user_id` (in nearly every line:
-    /// the gate is dropped part-way).
-    #[test]
-    fn gate_changes_nothing() {
+    /// Five fixture logs (with video, enrollment, problem_check and tags events) plus blank, garbage and escaped-needle
+    /// lines, the last one without a newline.
+    fn mixed_log() -> Vec<u8> {
         let logs: [&[u8]; 5] = [
             include_bytes!("../../tests/fixtures/mapper/answer_dist_acceptance_tracking.log"),
             include_bytes!("../../tests/fixtures/mapper/user_activity_tracking.log"),
@@ -607,6 +609,15 @@ mod gate_tests {
             data.push(b'\n');
         }
         data.extend(br#"{"event_type": "play_video", "no": "newline at the end"}"#);
+        data
+    }
+
+    /// Skipping the lines between gate hits gives the records and counters of testing every line, over
+    /// [`mixed_log`] with small and large reads, for selective needles (the gate stays) and for `user_id` (in nearly every line:
+    /// the gate is dropped part-way).
+    #[test]
+    fn gate_changes_nothing() {
+        let data = mixed_log();
         let sets: &[&[&str]] = &[
             &["video"],
             &["enrollment"],
@@ -619,6 +630,28 @@ mod gate_tests {
                 let gated = run(&data, names, true, cap);
                 assert!(!gated.0.is_empty(), "{names:?}");
                 assert_eq!(gated, run(&data, names, false, cap), "{names:?} cap {cap}");
+            }
+        }
+    }
+
+    /// A file read through memory-mapped windows, lines straddling their edges, gives what reading it gives.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn mapped_windows_change_nothing() {
+        use super::super::mapped::MappedReader;
+        use std::io::Write;
+        let data = mixed_log();
+        assert!(data.len() > 3 * 4096, "the log spans several windows");
+        let mut file = tempfile::tempfile().expect("temp file");
+        file.write_all(&data).expect("write");
+        let sets: &[&[&str]] = &[&["video"], &["user_activity", "event_export", "enrollment", "tags"]];
+        for names in sets {
+            let read = run(&data, names, true, 1 << 18);
+            assert!(!read.0.is_empty(), "{names:?}");
+            for window in [4096, 3 * 4096, 1 << 20] {
+                let file = file.try_clone().expect("dup");
+                let mapped = MappedReader::with_window(file, 0, data.len() as u64, window).expect("a regular file");
+                assert_eq!(run_reader(mapped, names, true), read, "{names:?} window {window}");
             }
         }
     }
