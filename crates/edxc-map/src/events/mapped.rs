@@ -62,6 +62,9 @@ impl MappedReader {
             return Err(file);
         }
         install_handler();
+        if start < end && !can_map(&file, start) {
+            return Err(file);
+        }
         let window = window.max(page()).div_ceil(page()) * page();
         Ok(MappedReader { file, next: start, end, window, map: (0, 0), data: (0, 0), pos: 0 })
     }
@@ -120,6 +123,23 @@ impl MappedReader {
         }
         Ok(())
     }
+}
+
+/// Whether the page of `file` holding `offset` can be mapped (some file systems cannot map; their files are read).
+fn can_map(file: &File, offset: u64) -> bool {
+    let Ok(aligned) = libc::off_t::try_from(offset - offset % page() as u64) else {
+        return false;
+    };
+    // SAFETY: a one-page read-only mapping at an address of the kernel's choosing, unmapped right away.
+    unsafe {
+        let addr =
+            libc::mmap(std::ptr::null_mut(), page(), libc::PROT_READ, libc::MAP_PRIVATE, file.as_raw_fd(), aligned);
+        if addr == libc::MAP_FAILED {
+            return false;
+        }
+        libc::munmap(addr, page());
+    }
+    true
 }
 
 impl Drop for MappedReader {
@@ -251,6 +271,12 @@ mod tests {
             }
         }
         assert!(MappedReader::open(temp_with(b"")).is_err(), "an empty file is read, not mapped");
+        // A sysfs attribute is a regular file with a size that cannot be mapped (ENODEV): it is handed back to be read.
+        let sysfs = std::path::Path::new("/sys/kernel/mm/transparent_hugepage/enabled");
+        if let Ok(f) = File::open(sysfs) {
+            assert!(f.metadata().is_ok_and(|m| m.is_file() && m.len() > 0));
+            assert!(MappedReader::open(f).is_err(), "{}", sysfs.display());
+        }
     }
 
     #[test]
