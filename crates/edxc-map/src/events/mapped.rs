@@ -150,11 +150,7 @@ impl Drop for MappedReader {
 
 impl Read for MappedReader {
     fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
-        let avail = self.fill_buf()?;
-        let n = avail.len().min(out.len());
-        out[..n].copy_from_slice(&avail[..n]);
-        self.consume(n);
-        Ok(n)
+        super::aligned::read_buffered(self, out)
     }
 }
 
