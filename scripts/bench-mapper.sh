@@ -8,6 +8,7 @@
 # uncompressed input; MB/s = input MB / (user + sys CPU seconds) of the measured process, page
 # cache warm (each input is read once before measuring). --cachegrind also counts instructions
 # per event on a 16 MiB log (valgrind --tool=cachegrind; exact run to run).
+# PGO=1 measures the profile-guided build of scripts/build-pgo.sh instead of the plain one.
 # BASELINE_BIN=/path/to/older/edxc-map also measures that binary on the same inputs, right after this one, for a
 # side-by-side comparison that does not depend on how fast the machine is today.
 # Every line also gives its rate over the measured zcat rate next to the same ratio in the issue (zcat 168 MB/s there).
@@ -22,7 +23,7 @@ CACHEGRIND=0
 for a in "$@"; do
   case "$a" in
     --cachegrind) CACHEGRIND=1 ;;
-    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
     *) SIZE="$a" ;;
   esac
 done
@@ -47,6 +48,10 @@ fi
 (cd "$ROOT" && cargo build --release --example naive_port -p edxc-map >&2)
 TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
 BIN="$TARGET_DIR/mapper/edxc-map"
+if [ "${PGO:-0}" = 1 ]; then
+  BIN=$(CARGO_TARGET_DIR="$TARGET_DIR" "$ROOT/scripts/build-pgo.sh")
+  [ -n "$BIN" ] || { echo "PGO=1: no PGO build here (see scripts/build-pgo.sh)" >&2; exit 1; }
+fi
 NAIVE="$TARGET_DIR/release/examples/naive_port"
 
 BYTES=$(stat -c %s "$LOG")
@@ -122,6 +127,7 @@ for e in $("$BIN" --list | cut -f1); do ALL+=(--extractor "$e"); done
 
 echo "input: $LOG ($MB MB uncompressed; $(stat -c %s "$GZ") bytes gzipped)"
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
+echo "edxc-map: $BIN"
 echo
 best cat "$LOG"; CAT_BEST="$BEST"
 best gzip -dc "$GZ"; ZCAT_BEST="$BEST"; ZCAT_RATE="$RATE"

@@ -37,5 +37,7 @@ log "cargo test"
 cargo test --workspace --all-targets --no-fail-fast --quiet 2>&1 | tee "${EDXC_TEST_LOG:-/tmp/edxc-test.log}"
 log "static edxc-map (glibc +crt-static and musl)"
 scripts/build-static.sh >/dev/null
+log "PGO edxc-map (profile-guided build, checked against the plain one)"
+scripts/build-pgo.sh >/dev/null
 log "fuzz (bounded)"
 scripts/fuzz.sh
