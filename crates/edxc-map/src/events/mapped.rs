@@ -9,7 +9,7 @@
 //! the new end raises SIGBUS, which would kill the process. A process-wide handler recognises a fault inside the
 //! faulting thread's current window, maps zero pages over the rest of that window so the access completes, and flags
 //! the thread; the reader then fails its next call with an error naming the truncation, like a read error would. A
-//! SIGBUS anywhere else gets the default action.
+//! SIGBUS anywhere else goes to the disposition installed before (std's, or the default).
 
 use std::cell::Cell;
 use std::fs::File;
@@ -35,9 +35,9 @@ pub struct MappedReader {
     next: u64,
     end: u64,
     window: usize,
-    /// The current mapping (address, length) and the part of it that belongs to the range.
+    /// The current mapping (address, length; empty between windows), and the position in it: a window that starts
+    /// mid-page begins `next % page` bytes in.
     map: (usize, usize),
-    data: (usize, usize),
     pos: usize,
 }
 
@@ -66,7 +66,9 @@ impl MappedReader {
             return Err(file);
         }
         let window = window.max(page()).div_ceil(page()) * page();
-        Ok(MappedReader { file, next: start, end, window, map: (0, 0), data: (0, 0), pos: 0 })
+        // A flag left by a reader dropped before it reported its fault must not be blamed on this one.
+        FAULTED.with(|f| f.set(false));
+        Ok(MappedReader { file, next: start, end, window, map: (0, 0), pos: 0 })
     }
 
     fn unmap(&mut self) {
@@ -77,7 +79,6 @@ impl MappedReader {
             // given by `fill_buf` borrowed `self`, so none outlives this `&mut self` call.
             unsafe { libc::munmap(addr as *mut libc::c_void, len) };
             self.map = (0, 0);
-            self.data = (0, 0);
             self.pos = 0;
         }
     }
@@ -110,7 +111,6 @@ impl MappedReader {
         }
         self.map = (addr as usize, len);
         ACTIVE.with(|a| a.set(self.map));
-        self.data = (skip, len);
         self.pos = skip;
         self.next += take as u64;
         Ok(true)
@@ -156,23 +156,23 @@ impl Read for MappedReader {
 
 impl BufRead for MappedReader {
     fn fill_buf(&mut self) -> io::Result<&[u8]> {
-        if self.pos >= self.data.1 {
+        if self.pos >= self.map.1 {
             Self::fault()?;
             self.unmap();
             if !self.map_next()? {
                 return Ok(&[]);
             }
         }
-        let (addr, _) = self.map;
-        // SAFETY: `addr..addr + data.1` is the live read-only mapping made by `map_next` (a fault in it is patched with
+        let (addr, len) = self.map;
+        // SAFETY: `addr..addr + len` is the live read-only mapping made by `map_next` (a fault in it is patched with
         // zero pages by the handler, so every byte stays readable); it is unmapped only through `&mut self`, which the
         // returned borrow prevents.
-        let all = unsafe { std::slice::from_raw_parts(addr as *const u8, self.data.1) };
+        let all = unsafe { std::slice::from_raw_parts(addr as *const u8, len) };
         Ok(&all[self.pos..])
     }
 
     fn consume(&mut self, amt: usize) {
-        self.pos = (self.pos + amt).min(self.data.1);
+        self.pos = (self.pos + amt).min(self.map.1);
     }
 }
 
@@ -294,5 +294,17 @@ mod tests {
         let err = r.fill_buf().expect_err("the truncation is reported");
         assert_eq!(err.kind(), io::ErrorKind::UnexpectedEof);
         assert!(err.to_string().contains("shrank"), "{err}");
+
+        // A reader dropped before it reported its fault leaves nothing for the next one on this thread.
+        let file = temp_with(&data);
+        let shrink = file.try_clone().expect("dup");
+        let mut r = MappedReader::with_window(file, 0, data.len() as u64, 32 * 4096).expect("a regular file");
+        shrink.set_len(4096).expect("truncate");
+        assert_eq!(r.fill_buf().expect("mapped")[8 * 4096], 0, "a patched page");
+        drop(r);
+        let mut got = Vec::new();
+        let r = MappedReader::with_window(temp_with(&data), 0, data.len() as u64, 32 * 4096).expect("a regular file");
+        std::io::BufReader::new(r).read_to_end(&mut got).expect("no stale fault");
+        assert_eq!(got, data);
     }
 }
