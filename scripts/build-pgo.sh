@@ -8,6 +8,8 @@
 # counts and a second build optimises with them (branch layout, inlining). Measured against the plain build on the
 # 1 GiB bench log (BENCHMARKS.md): all ten extractors +12 %, video +9 %, user_activity +13 %.
 # The PGO binary must give byte-identical records and counters to the plain one on the training log, or this fails.
+# The profile records which run-time CPU paths ran (AVX-512BW, AVX2 or SSE2 escaping and indexing); paths the
+# training machine did not take are laid out as cold, so build on the CPU type the binary will run on.
 # llvm-profdata comes from rustup's llvm-tools component; where rustup cannot fetch it, the script says so and
 # exits 0 without a binary, as scripts/build-static.sh does for the musl target.
 set -euo pipefail
