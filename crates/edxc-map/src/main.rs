@@ -9,8 +9,8 @@
 use edxc_map::events::aligned::AlignedReader;
 use edxc_map::events::json::IndexedText;
 use edxc_map::events::{
-    extractor_columns, extractor_names, hive_line_bytes, hive_line_bytes_json, scan_file_to, scan_to, Counters, Emit,
-    ScanOptions,
+    extractor_columns, extractor_names, hive_line_bytes, hive_line_bytes_json, plain_reader, scan_file_to, scan_to,
+    Counters, Emit, ScanOptions,
 };
 use std::fs::File;
 use std::io::{self, Write};
@@ -264,19 +264,9 @@ fn run(args: Args) -> io::Result<Counters> {
                 }
                 Unit::File(f) => scan_file_to(Path::new(f), &names, &opts, &mut counters, &mut emit)
                     .map_err(|e| io::Error::new(e.kind(), format!("{f}: {e}")))?,
-                Unit::Range(f, start, end) => {
-                    use std::io::{Read, Seek, SeekFrom};
-                    let file = File::open(f)?;
-                    let r = match edxc_map::events::mapped::MappedReader::range(file, *start, *end) {
-                        Ok(mapped) => scan_to(mapped, &names, &opts, &mut counters, &mut emit),
-                        Err(mut file) => {
-                            file.seek(SeekFrom::Start(*start))?;
-                            let reader = AlignedReader::with_capacity(1 << 18, file.take(end - start));
-                            scan_to(reader, &names, &opts, &mut counters, &mut emit)
-                        }
-                    };
-                    r.map_err(|e| io::Error::new(e.kind(), format!("{f}: {e}")))?
-                }
+                Unit::Range(f, start, end) => plain_reader(File::open(f)?, Some((*start, *end)))
+                    .and_then(|reader| scan_to(reader, &names, &opts, &mut counters, &mut emit))
+                    .map_err(|e| io::Error::new(e.kind(), format!("{f}: {e}")))?,
             }
             if let Some(e) = write_err.take() {
                 return Err(e);

@@ -19,7 +19,7 @@ pub mod time;
 
 mod scanner;
 
-pub use scanner::{scan, scan_file, scan_file_to, scan_to, Emit, EmitFn, MAX_LINE_BYTES};
+pub use scanner::{plain_reader, scan, scan_file, scan_file_to, scan_to, Emit, EmitFn, MAX_LINE_BYTES};
 
 /// One output column of an extractor.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

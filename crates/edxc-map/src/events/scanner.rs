@@ -501,19 +501,36 @@ pub fn scan_file_to(
         }
         r
     } else {
-        #[cfg(target_os = "linux")]
-        let file = match super::mapped::MappedReader::open(file) {
-            Ok(mapped) => {
-                let r = scan_reader(mapped, &mut scanner, counters, emit, &|| false);
-                scanner.finish(counters);
-                return r;
-            }
-            Err(file) => file,
-        };
-        scan_reader(AlignedReader::with_capacity(1 << 18, file), &mut scanner, counters, emit, &|| false)
+        scan_reader(plain_reader(file, None)?, &mut scanner, counters, emit, &|| false)
     };
     scanner.finish(counters);
     r
+}
+
+/// A plain (uncompressed) file, whole or its bytes `range.0..range.1`: memory-mapped where it can be (a regular file on
+/// Linux), read into a page-aligned buffer otherwise (pipes, `/proc` and sysfs files).
+pub fn plain_reader(file: std::fs::File, range: Option<(u64, u64)>) -> io::Result<Box<dyn BufRead>> {
+    #[cfg(target_os = "linux")]
+    let file = {
+        use super::mapped::MappedReader;
+        let mapped = match range {
+            Some((a, b)) => MappedReader::range(file, a, b),
+            None => MappedReader::open(file),
+        };
+        match mapped {
+            Ok(mapped) => return Ok(Box::new(mapped)),
+            Err(file) => file,
+        }
+    };
+    Ok(match range {
+        Some((a, b)) => {
+            use std::io::{Seek, SeekFrom};
+            let mut file = file;
+            file.seek(SeekFrom::Start(a))?;
+            Box::new(AlignedReader::with_capacity(1 << 18, file.take(b.saturating_sub(a))))
+        }
+        None => Box::new(AlignedReader::with_capacity(1 << 18, file)),
+    })
 }
 
 /// Counts a line no extractor takes. It is not parsed, but a line that cannot hold a JSON object (blank, truncated,
