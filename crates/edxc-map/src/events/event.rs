@@ -80,6 +80,12 @@ pub fn parse_line_event(line: &[u8]) -> Result<Event<'_>, LineError> {
 /// skipped by bitmap, and an ASCII line (as the index reports) needs no UTF-8 validation.
 pub fn parse_line_event_indexed<'a>(line: &'a [u8], ix: &'a mut Index) -> Result<Event<'a>, LineError> {
     ix.build(line);
+    parse_line_event_prebuilt(line, ix)
+}
+
+/// [`parse_line_event_indexed`] where `ix` already indexes `line` (the scanner builds it while splitting lines).
+pub fn parse_line_event_prebuilt<'a>(line: &'a [u8], ix: &'a Index) -> Result<Event<'a>, LineError> {
+    debug_assert_eq!(ix.len(), line.len());
     let text = if ix.is_ascii() {
         // SAFETY: every byte is below 0x80, and ASCII is valid UTF-8.
         Some(unsafe { std::str::from_utf8_unchecked(line) })

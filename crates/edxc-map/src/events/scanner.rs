@@ -3,7 +3,7 @@
 //! every requested extractor.
 
 use super::aligned::AlignedReader;
-use super::event::{parse_line_event_indexed, Event, LineError};
+use super::event::{parse_line_event_indexed, parse_line_event_prebuilt, Event, LineError};
 use super::extract::{self, DateSource, Drop, ExtractorDef, LineCtx, Prefilter, Sink};
 use super::json::{Index, IndexedText};
 use super::time::date_string;
@@ -157,9 +157,11 @@ impl<'o> Scanner<'o> {
     fn lines(&mut self, buf: &[u8], counters: &mut Counters, emit: &mut dyn Emit) {
         let mut pos = 0;
         if self.gate.is_empty() {
-            for nl in memchr::memchr_iter(b'\n', buf) {
-                self.line(&buf[pos..nl], None, counters, emit);
-                pos = nl + 1;
+            // Nearly every line is decoded: index each while finding its end.
+            while pos < buf.len() {
+                let n = self.index.build_line(&buf[pos..]);
+                self.line(&buf[pos..pos + n], None, true, counters, emit);
+                pos += n + 1;
             }
             return;
         }
@@ -189,7 +191,7 @@ impl<'o> Scanner<'o> {
             let end = memchr::memchr(b'\n', &buf[hit..]).map_or(len, |i| hit + i);
             self.gated.1 += 1;
             let bits = self.next_hit.iter().enumerate().fold(0u64, |b, (k, &at)| b | u64::from(at < end) << k);
-            self.line(&buf[start..end], Some(Present { bits, escape: self.escape_gate }), counters, emit);
+            self.line(&buf[start..end], Some(Present { bits, escape: self.escape_gate }), false, counters, emit);
             pos = end + 1;
         }
         let (skipped, hits) = self.gated;
@@ -201,8 +203,16 @@ impl<'o> Scanner<'o> {
         }
     }
 
+    /// One line; `indexed` says that `self.index` was built over it already.
     #[inline]
-    fn line(&mut self, line: &[u8], present: Option<Present>, counters: &mut Counters, emit: &mut dyn Emit) {
+    fn line(
+        &mut self,
+        line: &[u8],
+        present: Option<Present>,
+        indexed: bool,
+        counters: &mut Counters,
+        emit: &mut dyn Emit,
+    ) {
         counters.lines += 1;
         // Candidate selection on raw bytes.
         let mut any = self.any_all;
@@ -218,7 +228,12 @@ impl<'o> Scanner<'o> {
             count_skipped(line, counters);
             return;
         }
-        let ev = match parse_line_event_indexed(line, &mut self.index) {
+        let parsed = if indexed {
+            parse_line_event_prebuilt(line, &self.index)
+        } else {
+            parse_line_event_indexed(line, &mut self.index)
+        };
+        let ev = match parsed {
             Ok(ev) => ev,
             Err(LineError::BadJson) => {
                 counters.bad_json += 1;
@@ -373,7 +388,7 @@ fn scan_reader<R: BufRead>(
                         counters.too_long += 1;
                     } else {
                         spill.extend_from_slice(&buf[..nl]);
-                        scanner.line(&spill, None, counters, emit);
+                        scanner.line(&spill, None, false, counters, emit);
                         spill.clear();
                     }
                     start = nl + 1;
@@ -408,7 +423,7 @@ fn scan_reader<R: BufRead>(
         counters.too_long += 1;
     } else if !spill.is_empty() && !damaged() {
         // A last line without a newline.
-        scanner.line(&spill, None, counters, emit);
+        scanner.line(&spill, None, false, counters, emit);
     }
     Ok(())
 }

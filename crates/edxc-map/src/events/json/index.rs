@@ -84,52 +84,99 @@ impl Index {
 
     /// Indexes `text` (replacing any previous contents; the buffers are reused).
     pub fn build(&mut self, text: &[u8]) {
+        self.dispatch::<false>(text);
+    }
+
+    /// Indexes the line at the start of `buf`, up to its first `\n` (excluded), and returns that line's length
+    /// (`buf.len()` when there is no newline). The line is found in the same pass that indexes it: a newline is a
+    /// control byte, which the classifier marks anyway, so splitting lines costs no search of its own.
+    pub fn build_line(&mut self, buf: &[u8]) -> usize {
+        self.dispatch::<true>(buf)
+    }
+
+    fn dispatch<const LINE: bool>(&mut self, buf: &[u8]) -> usize {
         #[cfg(target_arch = "x86_64")]
         {
+            if std::arch::is_x86_feature_detected!("avx512bw") {
+                // SAFETY: the CPU supports AVX-512BW, checked just above.
+                return unsafe { self.build_avx512::<LINE>(buf) };
+            }
             if std::arch::is_x86_feature_detected!("avx2") {
                 // SAFETY: the CPU supports AVX2, checked just above.
-                return unsafe { self.build_avx2(text) };
+                return unsafe { self.build_avx2::<LINE>(buf) };
             }
-            self.build_with::<Sse2>(text)
+            self.build_with::<Sse2, LINE>(buf)
         }
         #[cfg(not(target_arch = "x86_64"))]
-        self.build_with::<Scalar>(text)
+        self.build_with::<Scalar, LINE>(buf)
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx512bw,avx2,popcnt,bmi1")]
+    unsafe fn build_avx512<const LINE: bool>(&mut self, buf: &[u8]) -> usize {
+        self.build_with::<Avx512, LINE>(buf)
     }
 
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx2,popcnt,bmi1")]
-    unsafe fn build_avx2(&mut self, text: &[u8]) {
-        self.build_with::<Avx2>(text)
+    unsafe fn build_avx2<const LINE: bool>(&mut self, buf: &[u8]) -> usize {
+        self.build_with::<Avx2, LINE>(buf)
     }
 
+    /// Indexes `buf` whole, or (`LINE`) up to its first newline; returns the indexed length.
     #[inline(always)]
-    fn build_with<C: Classify>(&mut self, text: &[u8]) {
-        let words = text.len().div_ceil(64);
-        // Sized up front and written by index: no capacity check per block.
+    fn build_with<C: Classify, const LINE: bool>(&mut self, buf: &[u8]) -> usize {
         self.quotes.clear();
-        self.quotes.resize(words, 0);
         self.backslashes.clear();
-        self.backslashes.resize(words, 0);
-        self.len = text.len();
         let mut st = State::default();
-        let (blocks, tail) = text.as_chunks::<64>();
+        let (blocks, tail) = buf.as_chunks::<64>();
         let mut at = 0;
-        for ((block, q), b) in blocks.iter().zip(self.quotes.iter_mut()).zip(self.backslashes.iter_mut()) {
-            (*q, *b) = st.block(C::classify(block), text, at);
+        for block in blocks {
+            let m = C::classify(block);
+            if LINE && m.ctrl != 0 {
+                if let Some(p) = first_newline(block, m.ctrl) {
+                    return self.finish_in_block(st, m, buf, at, p);
+                }
+            }
+            let (q, b) = st.block(m, buf, at);
+            self.quotes.push(q);
+            self.backslashes.push(b);
             at += 64;
         }
         if !tail.is_empty() {
             let mut pad = [b' '; 64];
             pad[..tail.len()].copy_from_slice(tail);
-            let (q, b) = st.block(C::classify(&pad), text, at);
-            if let (Some(wq), Some(wb)) = (self.quotes.last_mut(), self.backslashes.last_mut()) {
-                (*wq, *wb) = (q, b);
-            }
+            let m = C::classify(&pad);
+            let nl = if LINE && m.ctrl != 0 { first_newline(&pad, m.ctrl) } else { None };
+            return self.finish_in_block(st, m, buf, at, nl.unwrap_or(tail.len()));
         }
+        self.finish(st, at)
+    }
+
+    /// Ends the text `p` bytes into the block at `at` (`p < 64`): the block's bytes from `p` on are not part of it.
+    #[inline(always)]
+    fn finish_in_block(&mut self, mut st: State, mut m: Masks, buf: &[u8], at: usize, p: usize) -> usize {
+        let len = at + p;
+        if p > 0 {
+            let keep = !0u64 >> (64 - p);
+            m.quote &= keep;
+            m.backslash &= keep;
+            m.ctrl &= keep;
+            m.high &= keep;
+            let (q, b) = st.block(m, &buf[..len], at);
+            self.quotes.push(q);
+            self.backslashes.push(b);
+        }
+        self.finish(st, len)
+    }
+
+    fn finish(&mut self, st: State, len: usize) -> usize {
+        self.len = len;
         self.ascii = st.high == 0;
         self.ctrl = st.ctrl != 0;
         // A final escaping backslash has nothing to escape.
         self.bad = st.bad || st.escaped_carry != 0;
+        len
     }
 
     /// A string of the text holds a control byte or a malformed escape: the text is not valid JSON.
@@ -242,6 +289,19 @@ fn escapes_valid(text: &[u8], at: usize, mut escaped: u64) -> bool {
     true
 }
 
+/// The position of the first `\n` of a block, given its control bytes (usually just that newline).
+#[inline(always)]
+fn first_newline(block: &[u8; 64], mut ctrl: u64) -> Option<usize> {
+    while ctrl != 0 {
+        let i = ctrl.trailing_zeros() as usize;
+        if block[i] == b'\n' {
+            return Some(i);
+        }
+        ctrl &= ctrl - 1;
+    }
+    None
+}
+
 /// Bit i = XOR of bits 0..=i (inside-string mask from the quote mask).
 #[inline(always)]
 fn prefix_xor(mut x: u64) -> u64 {
@@ -327,6 +387,29 @@ impl Classify for Avx2 {
     }
 }
 
+#[cfg(target_arch = "x86_64")]
+struct Avx512;
+
+/// Only inlined into `Index::build_avx512`, which is compiled with AVX-512BW: one load and four mask compares per block.
+#[cfg(target_arch = "x86_64")]
+impl Classify for Avx512 {
+    #[inline(always)]
+    fn classify(b: &[u8; 64]) -> Masks {
+        use std::arch::x86_64::*;
+        // SAFETY: `Avx512` is used only from `Index::build_avx512`, which runs after AVX-512BW was detected; the
+        // unaligned load reads the 64 bytes of `b`.
+        unsafe {
+            let v = _mm512_loadu_si512(b.as_ptr().cast());
+            Masks {
+                quote: _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8(b'"' as i8)),
+                backslash: _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8(b'\\' as i8)),
+                ctrl: _mm512_cmplt_epu8_mask(v, _mm512_set1_epi8(0x20)),
+                high: _mm512_movepi8_mask(v),
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -403,19 +486,71 @@ mod tests {
                 _ => b'a' + (i % 26) as u8,
             });
         }
+        let fields = |ix: &Index| (ix.quotes.clone(), ix.backslashes.clone(), ix.bad, ix.ascii, ix.ctrl, ix.len);
         for len in [0, 1, 63, 64, 65, 127, 128, 200, 600] {
             let t = &text[..len];
             let mut a = Index::new();
-            a.build_with::<Sse2>(t);
+            a.build_with::<Sse2, false>(t);
             let mut b = Index::new();
             b.build(t);
+            assert_eq!(fields(&b), fields(&a));
             if std::arch::is_x86_feature_detected!("avx2") {
                 let mut c = Index::new();
                 // SAFETY: AVX2 was detected just above.
-                unsafe { c.build_avx2(t) };
-                assert_eq!((&c.quotes, &c.backslashes, c.bad, c.ascii), (&a.quotes, &a.backslashes, a.bad, a.ascii));
+                unsafe { c.build_avx2::<false>(t) };
+                assert_eq!(fields(&c), fields(&a));
             }
-            assert_eq!((&b.quotes, &b.backslashes, b.bad, b.ascii), (&a.quotes, &a.backslashes, a.bad, a.ascii));
+            if std::arch::is_x86_feature_detected!("avx512bw") {
+                let mut c = Index::new();
+                // SAFETY: AVX-512BW was detected just above.
+                unsafe { c.build_avx512::<false>(t) };
+                assert_eq!(fields(&c), fields(&a));
+            }
+        }
+    }
+
+    /// `build_line` on a buffer of lines indexes each line exactly as `build` does on the line alone, with every
+    /// classifier: lines ending at, before and after block boundaries, a backslash or a control byte just before the
+    /// newline, an unterminated last line.
+    #[test]
+    fn build_line_matches_build_of_the_line() {
+        let mut lines: Vec<Vec<u8>> = Vec::new();
+        for len in [0usize, 1, 2, 62, 63, 64, 65, 127, 128, 129, 300] {
+            for last in [b'}', b'\\', b'"', 0x01, 0xc3] {
+                let mut l: Vec<u8> = (0..len).map(|i| if i % 17 == 5 { b'"' } else { b'a' + (i % 26) as u8 }).collect();
+                if let Some(x) = l.last_mut() {
+                    *x = last;
+                }
+                lines.push(l);
+            }
+        }
+        let fields = |ix: &Index| (ix.quotes.clone(), ix.backslashes.clone(), ix.bad, ix.ascii, ix.ctrl, ix.len);
+        let buf: Vec<u8> = lines.iter().flat_map(|l| l.iter().copied().chain([b'\n'])).collect();
+        type Builder = fn(&mut Index, &[u8]) -> usize;
+        let mut builders: Vec<(&str, Builder)> =
+            vec![("dispatch", |ix, b| ix.build_line(b)), ("sse2", |ix, b| ix.build_with::<Sse2, true>(b))];
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: AVX2 was detected just above.
+            builders.push(("avx2", |ix, b| unsafe { ix.build_avx2::<true>(b) }));
+        }
+        if std::arch::is_x86_feature_detected!("avx512bw") {
+            // SAFETY: AVX-512BW was detected just above.
+            builders.push(("avx512", |ix, b| unsafe { ix.build_avx512::<true>(b) }));
+        }
+        for (name, build_line) in builders {
+            // The last line twice: once with its newline, once unterminated.
+            for buf in [&buf[..], &buf[..buf.len() - 1]] {
+                let mut pos = 0;
+                for line in &lines {
+                    let mut ix = Index::new();
+                    let n = build_line(&mut ix, &buf[pos..]);
+                    assert_eq!(n, line.len(), "{name} at {pos}");
+                    let mut want = Index::new();
+                    want.build(line);
+                    assert_eq!(fields(&ix), fields(&want), "{name}: {}", String::from_utf8_lossy(line));
+                    pos += n + 1;
+                }
+            }
         }
     }
 

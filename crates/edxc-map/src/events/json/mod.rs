@@ -649,19 +649,21 @@ pub fn unescape(lit: &str) -> Option<Cow<'_, str>> {
     if !has_backslash(b) {
         return Some(Cow::Borrowed(inner));
     }
-    // Escapes only shrink the text; 16 bytes of slack for whole-block stores.
-    let mut out = vec![0u8; b.len() + 16];
+    // Escapes only shrink the text; 16 bytes of slack for whole-block stores. Written before it is read, so not
+    // zeroed first (this runs once per browser event).
+    let mut buf: Vec<u8> = Vec::with_capacity(b.len() + 16);
+    let out = &mut buf.spare_capacity_mut()[..b.len() + 16];
     let (mut i, mut o) = (0usize, 0usize);
     while i < b.len() {
         let m = match b.get(i..).and_then(|rest| rest.first_chunk::<16>()) {
             Some(block) => {
-                out[o..o + 16].copy_from_slice(block);
+                out[o..o + 16].write_copy_of_slice(block);
                 backslash_mask16(block)
             }
             None => {
                 // The tail: copied byte by byte up to the next backslash.
                 let n = memchr::memchr(b'\\', &b[i..]).unwrap_or(b.len() - i);
-                out[o..o + n].copy_from_slice(&b[i..i + n]);
+                out[o..o + n].write_copy_of_slice(&b[i..i + n]);
                 1 << n
             }
         };
@@ -678,19 +680,24 @@ pub fn unescape(lit: &str) -> Option<Cow<'_, str>> {
         }
         // b[i] is a backslash. `\"` and `\\` (nearly every escape of a payload) stand for the byte after them.
         if let Some(&q @ (b'"' | b'\\')) = b.get(i + 1) {
-            out[o] = q;
+            out[o].write(q);
             o += 1;
             i += 2;
             continue;
         }
         let (c, len) = decode_escape(b, i)?;
-        o += c.encode_utf8(&mut out[o..o + 4]).len();
+        let mut utf8 = [0u8; 4];
+        let enc = c.encode_utf8(&mut utf8).as_bytes();
+        out[o..o + enc.len()].write_copy_of_slice(enc);
+        o += enc.len();
         i += len;
     }
-    out.truncate(o);
+    // SAFETY: `out[..o]` (the first `o` bytes of the spare capacity) was written: every step writes the output bytes
+    // it advances `o` past (a 16-byte block store covers the `j <= 16` bytes it skips), and `o <= b.len()`.
+    unsafe { buf.set_len(o) };
     // Runs between escapes are copied whole (escapes are ASCII, so they never split a character); the check is
-    // cheap and keeps this free of `unsafe`.
-    String::from_utf8(out).ok().map(Cow::Owned)
+    // cheap.
+    String::from_utf8(buf).ok().map(Cow::Owned)
 }
 
 /// Whether `b` holds a backslash: inline word tests for the short strings most values are, memchr beyond.
