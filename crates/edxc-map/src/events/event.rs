@@ -374,12 +374,12 @@ fn decode_payload<'a>(obj: &RawObj<'a>) -> Option<PayloadText<'a>> {
             if s.is_empty() {
                 return Some(PayloadText::Borrowed("{}"));
             }
-            if s.contains("POST") && s.chars().count() == 512 {
+            // A truncated POST body (exactly 512 characters, so 512 to 2048 bytes) is rejected.
+            if (512..=2048).contains(&s.len()) && s.contains("POST") && s.chars().count() == 512 {
                 return None;
             }
-            if !s.contains('{') && s.contains('=') {
-                return None;
-            }
+            // The original also rejects a query string (`=` and no `{`); that is implied here, since a payload must
+            // start with `{` (after whitespace) to be a dict.
             let trimmed = s.trim_start_matches([' ', '\t', '\n', '\r']);
             if !trimmed.starts_with('{') {
                 return None;
