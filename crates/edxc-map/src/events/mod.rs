@@ -383,16 +383,16 @@ impl WindowMask<64> for Avx512Mask {
     }
 }
 
-/// Non-zero when any byte of `x` is `\\`, TAB, LF or CR (SWAR; only zero / non-zero is meaningful).
+/// Zero when no byte of `x` is `\\`, TAB, LF or CR (SWAR). It may also be non-zero for the other bytes below CR
+/// (`\0`..`\x0c`), which no field is expected to hold: its callers then take the exact byte-by-byte path, so one
+/// "below 14" test stands for three equality tests.
 #[inline(always)]
 fn swar_special(x: u64) -> u64 {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
-    let zero = |q: u64| q.wrapping_sub(ONES) & !q & HIGH;
-    zero(x ^ (ONES * u64::from(b'\\')))
-        | zero(x ^ (ONES * u64::from(b'\t')))
-        | zero(x ^ (ONES * u64::from(b'\n')))
-        | zero(x ^ (ONES * u64::from(b'\r')))
+    let below_14 = x.wrapping_sub(ONES * 14) & !x & HIGH;
+    let q = x ^ (ONES * u64::from(b'\\'));
+    below_14 | (q.wrapping_sub(ONES) & !q & HIGH)
 }
 
 /// Bit i set when `block[i]` is `\\`, TAB, LF or CR (portable fallback).
@@ -579,7 +579,8 @@ mod tests {
         // output (the block and word stores must not disturb what is already there).
         for len in 0..50usize {
             for pos in 0..len.max(1) {
-                for special in [b'\\', b'\t', b'\n', b'\r', b'x'] {
+                // The other low control bytes and the neighbours of `\\` are kept as they are.
+                for special in [b'\\', b'\t', b'\n', b'\r', b'x', 0, 0x0b, 0x0c, 0x0e, b'[', b']'] {
                     let mut v: Vec<u8> = (0..len).map(|k| b'a' + (k % 26) as u8).collect();
                     if let Some(c) = v.get_mut(pos) {
                         *c = special;
