@@ -199,12 +199,29 @@ fn escaped(b: u8) -> u8 {
 fn escape_into(dst: &mut [MaybeUninit<u8>], value: &[u8]) -> usize {
     let n = value.len();
     if n >= 16 {
-        // Up to 32 bytes (course ids, timestamps, most user names): two overlapping blocks, when clean.
+        // Up to 32 bytes (timestamps, most user names): two overlapping blocks, when clean.
         if let (true, Some(a), Some(b)) = (n <= 32, value.first_chunk::<16>(), value.last_chunk::<16>()) {
             if escape_mask16(a) | escape_mask16(b) == 0 {
                 dst[..16].write_copy_of_slice(a);
                 dst[n - 16..n].write_copy_of_slice(b);
                 return n;
+            }
+        }
+        // Up to 64 bytes (course ids, IP addresses with ports, short URLs): four overlapping blocks, when clean.
+        if let (true, Some(a), Some(b)) = (n > 32 && n <= 64, value.first_chunk::<32>(), value.last_chunk::<32>()) {
+            let (a0, a1) = a.split_at(16);
+            let (b0, b1) = b.split_at(16);
+            if let (Ok(a0), Ok(a1), Ok(b0), Ok(b1)) = (
+                <&[u8; 16]>::try_from(a0),
+                <&[u8; 16]>::try_from(a1),
+                <&[u8; 16]>::try_from(b0),
+                <&[u8; 16]>::try_from(b1),
+            ) {
+                if escape_mask16(a0) | escape_mask16(a1) | escape_mask16(b0) | escape_mask16(b1) == 0 {
+                    dst[..32].write_copy_of_slice(a);
+                    dst[n - 32..n].write_copy_of_slice(b);
+                    return n;
+                }
             }
         }
         return escape_long(dst, value);
@@ -575,9 +592,9 @@ mod tests {
             hive_escape_bytes(v.as_bytes(), &mut b);
             assert_eq!(b, slow.as_bytes());
         }
-        // Every length up to three blocks, with each special byte at every position, appended after existing
+        // Every length past the four-block inline case, with each special byte at every position, appended after existing
         // output (the block and word stores must not disturb what is already there).
-        for len in 0..50usize {
+        for len in 0..70usize {
             for pos in 0..len.max(1) {
                 // The other low control bytes and the neighbours of `\\` are kept as they are.
                 for special in [b'\\', b'\t', b'\n', b'\r', b'x', 0, 0x0b, 0x0c, 0x0e, b'[', b']'] {
