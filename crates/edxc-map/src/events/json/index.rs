@@ -387,10 +387,10 @@ impl Classify for Avx2 {
     }
 }
 
+/// Only inlined into `Index::build_avx512`, which is compiled with AVX-512BW: one load and four mask compares per block.
 #[cfg(target_arch = "x86_64")]
 struct Avx512;
 
-/// Only inlined into `Index::build_avx512`, which is compiled with AVX-512BW: one load and four mask compares per block.
 #[cfg(target_arch = "x86_64")]
 impl Classify for Avx512 {
     #[inline(always)]
