@@ -592,8 +592,8 @@ mod tests {
             hive_escape_bytes(v.as_bytes(), &mut b);
             assert_eq!(b, slow.as_bytes());
         }
-        // Every length past the four-block inline case, with each special byte at every position, appended after existing
-        // output (the block and word stores must not disturb what is already there).
+        // Every length up to 69 (past the 64-byte inline case), with each special byte at every position, appended
+        // after existing output (the block and word stores must not disturb what is already there).
         for len in 0..70usize {
             for pos in 0..len.max(1) {
                 // The other low control bytes and the neighbours of `\\` are kept as they are.
