@@ -61,46 +61,43 @@ MB=$(python3 -c "print($BYTES/1e6)")
 cat "$LOG" "$GZ" > /dev/null   # warm the page cache
 
 RUNS="${RUNS:-3}"
+# faster A B : whichever of two "user sys rss" measurements took less CPU time (B when A is empty)
+faster() {
+  python3 -c "
+a = '$1'.split(); b = '$2'.split()
+print(' '.join(b) if not a or float(b[0]) + float(b[1]) < float(a[0]) + float(a[1]) else ' '.join(a))"
+}
+# rate_of "user sys rss" : input MB per CPU second
+rate_of() {
+  python3 -c "
+u, s, _ = '$1'.split(); cpu = float(u) + float(s)
+print($MB / cpu if cpu > 0 else float('inf'))"
+}
+# once CMD... : one measured run; prints "user sys rss"
+once() {
+  /usr/bin/time -o "$DATA/.time" -f '%U %S %M' "$@" > /dev/null 2> /dev/null
+  tail -1 "$DATA/.time"
+}
 # best CMD... : best of $RUNS runs (least CPU time); sets BEST="user sys rss" and RATE (input MB per CPU second)
 best() {
-  local out
   BEST=""
   for _ in $(seq "$RUNS"); do
-    /usr/bin/time -o "$DATA/.time" -f '%U %S %M' "$@" > /dev/null 2> /dev/null
-    out=$(tail -1 "$DATA/.time")
-    BEST=$(python3 -c "
-import sys
-a = '$BEST'.split(); b = '$out'.split()
-print(' '.join(b) if not a or float(b[0]) + float(b[1]) < float(a[0]) + float(a[1]) else ' '.join(a))")
+    BEST=$(faster "$BEST" "$(once "$@")")
   done
-  RATE=$(python3 -c "
-u, s, _ = '$BEST'.split(); cpu = float(u) + float(s)
-print($MB / cpu if cpu > 0 else float('inf'))")
+  RATE=$(rate_of "$BEST")
 }
 # best_with_zcat CMD... : like best, with a zcat run before each run of CMD; also sets ZREF, the best zcat rate of
 # those runs. On a shared VM whose speed drifts by 10-20 % over minutes, the ratio to a zcat measured minutes earlier
 # carries that drift; the ratio to zcat runs interleaved with the measured ones does not.
 best_with_zcat() {
-  local runs="$RUNS" cmd_best="" z_best="" out
-  for _ in $(seq "$runs"); do
-    RUNS=1 best gzip -dc "$GZ"
-    z_best=$(python3 -c "
-a = '$z_best'.split(); b = '$BEST'.split()
-print(' '.join(b) if not a or float(b[0]) + float(b[1]) < float(a[0]) + float(a[1]) else ' '.join(a))")
-    RUNS=1 best "$@"
-    cmd_best=$(python3 -c "
-a = '$cmd_best'.split(); b = '$BEST'.split()
-print(' '.join(b) if not a or float(b[0]) + float(b[1]) < float(a[0]) + float(a[1]) else ' '.join(a))")
+  local z_best=""
+  BEST=""
+  for _ in $(seq "$RUNS"); do
+    z_best=$(faster "$z_best" "$(once gzip -dc "$GZ")")
+    BEST=$(faster "$BEST" "$(once "$@")")
   done
-  RUNS="$runs"
-  BEST="$z_best"
-  ZREF=$(python3 -c "
-u, s, _ = '$BEST'.split(); cpu = float(u) + float(s)
-print($MB / cpu if cpu > 0 else float('inf'))")
-  BEST="$cmd_best"
-  RATE=$(python3 -c "
-u, s, _ = '$BEST'.split(); cpu = float(u) + float(s)
-print($MB / cpu if cpu > 0 else float('inf'))")
+  ZREF=$(rate_of "$z_best")
+  RATE=$(rate_of "$BEST")
 }
 # show LABEL BASELINE ISSUE_ZCAT_RATIO [NAIVE_RATE ISSUE_TARGET_OVER_NAIVE] : print the measurement in $BEST, then
 # its rate over the measured zcat rate (${ZREF:-$ZCAT_RATE}: the interleaved zcat runs when there were any) next to the
