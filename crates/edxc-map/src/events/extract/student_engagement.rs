@@ -51,39 +51,38 @@ pub const SUBSECTION_VIEWED_MARKER: &str = "marker:last_subsection_viewed";
 
 /// `/courses/[^/+]+(/|\+)[^/+]+(/|\+)[^/]+/courseware/[^/]+/[^/]+/.*$` (re.match).
 pub fn is_subsection_url(t: &str) -> bool {
-    let Some(rest) = t.strip_prefix("/courses/") else {
+    // Every delimiter is ASCII, so the rules are checked on bytes.
+    let Some(rest) = t.as_bytes().strip_prefix(b"/courses/") else {
         return false;
     };
-    let is_sep = |c: char| c == '/' || c == '+';
-    let take = |s: &str| -> Option<usize> {
-        let i = s.find(is_sep)?;
-        (i > 0).then_some(i)
-    };
-    let Some(i) = take(rest) else { return false };
-    let rest = &rest[i + 1..];
-    let Some(j) = take(rest) else { return false };
-    let rest = &rest[j + 1..];
-    // [^/]+/courseware/
-    let Some(k) = rest.find('/') else {
-        return false;
-    };
-    if k == 0 {
-        return false;
+    let find = |s: &[u8], sep: fn(u8) -> bool| s.iter().position(|&c| sep(c));
+    let slash_or_plus = |c: u8| c == b'/' || c == b'+';
+    let slash = |c: u8| c == b'/';
+    // [^/+]+(/|\+) twice
+    let mut rest = rest;
+    for _ in 0..2 {
+        match find(rest, slash_or_plus) {
+            Some(i) if i > 0 => rest = &rest[i + 1..],
+            _ => return false,
+        }
     }
-    let Some(rest) = rest[k..].strip_prefix("/courseware/") else {
+    // [^/]+/courseware/
+    let Some(k) = find(rest, slash).filter(|&k| k > 0) else {
+        return false;
+    };
+    let Some(mut rest) = rest[k..].strip_prefix(b"/courseware/") else {
         return false;
     };
     // [^/]+/[^/]+/
-    let mut rest = rest;
     for _ in 0..2 {
-        match rest.find('/') {
+        match find(rest, slash) {
             Some(n) if n > 0 => rest = &rest[n + 1..],
             _ => return false,
         }
     }
     // .*$ : no newline, except one final newline
-    let body = rest.strip_suffix('\n').unwrap_or(rest);
-    !body.contains('\n')
+    let body = rest.strip_suffix(b"\n").unwrap_or(rest);
+    !body.contains(&b'\n')
 }
 
 /// `re.match(r'edx\.forum\.(?P<post_type>\w+)\.voted', t)` → post_type.
@@ -183,6 +182,36 @@ fn run(ev: &Event<'_>, ctx: &LineCtx<'_>, sink: &mut Sink<'_>) {
             let target = target.py_str();
             let etype = format!("edx.forum.{kind}.vote_received");
             fields_for(&target, &etype, sink);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_subsection_url;
+
+    #[test]
+    fn subsection_urls_follow_the_pattern() {
+        for yes in [
+            "/courses/MITx/6.002x/2013_Spring/courseware/week1/seq1/",
+            "/courses/course-v1:MITx+DAT206x+2T2016/courseware/5fac/8b53/",
+            "/courses/a+b+c/courseware/x/y/anything here",
+            "/courses/a/b/c/courseware/x/y/\n",
+            "/courses/é/b/c/courseware/x/y/",
+        ] {
+            assert!(is_subsection_url(yes), "{yes:?}");
+        }
+        for no in [
+            "/courses/MITx/6.002x/2013_Spring/courseware/week1/",
+            "/courses//b/c/courseware/x/y/",
+            "/courses/a/b//courseware/x/y/",
+            "/courses/a/b/c/info/x/y/",
+            "/courses/a/b/c/courseware//y/",
+            "/courses/a/b/c/courseware/x/y/z\nw",
+            "/courses/a/b",
+            "courses/a/b/c/courseware/x/y/",
+        ] {
+            assert!(!is_subsection_url(no), "{no:?}");
         }
     }
 }

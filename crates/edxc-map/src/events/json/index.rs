@@ -211,8 +211,13 @@ impl Index {
         self.len == 0
     }
 
-    /// The first unescaped `"` at or after `from`.
-    #[inline]
+    /// The delimiter bitmap, one word per 64 bytes.
+    pub(super) fn quote_words(&self) -> &[u64] {
+        &self.quotes
+    }
+
+    /// The first unescaped `"` at or after `from` (the tests' view of the bitmap; the parser pops it in order).
+    #[cfg(test)]
     pub fn next_quote(&self, from: usize) -> Option<usize> {
         let mut w = from / 64;
         let mut bits = *self.quotes.get(w)? & (!0u64 << (from % 64));

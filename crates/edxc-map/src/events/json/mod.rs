@@ -10,6 +10,7 @@
 use std::borrow::Cow;
 
 mod index;
+mod walk;
 
 pub use index::{Backslashes, Index};
 
@@ -66,10 +67,10 @@ struct IndexRef<'a> {
 }
 
 impl<'a> IndexRef<'a> {
-    /// A scanner over `sub` using the index, when `sub` lies inside the indexed text.
-    fn scan(self, sub: &'a str) -> Option<Scan<'a>> {
+    /// A walk over `sub` by the index, when `sub` lies inside the indexed text.
+    fn walk(self, sub: &'a str) -> Option<walk::Walk<'a>> {
         let off = (sub.as_ptr() as usize).checked_sub(self.base)?;
-        (off + sub.len() <= self.ix.len()).then_some(Scan { b: sub.as_bytes(), i: 0, ix: Some(self.ix), off })
+        walk::Walk::new(sub, self.ix, off)
     }
 }
 
@@ -131,11 +132,8 @@ impl<'a> RawObj<'a> {
     /// a whole value slice of the parsed text (as `get_raw` / `PyVal::Dict` give): the index's string boundaries are
     /// only right at value boundaries, hence crate-private.
     pub(crate) fn object_of(&self, raw: &'a str) -> Option<RawObj<'a>> {
-        match self.ix.and_then(|ix| ix.scan(raw)) {
-            Some(sc) => match top(sc, raw) {
-                Ok(Top::Object(o)) => Some(o),
-                _ => None,
-            },
+        match self.ix.and_then(|ix| ix.walk(raw)) {
+            Some(w) => w.top(None).ok().flatten().map(|(o, _)| o),
             None => parse_object(raw),
         }
     }
@@ -159,7 +157,7 @@ pub enum Top<'a> {
 /// Decodes a complete JSON text. `Err(())` when it is not valid JSON (including trailing data).
 #[allow(clippy::result_unit_err)]
 pub fn parse_top(text: &str) -> Result<Top<'_>, ()> {
-    top(Scan { b: text.as_bytes(), i: 0, ix: None, off: 0 }, text)
+    top(Scan { b: text.as_bytes(), i: 0 }, text)
 }
 
 fn top<'t>(mut sc: Scan<'t>, text: &'t str) -> Result<Top<'t>, ()> {
@@ -177,14 +175,11 @@ fn top<'t>(mut sc: Scan<'t>, text: &'t str) -> Result<Top<'t>, ()> {
     Ok(top)
 }
 
+/// The byte-by-byte parser, for texts without an index (decoded payloads, syslog-prefixed lines); [`walk::Walk`] is
+/// the same grammar over an index.
 struct Scan<'b> {
     b: &'b [u8],
     i: usize,
-    /// The structural index of `b`, when built: strings are then skipped by bitmap, their contents having been
-    /// validated by the index.
-    ix: Option<&'b Index>,
-    /// Offset of `b` in the indexed text.
-    off: usize,
 }
 
 /// Closers of open containers: a small inline stack, spilling to the heap when deep.
@@ -253,21 +248,13 @@ impl<'b> Scan<'b> {
         self.string_flag::<false>().map(|_| ())
     }
 
-    /// A string starting at `"`, returning whether it holds an escape when `FLAG` is set (with an index the check
-    /// costs a bitmap lookup, so it is made only for keys).
+    /// A string starting at `"`, returning whether it holds an escape when `FLAG` is set.
     ///
-    /// With an index the string ends at the next delimiter bit (its contents were validated by the index). Without
-    /// one it is scanned in 16-byte blocks, every escape of a block handled from the same mask: browser-event
-    /// payloads are strings with an escaped quote every few bytes, and restarting the search after each was the cost.
+    /// It is scanned in 16-byte blocks, every escape of a block handled from the same mask: a browser-event payload
+    /// is a string with an escaped quote every few bytes, and restarting the search after each was the cost.
     #[inline]
     fn string_flag<const FLAG: bool>(&mut self) -> Result<bool, ()> {
         self.expect(b'"')?;
-        if let Some(ix) = self.ix {
-            let start = self.off + self.i;
-            let end = ix.next_quote(start).ok_or(())?;
-            self.i = end + 1 - self.off;
-            return Ok(FLAG && ix.has_backslash(start, end));
-        }
         let b = self.b;
         let mut escaped = false;
         let mut p = self.i;
@@ -455,7 +442,7 @@ impl<'b> Scan<'b> {
     /// An object; when `capture` names a member whose (last) value is an object, that object's
     /// members are decoded in the same pass and returned too.
     fn object_capture(&mut self, text: &'b str, capture: Option<&str>) -> Result<(RawObj<'b>, Option<RawObj<'b>>), ()> {
-        let ix = self.ix.map(|ix| IndexRef { ix, base: text.as_ptr() as usize - self.off });
+        let ix = None;
         self.expect(b'{')?;
         let mut entries = new_entries();
         let mut captured = None;
@@ -589,7 +576,7 @@ pub type EventParts<'a> = (RawObj<'a>, Option<RawObj<'a>>);
 /// that is not an object.
 #[allow(clippy::result_unit_err)]
 pub fn parse_event_top(text: &str) -> Result<Option<EventParts<'_>>, ()> {
-    event_top(Scan { b: text.as_bytes(), i: 0, ix: None, off: 0 }, text)
+    event_top(Scan { b: text.as_bytes(), i: 0 }, text)
 }
 
 /// [`parse_event_top`] with the structural index of `text` ([`Index::build`] of exactly these bytes).
@@ -598,7 +585,7 @@ pub fn parse_event_top_indexed<'t>(text: &'t str, ix: &'t Index) -> Result<Optio
     if ix.is_bad() {
         return Err(());
     }
-    event_top(Scan { b: text.as_bytes(), i: 0, ix: Some(ix), off: 0 }, text)
+    walk::Walk::new(text, ix, 0).ok_or(())?.top(Some("context"))
 }
 
 fn event_top<'t>(mut sc: Scan<'t>, text: &'t str) -> Result<Option<EventParts<'t>>, ()> {
@@ -709,6 +696,21 @@ fn has_backslash(b: &[u8]) -> bool {
     if let (Some(a), Some(z)) = (b.first_chunk::<8>(), b.last_chunk::<8>()) {
         if b.len() <= 16 {
             return zero_byte(u64::from_le_bytes(*a)) | zero_byte(u64::from_le_bytes(*z)) != 0;
+        }
+        // Up to 64 bytes (timestamps, course ids, URLs): overlapping 16-byte blocks, no call.
+        if let (Some(a), Some(z)) = (b.first_chunk::<32>(), b.last_chunk::<32>()) {
+            if b.len() <= 64 {
+                let halves = |x: &[u8; 32]| {
+                    let (lo, hi) = x.split_at(16);
+                    match (<&[u8; 16]>::try_from(lo), <&[u8; 16]>::try_from(hi)) {
+                        (Ok(lo), Ok(hi)) => backslash_mask16(lo) | backslash_mask16(hi),
+                        _ => 1,
+                    }
+                };
+                return halves(a) | halves(z) != 0;
+            }
+        } else if let (Some(a), Some(z)) = (b.first_chunk::<16>(), b.last_chunk::<16>()) {
+            return backslash_mask16(a) | backslash_mask16(z) != 0;
         }
         return memchr::memchr(b'\\', b).is_some();
     }
