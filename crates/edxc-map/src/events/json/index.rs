@@ -231,6 +231,24 @@ impl Index {
         }
     }
 
+    /// The position of the first backslash at or after `from`, or `usize::MAX`.
+    #[inline]
+    pub fn next_backslash(&self, from: usize) -> usize {
+        let mut w = from / 64;
+        let Some(&first) = self.backslashes.get(w) else { return usize::MAX };
+        let mut bits = first & (!0u64 << (from % 64));
+        loop {
+            if bits != 0 {
+                return w * 64 + bits.trailing_zeros() as usize;
+            }
+            w += 1;
+            match self.backslashes.get(w) {
+                Some(&b) => bits = b,
+                None => return usize::MAX,
+            }
+        }
+    }
+
     /// Whether any byte in `from..to` is a backslash.
     #[inline]
     pub fn has_backslash(&self, from: usize, to: usize) -> bool {

@@ -7,6 +7,7 @@ use super::{ascii_bounded, new_entries, unescape, Index, IndexRef, RawObj, Stack
 use std::borrow::Cow;
 
 /// The string delimiters of the text from some position on, in order.
+#[derive(Clone, Copy)]
 struct Quotes<'t> {
     words: &'t [u64],
     w: usize,
@@ -248,6 +249,9 @@ impl<'t> Walk<'t> {
 
     /// An object at `{`: its members with raw value slices; when `capture` names a member whose (last) value is an
     /// object, that object is decoded in the same pass.
+    ///
+    /// The position and the delimiter cursor live in locals here, written back to `self` only around the calls for
+    /// non-string values: kept in `self`, every string paid a store and a reload of both.
     fn object(&mut self, capture: Option<&str>) -> Result<(RawObj<'t>, Option<RawObj<'t>>), ()> {
         let ix = Some(IndexRef { ix: self.ix, base: self.text.as_ptr() as usize - self.off });
         self.expect(b'{')?;
@@ -258,51 +262,82 @@ impl<'t> Walk<'t> {
             self.i += 1;
             return Ok((RawObj { entries, ix }, captured));
         }
-        loop {
-            // Here at a key, whitespace skipped.
-            if self.peek() != b'"' {
+        let (b, off, text) = (self.b, self.off, self.text);
+        let (mut i, mut q) = (self.i, self.q);
+        let mut bs = 0;
+        let peek = |i: usize| b.get(i).copied().unwrap_or(0);
+        let ws = |mut i: usize| {
+            while let b' ' | b'\t' | b'\n' | b'\r' = peek(i) {
+                i += 1;
+            }
+            i
+        };
+        // The string at `i` (a `"`): the position of its closing quote.
+        let string = |i: usize, q: &mut Quotes<'t>| -> Result<usize, ()> {
+            if q.pop() != Some(off + i) {
                 return Err(());
             }
-            let open = self.i;
-            let close = self.string()?;
-            let key = if self.ix.has_backslash(self.off + open + 1, self.off + close) {
-                unescape(ascii_bounded(self.text, open, close + 1)?).ok_or(())?
-            } else {
-                Cow::Borrowed(ascii_bounded(self.text, open + 1, close)?)
-            };
-            // `": "` is the common separator.
-            if self.b.get(self.i..self.i + 2) == Some(b": ") {
-                self.i += 2;
-            } else {
-                self.ws();
-                self.expect(b':')?;
+            match q.pop().map(|at| at - off) {
+                Some(close) if close < b.len() => Ok(close),
+                _ => Err(()),
             }
-            self.ws();
-            let vs = self.i;
-            if capture.is_some_and(|c| c == key) {
-                if self.peek() == b'{' {
-                    captured = Some(self.object(None)?.0);
-                } else {
+        };
+        loop {
+            // Here at a key, whitespace skipped.
+            if peek(i) != b'"' {
+                return Err(());
+            }
+            let open = i;
+            let close = string(i, &mut q)?;
+            // `bs`, the first backslash at or after some position up to this key's, is moved on only when passed.
+            if bs <= off + open {
+                bs = self.ix.next_backslash(off + open + 1);
+            }
+            let key = if bs < off + close {
+                unescape(ascii_bounded(text, open, close + 1)?).ok_or(())?
+            } else {
+                Cow::Borrowed(ascii_bounded(text, open + 1, close)?)
+            };
+            i = close + 1;
+            // `": "` is the common separator.
+            if b.get(i..i + 2) == Some(b": ") {
+                i += 2;
+            } else {
+                i = ws(i);
+                if peek(i) != b':' {
+                    return Err(());
+                }
+                i += 1;
+            }
+            i = ws(i);
+            let vs = i;
+            let is_capture = capture.is_some_and(|c| c == key);
+            if peek(i) == b'"' {
+                i = string(i, &mut q)? + 1;
+                if is_capture {
                     captured = None;
+                }
+            } else {
+                (self.i, self.q) = (i, q);
+                if is_capture {
+                    captured =
+                        if self.peek() == b'{' { Some(self.object(None)?.0) } else { self.value().map(|_| None)? };
+                } else {
                     self.value()?;
                 }
-            } else {
-                self.value()?;
+                (i, q) = (self.i, self.q);
             }
-            entries.push((key, ascii_bounded(self.text, vs, self.i)?));
+            entries.push((key, ascii_bounded(text, vs, i)?));
             // `, ` is the common separator; whitespace before it is rare.
-            let mut c = self.peek();
+            let mut c = peek(i);
             if c != b',' && c != b'}' {
-                self.ws();
-                c = self.peek();
+                i = ws(i);
+                c = peek(i);
             }
             match c {
-                b',' => {
-                    self.i += 1;
-                    self.ws();
-                }
+                b',' => i = ws(i + 1),
                 b'}' => {
-                    self.i += 1;
+                    (self.i, self.q) = (i + 1, q);
                     return Ok((RawObj { entries, ix }, captured));
                 }
                 _ => return Err(()),
