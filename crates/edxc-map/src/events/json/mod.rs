@@ -9,6 +9,7 @@
 
 use std::borrow::Cow;
 
+mod grammar;
 mod index;
 mod walk;
 
@@ -175,6 +176,18 @@ fn top<'t>(mut sc: Scan<'t>, text: &'t str) -> Result<Top<'t>, ()> {
     Ok(top)
 }
 
+/// Strings crossed by scanning their bytes.
+struct Bytes;
+
+impl grammar::Strings for Bytes {
+    #[inline(always)]
+    fn skip(&mut self, b: &[u8], i: usize) -> Result<usize, ()> {
+        let mut sc = Scan { b, i };
+        sc.string()?;
+        Ok(sc.i)
+    }
+}
+
 /// The byte-by-byte parser, for texts without an index (decoded payloads, syslog-prefixed lines); [`walk::Walk`] is
 /// the same grammar over an index.
 struct Scan<'b> {
@@ -299,64 +312,7 @@ impl<'b> Scan<'b> {
         }
     }
 
-    fn number(&mut self) -> Result<(), ()> {
-        if self.peek() == Some(b'-') {
-            self.i += 1;
-        }
-        match self.peek() {
-            Some(b'0') => self.i += 1,
-            Some(b'1'..=b'9') => {
-                self.digits();
-            }
-            _ => return Err(()),
-        }
-        if self.peek() == Some(b'.') {
-            self.i += 1;
-            if self.digits() == 0 {
-                return Err(());
-            }
-        }
-        if let Some(b'e' | b'E') = self.peek() {
-            self.i += 1;
-            if let Some(b'+' | b'-') = self.peek() {
-                self.i += 1;
-            }
-            if self.digits() == 0 {
-                return Err(());
-            }
-        }
-        Ok(())
-    }
-
-    /// Skips ASCII digits; returns how many there were.
-    #[inline]
-    fn digits(&mut self) -> usize {
-        let start = self.i;
-        while let Some(b'0'..=b'9') = self.b.get(self.i) {
-            self.i += 1;
-        }
-        self.i - start
-    }
-
-    fn literal(&mut self, lit: &[u8]) -> Result<(), ()> {
-        if self.b.get(self.i..self.i + lit.len()) == Some(lit) {
-            self.i += lit.len();
-            Ok(())
-        } else {
-            Err(())
-        }
-    }
-
-    /// `"key" ws : ws` inside an object.
-    #[inline]
-    fn member_key(&mut self) -> Result<(), ()> {
-        self.string()?;
-        self.ws();
-        self.expect(b':')
-    }
-
-    /// Validates one value (any nesting depth, iteratively). Scalars, most values, are handled inline here;
-    /// containers by [`Scan::container`], whose stack would otherwise weigh on every call.
+    /// One value at the current position (any nesting depth), after whitespace.
     #[inline]
     fn value(&mut self) -> Result<(), ()> {
         self.ws();
@@ -366,72 +322,8 @@ impl<'b> Scan<'b> {
     /// [`Scan::value`] at a position where whitespace was already skipped.
     #[inline]
     fn value_at(&mut self) -> Result<(), ()> {
-        match self.peek() {
-            Some(b'"') => self.string(),
-            Some(b't') => self.literal(b"true"),
-            Some(b'f') => self.literal(b"false"),
-            Some(b'n') => self.literal(b"null"),
-            Some(b'-' | b'0'..=b'9') => self.number(),
-            Some(b'{' | b'[') => self.container(),
-            _ => Err(()),
-        }
-    }
-
-    /// An object or array at the current position, validated with an explicit stack of closers.
-    #[inline(never)]
-    fn container(&mut self) -> Result<(), ()> {
-        let mut stack = Stack::new();
-        loop {
-            // A value is expected here.
-            self.ws();
-            match self.peek() {
-                Some(b'"') => {
-                    self.string()?;
-                }
-                Some(open @ (b'{' | b'[')) => {
-                    // `}` and `]` are two code points after their openers.
-                    let close = open + 2;
-                    self.i += 1;
-                    self.ws();
-                    if self.peek() == Some(close) {
-                        self.i += 1;
-                    } else {
-                        stack.push(close);
-                        if open == b'{' {
-                            self.member_key()?;
-                        }
-                        continue;
-                    }
-                }
-                Some(b't') => self.literal(b"true")?,
-                Some(b'f') => self.literal(b"false")?,
-                Some(b'n') => self.literal(b"null")?,
-                Some(b'-' | b'0'..=b'9') => self.number()?,
-                _ => return Err(()),
-            }
-            // After a value: close containers, or move to the next element.
-            loop {
-                let Some(closer) = stack.top() else {
-                    return Ok(());
-                };
-                self.ws();
-                match self.peek() {
-                    Some(b',') => {
-                        self.i += 1;
-                        if closer == b'}' {
-                            self.ws();
-                            self.member_key()?;
-                        }
-                        break;
-                    }
-                    Some(c) if c == closer => {
-                        self.i += 1;
-                        stack.pop();
-                    }
-                    _ => return Err(()),
-                }
-            }
-        }
+        self.i = grammar::value(self.b, self.i, &mut Bytes)?;
+        Ok(())
     }
 
     /// A top-level object: members with raw value slices.

@@ -3,7 +3,8 @@
 //! from its start; everything else follows the grammar of [`super::Scan`] exactly (the fuzz target checks that both
 //! parsers decode the same members).
 
-use super::{ascii_bounded, new_entries, unescape, Index, IndexRef, RawObj, Stack};
+use super::grammar::{self, Strings};
+use super::{ascii_bounded, new_entries, unescape, Index, IndexRef, RawObj};
 use std::borrow::Cow;
 
 /// The string delimiters of the text from some position on, in order.
@@ -31,6 +32,26 @@ impl<'t> Quotes<'t> {
         let at = self.w * 64 + self.bits.trailing_zeros() as usize;
         self.bits &= self.bits - 1;
         Some(at)
+    }
+}
+
+/// Strings crossed by their delimiters: the cursor's next two.
+struct Delims<'a, 't> {
+    q: &'a mut Quotes<'t>,
+    /// Offset of the parsed slice in the indexed text.
+    off: usize,
+}
+
+impl Strings for Delims<'_, '_> {
+    #[inline(always)]
+    fn skip(&mut self, b: &[u8], i: usize) -> Result<usize, ()> {
+        if self.q.pop() != Some(self.off + i) {
+            return Err(());
+        }
+        match self.q.pop().map(|at| at - self.off) {
+            Some(close) if close < b.len() => Ok(close + 1),
+            _ => Err(()),
+        }
     }
 }
 
@@ -82,169 +103,19 @@ impl<'t> Walk<'t> {
 
     #[inline(always)]
     fn peek(&self) -> u8 {
-        self.b.get(self.i).copied().unwrap_or(0)
+        grammar::peek(self.b, self.i)
     }
 
     #[inline(always)]
     fn ws(&mut self) {
-        while let b' ' | b'\t' | b'\n' | b'\r' = self.peek() {
-            self.i += 1;
-        }
-    }
-
-    #[inline(always)]
-    fn expect(&mut self, c: u8) -> Result<(), ()> {
-        if self.peek() == c {
-            self.i += 1;
-            Ok(())
-        } else {
-            Err(())
-        }
-    }
-
-    /// A string at `"`; returns the position of its closing quote. Its contents were validated by the index.
-    #[inline(always)]
-    fn string(&mut self) -> Result<usize, ()> {
-        if self.q.pop() != Some(self.off + self.i) {
-            return Err(());
-        }
-        match self.q.pop().map(|at| at - self.off) {
-            Some(close) if close < self.b.len() => {
-                self.i = close + 1;
-                Ok(close)
-            }
-            _ => Err(()),
-        }
-    }
-
-    #[inline(always)]
-    fn digits(&mut self) -> usize {
-        let start = self.i;
-        while self.peek().is_ascii_digit() {
-            self.i += 1;
-        }
-        self.i - start
-    }
-
-    fn number(&mut self) -> Result<(), ()> {
-        if self.peek() == b'-' {
-            self.i += 1;
-        }
-        match self.peek() {
-            b'0' => self.i += 1,
-            b'1'..=b'9' => {
-                self.digits();
-            }
-            _ => return Err(()),
-        }
-        if self.peek() == b'.' {
-            self.i += 1;
-            if self.digits() == 0 {
-                return Err(());
-            }
-        }
-        if let b'e' | b'E' = self.peek() {
-            self.i += 1;
-            if let b'+' | b'-' = self.peek() {
-                self.i += 1;
-            }
-            if self.digits() == 0 {
-                return Err(());
-            }
-        }
-        Ok(())
-    }
-
-    #[inline(always)]
-    fn literal(&mut self, lit: &[u8]) -> Result<(), ()> {
-        if self.b.get(self.i..self.i + lit.len()) == Some(lit) {
-            self.i += lit.len();
-            Ok(())
-        } else {
-            Err(())
-        }
+        self.i = grammar::ws(self.b, self.i);
     }
 
     /// One value at the current position (whitespace skipped).
     #[inline(always)]
     fn value(&mut self) -> Result<(), ()> {
-        match self.peek() {
-            b'"' => self.string().map(drop),
-            b'{' | b'[' => self.container(),
-            b't' => self.literal(b"true"),
-            b'f' => self.literal(b"false"),
-            b'n' => self.literal(b"null"),
-            b'-' | b'0'..=b'9' => self.number(),
-            _ => Err(()),
-        }
-    }
-
-    /// `"key" ws : ws` inside an object.
-    #[inline(always)]
-    fn member_key(&mut self) -> Result<(), ()> {
-        if self.peek() != b'"' {
-            return Err(());
-        }
-        self.string()?;
-        self.ws();
-        self.expect(b':')
-    }
-
-    /// An object or array, validated with an explicit stack of closers (any depth, no recursion).
-    #[inline(never)]
-    fn container(&mut self) -> Result<(), ()> {
-        let mut stack = Stack::new();
-        loop {
-            // A value is expected here.
-            self.ws();
-            match self.peek() {
-                b'"' => {
-                    self.string()?;
-                }
-                open @ (b'{' | b'[') => {
-                    // `}` and `]` are two code points after their openers.
-                    let close = open + 2;
-                    self.i += 1;
-                    self.ws();
-                    if self.peek() == close {
-                        self.i += 1;
-                    } else {
-                        stack.push(close);
-                        if open == b'{' {
-                            self.member_key()?;
-                        }
-                        continue;
-                    }
-                }
-                b't' => self.literal(b"true")?,
-                b'f' => self.literal(b"false")?,
-                b'n' => self.literal(b"null")?,
-                b'-' | b'0'..=b'9' => self.number()?,
-                _ => return Err(()),
-            }
-            // After a value: close containers, or move to the next element.
-            loop {
-                let Some(closer) = stack.top() else {
-                    return Ok(());
-                };
-                self.ws();
-                match self.peek() {
-                    b',' => {
-                        self.i += 1;
-                        if closer == b'}' {
-                            self.ws();
-                            self.member_key()?;
-                        }
-                        break;
-                    }
-                    c if c == closer => {
-                        self.i += 1;
-                        stack.pop();
-                    }
-                    _ => return Err(()),
-                }
-            }
-        }
+        self.i = grammar::value(self.b, self.i, &mut Delims { q: &mut self.q, off: self.off })?;
+        Ok(())
     }
 
     /// An object at `{`: its members with raw value slices; when `capture` names a member whose (last) value is an
@@ -254,7 +125,10 @@ impl<'t> Walk<'t> {
     /// non-string values: kept in `self`, every string paid a store and a reload of both.
     fn object(&mut self, capture: Option<&str>) -> Result<(RawObj<'t>, Option<RawObj<'t>>), ()> {
         let ix = Some(IndexRef { ix: self.ix, base: self.text.as_ptr() as usize - self.off });
-        self.expect(b'{')?;
+        if self.peek() != b'{' {
+            return Err(());
+        }
+        self.i += 1;
         let mut entries = new_entries();
         let mut captured = None;
         self.ws();
@@ -265,30 +139,15 @@ impl<'t> Walk<'t> {
         let (b, off, text) = (self.b, self.off, self.text);
         let (mut i, mut q) = (self.i, self.q);
         let mut bs = 0;
-        let peek = |i: usize| b.get(i).copied().unwrap_or(0);
-        let ws = |mut i: usize| {
-            while let b' ' | b'\t' | b'\n' | b'\r' = peek(i) {
-                i += 1;
-            }
-            i
-        };
-        // The string at `i` (a `"`): the position of its closing quote.
-        let string = |i: usize, q: &mut Quotes<'t>| -> Result<usize, ()> {
-            if q.pop() != Some(off + i) {
-                return Err(());
-            }
-            match q.pop().map(|at| at - off) {
-                Some(close) if close < b.len() => Ok(close),
-                _ => Err(()),
-            }
-        };
+        let peek = |i: usize| grammar::peek(b, i);
+        let ws = |i: usize| grammar::ws(b, i);
         loop {
             // Here at a key, whitespace skipped.
             if peek(i) != b'"' {
                 return Err(());
             }
             let open = i;
-            let close = string(i, &mut q)?;
+            let close = Delims { q: &mut q, off }.skip(b, i)? - 1;
             // `bs`, the first backslash at or after some position up to this key's, is moved on only when passed.
             if bs <= off + open {
                 bs = self.ix.next_backslash(off + open + 1);
@@ -313,7 +172,7 @@ impl<'t> Walk<'t> {
             let vs = i;
             let is_capture = capture.is_some_and(|c| c == key);
             if peek(i) == b'"' {
-                i = string(i, &mut q)? + 1;
+                i = Delims { q: &mut q, off }.skip(b, i)?;
                 if is_capture {
                     captured = None;
                 }
