@@ -1,7 +1,7 @@
 //! The second stage of the indexed parse: a walk over an indexed JSON text that takes each string from the index's
 //! delimiter bitmap. The delimiters are popped in order from one cursor, so a string costs two bit pops, not a search
-//! from its start; everything else follows the grammar of [`super::Scan`] exactly (the fuzz target checks that both
-//! parsers decode the same members).
+//! from its start. Everything else is the grammar `grammar.rs` shares with the byte-by-byte [`super::Scan`] (the fuzz
+//! target checks that both parsers decode the same members).
 
 use super::grammar::{self, Strings};
 use super::{ascii_bounded, new_entries, unescape, Index, IndexRef, RawObj};
