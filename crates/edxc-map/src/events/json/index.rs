@@ -248,23 +248,6 @@ impl Index {
             }
         }
     }
-
-    /// Whether any byte in `from..to` is a backslash.
-    #[inline]
-    pub fn has_backslash(&self, from: usize, to: usize) -> bool {
-        if from >= to {
-            return false;
-        }
-        let (wa, wb) = (from / 64, (to - 1) / 64);
-        let lo = !0u64 << (from % 64);
-        let hi = !0u64 >> (63 - (to - 1) % 64);
-        if wa == wb {
-            return self.backslashes.get(wa).is_some_and(|&b| b & lo & hi != 0);
-        }
-        self.backslashes.get(wa).is_some_and(|&b| b & lo != 0)
-            || self.backslashes.get(wa + 1..wb).is_some_and(|ws| ws.iter().any(|&b| b != 0))
-            || self.backslashes.get(wb).is_some_and(|&b| b & hi != 0)
-    }
 }
 
 /// Iterator of [`Index::backslashes`]: pops the set bits word by word.
@@ -591,8 +574,9 @@ mod tests {
                 assert_eq!(quotes_of(&ix), q, "pad {pad} run {run}");
                 assert_eq!(!ix.is_bad(), ok, "pad {pad} run {run}");
                 for a in 0..s.len() {
+                    let first = s[a..].iter().position(|&c| c == b'\\').map_or(usize::MAX, |i| a + i);
+                    assert_eq!(ix.next_backslash(a), first, "{a}");
                     for b in a..=s.len() {
-                        assert_eq!(ix.has_backslash(a, b), s[a..b].contains(&b'\\'));
                         let want: Vec<usize> = (a..b).filter(|&i| s[i] == b'\\').collect();
                         assert_eq!(ix.backslashes(a, b).collect::<Vec<_>>(), want, "{a}..{b}");
                     }

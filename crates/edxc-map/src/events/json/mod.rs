@@ -334,6 +334,7 @@ impl<'b> Scan<'b> {
     /// An object; when `capture` names a member whose (last) value is an object, that object's
     /// members are decoded in the same pass and returned too.
     fn object_capture(&mut self, text: &'b str, capture: Option<&str>) -> Result<(RawObj<'b>, Option<RawObj<'b>>), ()> {
+        // Without an index, the object has none to pass on.
         let ix = None;
         self.expect(b'{')?;
         let mut entries = new_entries();
