@@ -7,6 +7,9 @@
 //! because the shared regex accepts them and the constructor ignores them. A string without a known
 //! namespace falls back to the deprecated `org/course/run` form.
 
+use memchr::memmem;
+use std::sync::LazyLock;
+
 /// `[\w\-~.:]` with Unicode `\w`.
 fn is_id_char(c: char) -> bool {
     c.is_alphanumeric() || matches!(c, '_' | '-' | '~' | '.' | ':')
@@ -280,7 +283,12 @@ impl CourseKey<'_> {
             KeyKind::Library => "library-v1",
             KeyKind::Ccx => "ccx-v1",
         };
-        format!("{}:{}", ns, self.to_plain_string())
+        let plain = self.to_plain_string();
+        let mut out = String::with_capacity(ns.len() + 1 + plain.len());
+        out.push_str(ns);
+        out.push(':');
+        out.push_str(&plain);
+        out
     }
 }
 
@@ -339,9 +347,13 @@ fn is_versioned_api_path(s: &str) -> bool {
 pub fn course_id_from_url(url: &str, ccx_enabled: bool) -> Option<String> {
     // `.*?` does not cross a newline.
     let head_limit = memchr::memchr(b'\n', url.as_bytes()).unwrap_or(url.len());
+    // Searchers built once: `str::find` sets up a two-way searcher per call, which cost more than the rest of this.
+    static XBLOCK_FINDER: LazyLock<memmem::Finder<'static>> = LazyLock::new(|| memmem::Finder::new(XBLOCK));
+    static COURSES_FINDER: LazyLock<memmem::Finder<'static>> = LazyLock::new(|| memmem::Finder::new(COURSES));
     const XBLOCK: &str = "/xblock/";
+    const COURSES: &str = "/courses/";
     let mut from = 0;
-    while let Some(pos) = url[from..].find(XBLOCK) {
+    while let Some(pos) = XBLOCK_FINDER.find(url[from..].as_bytes()) {
         let start = from + pos;
         if start > head_limit {
             break;
@@ -352,9 +364,8 @@ pub fn course_id_from_url(url: &str, ccx_enabled: bool) -> Option<String> {
         }
         from = start + 1;
     }
-    const COURSES: &str = "/courses/";
     let mut from = 0;
-    while let Some(pos) = url[from..].find(COURSES) {
+    while let Some(pos) = COURSES_FINDER.find(url[from..].as_bytes()) {
         let start = from + pos;
         if start > head_limit {
             break;

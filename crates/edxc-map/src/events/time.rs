@@ -243,11 +243,13 @@ pub fn strptime_event(s: &str) -> Option<NaiveDateTime> {
 }
 
 /// `datetime.strptime(s, '%Y-%m-%d').date().isoformat()` (Python 2.7 semantics), e.g. for
-/// `DateField.deserialize_from_string`.
-pub fn parse_ymd(s: &str) -> Option<String> {
+/// `DateField.deserialize_from_string`. A date already in the zero-padded layout is its own isoformat, so it is
+/// borrowed (this runs once per module-engagement record).
+pub fn parse_ymd(s: &str) -> Option<std::borrow::Cow<'_, str>> {
     const YMD: [Tok; 5] = [Tok::Y, Tok::Lit(b'-'), Tok::Mo, Tok::Lit(b'-'), Tok::D];
     let mut vals = [0u32; 7];
-    if let Some(v) = canonical(s.as_bytes(), false) {
+    let canonical = canonical(s.as_bytes(), false);
+    if let Some(v) = canonical {
         vals = v;
     } else if !match_from(&YMD, s.as_bytes(), 0, 0, &mut vals) {
         return None;
@@ -256,7 +258,32 @@ pub fn parse_ymd(s: &str) -> Option<String> {
     if year < 1 || day > days_in_month(year, month) {
         return None;
     }
-    Some(format!("{year:04}-{month:02}-{day:02}"))
+    if canonical.is_some() {
+        return Some(std::borrow::Cow::Borrowed(s));
+    }
+    let mut out = String::with_capacity(10);
+    push_date(&mut out, year, month, day);
+    Some(std::borrow::Cow::Owned(out))
+}
+
+/// Appends `v` zero-padded to `width` digits (more when it has more), as `{v:0width$}` would, without the
+/// formatting machinery (a timestamp is rendered per problem event).
+fn push_padded(out: &mut String, v: u32, width: usize) {
+    let mut buf = itoa::Buffer::new();
+    let digits = buf.format(v);
+    for _ in digits.len()..width {
+        out.push('0');
+    }
+    out.push_str(digits);
+}
+
+/// `YYYY-MM-DD`.
+fn push_date(out: &mut String, year: u32, month: u32, day: u32) {
+    push_padded(out, year, 4);
+    out.push('-');
+    push_padded(out, month, 2);
+    out.push('-');
+    push_padded(out, day, 2);
 }
 
 /// `get_event_time(event)` from the raw `time` string.
@@ -267,19 +294,24 @@ pub fn event_time(time: &str) -> Option<NaiveDateTime> {
 impl NaiveDateTime {
     /// Python `datetime.isoformat()`: microseconds omitted when 0.
     pub fn isoformat(&self) -> String {
-        let mut s = format!(
-            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
-            self.year, self.month, self.day, self.hour, self.minute, self.second
-        );
+        let mut s = String::with_capacity(26);
+        push_date(&mut s, self.year, self.month, self.day);
+        for (sep, v) in [('T', self.hour), (':', self.minute), (':', self.second)] {
+            s.push(sep);
+            push_padded(&mut s, v, 2);
+        }
         if self.micro != 0 {
-            s.push_str(&format!(".{:06}", self.micro));
+            s.push('.');
+            push_padded(&mut s, self.micro, 6);
         }
         s
     }
 
     /// `YYYY-MM-DD`.
     pub fn date(&self) -> String {
-        format!("{:04}-{:02}-{:02}", self.year, self.month, self.day)
+        let mut s = String::with_capacity(10);
+        push_date(&mut s, self.year, self.month, self.day);
+        s
     }
 }
 
@@ -317,6 +349,23 @@ mod tests {
     }
 
     use super::*;
+
+    #[test]
+    fn rendering_is_python_isoformat() {
+        for (y, mo, d, h, mi, sec, micro) in
+            [(2014, 8, 1, 17, 9, 59, 941616), (5, 12, 31, 0, 0, 0, 0), (999, 1, 2, 3, 4, 5, 6)]
+        {
+            let t = NaiveDateTime { year: y, month: mo, day: d, hour: h, minute: mi, second: sec, micro };
+            let mut want = format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{sec:02}");
+            if micro != 0 {
+                want.push_str(&format!(".{micro:06}"));
+            }
+            assert_eq!(t.isoformat(), want);
+            assert_eq!(t.date(), format!("{y:04}-{mo:02}-{d:02}"));
+        }
+        assert!(matches!(parse_ymd("2014-08-01"), Some(std::borrow::Cow::Borrowed("2014-08-01"))));
+        assert_eq!(parse_ymd("0005-1-2").as_deref(), Some("0005-01-02"));
+    }
 
     #[test]
     fn time_string_rule() {
