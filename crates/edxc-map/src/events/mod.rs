@@ -9,6 +9,7 @@ use json::IndexedText;
 use std::mem::MaybeUninit;
 
 pub mod aligned;
+mod bytes;
 pub mod course_id;
 pub mod event;
 pub mod extract;

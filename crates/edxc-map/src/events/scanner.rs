@@ -333,13 +333,24 @@ fn raw_candidate(
 }
 
 /// The prefilter of a deferred extractor, on a decoded line: its event type first, then the raw-byte tests.
+///
+/// An event type without escapes stands in the line as it is: when it holds the needle, the needle is in the line, and
+/// the quick check (a shortcut only) has nothing left to rule out, so the line is not searched.
 fn deferred_candidate(p: &Prepared, ev: &Event<'_>, line: &[u8], escape_finder: &memmem::Finder<'_>) -> bool {
-    let typed = match (p.def.event_types, ev.event_type()) {
-        (Some(types), Some(t)) => types.contains(&&*t),
-        (None, _) => true,
-        (Some(_), None) => false,
-    };
-    typed && raw_candidate(p, line, None, true, escape_finder, &mut None)
+    match (p.def.event_types, ev.event_type()) {
+        (Some(types), Some(t)) => {
+            if !types.contains(&&*t) {
+                return false;
+            }
+            let holds_needle = |f: &memmem::Finder<'_>| f.find(t.as_bytes()).is_some();
+            if matches!(t, std::borrow::Cow::Borrowed(_)) && p.finder.as_ref().is_some_and(holds_needle) {
+                return true;
+            }
+        }
+        (None, _) => {}
+        (Some(_), None) => return false,
+    }
+    raw_candidate(p, line, None, true, escape_finder, &mut None)
 }
 
 /// `event['context']['received_at']` for the export date: `None` when the key path is absent

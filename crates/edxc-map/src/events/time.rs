@@ -4,11 +4,11 @@
 /// `get_event_time_string`: cut everything from the first `+`; append `.000000` when the rest has
 /// no `.`. (`Z` and negative offsets are kept.)
 pub fn event_time_string(time: &str) -> std::borrow::Cow<'_, str> {
-    let cut = match memchr::memchr(b'+', time.as_bytes()) {
+    let cut = match super::bytes::find(time.as_bytes(), b'+') {
         Some(i) => &time[..i],
         None => time,
     };
-    if memchr::memchr(b'.', cut.as_bytes()).is_some() {
+    if super::bytes::find(cut.as_bytes(), b'.').is_some() {
         std::borrow::Cow::Borrowed(cut)
     } else {
         let mut s = String::with_capacity(cut.len() + 7);
@@ -20,7 +20,7 @@ pub fn event_time_string(time: &str) -> std::borrow::Cow<'_, str> {
 
 /// The event date used for interval filtering and partitioning: the text before the first `T`.
 pub fn date_string(time: &str) -> &str {
-    match memchr::memchr(b'T', time.as_bytes()) {
+    match super::bytes::find(time.as_bytes(), b'T') {
         Some(i) => &time[..i],
         None => time,
     }

@@ -542,7 +542,7 @@ pub fn unescape(lit: &str) -> Option<Cow<'_, str>> {
             }
             None => {
                 // The tail: copied byte by byte up to the next backslash.
-                let n = memchr::memchr(b'\\', &b[i..]).unwrap_or(b.len() - i);
+                let n = crate::events::bytes::find(&b[i..], b'\\').unwrap_or(b.len() - i);
                 out[o..o + n].write_copy_of_slice(&b[i..i + n]);
                 1 << n
             }
