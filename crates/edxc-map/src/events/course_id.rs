@@ -353,7 +353,7 @@ pub fn course_id_from_url(url: &str, ccx_enabled: bool) -> Option<String> {
     const XBLOCK: &str = "/xblock/";
     const COURSES: &str = "/courses/";
     let mut from = 0;
-    while let Some(pos) = XBLOCK_FINDER.find(url[from..].as_bytes()) {
+    while let Some(pos) = XBLOCK_FINDER.find(&url.as_bytes()[from..]) {
         let start = from + pos;
         if start > head_limit {
             break;
@@ -365,7 +365,7 @@ pub fn course_id_from_url(url: &str, ccx_enabled: bool) -> Option<String> {
         from = start + 1;
     }
     let mut from = 0;
-    while let Some(pos) = COURSES_FINDER.find(url[from..].as_bytes()) {
+    while let Some(pos) = COURSES_FINDER.find(&url.as_bytes()[from..]) {
         let start = from + pos;
         if start > head_limit {
             break;

@@ -11,6 +11,8 @@ use std::mem::MaybeUninit;
 pub mod aligned;
 mod bytes;
 pub mod course_id;
+#[cfg(target_arch = "x86_64")]
+mod escape_expand;
 pub mod event;
 pub mod extract;
 pub mod json;
@@ -273,6 +275,13 @@ fn escape_bytewise(dst: &mut [MaybeUninit<u8>], value: &[u8]) -> usize {
 #[inline(never)]
 fn escape_long(dst: &mut [MaybeUninit<u8>], value: &[u8]) -> usize {
     #[cfg(target_arch = "x86_64")]
+    if escape_expand::available() {
+        // SAFETY: the CPU supports what `available` checks.
+        if let Some(n) = unsafe { escape_expand::escape::<false>(dst, value) } {
+            return n;
+        }
+    }
+    #[cfg(target_arch = "x86_64")]
     if std::arch::is_x86_feature_detected!("avx512bw") {
         // SAFETY: the CPU supports AVX-512BW (and so AVX2), checked just above.
         return unsafe { escape_long_avx512(dst, value) };
@@ -462,6 +471,13 @@ fn escape_indexed(dst: &mut [MaybeUninit<u8>], json: &IndexedText<'_>) -> usize 
     if json.may_have_ctrl() {
         return escape_into(dst, b);
     }
+    #[cfg(target_arch = "x86_64")]
+    if escape_expand::available() {
+        // SAFETY: the CPU supports what `available` checks; the text has no control byte, so no TAB, LF or CR.
+        if let Some(n) = unsafe { escape_expand::escape::<true>(dst, b) } {
+            return n;
+        }
+    }
     let mut slashes = json.backslashes();
     let mut next = slashes.next().unwrap_or(usize::MAX);
     let (mut i, mut o) = (0, 0);
@@ -641,17 +657,17 @@ mod tests {
         assert_eq!(s, "x\t\\N\t\\\\N\t2014-01-01\n");
     }
 
-    /// The SSE2, AVX2 and dispatched (AVX-512 where the CPU has it) long-value encoders agree.
+    /// The SSE2, AVX2, expanding (AVX-512 VBMI2) and dispatched long-value encoders agree.
     #[test]
     fn long_escape_variants_agree() {
-        let run = |v: &[u8], f: fn(&mut [MaybeUninit<u8>], &[u8]) -> usize| {
+        fn run(v: &[u8], f: impl Fn(&mut [MaybeUninit<u8>], &[u8]) -> usize) -> Vec<u8> {
             let mut dst = vec![MaybeUninit::new(0u8); 2 * v.len()];
             let n = f(&mut dst, v);
             // SAFETY: MaybeUninit<u8> and u8 have the same layout; every byte was initialised above.
-            dst[..n].iter().map(|b| unsafe { b.assume_init() }).collect::<Vec<u8>>()
-        };
+            dst[..n].iter().map(|b| unsafe { b.assume_init() }).collect()
+        }
         for len in 16..140usize {
-            for stride in [1usize, 3, 17, 40, 200] {
+            for stride in [1usize, 2, 3, 17, 40, 200] {
                 let v: Vec<u8> = (0..len)
                     .map(|k| match (k * 7 + stride) % stride.max(2) {
                         0 => [b'\\', b'\t', b'\n', b'\r'][k % 4],
@@ -664,6 +680,16 @@ mod tests {
                 if std::arch::is_x86_feature_detected!("avx2") {
                     // SAFETY: AVX2 was detected just above.
                     assert_eq!(sse2, run(&v, |d, v| unsafe { escape_long_avx2(d, v) }), "len {len} stride {stride}");
+                }
+                #[cfg(target_arch = "x86_64")]
+                if escape_expand::available() {
+                    // SAFETY: the CPU supports what `available` checks.
+                    let expand = |d: &mut [MaybeUninit<u8>], v: &[u8]| unsafe { escape_expand::escape::<false>(d, v) };
+                    assert_eq!(sse2, run(&v, |d, v| expand(d, v).unwrap_or(0)), "len {len} stride {stride}");
+                    // Without TAB, LF and CR, the backslash-only variant agrees too.
+                    let slashes: Vec<u8> = v.iter().map(|&c| if c < b' ' { b'\\' } else { c }).collect();
+                    let only = |d: &mut [MaybeUninit<u8>], v: &[u8]| unsafe { escape_expand::escape::<true>(d, v) };
+                    assert_eq!(run(&slashes, escape_long), run(&slashes, |d, v| only(d, v).unwrap_or(0)), "len {len}");
                 }
             }
         }
