@@ -34,7 +34,7 @@ const ODD_BITS: u64 = 0xAAAA_AAAA_AAAA_AAAA;
 /// The bytes escaped by a backslash (those after an odd-length run), given the block's backslashes and whether its
 /// first byte is escaped by the previous block; returns them and the carry into the next block.
 #[inline(always)]
-fn escaped_bytes(backslash: u64, carry: u64) -> (u64, u64) {
+pub(super) fn escaped_bytes(backslash: u64, carry: u64) -> (u64, u64) {
     let potential = backslash & !carry;
     let code = ((potential << 1 | ODD_BITS).wrapping_sub(potential)) ^ ODD_BITS;
     (code ^ (backslash | carry), (code & backslash) >> 63)
