@@ -18,6 +18,8 @@ pub mod extract;
 pub mod json;
 #[cfg(target_os = "linux")]
 pub mod mapped;
+#[cfg(target_arch = "x86_64")]
+mod record_copy;
 pub mod time;
 
 mod scanner;
@@ -538,6 +540,15 @@ fn hive_record_bytes(
     out.reserve(room);
     let base = out.len();
     let dst = &mut out.spare_capacity_mut()[..room];
+    #[cfg(target_arch = "x86_64")]
+    if json.is_none() && record_copy::available() {
+        // SAFETY: the CPU supports what `available` checks.
+        if let Some(n) = unsafe { record_copy::record(dst, tag, fields, extra) } {
+            // SAFETY: `record` wrote every byte of `dst[..n]`.
+            unsafe { out.set_len(base + n) };
+            return;
+        }
+    }
     let mut o = 0;
     if let Some(t) = tag {
         put_field(dst, &mut o, Some(t));
