@@ -59,6 +59,14 @@ NAIVE="$TARGET_DIR/release/examples/naive_port"
 BYTES=$(stat -c %s "$LOG")
 MB=$(python3 -c "print($BYTES/1e6)")
 cat "$LOG" "$GZ" > /dev/null   # warm the page cache
+# A kernel that pages out cold file pages (DAMON's reclaim scheme runs on some VMs) empties that cache between runs,
+# and each run then reads the disk. Files on tmpfs stay in memory when there is no swap.
+if command -v fincore > /dev/null; then
+  resident=$(fincore -nb -o RES "$LOG" 2>/dev/null | tr -d ' ' || true)
+  if [ -n "$resident" ] && [ "$resident" -lt "$BYTES" ]; then
+    echo "warning: only $resident of $BYTES bytes of $LOG stay in the page cache; rerun with BENCH_DIR on tmpfs (e.g. /dev/shm/edxc-bench)" >&2
+  fi
+fi
 
 RUNS="${RUNS:-3}"
 # faster A B : whichever of two "user sys rss" measurements took less CPU time (B when A is empty)

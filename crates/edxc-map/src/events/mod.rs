@@ -531,12 +531,13 @@ fn hive_record_bytes(
     extra: &[&str],
     out: &mut Vec<u8>,
 ) {
-    // One reservation per record: every value may double, plus a separator (or `\N`) per column.
+    // One reservation per record: every value may double, plus a separator (or `\N`) per column, plus 64 bytes for
+    // the whole-register stores of the copying writer.
     let width = |v: Option<&str>| v.map_or(2, |v| 2 * v.len()) + 1;
     let room = tag.map_or(0, |t| width(Some(t)))
         + fields.iter().map(|f| width(*f)).sum::<usize>()
         + extra.iter().map(|e| width(Some(*e))).sum::<usize>()
-        + 1;
+        + 65;
     out.reserve(room);
     let base = out.len();
     let dst = &mut out.spare_capacity_mut()[..room];
