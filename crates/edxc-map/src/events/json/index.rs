@@ -12,6 +12,9 @@
 pub struct Index {
     quotes: Vec<u64>,
     backslashes: Vec<u64>,
+    /// One past the last word of `backslashes` with a bit set (0 when the text has no backslash): a search for the
+    /// next backslash stops there instead of running to the end of the text, once for each object parsed after it.
+    backslash_words: usize,
     len: usize,
     bad: bool,
     ascii: bool,
@@ -172,6 +175,7 @@ impl Index {
 
     fn finish(&mut self, st: State, len: usize) -> usize {
         self.len = len;
+        self.backslash_words = self.backslashes.iter().rposition(|&w| w != 0).map_or(0, |w| w + 1);
         self.ascii = st.high == 0;
         self.ctrl = st.ctrl != 0;
         // A final escaping backslash has nothing to escape.
@@ -234,15 +238,16 @@ impl Index {
     /// The position of the first backslash at or after `from`, or `usize::MAX`.
     #[inline]
     pub fn next_backslash(&self, from: usize) -> usize {
+        let words = self.backslashes.get(..self.backslash_words).unwrap_or_default();
         let mut w = from / 64;
-        let Some(&first) = self.backslashes.get(w) else { return usize::MAX };
+        let Some(&first) = words.get(w) else { return usize::MAX };
         let mut bits = first & (!0u64 << (from % 64));
         loop {
             if bits != 0 {
                 return w * 64 + bits.trailing_zeros() as usize;
             }
             w += 1;
-            match self.backslashes.get(w) {
+            match words.get(w) {
                 Some(&b) => bits = b,
                 None => return usize::MAX,
             }
