@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Independent reference implementation of contract/workflows.md §1 plus a few extractors.
+"""Independent reference implementation of docs/contract.md §1 plus a few extractors.
 
 Written from the contract text (not from the Rust code) to produce the expected records of the
 mapper tests and to diff `edxc-map` on generated logs:

@@ -163,8 +163,8 @@ pub fn run_mysql_script(url: &str, sql: &str) -> Result<()> {
     Ok(())
 }
 
-/// What Sqoop's `--hive-delims-replacement ' '` does to a string on the cluster path (contract §2.4): `\n`, `\r`
-/// and `\x01` become a space. Exposed so the embedded engine can apply it where parity with Hive imports matters.
+/// What Sqoop's `--hive-delims-replacement ' '` does to a string on the cluster path (docs/contract.md §2.4): `\n`,
+/// `\r` and `\x01` become a space. Exposed so the embedded engine can apply it where parity with Hive imports matters.
 pub fn hive_delims_replacement(s: &str) -> String {
     s.replace(['\n', '\r', '\u{1}'], " ")
 }

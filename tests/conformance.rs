@@ -1,5 +1,5 @@
-//! Conformance scenarios of the original pipeline's acceptance suite (tests/conformance/, copied from the shared
-//! suite), run end to end through the `edxc apply` CLI against SQLite and against the real MariaDB.
+//! Conformance scenarios of the original pipeline's acceptance suite (tests/conformance/, format in its
+//! README.upstream.md), run end to end through the `edxc apply` CLI against SQLite and against the real MariaDB.
 
 mod common;
 use common::{check_expected, run_scenario, Backend};

@@ -1,4 +1,4 @@
-//! Per-workflow extractors of contract §3 (beyond enrollment / user_activity), each rule with the
+//! Per-workflow extractors of docs/contract.md §3 (beyond enrollment / user_activity), each rule with the
 //! exact event line it covers.
 
 mod mapper_common;

@@ -1,4 +1,4 @@
-//! One test per rule of contract/workflows.md §1, each with the exact event line it covers.
+//! One test per rule of docs/contract.md §1, each with the exact event line it covers.
 
 mod mapper_common;
 

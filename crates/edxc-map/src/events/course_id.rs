@@ -1,4 +1,4 @@
-//! Course-key validity and URL extraction (contract §1.5, §1.6; opaque-keys 0.4, edx-ccx-keys).
+//! Course-key validity and URL extraction (docs/contract.md §1.5, §1.6; opaque-keys 0.4, edx-ccx-keys).
 //!
 //! The grammar follows `CourseLocator.URL_RE` of opaque-keys 0.4: a namespaced key is
 //! `NS:` + up to three plain `+`-separated parts (`org+course[+run]`) followed by the prefixed

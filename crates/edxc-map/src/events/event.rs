@@ -1,4 +1,4 @@
-//! Line → event (contract §1.1), payload decoding (§1.2), username / user id (§1.4) and course id
+//! Line → event (docs/contract.md §1.1), payload decoding (§1.2), username / user id (§1.4) and course id
 //! extraction (§1.5).
 
 use super::course_id::{course_id_from_url, is_valid_course_id};

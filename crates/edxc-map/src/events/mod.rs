@@ -1,5 +1,5 @@
 //! Tracking-log parsing, course ids and per-workflow extractors, shared by `edxc-map` and the
-//! embedded engine. Semantics: `contract/workflows.md` §1 (parsing) and §3 (extractors).
+//! embedded engine. Semantics: `docs/contract.md` §1 (parsing) and §3 (extractors).
 //!
 //! Entry points: [`scan`] (one pass over decompressed lines feeding several extractors),
 //! [`scan_file`] (plain or `.gz` file), [`extractor_names`] / [`extractor_columns`] (schemas for

@@ -1,4 +1,4 @@
-//! Time handling of tracking events (contract §1.3). Everything is string based, as in the
+//! Time handling of tracking events (docs/contract.md §1.3). Everything is string based, as in the
 //! original: no time-zone conversion.
 
 /// `get_event_time_string`: cut everything from the first `+`; append `.000000` when the rest has

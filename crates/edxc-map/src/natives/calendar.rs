@@ -1,4 +1,4 @@
-//! `calendar`: `CalendarTask` (contract §3.14). One row per day of the half-open interval:
+//! `calendar`: `CalendarTask` (docs/contract.md §3.14). One row per day of the half-open interval:
 //! `date, year, month, day, iso_weekofyear ("YYYYWww": ISO year, literal W, two-digit ISO week),
 //! iso_week_start (ISO Monday), iso_week_end (the following Monday), iso_weekday (1 = Monday .. 7 = Sunday)`.
 

@@ -1,4 +1,4 @@
-//! `enrollment_days`: the "days enrolled" state machine of `CourseEnrollmentTask` (contract §3.1 step B,
+//! `enrollment_days`: the "days enrolled" state machine of `CourseEnrollmentTask` (docs/contract.md §3.1 step B,
 //! original `DaysEnrolledForEvents`).
 //!
 //! Per (course, user), events in sorted order plus a sentinel dated `end`. State starts UNENROLLED with mode

@@ -1,4 +1,4 @@
-//! `enrollment_summary`: `CourseEnrollmentSummaryTask.reducer` (contract §3.1 step F).
+//! `enrollment_summary`: `CourseEnrollmentSummaryTask.reducer` (docs/contract.md §3.1 step F).
 //!
 //! Accepted events only: ENROLLED + deactivated (→ UNENROLLED, last unenrollment), UNENROLLED + activated
 //! (→ ENROLLED, first enrollment if none yet) and ENROLLED + mode_changed. Activations and mode changes set the

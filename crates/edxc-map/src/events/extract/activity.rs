@@ -1,4 +1,4 @@
-//! `user_activity` — `UserActivityTask.mapper` (contract §3.2 step A).
+//! `user_activity` — `UserActivityTask.mapper` (docs/contract.md §3.2 step A).
 //!
 //! One record `(user_id, course_id, date, category)` per label of the event; identical tuples are
 //! counted downstream (the original reducer's `Counter`).

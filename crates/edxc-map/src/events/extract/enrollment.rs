@@ -1,4 +1,4 @@
-//! `enrollment` — `CourseEnrollmentEventsTask.mapper` (contract §3.1 step A).
+//! `enrollment` — `CourseEnrollmentEventsTask.mapper` (docs/contract.md §3.1 step A).
 //!
 //! Records `(course_id, user_id, timestamp, event_type, mode)` for the explicit enrollment events
 //! `edx.course.enrollment.{activated,deactivated,mode_changed}` (any `event_source`).

@@ -1,4 +1,4 @@
-//! `event_export` — `EventExportByCourseTask.mapper` (contract §3.12).
+//! `event_export` — `EventExportByCourseTask.mapper` (docs/contract.md §3.12).
 //!
 //! One record `(course_id, line)` per event with a course id (`get_course_id(from_url=True)`):
 //! `line` is the raw input line with surrounding ASCII whitespace stripped (not re-serialised).

@@ -1,4 +1,4 @@
-//! `location` — `LastDailyIpAddressOfUserTask.mapper` (contract §3.6 step A).
+//! `location` — `LastDailyIpAddressOfUserTask.mapper` (docs/contract.md §3.6 step A).
 //!
 //! One record `(timestamp, ip_address, user_id, course_id)` per event (the column order of the
 //! step-A day files); the "latest ip per (user, course, day)" reduction happens downstream.

@@ -1,4 +1,4 @@
-//! Per-workflow extractors (contract §3). Each one turns a decoded event into zero or more
+//! Per-workflow extractors (docs/contract.md §3). Each one turns a decoded event into zero or more
 //! records of Hive-typed text fields; the partition date is passed separately.
 
 use super::event::Event;

@@ -1,4 +1,4 @@
-//! `module_engagement` — `ModuleEngagementDataTask.mapper` (contract §3.7, per-day data).
+//! `module_engagement` — `ModuleEngagementDataTask.mapper` (docs/contract.md §3.7, per-day data).
 //!
 //! One record `(course_id, username, date, entity_type, entity_id, event)` per user action; the
 //! `count` column of `module_engagement` is `COUNT(*)` of identical records downstream.

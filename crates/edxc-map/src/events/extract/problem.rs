@@ -1,4 +1,4 @@
-//! `problem_check` (answer distribution, contract §3.4 step 1) and `problem_response`
+//! `problem_check` (answer distribution, docs/contract.md §3.4 step 1) and `problem_response`
 //! (§3.5 "latest data") — both are `get_problem_check_event`.
 //!
 //! Columns follow the original key `(course_id, problem_id, username)` and value

@@ -1,4 +1,4 @@
-//! `student_engagement` — `StudentEngagementTask.mapper` (contract §3.11, raw MR).
+//! `student_engagement` — `StudentEngagementTask.mapper` (docs/contract.md §3.11, raw MR).
 //!
 //! One record per kept event (plus one `edx.forum.<kind>.vote_received` record credited to
 //! `target_username` for each vote), following the original value

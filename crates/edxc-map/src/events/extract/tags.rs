@@ -1,4 +1,4 @@
-//! `tags` — `TagsDistributionPerCourse.mapper` (contract §3.9).
+//! `tags` — `TagsDistributionPerCourse.mapper` (docs/contract.md §3.9).
 //!
 //! One record per explicit server `problem_check` event, following the original key
 //! `(course_id, org_id, problem_id)` and value `(timestamp, saved_tags, is_correct)`:

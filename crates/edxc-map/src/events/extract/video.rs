@@ -1,4 +1,4 @@
-//! `video` — `UserVideoViewingTask.mapper` (contract §3.3 step A).
+//! `video` — `UserVideoViewingTask.mapper` (docs/contract.md §3.3 step A).
 //!
 //! One record per `play_video` / `pause_video` / `seek_video` / `stop_video` event (any source);
 //! lines without the substring `_video` are rejected before decoding, exactly as the original.
