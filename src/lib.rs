@@ -9,6 +9,7 @@ pub mod cli;
 pub mod codegen;
 pub mod config;
 pub mod engine;
+pub mod failpoint;
 pub mod graph;
 pub mod lms;
 pub mod model;

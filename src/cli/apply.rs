@@ -1,10 +1,18 @@
-//! `edxc apply`: plan and run the selected pipelines on the profile's engine, then print what was written.
+//! `edxc apply`: plan and run the selected pipelines on the profile's engine, then publish everything together.
+//!
+//! A run is all-or-nothing: the engine writes every partition into the run's staging area, the sinks load the
+//! result store inside one open transaction, and only then are the partitions swapped in, the transaction
+//! committed and the run state recorded. A failure at any step before the commit leaves the warehouse, the result
+//! store and the state as they were (see `warehouse::staging` for how a killed run is settled by the next one).
 
 use super::{load_checked, print_diagnostics, Format, RunOptions, Selection};
 use crate::config::secret;
 use crate::config::Project;
 use crate::engine::embedded::{mapper, EmbeddedConfig, EmbeddedEngine};
-use crate::engine::{Engine, TaskReport};
+use crate::engine::{Engine, RunReport, TaskReport};
+use crate::sinks::result_store::{redact_url, StoreLocation};
+use crate::state::RunRecord;
+use crate::warehouse::{self, Recovered, Staging};
 use anyhow::{bail, Context};
 use clap::Args;
 use std::io::IsTerminal;
@@ -16,12 +24,27 @@ pub struct ApplyArgs {
     pub sel: Selection,
     #[command(flatten)]
     pub run: RunOptions,
-    /// Fail the run when more than this fraction of tracking-log lines are unreadable (overrides the profile).
-    #[arg(long)]
+    /// Fail the run when more than this fraction (0..1) of tracking-log lines, or of files, are unreadable
+    /// (overrides the profile's max_bad_ratio).
+    #[arg(long, value_parser = parse_ratio)]
     pub max_bad_ratio: Option<f64>,
+    /// Accept a run that reads no tracking-log file, or reads no events for days where earlier runs found some.
+    #[arg(long)]
+    pub allow_empty: bool,
     /// Do not ask for confirmation (apply never asks when stdin is not a terminal).
     #[arg(long)]
     pub auto_approve: bool,
+    /// Run summary on stdout as text or as one JSON document.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: Format,
+}
+
+/// A fraction between 0 and 1.
+pub fn parse_ratio(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(r) if (0.0..=1.0).contains(&r) => Ok(r),
+        _ => Err(format!("`{s}` is not a fraction between 0 and 1")),
+    }
 }
 
 pub fn run(project: &Project, a: &ApplyArgs) -> anyhow::Result<ExitCode> {
@@ -32,8 +55,8 @@ pub fn run(project: &Project, a: &ApplyArgs) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::from(1));
         }
     };
-    a.run.check_params(&pipelines).map_err(anyhow::Error::msg)?;
-    let args = a.run.run_args();
+    let args = a.run.run_args(&pipelines).map_err(anyhow::Error::msg)?;
+    let profile = a.run.apply_task_params(profile).map_err(anyhow::Error::msg)?;
     let templates = project.templates_dir();
     let read_body = |rel: &str| {
         std::fs::read_to_string(templates.join(rel)).map_err(|e| format!("cannot read template {rel}: {e}"))
@@ -65,22 +88,45 @@ pub fn run(project: &Project, a: &ApplyArgs) -> anyhow::Result<ExitCode> {
             root.join(v).display().to_string()
         }
     };
+    let max_bad_ratio = match a.max_bad_ratio {
+        Some(r) => r,
+        None => profile.f64_or("max_bad_ratio", 0.5).map_err(anyhow::Error::msg)?,
+    };
     let config = EmbeddedConfig {
         tracking_logs: profile.path("tracking_logs", root),
         tracking_pattern: profile.get("tracking_pattern").unwrap_or(mapper::DEFAULT_PATTERN).to_string(),
         expand_interval_days: profile.i64_or("expand_interval_days", 2).map_err(anyhow::Error::msg)?,
         lms: resolve("lms")?.map(abs),
         warehouse: profile.path("warehouse", root).context("the profile sets no warehouse")?,
-        max_bad_ratio: match a.max_bad_ratio {
-            Some(r) => r,
-            None => profile.f64_or("max_bad_ratio", 0.5).map_err(anyhow::Error::msg)?,
-        },
+        max_bad_ratio,
         ccx_enabled: profile.bool_or("ccx_enabled", false).map_err(anyhow::Error::msg)?,
+        allow_empty: a.allow_empty,
     };
-    let store_url = abs(resolve("result_store")?.context("the profile sets no result_store")?);
-    let mut store = crate::sinks::result_store::open(&store_url).with_context(|| {
-        format!("cannot open the result store {}", crate::sinks::result_store::redact_url(&store_url))
-    })?;
+    let store_text = profile.result_store_url().map_err(anyhow::Error::msg)?;
+    let location = StoreLocation::parse(&store_text)?.resolve(root);
+    let mut store = crate::sinks::result_store::open_at(&location)
+        .with_context(|| format!("cannot open the result store {}", redact_url(&store_text)))?;
+    let state_path = profile.path("state", root);
+
+    // Settle what earlier runs that were killed left behind, before this run reads the warehouse.
+    for r in warehouse::recover(&config.warehouse).context("cannot settle an earlier run's staging area")? {
+        match r {
+            Recovered::Discarded { run_id } => eprintln!("edxc: discarded the unpublished outputs of run {run_id}"),
+            Recovered::RolledBack { run_id, partitions } => {
+                eprintln!("edxc: run {run_id} was interrupted while publishing: {partitions} partition(s) restored")
+            }
+            Recovered::Finished { run_id, payload } => {
+                if let (Some(state), Ok(record)) = (&state_path, serde_json::from_value::<RunRecord>(payload)) {
+                    crate::state::record(state, &record).context("cannot record an earlier run's state")?;
+                }
+                eprintln!("edxc: finished recording run {run_id}, which had committed before it was interrupted");
+            }
+        }
+    }
+
+    let started = chrono::Utc::now();
+    let run_id = format!("{}-{}", started.format("%Y%m%dT%H%M%S"), std::process::id());
+    let mut staging = Staging::begin(&config.warehouse, &run_id)?;
     for p in &plans {
         eprintln!("edxc: pipeline {} interval {} ({} tasks)", p.pipeline, p.interval, p.tasks.len());
     }
@@ -92,24 +138,96 @@ pub fn run(project: &Project, a: &ApplyArgs) -> anyhow::Result<ExitCode> {
         };
         let note = t.note.as_deref().map(|n| format!(" ({n})")).unwrap_or_default();
         eprintln!("  {:<7} {:<42} {:>8} rows{parts}{note} [{:.2}s]", t.kind, t.table, t.rows, t.elapsed.as_secs_f64());
+        for (reason, n) in &t.skipped {
+            eprintln!("          skipped {n} row(s): {reason}");
+        }
     };
-    let mut engine = EmbeddedEngine { config, store: store.as_mut(), on_task: &mut progress };
-    let report = engine.run(&plans)?;
-    if let Some(state) = profile.path("state", root) {
-        crate::state::record(&state, &plans, &report).context("cannot record the run state")?;
+    let mut report =
+        EmbeddedEngine { config: config.clone(), staging: &mut staging, on_task: &mut progress }.run(&plans)?;
+
+    // Everything is computed and checked: load the result store inside one open transaction.
+    let loads = crate::sinks::load::load_all(store.as_mut(), &plans, &staging, a.allow_empty, &mut progress)?;
+    report.tasks.extend(loads);
+    if let Err(e) = crate::failpoint::hit("commit") {
+        store.rollback()?;
+        return Err(e);
     }
-    println!("Result store {}:", store.describe());
+    let record = RunRecord::new(&run_id, &started.format("%Y-%m-%d %H:%M:%S").to_string(), &plans, staging.staged());
+    let published = match staging.publish(serde_json::to_value(&record)?) {
+        Ok(p) => p,
+        Err(e) => {
+            let _ = store.rollback();
+            return Err(e);
+        }
+    };
+    if let Err(e) = store.commit() {
+        published.rollback().context("while restoring the warehouse after a failed commit")?;
+        return Err(e);
+    }
+    let committed = published.commit()?;
+    if let Some(state) = &state_path {
+        crate::state::record(state, &record).with_context(|| {
+            format!(
+                "run {run_id} is committed, but its state could not be recorded in {} (the next run records it)",
+                state.display()
+            )
+        })?;
+    }
+    committed.finish()?;
+    print_summary(&report, &store.describe(), &run_id, a.format);
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_summary(report: &RunReport, store: &str, run_id: &str, format: Format) {
+    if format == Format::Json {
+        let json = serde_json::json!({
+            "ok": true,
+            "run_id": run_id,
+            "result_store": store,
+            "tables": report.tasks.iter().filter(|t| t.kind == "load").map(|t| serde_json::json!({
+                "table": t.table, "rows": t.rows, "note": t.note,
+            })).collect::<Vec<_>>(),
+            "tasks": report.tasks,
+            "files": report.files,
+            "damaged_files": report.damaged_files,
+            "counters": report.counters.iter().cloned().collect::<std::collections::BTreeMap<_, _>>(),
+        });
+        println!("{}", serde_json::to_string_pretty(&json).unwrap_or_default());
+        return;
+    }
+    println!("Result store {store}:");
     for t in report.tasks.iter().filter(|t| t.kind == "load") {
         println!("  {:<42} {:>8} rows", t.table, t.rows);
     }
     let c = |n: &str| report.counter(n);
+    let f = &report.files;
     println!(
         "Tracking logs: {} files, {} lines, {} bad JSON, {} bad UTF-8, {} without a valid course id",
-        report.files_read,
+        f.read,
         c("lines"),
         c("bad_json"),
         c("bad_utf8"),
         c("no_course_id")
     );
-    Ok(ExitCode::SUCCESS)
+    if f.undated + f.outside_interval + f.not_matching + f.hidden > 0 {
+        println!(
+            "  {} undated (always read); not read: {} dated outside the interval, {} not matching tracking_pattern, \
+             {} hidden",
+            f.undated, f.outside_interval, f.not_matching, f.hidden
+        );
+    }
+    if !report.damaged_files.is_empty() {
+        println!("Damaged files ({}), read up to the damage:", report.damaged_files.len());
+        for d in &report.damaged_files {
+            println!("  {}: {}", d.path, d.reason);
+        }
+    }
+    let skipped: Vec<String> = report
+        .tasks
+        .iter()
+        .flat_map(|t| t.skipped.iter().map(move |(r, n)| format!("{n} {r} in {}", t.node)))
+        .collect();
+    if !skipped.is_empty() {
+        println!("Rows skipped: {}", skipped.join(", "));
+    }
 }

@@ -27,8 +27,8 @@ pub fn artifacts(
         Ok(x) => x,
         Err(d) => return Ok(Err(d)),
     };
-    a.run.check_params(&pipelines).map_err(anyhow::Error::msg)?;
-    let args = a.run.run_args();
+    let args = a.run.run_args(&pipelines).map_err(anyhow::Error::msg)?;
+    let profile = a.run.apply_task_params(profile).map_err(anyhow::Error::msg)?;
     let templates = project.templates_dir();
     let read_body = |rel: &str| {
         std::fs::read_to_string(templates.join(rel)).map_err(|e| format!("cannot read template {rel}: {e}"))

@@ -68,31 +68,47 @@ pub struct RunOptions {
     /// Set a pipeline parameter (as the original task parameter in snake_case), e.g. overwrite_n_days=7.
     #[arg(long = "param", value_name = "NAME=VALUE", value_parser = parse_kv)]
     pub params: Vec<(String, String)>,
+    /// The run date: what `today` means in intervals, params and partitions (default: today's UTC date).
+    #[arg(long, env = "EDXC_TODAY", value_name = "YYYY-MM-DD")]
+    pub today: Option<String>,
 }
 
 impl RunOptions {
-    /// Every `--param` must name a parameter of at least one selected pipeline.
-    pub fn check_params(&self, pipelines: &[Pipeline]) -> Result<(), String> {
+    /// Checks every `--param` (a parameter of a selected pipeline, or of the original task: see
+    /// `config::task_params`) and returns the planning inputs.
+    pub fn run_args(&self, pipelines: &[Pipeline]) -> Result<crate::graph::RunArgs, String> {
         for (name, _) in &self.params {
-            if name != "interval" && !pipelines.iter().any(|p| p.params.contains_key(name)) {
-                let mut known: Vec<&str> = pipelines.iter().flat_map(|p| p.params.keys().map(String::as_str)).collect();
+            let declared = pipelines.iter().any(|p| p.params.contains_key(name));
+            if name != "interval" && !declared && crate::config::task_params::known(name, pipelines).is_none() {
+                let mut known: Vec<String> = pipelines.iter().flat_map(|p| p.params.keys().cloned()).collect();
                 known.sort();
                 known.dedup();
                 return Err(format!(
-                    "--param {name}: no selected pipeline has this parameter (known: {})",
-                    known.join(", ")
+                    "--param {name}: no selected pipeline has this parameter (pipeline parameters: {}; parameters of \
+                     the original tasks: {})",
+                    known.join(", "),
+                    crate::config::task_params::names(pipelines).join(", ")
                 ));
             }
         }
-        Ok(())
-    }
-
-    pub fn run_args(&self) -> crate::graph::RunArgs {
-        crate::graph::RunArgs {
+        let today = match &self.today {
+            Some(d) => Some(
+                crate::graph::interval::parse_date(d)
+                    .ok_or_else(|| format!("--today `{d}` is not a date (YYYY-MM-DD)"))?,
+            ),
+            None => None,
+        };
+        Ok(crate::graph::RunArgs {
             interval: self.interval.clone(),
             params: self.params.iter().cloned().collect(),
-            today: std::env::var("EDXC_TODAY").ok().and_then(|d| crate::graph::interval::parse_date(&d)),
-        }
+            today,
+        })
+    }
+
+    /// The profile with the original tasks' location parameters (`source`, `warehouse_path`, ...) applied.
+    pub fn apply_task_params(&self, mut profile: Profile) -> Result<Profile, String> {
+        crate::config::task_params::apply(&mut profile, &self.params)?;
+        Ok(profile)
     }
 }
 
@@ -114,10 +130,23 @@ pub fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("error: {}", crate::config::secret::redact(&format!("{e:#}")));
+            eprintln!("error: {}", one_line(&crate::config::secret::redact(&format!("{e:#}"))));
             ExitCode::from(1)
         }
     }
+}
+
+/// An error as one readable line: whitespace and line breaks collapsed, the MySQL driver's
+/// `MySqlError { ERROR 1146 (42S02): ... }` shown as `MySQL error 1146 (42S02): ...`.
+pub fn one_line(message: &str) -> String {
+    let mut text = message.split_whitespace().collect::<Vec<_>>().join(" ");
+    while let Some(start) = text.find("MySqlError { ERROR ") {
+        let body_start = start + "MySqlError { ERROR ".len();
+        let Some(len) = text[body_start..].find(" }") else { break };
+        let body = text[body_start..body_start + len].to_string();
+        text.replace_range(start..body_start + len + 2, &format!("MySQL error {body}"));
+    }
+    text
 }
 
 /// Prints diagnostics as text (stderr) or JSON (stdout).
@@ -162,5 +191,19 @@ pub fn load_checked(
     match (profile, diags.is_empty()) {
         (Some(profile), true) => Ok((pipelines, profile)),
         _ => Err(diags),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn errors_fit_one_line() {
+        assert_eq!(
+            super::one_line(
+                "loading `t`: MySqlError { ERROR 1146 (42S02): Table 'x.t' doesn't exist }\n  caused by: more"
+            ),
+            "loading `t`: MySQL error 1146 (42S02): Table 'x.t' doesn't exist caused by: more"
+        );
+        assert_eq!(super::one_line("plain"), "plain");
     }
 }

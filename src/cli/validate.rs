@@ -15,7 +15,7 @@ pub struct ValidateArgs {
 }
 
 pub fn run(project: &Project, a: &ValidateArgs) -> anyhow::Result<ExitCode> {
-    match load_checked(project, &a.sel, true) {
+    match load_checked(project, &a.sel, false) {
         Ok((pipelines, profile)) => {
             print_diagnostics(&[], a.format);
             if a.format == Format::Text {

@@ -4,6 +4,8 @@ pub mod pipeline_file;
 pub mod placeholder;
 pub mod profile;
 pub mod secret;
+pub mod store_location;
+pub mod task_params;
 
 use crate::model::{Diagnostic, Phase, Pipeline};
 use std::path::{Path, PathBuf};
@@ -32,7 +34,13 @@ impl Project {
     pub fn pipeline_files(&self) -> Result<Vec<PathBuf>, String> {
         let dir = self.pipelines_dir();
         let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-            .map_err(|e| format!("cannot list {}: {e}", dir.display()))?
+            .map_err(|e| {
+                format!(
+                    "cannot list {}: {e} (is this an edxc project? run edxc in the directory that holds pipelines/, \
+                     or pass --root DIR or set EDXC_ROOT)",
+                    dir.display()
+                )
+            })?
             .filter_map(|e| e.ok().map(|e| e.path()))
             .filter(|p| p.extension().is_some_and(|x| x == "toml"))
             .collect();

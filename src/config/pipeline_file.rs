@@ -34,6 +34,9 @@ struct RawHeader {
     #[serde(default)]
     description: String,
     interval: Option<RawInterval>,
+    /// Parameters of the original task whose behaviour edxc has fixed: name → what edxc does instead.
+    #[serde(default)]
+    task_params: BTreeMap<String, String>,
 }
 
 #[derive(Deserialize)]
@@ -398,6 +401,7 @@ pub fn parse_pipeline(file: &Path, text: &str) -> Result<Pipeline, Vec<Diagnosti
         file: file.to_path_buf(),
         interval,
         params,
+        task_params: raw.pipeline.task_params.clone(),
         sources,
         transforms,
         sinks,

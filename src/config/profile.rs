@@ -1,6 +1,7 @@
 //! Target profiles (`target-profiles/<name>.toml`): where the logs, LMS, warehouse and result store are, and which
 //! engine runs the jobs. Every key can be overridden with `--var key=value` or `EDXC_VAR_<key>`.
 
+use crate::config::secret;
 use crate::model::diagnostic::line_col;
 use crate::model::{Diagnostic, ParamValue, Phase, Pos};
 use std::collections::BTreeMap;
@@ -15,7 +16,13 @@ pub const KNOWN_KEYS: &[(&str, &str)] = &[
     ("expand_interval_days", "days added on both sides of an interval when selecting logs by file date (default 2)"),
     ("lms", "LMS database: a directory of <table>.tsv exports or mysql://user@host:port/db"),
     ("warehouse", "warehouse root: <table>/dt=YYYY-MM-DD/ Hive text files"),
-    ("result_store", "SQLite file path or mysql://user:password@host:port/db"),
+    ("result_store", "sqlite:PATH (or a path ending in .sqlite/.db) or mysql://user:password@host:port/db"),
+    (
+        "result_store_credentials",
+        "JSON credentials file of the result store (`{\"host\", \"port\", \"username\", \"password\"}` as the \
+         original took, or `{\"url\": ...}`); overrides the connection of result_store",
+    ),
+    ("result_store_database", "database name of a MySQL result store (overrides the one in result_store)"),
     ("state", "state database (SQLite file) for the embedded engine"),
     ("max_bad_ratio", "fail a run when bad tracking-log lines exceed this fraction of lines read (default 0.5)"),
     ("ccx_enabled", "accept ccx-v1 course keys (default false)"),
@@ -70,6 +77,36 @@ impl Profile {
             None => Ok(default),
             Some(v) => v.parse().map_err(|_| format!("profile key `{key}` must be an integer, got `{v}`")),
         }
+    }
+
+    /// The result store's URL with secrets resolved, applying `result_store_credentials` and
+    /// `result_store_database`. Only commands that connect call this.
+    pub fn result_store_url(&self) -> Result<String, String> {
+        let mut url = match self.get("result_store") {
+            Some(v) => secret::resolve(v)?,
+            None => String::new(),
+        };
+        if let Some(path) = self.get("result_store_credentials") {
+            url = credentials_url(Path::new(path), &url)?;
+        }
+        if url.is_empty() {
+            return Err("the profile sets no result_store".into());
+        }
+        if let Some(db) = self.get("result_store_database") {
+            let Some(rest) = url.strip_prefix("mysql://") else {
+                return Err("result_store_database (--param database) needs a mysql:// result store".into());
+            };
+            let base = match rest.rfind('@') {
+                Some(at) => rest[at..].find('/').map(|i| at + i),
+                None => rest.find('/'),
+            };
+            let head = match base {
+                Some(i) => &rest[..i],
+                None => rest,
+            };
+            url = format!("mysql://{head}/{db}");
+        }
+        Ok(url)
     }
 
     pub fn bool_or(&self, key: &str, default: bool) -> Result<bool, String> {
@@ -171,4 +208,47 @@ pub fn load_profile(dir: &Path, name: &str, vars: &[(String, String)]) -> Result
         return Err(diags);
     }
     Ok(Profile { name: name.to_string(), file, values, key_pos, params })
+}
+
+/// The result-store URL a credentials file gives: `{"url": ...}` as it is, or the original's
+/// `{"host", "port", "username", "password"}` with the database of `current` (a mysql:// URL) when it names one.
+fn credentials_url(path: &Path, current: &str) -> Result<String, String> {
+    let text =
+        std::fs::read_to_string(path).map_err(|e| format!("cannot read credentials file {}: {e}", path.display()))?;
+    let json: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| format!("credentials file {} is not JSON: {e}", path.display()))?;
+    let field = |k: &str| match json.get(k) {
+        Some(serde_json::Value::String(s)) => Some(s.clone()),
+        Some(serde_json::Value::Number(n)) => Some(n.to_string()),
+        _ => None,
+    };
+    if let Some(url) = field("url") {
+        return Ok(url);
+    }
+    let host = field("host").ok_or_else(|| format!("credentials file {} has no `host` (or `url`)", path.display()))?;
+    let port = field("port").unwrap_or_else(|| "3306".into());
+    let user = field("username").unwrap_or_default();
+    let password = field("password").unwrap_or_default();
+    secret::register(&password);
+    secret::register(&encode(&password));
+    let db = current
+        .strip_prefix("mysql://")
+        .and_then(|r| r.rsplit_once('/').map(|(_, db)| db.to_string()))
+        .or_else(|| field("database"))
+        .unwrap_or_default();
+    let auth = if password.is_empty() { encode(&user) } else { format!("{}:{}", encode(&user), encode(&password)) };
+    Ok(format!("mysql://{auth}@{host}:{port}/{db}"))
+}
+
+/// Percent-encodes what would break a URL's user-info part.
+fn encode(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }

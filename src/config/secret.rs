@@ -44,6 +44,16 @@ pub fn redact(text: &str) -> String {
     out
 }
 
+/// Registers a secret obtained elsewhere (e.g. from a credentials file) so it is redacted like the others.
+pub fn register(secret: &str) {
+    if secret.is_empty() {
+        return;
+    }
+    if let Ok(mut reg) = registry().lock() {
+        reg.push(secret.to_string());
+    }
+}
+
 /// Whether a value contains a secret reference (used to validate profiles without resolving).
 pub fn references(value: &str) -> Vec<String> {
     let mut out = Vec::new();

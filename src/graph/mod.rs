@@ -1,5 +1,6 @@
 //! The run graph: every source import, transform and sink of the selected pipelines as a task, with the partitions it
-//! writes in this run and the partitions each of its inputs is read from (contract §0.4: only what the run needs).
+//! writes in this run and the partitions each of its inputs is read from (docs/contract.md §0.4: only what the run
+//! needs).
 
 pub mod interval;
 
@@ -64,6 +65,20 @@ pub struct InputRead {
     pub table: String,
     pub columns: Vec<Column>,
     pub partitions: Partitions,
+}
+
+impl InputRead {
+    /// Where each wanted column sits in this input's rows.
+    pub fn positions<'a>(&self, wanted: impl Iterator<Item = &'a str>) -> Result<Vec<usize>, String> {
+        wanted
+            .map(|name| {
+                self.columns
+                    .iter()
+                    .position(|c| c.name == name)
+                    .ok_or_else(|| format!("`{}` lacks column {name}", self.table))
+            })
+            .collect()
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -149,10 +164,15 @@ pub fn run_vars(p: &Pipeline, profile: &Profile, args: &RunArgs) -> Result<(Inte
     };
     let interval = match &p.interval {
         IntervalRule::Explicit { start, end } => {
+            // --interval, else the original's --interval-start / --interval-end, else the profile's, else the rule's.
             let spec = args.interval.clone().or_else(|| args.params.get("interval").cloned());
-            match spec.or_else(|| profile.get("interval").map(str::to_string)) {
+            let (start_param, end_param) = (args.params.get("interval_start"), args.params.get("interval_end"));
+            let by_params = start_param.is_some() || end_param.is_some();
+            match spec.or_else(|| profile.get("interval").filter(|_| !by_params).map(str::to_string)) {
                 Some(spec) => parse_interval(&spec, today)?,
                 None => {
+                    let start = start_param.unwrap_or(start);
+                    let end = end_param.unwrap_or(end);
                     let a = parse_day(start, today).ok_or_else(|| format!("bad interval start `{start}`"))?;
                     let b = parse_day(end, today).ok_or_else(|| format!("bad interval end `{end}`"))?;
                     Interval::new(a, b)?

@@ -6,6 +6,7 @@ pub mod ident;
 pub use column::{Column, ColumnType};
 pub mod diagnostic;
 pub mod pipeline;
+pub mod report;
 
 pub use diagnostic::{Diagnostic, Phase};
 pub use pipeline::*;

@@ -141,6 +141,8 @@ pub struct Pipeline {
     pub file: PathBuf,
     pub interval: IntervalRule,
     pub params: BTreeMap<String, At<ParamValue>>,
+    /// Parameters of the original task that edxc accepts with a fixed behaviour: name → what edxc does.
+    pub task_params: BTreeMap<String, String>,
     pub sources: BTreeMap<String, Source>,
     pub transforms: BTreeMap<String, Transform>,
     pub sinks: BTreeMap<String, Sink>,

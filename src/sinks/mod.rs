@@ -1,10 +1,11 @@
 //! Sinks: where results leave edxc. The result store (SQLite or MySQL/MariaDB) lives here.
 
+pub mod load;
 pub mod mysql_conn;
 pub mod result_store;
 pub mod sql_templates;
 
-pub use result_store::{open, redact_url, LoadOptions, LoadReport, ResultStore, TableSpec};
+pub use result_store::{open, redact_url, LoadOptions, LoadReport, ResultStore, StoreLocation, TableSpec};
 pub mod normalize;
 
 pub use normalize::normalize_cell;

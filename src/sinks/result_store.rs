@@ -1,11 +1,12 @@
 //! The result store: the tables Insights and the analytics data API read, loaded the way the original
-//! `MysqlInsertTask` does (contract §2.2): create database and table if missing (never altered), then one
+//! `MysqlInsertTask` does (docs/contract.md §2.2): create database and table if missing (never altered), then one
 //! transaction that (with overwrite) deletes the table's rows and marker rows, inserts the rows in multi-row
 //! chunks and upserts the `table_updates` marker. Backends: MySQL/MariaDB and SQLite (the embedded default).
 
 mod mysql;
 mod sqlite;
 
+pub use crate::config::store_location::{redact_url, StoreLocation};
 use crate::model::ident::check_identifier;
 use crate::model::{Column, ColumnType};
 use crate::sinks::sql_templates::{DdlColumn, MysqlCreateTable, SqliteCreateIndex, SqliteCreateTable};
@@ -30,7 +31,7 @@ pub struct TableSpec {
     /// One unnamed `INDEX (c1,c2,…)` per entry (MySQL); `CREATE INDEX <table>_idx<N>_<cols>` on SQLite.
     pub indexes: Vec<Vec<String>>,
     /// `id BIGINT AUTO_INCREMENT` primary key as the first column. `created TIMESTAMP DEFAULT NOW()` is added
-    /// to every table (contract §6.7: even the `student_engagement_*` tables, which have no `id`).
+    /// to every table (docs/contract.md §6.7: even the `student_engagement_*` tables, which have no `id`).
     pub auto_id: bool,
     /// Explicit primary key columns (e.g. `student_engagement_*`: `(course_id, username, end_date)`). Empty = none
     /// besides `id`. Must be empty when `auto_id` is set.
@@ -111,13 +112,37 @@ pub struct LoadReport {
     pub skipped_as_done: bool,
 }
 
+/// A result-store backend. A run loads every table in ONE transaction: [`begin`](ResultStore::begin), one
+/// [`load_in_tx`](ResultStore::load_in_tx) per table, then [`commit`](ResultStore::commit) once the whole run has
+/// succeeded, or [`rollback`](ResultStore::rollback): a failed run never leaves some tables new and others old.
 pub trait ResultStore: Send {
-    /// Creates the database (MySQL) and the table if missing (never alters an existing table), then in ONE
-    /// transaction: with overwrite: delete the marker rows of this table and all rows; insert `rows` (multi-row
-    /// INSERT in chunks); insert/upsert the marker row (update_id, target_table) into `table_updates`; commit.
-    /// Without overwrite and with an existing marker for update_id: do nothing (skipped_as_done). Overwrite with
-    /// zero rows and !allow_empty: error, nothing changed. Any error: rollback, nothing half-written.
-    fn load(&mut self, spec: &TableSpec, rows: &[Vec<Option<String>>], opts: &LoadOptions) -> Result<LoadReport>;
+    /// Opens the run's transaction. Every spec is validated first. The marker table and the tables of `specs` that
+    /// do not exist are created (never altered): on MySQL before the transaction (DDL commits implicitly there), and
+    /// [`rollback`](ResultStore::rollback) drops again the tables it created; on SQLite inside it.
+    fn begin(&mut self, specs: &[TableSpec]) -> Result<()>;
+    /// Loads one table inside the open transaction (docs/contract.md §2.2): with overwrite, delete the table's marker
+    /// rows and all its rows; insert `rows` (multi-row INSERT in chunks); upsert the marker row (update_id,
+    /// target_table) in `table_updates`. Without overwrite and with an existing marker for update_id: nothing
+    /// (skipped_as_done). Overwrite with zero rows and !allow_empty: error. An error leaves the transaction to be
+    /// rolled back by the caller.
+    fn load_in_tx(&mut self, spec: &TableSpec, rows: &[Vec<Option<String>>], opts: &LoadOptions) -> Result<LoadReport>;
+    fn commit(&mut self) -> Result<()>;
+    /// Undoes everything since [`begin`](ResultStore::begin). Safe to call when no transaction is open.
+    fn rollback(&mut self) -> Result<()>;
+    /// Loads one table in a transaction of its own.
+    fn load(&mut self, spec: &TableSpec, rows: &[Vec<Option<String>>], opts: &LoadOptions) -> Result<LoadReport> {
+        let result = self.begin(std::slice::from_ref(spec)).and_then(|()| self.load_in_tx(spec, rows, opts));
+        match result {
+            Ok(report) => {
+                self.commit()?;
+                Ok(report)
+            }
+            Err(e) => {
+                let _ = self.rollback();
+                Err(e)
+            }
+        }
+    }
     /// Runs a SELECT and returns every cell rendered as text (None = NULL): DATE as YYYY-MM-DD, DATETIME as
     /// `YYYY-MM-DD HH:MM:SS` plus `.ffffff` only when the fraction is non-zero, integers/floats in plain decimal.
     fn query(&mut self, sql: &str) -> Result<Vec<Vec<Option<String>>>>;
@@ -127,45 +152,18 @@ pub trait ResultStore: Send {
     fn describe(&self) -> String;
 }
 
-/// `sqlite:PATH`, `sqlite://PATH`, a path ending in `.sqlite`/`.db` → SQLite (parent dirs created);
-/// `mysql://user[:password]@host[:port]/db` → MySQL/MariaDB (database created if missing).
-pub fn open(url: &str) -> Result<Box<dyn ResultStore>> {
-    if url.starts_with("mysql://") {
-        return Ok(Box::new(mysql::MysqlStore::open(url)?));
+/// Opens the store at a parsed location.
+pub fn open_at(location: &StoreLocation) -> Result<Box<dyn ResultStore>> {
+    match location {
+        StoreLocation::Mysql(url) => Ok(Box::new(mysql::MysqlStore::open(url)?)),
+        StoreLocation::Sqlite(path) => Ok(Box::new(sqlite::SqliteStore::open(path)?)),
     }
-    let path = if let Some(p) = url.strip_prefix("sqlite://") {
-        p
-    } else if let Some(p) = url.strip_prefix("sqlite:") {
-        p
-    } else if url.ends_with(".sqlite") || url.ends_with(".db") {
-        url
-    } else {
-        bail!(
-            "unsupported result store `{}`: expected mysql://user[:password]@host[:port]/db, sqlite:PATH, or a \
-             path ending in .sqlite or .db",
-            redact_url(url)
-        );
-    };
-    if path.is_empty() {
-        bail!("result store `{url}` names no SQLite file");
-    }
-    Ok(Box::new(sqlite::SqliteStore::open(std::path::Path::new(path))?))
 }
 
-/// `mysql://root:secret@h/db` → `mysql://root:***@h/db`. URLs without a password are returned unchanged.
-pub fn redact_url(url: &str) -> String {
-    let Some(scheme_end) = url.find("://") else {
-        return url.to_string();
-    };
-    let rest = &url[scheme_end + 3..];
-    let Some(at) = rest.rfind('@') else {
-        return url.to_string();
-    };
-    let userinfo = &rest[..at];
-    match userinfo.find(':') {
-        Some(colon) => format!("{}{}:***{}", &url[..scheme_end + 3], &userinfo[..colon], &rest[at..]),
-        None => url.to_string(),
-    }
+/// Opens the result store a `result_store` value names (see [`StoreLocation::parse`]); relative SQLite paths are
+/// taken from the current directory.
+pub fn open(url: &str) -> Result<Box<dyn ResultStore>> {
+    open_at(&StoreLocation::parse(url)?)
 }
 
 /// A cell ready to bind: typed by its column.
@@ -177,7 +175,7 @@ pub(crate) enum Cell {
     Text(String),
 }
 
-/// Contract §2.2 step 5: these texts load as SQL NULL.
+/// docs/contract.md §2.2 step 5: these texts load as SQL NULL.
 pub(crate) fn is_null_token(s: &str) -> bool {
     matches!(s, "None" | "\\N" | "inf" | "-inf")
 }
@@ -321,7 +319,7 @@ fn normalize_datetime(text: &str) -> Result<String, String> {
     Ok(rounded.format("%Y-%m-%d %H:%M:%S").to_string())
 }
 
-/// MySQL DDL type of a column (contract §2.1).
+/// MySQL DDL type of a column (docs/contract.md §2.1).
 pub(crate) fn mysql_type(ty: ColumnType) -> String {
     match ty {
         ColumnType::String(n) => format!("VARCHAR({})", n.unwrap_or(DEFAULT_VARCHAR_LEN)),
@@ -345,7 +343,7 @@ pub(crate) fn sqlite_type(ty: ColumnType) -> &'static str {
     }
 }
 
-/// `CREATE TABLE IF NOT EXISTS` for MySQL (contract §2.2 step 2).
+/// `CREATE TABLE IF NOT EXISTS` for MySQL (docs/contract.md §2.2 step 2).
 pub fn mysql_create_table(spec: &TableSpec) -> Result<String> {
     spec.validate()?;
     let columns = ddl_columns(spec, mysql_type);

@@ -27,7 +27,7 @@ pub struct MysqlCreateDatabase<'a> {
 #[template(path = "result_store/mysql/set_names.sql", escape = "none")]
 pub struct MysqlSetNames;
 
-/// A result table (contract §2.2 step 2).
+/// A result table (docs/contract.md §2.2 step 2).
 #[derive(Template)]
 #[template(path = "result_store/mysql/create_table.sql", escape = "none")]
 pub struct MysqlCreateTable<'a> {
@@ -38,7 +38,7 @@ pub struct MysqlCreateTable<'a> {
     pub primary_key: &'a [String],
 }
 
-/// The luigi `MySqlTarget` marker table (contract §2.2 step 7).
+/// The luigi `MySqlTarget` marker table (docs/contract.md §2.2 step 7).
 #[derive(Template)]
 #[template(path = "result_store/mysql/marker_table.sql", escape = "none")]
 pub struct MysqlMarkerTable;
@@ -85,6 +85,26 @@ pub struct MysqlTableExists;
 #[derive(Template)]
 #[template(path = "result_store/mysql/count_rows.sql", escape = "none")]
 pub struct MysqlCount<'a> {
+    pub table: &'a str,
+}
+
+/// Opens the run's one transaction.
+#[derive(Template)]
+#[template(path = "result_store/mysql/begin.sql", escape = "none")]
+pub struct MysqlBegin;
+
+#[derive(Template)]
+#[template(path = "result_store/mysql/commit.sql", escape = "none")]
+pub struct MysqlCommit;
+
+#[derive(Template)]
+#[template(path = "result_store/mysql/rollback.sql", escape = "none")]
+pub struct MysqlRollback;
+
+/// Drops a table this run created before a failure (it is empty: its rows were rolled back).
+#[derive(Template)]
+#[template(path = "result_store/mysql/drop_table.sql", escape = "none")]
+pub struct MysqlDropTable<'a> {
     pub table: &'a str,
 }
 
@@ -154,6 +174,19 @@ pub struct SqliteCount<'a> {
     pub table: &'a str,
 }
 
+/// Opens the run's one transaction (DDL included: SQLite rolls back a `CREATE TABLE` too).
+#[derive(Template)]
+#[template(path = "result_store/sqlite/begin.sql", escape = "none")]
+pub struct SqliteBegin;
+
+#[derive(Template)]
+#[template(path = "result_store/sqlite/commit.sql", escape = "none")]
+pub struct SqliteCommit;
+
+#[derive(Template)]
+#[template(path = "result_store/sqlite/rollback.sql", escape = "none")]
+pub struct SqliteRollback;
+
 // ---- LMS (MySQL) ---------------------------------------------------------------------------------------------
 
 /// `SELECT` of the requested columns of an LMS table.
@@ -220,6 +253,13 @@ mod tests {
         assert_eq!(SqliteMarkerExists.render().unwrap(), "SELECT 1 FROM \"table_updates\" WHERE \"update_id\" = ?1");
         assert_eq!(SqliteDeleteMarkers.render().unwrap(), "DELETE FROM \"table_updates\" WHERE \"target_table\" = ?1");
         assert_eq!(LmsDisableForeignKeyChecks.render().unwrap(), "SET FOREIGN_KEY_CHECKS = 0");
+        assert_eq!(MysqlBegin.render().unwrap(), "START TRANSACTION");
+        assert_eq!(MysqlCommit.render().unwrap(), "COMMIT");
+        assert_eq!(MysqlRollback.render().unwrap(), "ROLLBACK");
+        assert_eq!(MysqlDropTable { table: "t" }.render().unwrap(), "DROP TABLE IF EXISTS `t`");
+        assert_eq!(SqliteBegin.render().unwrap(), "BEGIN IMMEDIATE");
+        assert_eq!(SqliteCommit.render().unwrap(), "COMMIT");
+        assert_eq!(SqliteRollback.render().unwrap(), "ROLLBACK");
         let index = SqliteCreateIndex { name: "table_updates_id", table: "table_updates", columns: &["id".into()] };
         assert_eq!(
             index.render().unwrap(),

@@ -220,7 +220,8 @@ pub fn sample_vars(p: &Pipeline) -> Vars {
     v
 }
 
-/// Profile phase: the engine is known, what it needs is configured, and secret references can be resolved.
+/// Profile phase: the engine is known, what it needs is configured and well formed, secret references are well
+/// formed and, with `check_secrets` (commands that connect), resolvable.
 pub fn validate_profile(profile: &Profile, pipelines: &[Pipeline], check_secrets: bool) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
     let at = |k: &str| profile.key_pos.get(k).cloned();
@@ -272,10 +273,29 @@ pub fn validate_profile(profile: &Profile, pipelines: &[Pipeline], check_secrets
             );
         }
     }
-    for (key, value) in profile.values.iter().filter(|_| check_secrets) {
+    if let Some(store) = profile.get("result_store") {
+        if let Err(e) = crate::config::store_location::StoreLocation::parse(store) {
+            diags.push(
+                Diagnostic::new(Phase::Profile, at("result_store").as_ref(), format!("`result_store`: {e:#}"))
+                    .hint("e.g. result_store = \"sqlite:.edxc/results.sqlite\" or \"mysql://user@host:3306/reports\""),
+            );
+        }
+    }
+    match profile.f64_or("max_bad_ratio", 0.5) {
+        Ok(r) if (0.0..=1.0).contains(&r) => {}
+        Ok(r) => diags.push(
+            Diagnostic::new(Phase::Profile, at("max_bad_ratio").as_ref(), format!("`max_bad_ratio` is {r}"))
+                .hint("a fraction between 0 and 1"),
+        ),
+        Err(e) => diags.push(Diagnostic::new(Phase::Profile, at("max_bad_ratio").as_ref(), e)),
+    }
+    // Secret references are checked for their form always; whether they resolve only by commands that connect.
+    for (key, value) in &profile.values {
         for r in secret::references(value) {
             let problem = if r.is_empty() {
                 Some("malformed secret reference: use SECRET[env.NAME] or SECRET[file./path]".to_string())
+            } else if !check_secrets {
+                None
             } else if let Some(name) = r.strip_prefix("env.") {
                 std::env::var_os(name).is_none().then(|| format!("secret SECRET[{r}] is not set"))
             } else if let Some(path) = r.strip_prefix("file.") {

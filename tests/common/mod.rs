@@ -181,6 +181,31 @@ pub fn run_scenario(name: &str, backend: Backend) -> World {
             urls
         }
     };
+    // The credentials file the original took for the result store ([database-export]): MySQL host and user for
+    // MariaDB; for SQLite, edxc's `{"url": ...}` form, since a SQLite store has no server.
+    let credentials = root.join("export-credentials.json");
+    let creds = match backend {
+        Backend::Sqlite => serde_json::json!({ "url": format!("sqlite:{result_store}") }),
+        Backend::Mariadb => {
+            serde_json::json!({ "host": "127.0.0.1", "port": 3306, "username": "root", "password": "" })
+        }
+    };
+    std::fs::write(&credentials, creds.to_string()).unwrap();
+    let placeholders = [
+        ("${ROOT}", root.display().to_string()),
+        ("${SRC}", src.display().to_string()),
+        ("${WAREHOUSE}", warehouse.display().to_string()),
+        ("${OUT}", root.join("out").display().to_string()),
+        ("${EXPORT_DB_CREDENTIALS}", credentials.display().to_string()),
+    ];
+    let substitute = |text: &str| {
+        let mut out = text.to_string();
+        for (k, v) in &placeholders {
+            out = out.replace(k, v);
+        }
+        assert!(!out.contains("${"), "scenario {name}: unknown placeholder in `{text}`");
+        out
+    };
     for run in spec.get("runs").and_then(|v| v.as_array()).into_iter().flatten() {
         let mut args: Vec<String> = vec!["apply".into(), "--auto-approve".into()];
         let pipeline = match run["task"].as_str().unwrap() {
@@ -198,21 +223,23 @@ pub fn run_scenario(name: &str, backend: Backend) -> World {
             args.push("--var".into());
             args.push(format!("{k}={v}"));
         }
+        // Every parameter of the original task, as given (placeholders filled in, lists as JSON).
         let params = run.get("params").and_then(|p| p.as_table()).cloned().unwrap_or_default();
         for (k, v) in &params {
             let text = match v {
-                toml::Value::String(s) => s.clone(),
+                toml::Value::String(s) => substitute(s),
                 toml::Value::Integer(n) => n.to_string(),
                 toml::Value::Boolean(b) => b.to_string(),
-                _ => continue,
+                toml::Value::Array(items) => serde_json::Value::Array(
+                    items
+                        .iter()
+                        .map(|i| serde_json::Value::String(substitute(i.as_str().expect("a list of strings"))))
+                        .collect(),
+                )
+                .to_string(),
+                other => panic!("scenario {name}: parameter {k} has an unexpected value {other}"),
             };
-            match k.as_str() {
-                "interval" => args.extend(["--interval".into(), text]),
-                // Infrastructure and Hadoop tuning knobs of the original task: not semantics.
-                "n_reduce_tasks" | "source" | "credentials" | "warehouse_path" | "overwrite_mysql"
-                | "overwrite_hive" => {}
-                _ => args.extend(["--param".into(), format!("{k}={text}")]),
-            }
+            args.extend(["--param".into(), format!("{k}={text}")]);
         }
         let (code, out, err) = edxc(&args);
         assert_eq!(code, 0, "edxc {} failed:\n{out}\n{err}", args.join(" "));

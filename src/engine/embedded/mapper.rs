@@ -1,9 +1,10 @@
 //! The map step on one machine: select tracking-log files by the date in their name, then one pass over them feeds
 //! every extractor of the run (N workflows cost one scan). Output: one warehouse partition per day of each window.
 
+use crate::engine::FileSelection;
 use crate::events::{self, Counters, ScanOptions};
 use crate::graph::interval::Interval;
-use crate::warehouse::{self, Row};
+use crate::warehouse::{Row, Staging};
 use anyhow::{bail, Context, Result};
 use regex::Regex;
 use std::collections::BTreeMap;
@@ -17,12 +18,19 @@ pub struct MapJob {
     pub count_as: Option<String>,
 }
 
-/// Default file pattern: the LMS's rotated logs, `tracking.log-YYYYMMDD[...]`.
-pub const DEFAULT_PATTERN: &str = r".*tracking\.log-(?P<date>\d{8}).*";
+/// Default file pattern: the LMS's rotated logs `tracking.log-YYYYMMDD[...]` (selected by date) and the live
+/// `tracking.log[...]` (no date: always read).
+pub const DEFAULT_PATTERN: &str = r".*tracking\.log(?:-(?P<date>\d{8}))?.*";
 
-/// Every file under `root` (recursively) matching `pattern`; a `date` group keeps only files whose date lies in
-/// `[start - expand, end + expand)`. Files without a date in their name are always read.
-pub fn select_files(root: &Path, pattern: &Regex, window: &Interval, expand_days: i64) -> Result<Vec<PathBuf>> {
+/// Every file under `root` (recursively) whose whole path matches `pattern`; when the `date` group matched, only
+/// files dated in `[start - expand, end + expand)`. Files without a date in their name are always read. Also says
+/// why the other files were not selected.
+pub fn select_files(
+    root: &Path,
+    pattern: &Regex,
+    window: &Interval,
+    expand_days: i64,
+) -> Result<(Vec<PathBuf>, FileSelection)> {
     if !root.is_dir() {
         bail!(
             "tracking log directory {} does not exist (set tracking_logs in the profile or --var tracking_logs=DIR)",
@@ -31,34 +39,43 @@ pub fn select_files(root: &Path, pattern: &Regex, window: &Interval, expand_days
     }
     let widened = window.expand(expand_days);
     let mut out = Vec::new();
+    let mut why = FileSelection::default();
     let mut stack = vec![root.to_path_buf()];
     while let Some(dir) = stack.pop() {
         for entry in std::fs::read_dir(&dir).with_context(|| format!("cannot list {}", dir.display()))? {
             let path = entry?.path();
+            let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+            if name.starts_with('.') || name.starts_with('_') {
+                why.hidden += 1;
+                continue;
+            }
             if path.is_dir() {
                 stack.push(path);
                 continue;
             }
             let text = path.to_string_lossy();
-            let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
-            if name.starts_with('.') || name.starts_with('_') {
+            let caps =
+                pattern.captures(&text).filter(|c| c.get(0).is_some_and(|m| m.start() == 0 && m.end() == text.len()));
+            let Some(caps) = caps else {
+                why.not_matching += 1;
                 continue;
-            }
-            let Some(caps) = pattern.captures(&text) else { continue };
-            if caps.get(0).is_none_or(|m| m.start() != 0 || m.end() != text.len()) {
-                continue;
-            }
-            if let Some(d) = caps.name("date") {
-                match chrono::NaiveDate::parse_from_str(d.as_str(), "%Y%m%d") {
+            };
+            match caps.name("date") {
+                Some(d) => match chrono::NaiveDate::parse_from_str(d.as_str(), "%Y%m%d") {
                     Ok(date) if widened.contains(date) => {}
-                    _ => continue,
-                }
+                    _ => {
+                        why.outside_interval += 1;
+                        continue;
+                    }
+                },
+                None => why.undated += 1,
             }
             out.push(path);
         }
     }
     out.sort();
-    Ok(out)
+    why.read = out.len();
+    Ok((out, why))
 }
 
 /// Runs every map job in one pass over `files` and writes their partitions. Returns rows written per table and the
@@ -66,8 +83,9 @@ pub fn select_files(root: &Path, pattern: &Regex, window: &Interval, expand_days
 pub fn run(
     jobs: &[MapJob],
     files: &[PathBuf],
-    warehouse_root: &Path,
+    staging: &mut Staging,
     ccx_enabled: bool,
+    progress: &mut dyn FnMut(usize, u64),
 ) -> Result<(BTreeMap<String, u64>, Counters)> {
     let mut names: Vec<&str> = jobs.iter().map(|j| j.extractor.as_str()).collect();
     names.sort();
@@ -86,7 +104,8 @@ pub fn run(
         .map(|n| jobs.iter().enumerate().filter(|(_, j)| j.extractor == *n).map(|(i, _)| i).collect())
         .collect();
     let mut counters = Counters::default();
-    for f in files {
+    let mut bytes = 0u64;
+    for (done, f) in files.iter().enumerate() {
         let mut emit = |ex: usize, day: &str, fields: &[Option<&str>]| {
             let Ok(date) = chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d") else { return };
             for &j in by_extractor.get(ex).into_iter().flatten() {
@@ -103,6 +122,8 @@ pub fn run(
         };
         events::scan_file(f, &names, &opts, &mut counters, &mut emit)
             .with_context(|| format!("cannot read {}", f.display()))?;
+        bytes += std::fs::metadata(f).map(|m| m.len()).unwrap_or(0);
+        progress(done + 1, bytes);
     }
     let mut written = BTreeMap::new();
     for (j, job) in jobs.iter().enumerate() {
@@ -122,7 +143,7 @@ pub fn run(
             } else {
                 plain[j].remove(&dt).unwrap_or_default()
             };
-            total += warehouse::write_partition(warehouse_root, &job.table, &dt, &rows)?;
+            total += staging.write_partition(&job.table, &dt, &rows)?;
         }
         written.insert(job.table.clone(), total);
     }

@@ -6,10 +6,10 @@ pub mod sql;
 
 use super::{RunReport, TaskReport};
 use crate::graph::{Partitions, Plan, Task, TaskKind};
-use crate::sinks::result_store::{LoadOptions, ResultStore, TableSpec};
-use crate::warehouse::{self, Row};
+use crate::warehouse::{Row, Staging, WarehouseRead};
 use anyhow::{anyhow, bail, Context, Result};
 use std::collections::BTreeMap;
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -23,25 +23,29 @@ pub struct EmbeddedConfig {
     pub warehouse: PathBuf,
     pub max_bad_ratio: f64,
     pub ccx_enabled: bool,
+    /// Accept a run that reads no file, or no rows where earlier runs had rows.
+    pub allow_empty: bool,
 }
 
 pub struct EmbeddedEngine<'a> {
     pub config: EmbeddedConfig,
-    pub store: &'a mut dyn ResultStore,
+    /// Where every partition of the run is written (and read back from); published only after the whole run.
+    pub staging: &'a mut Staging,
     /// Called after each task, for progress output.
     pub on_task: &'a mut dyn FnMut(&TaskReport),
 }
 
 impl super::Engine for EmbeddedEngine<'_> {
     /// Runs every task of the plans in dependency order: first the map tasks of all plans in one pass over the
-    /// logs, then the rest plan by plan; result-store loads come last so nothing is loaded from a failed run.
+    /// logs, then the rest plan by plan. Everything is written to the run's staging area; sinks are not loaded
+    /// here (see `sinks::load`).
     fn run(&mut self, plans: &[Plan]) -> Result<RunReport> {
         let mut report = RunReport::default();
         self.preflight(plans)?;
         for p in plans {
             for t in p.tasks.iter().filter(|t| matches!(t.kind, TaskKind::ImportLms { .. })) {
                 let r = self.import_lms(t)?;
-                self.finish(&mut report, r);
+                self.finish(&mut report, r)?;
             }
         }
         self.run_maps(plans, &mut report)?;
@@ -53,13 +57,7 @@ impl super::Engine for EmbeddedEngine<'_> {
                     TaskKind::Native { function, input_file } => self.native(t, function, input_file.as_deref())?,
                     _ => continue,
                 };
-                self.finish(&mut report, r);
-            }
-        }
-        for p in plans {
-            for t in p.tasks.iter().filter(|t| matches!(t.kind, TaskKind::ResultStore { .. })) {
-                let r = self.load(p, t)?;
-                self.finish(&mut report, r);
+                self.finish(&mut report, r)?;
             }
         }
         Ok(report)
@@ -83,9 +81,11 @@ impl EmbeddedEngine<'_> {
         Ok(())
     }
 
-    fn finish(&mut self, report: &mut RunReport, r: TaskReport) {
+    fn finish(&mut self, report: &mut RunReport, r: TaskReport) -> Result<()> {
         (self.on_task)(&r);
+        crate::failpoint::hit(&format!("task:{}", r.node))?;
         report.tasks.push(r);
+        Ok(())
     }
 
     fn one_partition(t: &Task) -> Result<String> {
@@ -105,6 +105,7 @@ impl EmbeddedEngine<'_> {
             rows,
             elapsed: started.elapsed(),
             note: None,
+            skipped: vec![],
         }
     }
 
@@ -120,7 +121,7 @@ impl EmbeddedEngine<'_> {
         let rows = crate::lms::read_table(lms, lms_table, &names)
             .with_context(|| format!("cannot import LMS table `{lms_table}`"))?;
         let dt = Self::one_partition(t)?;
-        let n = warehouse::write_partition(&self.config.warehouse, &t.table, &dt, &rows)?;
+        let n = self.staging.write_partition(&t.table, &dt, &rows)?;
         Ok(Self::report(t, "import", vec![dt], n, started))
     }
 
@@ -151,9 +152,33 @@ impl EmbeddedEngine<'_> {
         let pattern = regex::Regex::new(&self.config.tracking_pattern)
             .with_context(|| format!("invalid tracking_pattern `{}`", self.config.tracking_pattern))?;
         let span = jobs.iter().map(|j| j.window).reduce(|a, b| a.union(&b)).ok_or_else(|| anyhow!("no map window"))?;
-        let files = mapper::select_files(&root, &pattern, &span, self.config.expand_interval_days)?;
-        let (written, counters) = mapper::run(&jobs, &files, &self.config.warehouse, self.config.ccx_enabled)?;
-        report.files_read += files.len();
+        let (files, selection) = mapper::select_files(&root, &pattern, &span, self.config.expand_interval_days)?;
+        report.files = selection;
+        if files.is_empty() && !self.config.allow_empty {
+            let f = &report.files;
+            bail!(
+                "no tracking-log file to read under {} for {} (widened by {} days): {} dated outside it, {} not \
+                 matching tracking_pattern, {} hidden; pass --allow-empty to run on no input",
+                root.display(),
+                span,
+                self.config.expand_interval_days,
+                f.outside_interval,
+                f.not_matching,
+                f.hidden
+            );
+        }
+        // On a terminal, a line that says how far the pass is (it can take minutes on a large site's logs).
+        let tty = std::io::stderr().is_terminal();
+        let total = files.len();
+        let mut progress = |done: usize, bytes: u64| {
+            if tty {
+                eprint!("\r  map     {done}/{total} files, {} MB read", bytes >> 20);
+                if done == total {
+                    eprint!("\r\x1b[K");
+                }
+            }
+        };
+        let (written, counters) = mapper::run(&jobs, &files, self.staging, self.config.ccx_enabled, &mut progress)?;
         report.counters = counters.entries();
         let lines = counters.lines();
         let bad = counters.bad_records();
@@ -166,6 +191,9 @@ impl EmbeddedEngine<'_> {
                 root.display()
             );
         }
+        for job in &jobs {
+            self.check_not_emptied(job, written.get(&job.table).copied().unwrap_or(0), &root)?;
+        }
         for (t, job) in maps.iter().zip(&jobs) {
             let mut r = Self::report(
                 t,
@@ -175,7 +203,30 @@ impl EmbeddedEngine<'_> {
                 started,
             );
             r.note = Some(format!("{} files, one pass", files.len()));
-            self.finish(report, r);
+            self.finish(report, r)?;
+        }
+        Ok(())
+    }
+
+    /// A map that found nothing for days where the published warehouse holds rows from earlier runs most likely
+    /// read the wrong logs (a share that did not mount): refused unless `allow_empty`.
+    fn check_not_emptied(&self, job: &mapper::MapJob, rows: u64, logs: &std::path::Path) -> Result<()> {
+        if rows > 0 || self.config.allow_empty {
+            return Ok(());
+        }
+        let mut before = 0;
+        for day in job.window.days() {
+            let dt = day.format("%Y-%m-%d").to_string();
+            before += crate::warehouse::count_rows(self.staging.root(), &job.table, &dt)?.unwrap_or(0);
+        }
+        if before > 0 {
+            bail!(
+                "`{}` found no events for {} in the logs under {}, where earlier runs wrote {before} rows: refusing \
+                 to replace them with nothing (check that the logs are there; pass --allow-empty if this is right)",
+                job.table,
+                job.window,
+                logs.display()
+            );
         }
         Ok(())
     }
@@ -185,7 +236,7 @@ impl EmbeddedEngine<'_> {
         let i = t.inputs.get(input).ok_or_else(|| anyhow!("task {} has no input {input}", t.node))?;
         let mut rows = Vec::new();
         for dt in i.partitions.values() {
-            for mut r in warehouse::read_partition(&self.config.warehouse, &i.table, &dt, i.columns.len())? {
+            for mut r in self.staging.read_partition(&i.table, &dt, i.columns.len())? {
                 r.push(Some(dt.clone()));
                 rows.push(r);
             }
@@ -197,7 +248,7 @@ impl EmbeddedEngine<'_> {
         let started = Instant::now();
         let spec = crate::natives::reducer(reducer).ok_or_else(|| anyhow!("unknown reducer {reducer}"))?;
         let input = t.inputs.first().ok_or_else(|| anyhow!("reducer {} has no input", t.node))?;
-        let positions = column_positions(spec.input.iter().map(|c| c.name), input)?;
+        let positions = input.positions(spec.input.iter().map(|c| c.name)).map_err(anyhow::Error::msg)?;
         let rows: Vec<Row> = if t.enabled {
             self.read_input(t, 0)?.into_iter().map(|r| positions.iter().map(|&p| r[p].clone()).collect()).collect()
         } else {
@@ -205,7 +256,7 @@ impl EmbeddedEngine<'_> {
         };
         let out = crate::natives::run_reducer(reducer, &t.args, rows)?;
         let dt = Self::one_partition(t)?;
-        let n = warehouse::write_partition(&self.config.warehouse, &t.table, &dt, &out)?;
+        let n = self.staging.write_partition(&t.table, &dt, &out)?;
         Ok(Self::report(t, "reduce", vec![dt], n, started))
     }
 
@@ -225,7 +276,7 @@ impl EmbeddedEngine<'_> {
             vec![]
         };
         let dt = Self::one_partition(t)?;
-        let n = warehouse::write_partition(&self.config.warehouse, &t.table, &dt, &rows)?;
+        let n = self.staging.write_partition(&t.table, &dt, &rows)?;
         Ok(Self::report(t, "sql", vec![dt], n, started))
     }
 
@@ -234,7 +285,7 @@ impl EmbeddedEngine<'_> {
         let rows = if t.enabled {
             let text = match input_file {
                 Some(rel) => {
-                    let path = self.config.warehouse.join(rel);
+                    let path = self.staging.file(rel);
                     Some(
                         std::fs::read_to_string(&path)
                             .with_context(|| format!("`{}` reads {}, which cannot be read", t.node, path.display()))?,
@@ -248,63 +299,9 @@ impl EmbeddedEngine<'_> {
             vec![]
         };
         let dt = Self::one_partition(t)?;
-        let n = warehouse::write_partition(&self.config.warehouse, &t.table, &dt, &rows)?;
+        let n = self.staging.write_partition(&t.table, &dt, &rows)?;
         Ok(Self::report(t, "native", vec![dt], n, started))
     }
-
-    fn load(&mut self, p: &Plan, t: &Task) -> Result<TaskReport> {
-        let started = Instant::now();
-        let TaskKind::ResultStore { overwrite, allow_empty, indexes } = &t.kind else { bail!("not a sink") };
-        let input = t.inputs.first().ok_or_else(|| anyhow!("sink {} has no input", t.node))?;
-        let positions = column_positions(t.columns.iter().map(|c| c.name.as_str()), input)?;
-        let spec = TableSpec {
-            name: t.table.clone(),
-            columns: t.columns.clone(),
-            indexes: indexes.clone(),
-            auto_id: true,
-            primary_key: vec![],
-        };
-        let rows: Vec<Row> = if t.enabled {
-            self.read_input(t, 0)?
-                .into_iter()
-                .map(|r| {
-                    positions
-                        .iter()
-                        .zip(&t.columns)
-                        .map(|(&i, c)| crate::sinks::normalize_cell(r[i].clone(), c.ty))
-                        .collect()
-                })
-                .collect()
-        } else {
-            vec![]
-        };
-        let update_id = format!("{}:{}:{}:{}", p.pipeline, t.table, p.interval, input.partitions.values().join(","));
-        // A disabled sink only creates its table: no rows, and nothing already there is deleted.
-        let opts =
-            LoadOptions { overwrite: *overwrite && t.enabled, allow_empty: *allow_empty || !t.enabled, update_id };
-        let res = self
-            .store
-            .load(&spec, &rows, &opts)
-            .with_context(|| format!("loading result-store table `{}`", t.table))?;
-        let mut r = Self::report(t, "load", vec![], res.rows, started);
-        if res.skipped_as_done {
-            r.note = Some("already loaded for these parameters".into());
-        }
-        Ok(r)
-    }
-}
-
-/// Where each wanted column sits in an input's rows.
-fn column_positions<'a>(wanted: impl Iterator<Item = &'a str>, input: &crate::graph::InputRead) -> Result<Vec<usize>> {
-    wanted
-        .map(|name| {
-            input
-                .columns
-                .iter()
-                .position(|c| c.name == name)
-                .ok_or_else(|| anyhow!("`{}` lacks column {name}", input.table))
-        })
-        .collect()
 }
 
 /// Row counts per table, for summaries.

@@ -1,5 +1,5 @@
-//! SQLite result store: the embedded default. Same semantics as MySQL; DDL and the load run in one
-//! `BEGIN IMMEDIATE` transaction (SQLite DDL is transactional, so even a new table is rolled back on error).
+//! SQLite result store: the embedded default. Same semantics as MySQL; the DDL and every table's load of a run
+//! share one `BEGIN IMMEDIATE` transaction (SQLite DDL is transactional, so even a new table is rolled back).
 
 use super::{
     checked_table, chunk_rows, prepare_load, sqlite_create_table, Cell, LoadOptions, LoadReport, ResultStore,
@@ -7,19 +7,21 @@ use super::{
 };
 use crate::sinks::mysql_conn::fmt_f64;
 use crate::sinks::sql_templates::{
-    SqliteCount, SqliteCreateIndex, SqliteDelete, SqliteDeleteMarkers, SqliteInsert, SqliteMarkerExists,
-    SqliteMarkerTable, SqliteTableExists, SqliteUpsertMarker,
+    SqliteBegin, SqliteCommit, SqliteCount, SqliteCreateIndex, SqliteDelete, SqliteDeleteMarkers, SqliteInsert,
+    SqliteMarkerExists, SqliteMarkerTable, SqliteRollback, SqliteTableExists, SqliteUpsertMarker,
 };
-use anyhow::{Context, Result};
+use anyhow::{bail, Context, Result};
 use askama::Template;
 use rusqlite::types::{ToSqlOutput, ValueRef};
-use rusqlite::{params, Connection, OptionalExtension, ToSql, TransactionBehavior};
+use rusqlite::{params, Connection, OptionalExtension, ToSql};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 pub(crate) struct SqliteStore {
     conn: Connection,
     path: PathBuf,
+    /// A transaction opened by `begin` is open.
+    in_tx: bool,
 }
 
 impl ToSql for Cell {
@@ -42,7 +44,7 @@ impl SqliteStore {
         let conn =
             Connection::open(path).with_context(|| format!("cannot open SQLite result store {}", path.display()))?;
         conn.busy_timeout(Duration::from_secs(30))?;
-        Ok(Self { conn, path: path.to_path_buf() })
+        Ok(Self { conn, path: path.to_path_buf(), in_tx: false })
     }
 
     fn exists(conn: &Connection, table: &str) -> Result<bool> {
@@ -58,23 +60,52 @@ impl SqliteStore {
 }
 
 impl ResultStore for SqliteStore {
-    fn load(&mut self, spec: &TableSpec, rows: &[Vec<Option<String>>], opts: &LoadOptions) -> Result<LoadReport> {
+    fn begin(&mut self, specs: &[TableSpec]) -> Result<()> {
+        for spec in specs {
+            spec.validate()?;
+        }
+        if self.in_tx {
+            bail!("a result-store transaction is already open on {}", self.describe());
+        }
+        let ctx = || format!("cannot start a transaction on {}", self.path.display());
+        self.conn.execute_batch(&SqliteBegin.render()?).with_context(ctx)?;
+        self.in_tx = true;
+        let conn = &self.conn;
+        let created = (|| -> Result<()> {
+            conn.execute_batch(&SqliteMarkerTable.render()?)?;
+            for (name, column) in [("table_updates_id", "id"), ("table_updates_target_table", "target_table")] {
+                let index = SqliteCreateIndex { name, table: MARKER_TABLE, columns: &[column.to_string()] };
+                conn.execute_batch(&index.render()?)?;
+            }
+            for spec in specs {
+                if !Self::exists(conn, &spec.name)? {
+                    for ddl in sqlite_create_table(spec)? {
+                        conn.execute_batch(&ddl).with_context(|| format!("creating table `{}`", spec.name))?;
+                    }
+                }
+            }
+            Ok(())
+        })();
+        if let Err(e) = created {
+            let _ = self.rollback();
+            return Err(e.context(format!("preparing the result store {}", self.describe())));
+        }
+        Ok(())
+    }
+
+    fn load_in_tx(&mut self, spec: &TableSpec, rows: &[Vec<Option<String>>], opts: &LoadOptions) -> Result<LoadReport> {
+        if !self.in_tx {
+            bail!("loading `{}`: no transaction is open", spec.name);
+        }
         let cells = prepare_load(spec, rows, opts)?;
         let where_ = self.describe();
         let ctx = || format!("loading `{}` into {}", spec.name, where_);
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).with_context(ctx)?;
-        if !opts.overwrite && Self::marker_exists(&tx, &opts.update_id)? {
+        let tx = &self.conn;
+        if !opts.overwrite && Self::marker_exists(tx, &opts.update_id)? {
             return Ok(LoadReport { table: spec.name.clone(), rows: 0, skipped_as_done: true });
         }
-        tx.execute_batch(&SqliteMarkerTable.render()?)?;
-        for (name, column) in [("table_updates_id", "id"), ("table_updates_target_table", "target_table")] {
-            let index = SqliteCreateIndex { name, table: MARKER_TABLE, columns: &[column.to_string()] };
-            tx.execute_batch(&index.render()?)?;
-        }
-        if !Self::exists(&tx, &spec.name)? {
-            for ddl in sqlite_create_table(spec)? {
-                tx.execute_batch(&ddl).with_context(ctx)?;
-            }
+        if !Self::exists(tx, &spec.name)? {
+            bail!("loading `{}`: the table was not prepared by begin()", spec.name);
         }
         if opts.overwrite {
             tx.execute(&SqliteDeleteMarkers.render()?, [&spec.name])?;
@@ -88,8 +119,33 @@ impl ResultStore for SqliteStore {
             stmt.execute(params.as_slice()).with_context(ctx)?;
         }
         tx.execute(&SqliteUpsertMarker.render()?, params![opts.update_id, spec.name])?;
-        tx.commit().with_context(ctx)?;
         Ok(LoadReport { table: spec.name.clone(), rows: rows.len() as u64, skipped_as_done: false })
+    }
+
+    fn commit(&mut self) -> Result<()> {
+        if !self.in_tx {
+            bail!("commit without a transaction on {}", self.describe());
+        }
+        let result = self.conn.execute_batch(&SqliteCommit.render()?);
+        if let Err(e) = result {
+            let _ = self.rollback();
+            return Err(anyhow::Error::new(e).context(format!("cannot commit the result store {}", self.describe())));
+        }
+        self.in_tx = false;
+        Ok(())
+    }
+
+    fn rollback(&mut self) -> Result<()> {
+        if !self.in_tx {
+            return Ok(());
+        }
+        self.in_tx = false;
+        if self.conn.is_autocommit() {
+            return Ok(());
+        }
+        self.conn
+            .execute_batch(&SqliteRollback.render()?)
+            .with_context(|| format!("cannot roll back the result store {}", self.describe()))
     }
 
     fn query(&mut self, sql: &str) -> Result<Vec<Vec<Option<String>>>> {

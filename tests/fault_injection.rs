@@ -1,0 +1,292 @@
+//! Fault injection: a run that fails at any step — no input, bad input past the threshold, a failing task, a
+//! failing result-store load, a failure or SIGKILL while publishing — leaves the warehouse, the result store and
+//! the run state exactly as they were; the next run settles what a killed run left behind.
+//!
+//! Failures are injected with `EDXC_FAILPOINT=<point>=fail|pause` (see `src/failpoint.rs`).
+
+mod common;
+use common::{repo, TestDb};
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+/// The run date every run here uses, so the auth_userprofile partition does not depend on the clock.
+const TODAY: &str = "2026-11-10";
+
+struct World {
+    dir: tempfile::TempDir,
+    result_store: String,
+}
+
+impl World {
+    fn sqlite() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let result_store = format!("sqlite:{}", dir.path().join("results.sqlite").display());
+        Self { dir, result_store }
+    }
+
+    fn warehouse(&self) -> PathBuf {
+        self.dir.path().join("wh")
+    }
+
+    fn command(&self, extra: &[&str], env: &[(&str, &str)]) -> Command {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_edxc"));
+        cmd.arg("--root").arg(repo()).arg("apply").arg("--auto-approve").args(["--today", TODAY]);
+        let vars = [
+            ("warehouse", self.warehouse().display().to_string()),
+            ("result_store", self.result_store.clone()),
+            ("state", self.dir.path().join("state.sqlite").display().to_string()),
+        ];
+        for (k, v) in vars {
+            cmd.arg("--var").arg(format!("{k}={v}"));
+        }
+        cmd.args(extra).env_remove("EDXC_ROOT").env_remove("EDXC_FAILPOINT");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        cmd
+    }
+
+    /// Runs `edxc apply`; returns (exit code, stdout + stderr).
+    fn apply(&self, extra: &[&str], env: &[(&str, &str)]) -> (i32, String) {
+        let out = self.command(extra, env).output().expect("edxc runs");
+        let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        (out.status.code().unwrap_or(-1), text)
+    }
+
+    fn apply_ok(&self, extra: &[&str]) {
+        let (code, out) = self.apply(extra, &[]);
+        assert_eq!(code, 0, "{out}");
+    }
+
+    /// Everything a run may change: warehouse files (outside the staging area) with their bytes, every table of
+    /// the result store and of the state store.
+    fn snapshot(&self) -> BTreeMap<String, String> {
+        let mut snap = BTreeMap::new();
+        let wh = self.warehouse();
+        let mut stack = vec![wh.clone()];
+        while let Some(dir) = stack.pop() {
+            for e in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+                let p = e.path();
+                if p.file_name().is_some_and(|n| n == ".staging") {
+                    continue;
+                }
+                if p.is_dir() {
+                    stack.push(p);
+                } else {
+                    let rel = p.strip_prefix(&wh).unwrap().display().to_string();
+                    snap.insert(format!("wh:{rel}"), String::from_utf8_lossy(&std::fs::read(&p).unwrap()).into());
+                }
+            }
+        }
+        for (name, rows) in dump(&self.result_store) {
+            snap.insert(format!("rs:{name}"), rows);
+        }
+        let state = format!("sqlite:{}", self.dir.path().join("state.sqlite").display());
+        for (name, rows) in dump(&state) {
+            snap.insert(format!("state:{name}"), rows);
+        }
+        snap
+    }
+}
+
+/// Every table of a result store (or state store), each as its sorted rows.
+fn dump(url: &str) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    if let Some(path) = url.strip_prefix("sqlite:") {
+        if !Path::new(path).exists() {
+            return out;
+        }
+    }
+    let mut store = edxc::sinks::result_store::open(url).expect("store opens");
+    let tables_sql = if url.starts_with("mysql://") {
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = DATABASE()"
+    } else {
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+    };
+    for t in store.query(tables_sql).unwrap() {
+        let name = t[0].clone().unwrap();
+        let mut rows: Vec<String> =
+            store.query(&format!("SELECT * FROM {name}")).unwrap().iter().map(|r| format!("{r:?}")).collect();
+        rows.sort();
+        out.insert(name, rows.join("\n"));
+    }
+    out
+}
+
+fn assert_same(before: &BTreeMap<String, String>, after: &BTreeMap<String, String>, what: &str) {
+    let keys: std::collections::BTreeSet<&String> = before.keys().chain(after.keys()).collect();
+    let changed: Vec<&&String> = keys.iter().filter(|k| before.get(**k) != after.get(**k)).collect();
+    assert!(changed.is_empty(), "{what}: changed {changed:?}");
+}
+
+/// A world after one successful run on the shipped sample data.
+fn loaded() -> (World, BTreeMap<String, String>) {
+    let w = World::sqlite();
+    w.apply_ok(&[]);
+    let snap = w.snapshot();
+    assert!(snap.keys().any(|k| k.starts_with("wh:course_enrollment_events/")), "{:?}", snap.keys());
+    assert!(snap.get("rs:course_activity").is_some_and(|r| !r.is_empty()));
+    assert!(snap.get("state:partitions").is_some_and(|r| !r.is_empty()));
+    (w, snap)
+}
+
+#[test]
+fn a_log_share_that_did_not_mount_changes_nothing() {
+    let (w, before) = loaded();
+    let empty = w.dir.path().join("empty-logs");
+    std::fs::create_dir_all(&empty).unwrap();
+    let var = format!("tracking_logs={}", empty.display());
+    let (code, out) = w.apply(&["--var", &var], &[]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("no tracking-log file") && out.contains("--allow-empty"), "{out}");
+    assert_same(&before, &w.snapshot(), "empty log directory");
+
+    // Files are there but hold no events for the days earlier runs found events on.
+    std::fs::write(empty.join("tracking.log-20261101"), "{\"event_type\": \"page_view\"}\n").unwrap();
+    let (code, out) = w.apply(&["--var", &var], &[]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("found no events") && out.contains("earlier runs wrote"), "{out}");
+    assert_same(&before, &w.snapshot(), "logs without events");
+
+    // Asked for: the run replaces the days with nothing.
+    let (code, out) = w.apply(&["--var", &var, "--allow-empty"], &[]);
+    assert_eq!(code, 0, "{out}");
+    assert_ne!(before, w.snapshot());
+}
+
+#[test]
+fn bad_input_past_the_threshold_changes_nothing() {
+    let (w, before) = loaded();
+    let (code, out) = w.apply(&["--max-bad-ratio", "0.001"], &[]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("max_bad_ratio"), "{out}");
+    assert_same(&before, &w.snapshot(), "bad-record threshold");
+    let (code, out) = w.apply(&["--max-bad-ratio", "2"], &[]);
+    assert_eq!(code, 2, "a ratio above 1 is a usage error: {out}");
+}
+
+#[test]
+fn a_failure_at_any_step_before_the_commit_changes_nothing() {
+    let (w, before) = loaded();
+    for point in [
+        "task:course_enrollment_events",
+        "stage:course_enrollment",
+        "task:course_enrollment_daily",
+        "task:course_activity",
+        "load:course_enrollment_daily",
+        "load:course_activity",
+        "commit",
+        "publish",
+        "swap:course_enrollment_events",
+        "swap:user_activity_by_user",
+    ] {
+        let (code, out) = w.apply(&[], &[("EDXC_FAILPOINT", &format!("{point}=fail"))]);
+        assert_eq!(code, 1, "{point}: {out}");
+        assert!(out.contains(&format!("failpoint {point}")), "{point}: {out}");
+        assert_same(&before, &w.snapshot(), point);
+        assert!(!w.warehouse().join(".staging").exists(), "{point}: staging area left behind");
+    }
+}
+
+#[test]
+fn a_failing_result_store_load_rolls_back_every_table() {
+    let (w, before) = loaded();
+    // course_activity is loaded last: break its table so the load fails after every other table was loaded.
+    let path = w.result_store.strip_prefix("sqlite:").unwrap();
+    let db = rusqlite::Connection::open(path).unwrap();
+    db.execute_batch("ALTER TABLE course_activity RENAME COLUMN label TO label_renamed").unwrap();
+    drop(db);
+    let before = {
+        let mut b = before;
+        b.extend(dump(&w.result_store).into_iter().map(|(k, v)| (format!("rs:{k}"), v)));
+        b
+    };
+    let (code, out) = w.apply(&[], &[]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("course_activity"), "{out}");
+    assert_same(&before, &w.snapshot(), "failing load");
+}
+
+#[test]
+fn a_failing_mariadb_load_rolls_back_every_table_and_drops_new_ones() {
+    let db = TestDb::new("fault");
+    let tmp = tempfile::tempdir().unwrap();
+    let w = World { dir: tmp, result_store: db.url.clone() };
+    // A fresh database: the failure at the last table leaves no table behind.
+    let (code, out) = w.apply(&[], &[("EDXC_FAILPOINT", "load:course_activity=fail")]);
+    assert_eq!(code, 1, "{out}");
+    assert!(dump(&db.url).is_empty(), "tables left: {:?}", dump(&db.url).keys());
+    w.apply_ok(&[]);
+    let before = w.snapshot();
+    let mut conn = db.conn();
+    mysql::prelude::Queryable::query_drop(&mut conn, "ALTER TABLE course_activity DROP COLUMN label").unwrap();
+    let before = {
+        let mut b = before;
+        b.extend(dump(&w.result_store).into_iter().map(|(k, v)| (format!("rs:{k}"), v)));
+        b
+    };
+    let (code, out) = w.apply(&[], &[]);
+    assert_eq!(code, 1, "{out}");
+    assert_same(&before, &w.snapshot(), "failing MariaDB load");
+}
+
+/// Starts `edxc apply` paused at `point`, kills it with SIGKILL once it got there.
+fn kill_at(w: &World, point: &str) {
+    let mut child = w
+        .command(&[], &[("EDXC_FAILPOINT", &format!("{point}=pause"))])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("edxc starts");
+    let stderr = child.stderr.take().unwrap();
+    let mut seen = String::new();
+    for line in BufReader::new(stderr).lines() {
+        let line = line.unwrap();
+        seen.push_str(&line);
+        seen.push('\n');
+        if line.contains("paused at failpoint") {
+            break;
+        }
+    }
+    assert!(seen.contains(&format!("paused at failpoint {point}")), "{point}: {seen}");
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
+
+#[test]
+fn sigkill_before_the_commit_is_undone_by_the_next_run() {
+    let (w, before) = loaded();
+    for point in ["task:course_activity", "load:course_activity", "swap:user_activity_by_user"] {
+        kill_at(&w, point);
+        // The next run settles the killed one first; here it then fails at once, so nothing new is written.
+        let (code, out) = w.apply(&[], &[("EDXC_FAILPOINT", "task:auth_userprofile=fail")]);
+        assert_eq!(code, 1, "{point}: {out}");
+        assert_same(&before, &w.snapshot(), point);
+        assert!(!w.warehouse().join(".staging").exists(), "{point}");
+    }
+}
+
+#[test]
+fn a_run_killed_after_its_commit_is_recorded_by_the_next_one() {
+    let (w, _) = loaded();
+    let fresh = World::sqlite();
+    fresh.apply_ok(&[]);
+    for point in ["state", "finish"] {
+        kill_at(&w, point);
+        let (code, out) = w.apply(&[], &[]);
+        assert_eq!(code, 0, "{point}: {out}");
+        assert!(out.contains("had committed before it was interrupted"), "{point}: {out}");
+        let runs = dump(&format!("sqlite:{}", w.dir.path().join("state.sqlite").display()));
+        assert_eq!(runs["runs"].lines().count(), if point == "state" { 3 } else { 5 }, "{point}");
+        // Same data as a run that was never interrupted.
+        for sql in [
+            "SELECT course_id, date, count, cumulative_count FROM course_enrollment_daily ORDER BY course_id, date",
+            "SELECT course_id, interval_start, label, count FROM course_activity ORDER BY course_id, interval_start, label",
+        ] {
+            let rows = |url: &str| edxc::sinks::result_store::open(url).unwrap().query(sql).unwrap();
+            assert_eq!(rows(&w.result_store), rows(&fresh.result_store), "{point}: {sql}");
+        }
+    }
+}
