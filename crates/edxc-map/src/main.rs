@@ -5,12 +5,16 @@
 //! extractor's columns, then the partition date (event date) as the last column. With several
 //! `--extractor`s each line starts with the extractor name, unless `--out-dir` is given (one
 //! `<extractor>.tsv` per extractor). Counters go to stderr as `reporter:counter:edxc,<name>,<n>`.
+//!
+//! A damaged input file (truncated or corrupt gzip, a `.gz` that is not gzip or is empty, a file that cannot be opened
+//! or read) does not stop the run: its complete lines before the damage are kept, one line
+//! `edxc-map: damaged input <file>: <reason>` goes to stderr and the file is counted in `damaged_files`.
 
 use edxc_map::events::aligned::AlignedReader;
 use edxc_map::events::json::IndexedText;
 use edxc_map::events::{
-    extractor_columns, extractor_names, hive_line_bytes, hive_line_bytes_json, plain_reader, scan_file_to, scan_to,
-    Counters, Emit, ScanOptions,
+    extractor_columns, extractor_names, hive_line_bytes, hive_line_bytes_json, scan_file_checked_to,
+    scan_file_range_checked_to, scan_to, Counters, Emit, FileDamage, ScanOptions,
 };
 use std::fs::File;
 use std::io::{self, Write};
@@ -27,6 +31,8 @@ Reads tracking-log lines (stdin, or FILEs; `-` is stdin; *.gz is gunzipped) and 
 TAB-separated Hive text record per extracted row: the extractor's columns, then the event date.
 With several extractors every line starts with the extractor name (or use --out-dir DIR to get
 DIR/<extractor>.tsv). Counters are written to stderr as reporter:counter:edxc,<name>,<n>.
+A damaged or unreadable FILE is reported on stderr (`edxc-map: damaged input FILE: reason`),
+counted in damaged_files, and the run goes on with its lines before the damage.
 
   --extractor NAME   extractor to run (repeatable; one pass feeds them all)
   --interval A-B     keep events whose date d satisfies A <= d < B (string comparison)
@@ -156,28 +162,40 @@ fn line_start_at(file: &mut File, offset: u64, len: u64) -> io::Result<u64> {
     }
 }
 
-fn units(files: &[String], jobs: usize, split_bytes: u64) -> io::Result<Vec<Unit>> {
+/// The byte ranges of a plain file of `len` bytes, one per worker, each starting at a line start.
+fn ranges(f: &str, len: u64, jobs: usize) -> io::Result<Vec<Unit>> {
+    let mut file = File::open(f)?;
+    let step = len.div_ceil(jobs as u64);
+    let mut out = Vec::new();
+    let mut start = 0;
+    while start < len {
+        let end = line_start_at(&mut file, (start + step).min(len), len)?;
+        out.push(Unit::Range(f.to_string(), start, end));
+        start = end;
+    }
+    Ok(out)
+}
+
+/// The units of work. A file that cannot be examined (missing, unreadable, not a regular file) stays whole, so that
+/// the worker scanning it reports it as damaged.
+fn units(files: &[String], jobs: usize, split_bytes: u64) -> Vec<Unit> {
     let mut out = Vec::new();
     for f in files {
         if f == "-" {
             out.push(Unit::Stdin);
             continue;
         }
-        let len = std::fs::metadata(f).map(|m| m.len()).unwrap_or(0);
+        let len = std::fs::metadata(f).ok().filter(|m| m.is_file()).map_or(0, |m| m.len());
         if jobs <= 1 || f.ends_with(".gz") || len < split_bytes {
             out.push(Unit::File(f.clone()));
             continue;
         }
-        let mut file = File::open(f)?;
-        let step = len.div_ceil(jobs as u64);
-        let mut start = 0;
-        while start < len {
-            let end = line_start_at(&mut file, (start + step).min(len), len)?;
-            out.push(Unit::Range(f.clone(), start, end));
-            start = end;
+        match ranges(f, len, jobs) {
+            Ok(r) => out.extend(r),
+            Err(_) => out.push(Unit::File(f.clone())),
         }
     }
-    Ok(out)
+    out
 }
 
 /// The Hive text writer as an [`Emit`]: a closure that also takes the index hint of [`Emit::record_json`].
@@ -216,8 +234,18 @@ fn run(args: Args) -> io::Result<Counters> {
     };
     let tag = args.out_dir.is_none() && names.len() > 1;
     let files = if args.files.is_empty() { vec!["-".to_string()] } else { args.files.clone() };
-    let work = units(&files, args.jobs, args.split_bytes)?;
+    let work = units(&files, args.jobs, args.split_bytes);
     let next = AtomicUsize::new(0);
+    // Files reported damaged so far: a file split into byte ranges is reported and counted once.
+    let damaged: Mutex<std::collections::BTreeSet<String>> = Mutex::new(Default::default());
+    let report = |f: &str, damage: &FileDamage, counters: &mut Counters| {
+        let first = damaged.lock().map(|mut d| d.insert(f.to_string())).unwrap_or(true);
+        if first {
+            eprintln!("edxc-map: damaged input {f}: {damage}");
+        } else {
+            counters.damaged_files = counters.damaged_files.saturating_sub(1);
+        }
+    };
     let failed: Mutex<Option<io::Error>> = Mutex::new(None);
     let totals: Mutex<Counters> = Mutex::new(Counters::default());
     let flush = |o: usize, buf: &mut Vec<u8>| -> io::Result<()> {
@@ -262,11 +290,22 @@ fn run(args: Args) -> io::Result<Counters> {
                         &mut emit,
                     )?
                 }
-                Unit::File(f) => scan_file_to(Path::new(f), &names, &opts, &mut counters, &mut emit)
-                    .map_err(|e| io::Error::new(e.kind(), format!("{f}: {e}")))?,
-                Unit::Range(f, start, end) => plain_reader(File::open(f)?, Some((*start, *end)))
-                    .and_then(|reader| scan_to(reader, &names, &opts, &mut counters, &mut emit))
-                    .map_err(|e| io::Error::new(e.kind(), format!("{f}: {e}")))?,
+                Unit::File(f) => {
+                    let damage = scan_file_checked_to(Path::new(f), &names, &opts, &mut counters, &mut emit)
+                        .map_err(|e| io::Error::new(e.kind(), format!("{f}: {e}")))?;
+                    if let Some(d) = damage {
+                        report(f, &d, &mut counters);
+                    }
+                }
+                Unit::Range(f, start, end) => {
+                    let range = (*start, *end);
+                    let damage =
+                        scan_file_range_checked_to(Path::new(f), range, &names, &opts, &mut counters, &mut emit)
+                            .map_err(|e| io::Error::new(e.kind(), format!("{f}: {e}")))?;
+                    if let Some(d) = damage {
+                        report(f, &d, &mut counters);
+                    }
+                }
             }
             if let Some(e) = write_err.take() {
                 return Err(e);

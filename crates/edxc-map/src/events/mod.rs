@@ -2,7 +2,8 @@
 //! embedded engine. Semantics: `docs/contract.md` §1 (parsing) and §3 (extractors).
 //!
 //! Entry points: [`scan`] (one pass over decompressed lines feeding several extractors),
-//! [`scan_file`] (plain or `.gz` file), [`extractor_names`] / [`extractor_columns`] (schemas for
+//! [`scan_file`] (plain or `.gz` file; [`scan_file_checked`] reports a damaged or unreadable file as a
+//! [`FileDamage`] instead of failing), [`extractor_names`] / [`extractor_columns`] (schemas for
 //! the compiler) and [`hive_escape`] (Hive text encoding of one field).
 
 use json::IndexedText;
@@ -24,7 +25,10 @@ pub mod time;
 
 mod scanner;
 
-pub use scanner::{plain_reader, scan, scan_file, scan_file_to, scan_to, Emit, EmitFn, MAX_LINE_BYTES};
+pub use scanner::{
+    plain_reader, scan, scan_file, scan_file_checked, scan_file_checked_to, scan_file_range_checked_to, scan_file_to,
+    scan_to, Emit, EmitFn, FileDamage, MAX_LINE_BYTES,
+};
 
 /// One output column of an extractor.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -78,6 +82,9 @@ pub struct Counters {
     pub dropped: u64,
     /// Gzip inputs that ended early or were corrupt (the lines before the damage are kept).
     pub truncated_gzip: u64,
+    /// Input files that could not be read to their end, whatever the reason ([`FileDamage`]): truncated or corrupt
+    /// gzip (also counted in `truncated_gzip`), a `.gz` that is not gzip or is empty, an unreadable file.
+    pub damaged_files: u64,
     /// Records emitted, per extractor name.
     pub emitted: Vec<(String, u64)>,
 }
@@ -96,6 +103,7 @@ impl Counters {
             ("no_course_id", self.no_course_id),
             ("dropped", self.dropped),
             ("truncated_gzip", self.truncated_gzip),
+            ("damaged_files", self.damaged_files),
         ]
         .iter()
         .map(|(k, n)| (k.to_string(), *n))
@@ -117,14 +125,16 @@ impl Counters {
         self.no_course_id += other.no_course_id;
         self.dropped += other.dropped;
         self.truncated_gzip += other.truncated_gzip;
+        self.damaged_files += other.damaged_files;
         for (name, n) in &other.emitted {
             self.add_emitted(name, *n);
         }
     }
 
-    /// Lines that could not be read as events (bad JSON, bad UTF-8, too long, gzip damage).
+    /// Lines that could not be read as events (bad JSON, bad UTF-8, too long), plus one per damaged file (whose
+    /// unread rest is unknown). `truncated_gzip` is not added: those files are among `damaged_files`.
     pub fn bad_records(&self) -> u64 {
-        self.bad_json + self.bad_utf8 + self.too_long + self.truncated_gzip
+        self.bad_json + self.bad_utf8 + self.too_long + self.damaged_files
     }
 
     pub fn lines(&self) -> u64 {

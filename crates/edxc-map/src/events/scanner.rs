@@ -475,23 +475,130 @@ pub fn scan_to<R: BufRead>(
     r
 }
 
+/// Why an input file could not be read to its end. The complete lines read before the damage were scanned (and their
+/// records emitted); a partial last line was not.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum FileDamage {
+    /// A `.gz` file whose gzip stream ends early or is corrupt (bad CRC, bad deflate data, garbage after a member).
+    TruncatedGzip {
+        /// Bytes of the file the decoder had read when the damage was found (it reads ahead, so the damage lies
+        /// at or before this offset).
+        compressed_bytes: u64,
+        /// Decompressed bytes delivered before the damage.
+        decompressed_bytes: u64,
+        /// The decoder's message.
+        error: String,
+    },
+    /// A `.gz` file that does not start with the gzip magic bytes `1f 8b`.
+    NotGzip {
+        /// Its first bytes (up to two).
+        head: Vec<u8>,
+    },
+    /// A `.gz` file of zero bytes.
+    EmptyGzip,
+    /// A file that could not be opened or read (permission denied, a directory, an I/O error mid-file, a file that
+    /// shrank while it was read).
+    Unreadable {
+        /// The I/O error's message.
+        error: String,
+    },
+}
+
+impl FileDamage {
+    /// A stable snake_case name of the damage: `truncated_gzip`, `not_gzip`, `empty_gzip` or `unreadable`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            FileDamage::TruncatedGzip { .. } => "truncated_gzip",
+            FileDamage::NotGzip { .. } => "not_gzip",
+            FileDamage::EmptyGzip => "empty_gzip",
+            FileDamage::Unreadable { .. } => "unreadable",
+        }
+    }
+}
+
+impl std::fmt::Display for FileDamage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            FileDamage::TruncatedGzip { compressed_bytes, decompressed_bytes, error } => write!(
+                f,
+                "truncated or corrupt gzip stream ({error}) after reading {compressed_bytes} compressed bytes \
+                 ({decompressed_bytes} bytes decompressed)"
+            ),
+            FileDamage::NotGzip { head } => {
+                let hex: Vec<String> = head.iter().map(|b| format!("{b:02x}")).collect();
+                write!(f, "not a gzip file (starts with bytes {}, not 1f 8b)", hex.join(" "))
+            }
+            FileDamage::EmptyGzip => write!(f, "empty .gz file (0 bytes)"),
+            FileDamage::Unreadable { error } => write!(f, "unreadable: {error}"),
+        }
+    }
+}
+
+/// What reading a gzip file found, shared by the readers of its pipeline and the scanner's end-of-input test.
+#[derive(Default)]
+struct GzState {
+    /// Bytes read from the file so far.
+    compressed: Cell<u64>,
+    /// Decompressed bytes delivered so far.
+    decompressed: Cell<u64>,
+    /// An I/O error of the file itself (as opposed to a decoding error).
+    file_error: std::cell::RefCell<Option<String>>,
+    /// The decoder's error, once it failed.
+    decode_error: std::cell::RefCell<Option<String>>,
+}
+
+impl GzState {
+    fn damaged(&self) -> bool {
+        self.decode_error.borrow().is_some()
+    }
+}
+
+/// The compressed side: counts the file's bytes and remembers its own I/O errors, so that a read error is not taken
+/// for gzip damage.
+struct FileTap<R> {
+    inner: R,
+    state: Rc<GzState>,
+}
+
+impl<R: Read> Read for FileTap<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        loop {
+            match self.inner.read(buf) {
+                Ok(n) => {
+                    self.state.compressed.set(self.state.compressed.get() + n as u64);
+                    return Ok(n);
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => {
+                    self.state.file_error.borrow_mut().get_or_insert_with(|| e.to_string());
+                    return Err(e);
+                }
+            }
+        }
+    }
+}
+
 /// A reader that turns a decoder error into end-of-input and remembers it.
 struct DamageGuard<R> {
     inner: R,
-    damaged: Rc<Cell<bool>>,
+    state: Rc<GzState>,
 }
 
 impl<R: Read> Read for DamageGuard<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        if self.damaged.get() {
+        if self.state.damaged() {
             return Ok(0);
         }
         loop {
             match self.inner.read(buf) {
-                Ok(n) => return Ok(n),
+                Ok(n) => {
+                    self.state.decompressed.set(self.state.decompressed.get() + n as u64);
+                    return Ok(n);
+                }
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(_) => {
-                    self.damaged.set(true);
+                Err(e) => {
+                    *self.state.decode_error.borrow_mut() = Some(e.to_string());
                     return Ok(0);
                 }
             }
@@ -499,8 +606,115 @@ impl<R: Read> Read for DamageGuard<R> {
     }
 }
 
-/// Opens a file, transparently gunzipping `.gz` (multi-member); a truncated or corrupt gzip is
-/// counted (`truncated_gzip`) and the complete lines read before the damage are kept.
+/// How the scan of one file ended.
+enum Outcome {
+    Complete,
+    Damaged(FileDamage),
+    /// The file could not be opened, or a plain file failed to read: [`scan_file`] returns this error, as it always
+    /// has; [`scan_file_checked`] reports it as [`FileDamage::Unreadable`].
+    Failed(io::Error),
+}
+
+/// Reads up to `buf.len()` bytes, fewer only at end of file.
+fn read_head(file: &mut std::fs::File, buf: &mut [u8]) -> io::Result<usize> {
+    let mut n = 0;
+    while n < buf.len() {
+        match file.read(&mut buf[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(n)
+}
+
+/// A `.gz` file, transparently gunzipped (multi-member).
+fn scan_gz(
+    mut file: std::fs::File,
+    scanner: &mut Scanner<'_>,
+    counters: &mut Counters,
+    emit: &mut dyn Emit,
+) -> Outcome {
+    let mut head = [0u8; 2];
+    let n = match read_head(&mut file, &mut head) {
+        Ok(n) => n,
+        Err(e) => return Outcome::Damaged(FileDamage::Unreadable { error: e.to_string() }),
+    };
+    match &head[..n] {
+        [] => return Outcome::Damaged(FileDamage::EmptyGzip),
+        [0x1f, 0x8b] => {}
+        [0x1f] => {
+            return Outcome::Damaged(FileDamage::TruncatedGzip {
+                compressed_bytes: 1,
+                decompressed_bytes: 0,
+                error: "the gzip header is cut short".to_string(),
+            })
+        }
+        other => return Outcome::Damaged(FileDamage::NotGzip { head: other.to_vec() }),
+    }
+    let state = Rc::new(GzState::default());
+    // The two bytes read already go first; the tap counts them with the rest.
+    let tap = FileTap { inner: io::Cursor::new(head).chain(file), state: Rc::clone(&state) };
+    let dec = flate2::read::MultiGzDecoder::new(AlignedReader::with_capacity(1 << 16, tap));
+    let guard = DamageGuard { inner: dec, state: Rc::clone(&state) };
+    let s2 = Rc::clone(&state);
+    let r = scan_reader(AlignedReader::with_capacity(1 << 18, guard), scanner, counters, emit, &move || s2.damaged());
+    if let Err(e) = r {
+        // The guard turns every error of the decoder into end-of-input; this one is the scanner's own reader.
+        return Outcome::Damaged(FileDamage::Unreadable { error: e.to_string() });
+    }
+    if let Some(error) = state.file_error.borrow().clone() {
+        return Outcome::Damaged(FileDamage::Unreadable { error });
+    }
+    let decode_error = state.decode_error.borrow().clone();
+    match decode_error {
+        Some(error) => Outcome::Damaged(FileDamage::TruncatedGzip {
+            compressed_bytes: state.compressed.get(),
+            decompressed_bytes: state.decompressed.get(),
+            error,
+        }),
+        None => Outcome::Complete,
+    }
+}
+
+/// One file: `.gz` gunzipped (unless `range` is given: a byte range is always of a plain file), others plain.
+fn scan_path(
+    path: &Path,
+    range: Option<(u64, u64)>,
+    scanner: &mut Scanner<'_>,
+    counters: &mut Counters,
+    emit: &mut dyn Emit,
+) -> Outcome {
+    let file = match std::fs::File::open(path) {
+        Ok(f) => f,
+        Err(e) => return Outcome::Failed(e),
+    };
+    if range.is_none() && path.extension().is_some_and(|e| e == "gz") {
+        return scan_gz(file, scanner, counters, emit);
+    }
+    let reader = match plain_reader(file, range) {
+        Ok(r) => r,
+        Err(e) => return Outcome::Failed(e),
+    };
+    match scan_reader(reader, scanner, counters, emit, &|| false) {
+        Ok(()) => Outcome::Complete,
+        Err(e) => Outcome::Failed(e),
+    }
+}
+
+/// Counts a damaged file (`damaged_files`, and `truncated_gzip` for gzip damage).
+fn count_damage(damage: &FileDamage, counters: &mut Counters) {
+    counters.damaged_files += 1;
+    if matches!(damage, FileDamage::TruncatedGzip { .. }) {
+        counters.truncated_gzip += 1;
+    }
+}
+
+/// Opens a file, transparently gunzipping `.gz` (multi-member); a damaged `.gz` (truncated or corrupt, not gzip,
+/// empty) is counted (`damaged_files`, and `truncated_gzip` when truncated or corrupt) and the complete lines read
+/// before the damage are kept. A file that cannot be opened, or a plain file that fails to read, is an `Err` (the
+/// lines before a read error were scanned). [`scan_file_checked`] reports all of these instead.
 pub fn scan_file(
     path: &Path,
     extractors: &[&str],
@@ -520,25 +734,76 @@ pub fn scan_file_to(
     emit: &mut dyn Emit,
 ) -> io::Result<()> {
     let defs = resolve(extractors)?;
-    let file = std::fs::File::open(path)?;
     let mut scanner = Scanner::new(defs, opts);
-    let is_gz = path.extension().is_some_and(|e| e == "gz");
-    let r = if is_gz {
-        let damaged = Rc::new(Cell::new(false));
-        let dec = flate2::read::MultiGzDecoder::new(AlignedReader::with_capacity(1 << 16, file));
-        let guard = DamageGuard { inner: dec, damaged: Rc::clone(&damaged) };
-        let d2 = Rc::clone(&damaged);
-        let r =
-            scan_reader(AlignedReader::with_capacity(1 << 18, guard), &mut scanner, counters, emit, &move || d2.get());
-        if damaged.get() {
-            counters.truncated_gzip += 1;
-        }
-        r
-    } else {
-        scan_reader(plain_reader(file, None)?, &mut scanner, counters, emit, &|| false)
-    };
+    let outcome = scan_path(path, None, &mut scanner, counters, emit);
     scanner.finish(counters);
-    r
+    match outcome {
+        Outcome::Complete => Ok(()),
+        Outcome::Damaged(d) => {
+            count_damage(&d, counters);
+            Ok(())
+        }
+        Outcome::Failed(e) => Err(e),
+    }
+}
+
+/// [`scan_file`] that never fails on the file itself: `Ok(None)` when the file was read to its end,
+/// `Ok(Some(damage))` when it was damaged or unreadable. Then the complete lines before the damage were scanned and
+/// their records emitted, and the damage is counted (`damaged_files`; `truncated_gzip` too for a truncated or corrupt
+/// gzip stream). `Err` only for the caller's mistakes (no extractor, an unknown one).
+pub fn scan_file_checked(
+    path: &Path,
+    extractors: &[&str],
+    opts: &ScanOptions,
+    counters: &mut Counters,
+    emit: &mut EmitFn<'_>,
+) -> io::Result<Option<FileDamage>> {
+    scan_file_checked_to(path, extractors, opts, counters, &mut |i: usize, d: &str, f: &[Option<&str>]| emit(i, d, f))
+}
+
+/// [`scan_file_checked`] into an [`Emit`].
+pub fn scan_file_checked_to(
+    path: &Path,
+    extractors: &[&str],
+    opts: &ScanOptions,
+    counters: &mut Counters,
+    emit: &mut dyn Emit,
+) -> io::Result<Option<FileDamage>> {
+    scan_checked(path, None, extractors, opts, counters, emit)
+}
+
+/// [`scan_file_checked_to`] over the lines starting in the bytes `start..end` of a plain (uncompressed) file, whatever
+/// its name: the unit of work of `edxc-map --jobs` on a large file.
+pub fn scan_file_range_checked_to(
+    path: &Path,
+    (start, end): (u64, u64),
+    extractors: &[&str],
+    opts: &ScanOptions,
+    counters: &mut Counters,
+    emit: &mut dyn Emit,
+) -> io::Result<Option<FileDamage>> {
+    scan_checked(path, Some((start, end)), extractors, opts, counters, emit)
+}
+
+fn scan_checked(
+    path: &Path,
+    range: Option<(u64, u64)>,
+    extractors: &[&str],
+    opts: &ScanOptions,
+    counters: &mut Counters,
+    emit: &mut dyn Emit,
+) -> io::Result<Option<FileDamage>> {
+    let defs = resolve(extractors)?;
+    let mut scanner = Scanner::new(defs, opts);
+    let outcome = scan_path(path, range, &mut scanner, counters, emit);
+    scanner.finish(counters);
+    let damage = match outcome {
+        Outcome::Complete => return Ok(None),
+        Outcome::Damaged(d) => d,
+        Outcome::Failed(e) => FileDamage::Unreadable { error: e.to_string() },
+    };
+    count_damage(&damage, counters);
+    Ok(Some(damage))
 }
 
 /// A plain (uncompressed) file, whole or its bytes `range.0..range.1`: memory-mapped where it can be (a regular file on
