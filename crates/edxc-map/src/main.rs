@@ -25,7 +25,8 @@ const USAGE: &str = "\
 usage: edxc-map --extractor NAME [--extractor NAME ...] [--interval YYYY-MM-DD-YYYY-MM-DD]
                 [--ccx] [--out-dir DIR] [FILE ...]
        edxc-map --list
-       edxc-map --reducer NAME [--arg KEY=VALUE ...]   (Hive TRANSFORM reducer: stdin -> stdout)
+       edxc-map --reducer NAME [--arg KEY=VALUE ...]   (Hive TRANSFORM reducer: stdin -> stdout;
+                rows it cannot use are skipped and counted: reporter:counter:edxc,<reason>,<n>)
 
 Reads tracking-log lines (stdin, or FILEs; `-` is stdin; *.gz is gunzipped) and writes one
 TAB-separated Hive text record per extracted row: the extractor's columns, then the event date.
@@ -341,6 +342,7 @@ fn run(args: Args) -> io::Result<Counters> {
 
 /// Reducer mode (`--reducer NAME [--arg k=v]...`): Hive text rows on stdin, already grouped by the reducer's key
 /// (`DISTRIBUTE BY key SORT BY key, sort columns`), reduced rows on stdout. Used by `SELECT TRANSFORM ... USING`.
+/// Rows the reducer skips as unusable are counted on stderr, one `reporter:counter:edxc,<reason>,<n>` per reason.
 fn run_reducer(argv: &[String]) -> ExitCode {
     let mut name = None;
     let mut args = std::collections::BTreeMap::new();
@@ -369,9 +371,12 @@ fn run_reducer(argv: &[String]) -> ExitCode {
     };
     let stdin = io::stdin().lock();
     let stdout = io::BufWriter::new(io::stdout().lock());
-    match edxc_map::natives::stream_reducer(&name, &args, stdin, stdout) {
-        Ok(rows) => {
+    match edxc_map::natives::stream_reducer_counted(&name, &args, stdin, stdout) {
+        Ok((rows, skipped)) => {
             eprintln!("reporter:counter:edxc,reduced_{name},{rows}");
+            for (reason, n) in skipped {
+                eprintln!("reporter:counter:edxc,{reason},{n}");
+            }
             ExitCode::SUCCESS
         }
         Err(e) => {

@@ -4,7 +4,7 @@
 mod natives_support;
 
 use edxc_map::hive_text::format_row;
-use edxc_map::natives::{native, run_native};
+use edxc_map::natives::{native, run_native, run_native_counted};
 use natives_support::*;
 
 fn catalog(input: &str) -> anyhow::Result<Vec<Row>> {
@@ -102,37 +102,67 @@ fn field_conversions() {
     assert_eq!(rows[1][11].as_deref(), Some("LibOrg"));
 }
 
+fn counted(name: &str, input: &str) -> (Vec<Row>, Vec<(String, u64)>) {
+    run_native_counted(name, &args(&[]), Some(input)).unwrap()
+}
+
+fn counts(pairs: &[(&str, u64)]) -> Vec<(String, u64)> {
+    pairs.iter().map(|(k, n)| (k.to_string(), *n)).collect()
+}
+
 #[test]
-fn malformed_inputs_name_the_line() {
-    let err_of = |input: &str| format!("{:#}", catalog(input).unwrap_err());
+fn malformed_inputs_are_skipped_and_counted() {
     let good = r#"{"key": "a/b/c", "course": "a+b"}"#;
+    let good_row = catalog(good).unwrap();
+    assert_eq!(good_row.len(), 1);
+    // Each bad course run is skipped and counted; the good ones around it are kept.
+    let cases: &[(&str, &str)] = &[
+        ("[1, 2]", "not_an_object"),
+        ("not json", "bad_json"),
+        ("{\"key\": ", "bad_json"),
+        (r#"{"course": "x"}"#, "missing_field"),
+        (r#"{"key": null, "course": "x"}"#, "missing_field"),
+        (r#"{"key": 5, "course": "x"}"#, "bad_field_type"),
+        (r#"{"key": "a/b/c", "course": "a+b", "start": "2016-01-01T00:00:00+05:00"}"#, "bad_timestamp"),
+        (r#"{"key": "a/b/c", "course": "a+b", "start": "2016-01-01T00:00:00.000000-05:00"}"#, "bad_timestamp"),
+        (r#"{"key": "a/b/c", "course": "a+b", "start": "1850-01-01T00:00:00Z"}"#, "bad_timestamp"),
+        (r#"{"key": "a/b/c", "course": "a+b", "end": 20160101}"#, "bad_timestamp"),
+        (r#"{"key": "a/b/c", "course": "a+b", "min_effort": 2.5}"#, "bad_field_type"),
+        (r#"{"key": "a/b/c", "course": "a+b", "title": 5}"#, "bad_field_type"),
+    ];
+    for (bad, reason) in cases {
+        let input = format!("{good}\n{bad}\n{good}\n");
+        let (rows, skipped) = counted("course_catalog", &input);
+        assert_eq!(rows, [good_row.clone(), good_row.clone()].concat(), "{bad}");
+        assert_eq!(skipped, counts(&[(reason, 1)]), "{bad}");
+        // The old entry point no longer fails either.
+        assert_eq!(catalog(&input).unwrap().len(), 2, "{bad}");
+    }
+    // A broken object spanning lines: reading resumes at the next line that starts an object.
+    let (rows, skipped) = counted("course_catalog", &format!("{good}\n{{\"key\": \"x\",\n  \"course\": [}}\n{good}"));
+    assert_eq!((rows.len(), skipped), (2, counts(&[("bad_json", 1)])));
+    let (rows, skipped) = counted("course_catalog", &format!("{good} trailing garbage\n{good}\ngarbage"));
+    assert_eq!((rows.len(), skipped), (2, counts(&[("bad_json", 2)])));
 
-    let msg = err_of(&format!("{good}\n[1, 2]\n"));
-    assert!(msg.contains("line 2") && msg.contains("array"), "{msg}");
-    let msg = err_of(&format!("{good}\n{good}\n{{\"key\": \n"));
-    assert!(msg.contains("line 4") || msg.contains("line 3"), "{msg}");
-    let msg = err_of(&format!("{good}\nnot json\n"));
-    assert!(msg.contains("line 2"), "{msg}");
-    let msg = err_of(&format!("{good}\n{{\"course\": \"x\"}}\n"));
-    assert!(msg.contains("line 2") && msg.contains("key"), "{msg}");
-    let msg = err_of(r#"{"key": "a/b/c", "course": "a+b", "start": "2016-01-01T00:00:00+05:00"}"#);
-    assert!(msg.contains("line 1") && msg.contains("start"), "{msg}");
-    let msg = err_of(r#"{"key": "a/b/c", "course": "a+b", "start": "1850-01-01T00:00:00Z"}"#);
-    assert!(msg.contains("start"), "{msg}");
-    let msg = err_of(r#"{"key": "a/b/c", "course": "a+b", "min_effort": 2.5}"#);
-    assert!(msg.contains("min_effort"), "{msg}");
-    let msg = err_of(r#"{"key": "a/b/c", "course": "a+b", "title": 5}"#);
-    assert!(msg.contains("title"), "{msg}");
+    let prog = |p: &str| format!(r#"{{"key": "a/b/c", "programs": [{{"uuid": "u1", "type": "t"}}, {p}]}}"#);
+    for (bad, reason) in [
+        (r#"{"uuid": "u"}"#, "missing_field"),
+        (r#"{"uuid": "u", "type": 7}"#, "bad_field_type"),
+        ("1", "bad_field_type"),
+        (r#"{"uuid": "u", "type": "t", "title": ["x"]}"#, "bad_field_type"),
+    ] {
+        let (rows, skipped) = counted("program_course", &prog(bad));
+        assert_eq!(rows, vec![row(&["a/b/c", "u1", "t", "\\N"])], "{bad}");
+        assert_eq!(skipped, counts(&[(reason, 1)]), "{bad}");
+    }
+    let (rows, skipped) = counted("program_course", r#"{"key": "a/b/c", "programs": {"uuid": "u"}}"#);
+    assert_eq!((rows, skipped), (vec![], counts(&[("bad_field_type", 1)])));
+    let (rows, skipped) = counted("program_course", r#"{"programs": [{"uuid": "u", "type": "t"}]}"#);
+    assert_eq!((rows, skipped), (vec![], counts(&[("missing_field", 1)])));
 
-    let perr = |input: &str| format!("{:#}", programs(input).unwrap_err());
-    let msg = perr(r#"{"key": "a/b/c", "programs": [{"uuid": "u"}]}"#);
-    assert!(msg.contains("programs[0].type"), "{msg}");
-    let msg = perr(r#"{"key": "a/b/c", "programs": {"uuid": "u"}}"#);
-    assert!(msg.contains("programs"), "{msg}");
-    let msg = perr("{\"key\": \"a/b/c\", \"programs\": [1]}");
-    assert!(msg.contains("programs[0]"), "{msg}");
-
+    // The caller's mistakes stay errors.
     assert!(run_native("course_catalog", &args(&[]), None).is_err());
     assert!(run_native("course_catalog", &args(&[("x", "y")]), Some(good)).is_err());
     assert!(run_native("nope", &args(&[]), Some(good)).is_err());
+    assert!(run_native_counted("calendar", &args(&[("interval", "2014-13")]), None).is_err());
 }

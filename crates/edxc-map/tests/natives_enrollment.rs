@@ -2,7 +2,7 @@
 
 mod natives_support;
 
-use edxc_map::natives::{reducer, run_reducer, stream_reducer};
+use edxc_map::natives::{reducer, run_reducer, run_reducer_counted, stream_reducer, stream_reducer_counted};
 use natives_support::*;
 use std::collections::BTreeMap;
 
@@ -237,43 +237,193 @@ fn summary_user_id_is_python_int() {
     assert_eq!(out[0][3].as_deref(), Some("1"));
     assert_eq!(out[0][6], None);
 
+    // Not an integer: the original's int() would crash the job; the group is skipped and counted.
     let bad = vec![ev("a/b/c", "x1", "2014-01-02T00:00:00.000000", ACT, "audit")];
-    let err = run_reducer("enrollment_summary", &args(&[("end", "2014-02-01")]), bad).unwrap_err();
-    assert!(format!("{err:#}").contains("row 1"), "{err:#}");
+    let (out, skipped) = run_reducer_counted("enrollment_summary", &args(&[("end", "2014-02-01")]), bad).unwrap();
+    assert_eq!((out, skipped), (vec![], counts(&[("bad_user_id", 1)])));
+    // Beyond a 64-bit Python int (a `long`, which IntegerField rejects).
+    let bad = vec![ev("a/b/c", "99999999999999999999", "2014-01-02T00:00:00.000000", ACT, "audit")];
+    let (out, skipped) = run_reducer_counted("enrollment_summary", &args(&[("end", "2014-02-01")]), bad).unwrap();
+    assert_eq!((out, skipped), (vec![], counts(&[("bad_user_id", 1)])));
+}
+
+fn counts(pairs: &[(&str, u64)]) -> Vec<(String, u64)> {
+    pairs.iter().map(|(k, n)| (k.to_string(), *n)).collect()
 }
 
 #[test]
-fn summary_rejects_timestamps_the_original_cannot_read() {
-    // An explicit offset gives too many numeric parts for datetime(...).
-    let rows = vec![ev("a/b/c", "1", "2014-01-02T00:00:00.000000-05:00", ACT, "audit")];
-    let err = run_reducer("enrollment_summary", &args(&[("end", "2014-02-01")]), rows).unwrap_err();
-    let msg = format!("{err:#}");
-    assert!(msg.contains("row 1") && msg.contains("timestamp"), "{msg}");
+fn summary_skips_timestamps_the_original_cannot_read() {
+    // An explicit offset gives too many numeric parts for datetime(...); so does a year before 1900.
+    for ts in ["2014-01-02T00:00:00.000000-05:00", "1899-12-31T00:00:00.000000"] {
+        let rows =
+            vec![ev("a/b/c", "1", ts, ACT, "audit"), ev("a/b/c", "1", "2014-01-03T00:00:00.000000", ACT, "honor")];
+        let (out, skipped) = run_reducer_counted("enrollment_summary", &args(&[("end", "2014-02-01")]), rows).unwrap();
+        // Without the unreadable activation, the next one is the first enrollment.
+        assert_eq!(
+            compact(&out),
+            ["a/b/c 1 honor 1 honor 2014-01-03 00:00:00.000000 \\N \\N \\N 2014-02-01 00:00:00.000000"]
+        );
+        assert_eq!(skipped, counts(&[("bad_timestamp", 1)]), "{ts}");
+    }
 }
 
 #[test]
-fn bad_rows_are_errors_naming_the_row() {
-    let a = args(&[("end", "2014-02-01")]);
-    let rows = vec![
-        ev("a/b/c", "1", "2014-01-02T00:00:00.000000", ACT, "audit"),
-        row(&["a/b/c", "1", "2014-01-03T00:00:00.000000", ACT]),
+fn bad_rows_are_skipped_and_counted() {
+    let a = args(&[("end", "2014-01-05")]);
+    let good = || vec![ev("a/b/c", "1", "2014-01-02T00:00:00.000000", ACT, "audit")];
+    let (expected, none) = run_reducer_counted("enrollment_days", &a, good()).unwrap();
+    assert_eq!((expected.len(), none), (3, vec![]));
+    // (row, what enrollment_days skips, what enrollment_summary skips). The summary reads the time of accepted
+    // events only: a second activation is ignored there, so its time is never read and nothing is skipped.
+    let cases: Vec<(Row, &str, Option<&str>)> = vec![
+        (row(&["a/b/c", "1", "2014-01-03T00:00:00.000000", ACT]), "wrong_column_count", Some("wrong_column_count")),
+        (
+            row(&["a/b/c", "1", "2014-01-03T00:00:00.000000", ACT, "audit", "extra"]),
+            "wrong_column_count",
+            Some("wrong_column_count"),
+        ),
+        (row(&["a/b/c", "1", "2014-01-03T00:00:00.000000", ACT, "\\N"]), "null_value", Some("null_value")),
+        (row(&["a/b/c", "1", "\\N", ACT, "audit"]), "null_value", Some("null_value")),
+        (ev("a/b/c", "1", "garbage", ACT, "audit"), "bad_timestamp", None),
+        (ev("a/b/c", "1", "2014-02-30T00:00:00.000000", ACT, "audit"), "bad_timestamp", None),
+        (ev("a/b/c", "1", "2014-01T00:00:00.000000", DEACT, "audit"), "bad_timestamp", Some("bad_timestamp")),
     ];
-    let err = run_reducer("enrollment_days", &a, rows).unwrap_err();
-    assert!(format!("{err:#}").contains("row 2: 4 columns"), "{err:#}");
+    for name in ["enrollment_days", "enrollment_summary"] {
+        let (expected, _) = run_reducer_counted(name, &a, good()).unwrap();
+        for (bad, days_reason, summary_reason) in &cases {
+            let mut rows = good();
+            rows.push(bad.clone());
+            let (out, skipped) = run_reducer_counted(name, &a, rows.clone()).unwrap();
+            let reason = if name == "enrollment_days" { Some(*days_reason) } else { *summary_reason };
+            assert_eq!(skipped, reason.map(|r| counts(&[(r, 1)])).unwrap_or_default(), "{name} {bad:?}");
+            assert_eq!(out, expected, "{name} {bad:?}");
+            // The old entry point no longer fails either.
+            assert_eq!(run_reducer(name, &a, rows).unwrap(), out, "{name} {bad:?}");
+        }
+    }
+    // A group of NULL keys is skipped whole.
+    let rows = vec![row(&["\\N", "1", "2014-01-02T00:00:00.000000", ACT, "audit"]); 2];
+    let (out, skipped) = run_reducer_counted("enrollment_days", &a, rows).unwrap();
+    assert_eq!((out, skipped), (vec![], counts(&[("null_value", 2)])));
+}
 
-    let rows = vec![
-        ev("a/b/c", "1", "2014-01-02T00:00:00.000000", ACT, "audit"),
-        row(&["a/b/c", "1", "2014-01-03T00:00:00.000000", ACT, "\\N"]),
-    ];
-    let err = run_reducer("enrollment_days", &a, rows).unwrap_err();
-    assert!(format!("{err:#}").contains("row 2: column mode is NULL"), "{err:#}");
+/// The field report's odd events (times with a negative UTC offset as the §1.3 time-string rule leaves them, `Z`
+/// suffixes, a non-integer user id, an over-long course id) mixed into the acceptance scenario's events.
+fn odd_events() -> Vec<Row> {
+    let long_course = format!("a/{}/c", "b".repeat(300));
+    vec![
+        // 101: its only activation has an offset: the summary cannot read it (no row); days reads its date part.
+        ev(DEMO, "101", "2014-08-02T12:38:29.200030-05:00", ACT, "honor"),
+        // 102: a good activation, then a mode change whose time the summary would need (first verified).
+        ev(DEMO, "102", "2014-08-01T10:00:00.000000", ACT, "audit"),
+        ev(DEMO, "102", "2014-08-03T01:16:55-05:00.000000", MODE, "verified"),
+        // 103: `Z` suffixes read fine (7 numeric parts).
+        ev(DEMO, "103", "2014-08-02T09:00:00Z.000000", ACT, "verified"),
+        ev(DEMO, "103", "2014-08-03T10:11:12.5Z", DEACT, "verified"),
+        // 104: the offset is on an activation the summary ignores (already enrolled): the original reads no time of
+        // it, so the row is the original's, nothing skipped.
+        ev(DEMO, "104", "2014-08-01T00:00:00.000000", ACT, "audit"),
+        ev(DEMO, "104", "2014-08-02T00:00:00.000000-05:00", ACT, "honor"),
+        // x105: not an integer user id.
+        ev(DEMO, "x105", "2014-08-01T00:00:00.000000", ACT, "audit"),
+        // 106: a course id over 255 characters.
+        ev(&long_course, "106", "2014-08-01T00:00:00.000000", ACT, "audit"),
+        ev(&long_course, "106", "2014-08-02T00:00:00.000000", DEACT, "audit"),
+    ]
+}
 
-    let rows = vec![ev("a/b/c", "1", "garbage", ACT, "audit")];
-    let err = run_reducer("enrollment_days", &a, rows).unwrap_err();
-    assert!(format!("{err:#}").contains("row 1"), "{err:#}");
+const ODD_USERS: [&str; 6] = ["101", "102", "103", "104", "x105", "106"];
 
-    let rows = vec![ev("a/b/c", "1", "2014-02-30T00:00:00.000000", ACT, "audit")];
-    assert!(run_reducer("enrollment_days", &a, rows).is_err());
+fn without_odd_users(rows: &[Row], user_col: usize) -> Vec<Row> {
+    rows.iter().filter(|r| !ODD_USERS.contains(&r[user_col].as_deref().unwrap_or(""))).cloned().collect()
+}
+
+#[test]
+fn summary_skips_only_what_the_original_cannot_write() {
+    let (baseline, none) = run_reducer_counted("enrollment_summary", &end(), scenario_events()).unwrap();
+    assert!(none.is_empty());
+    let mut input = scenario_events();
+    input.extend(odd_events());
+    let (out, skipped) = run_reducer_counted("enrollment_summary", &end(), input.clone()).unwrap();
+    // The other rows are unchanged.
+    assert_eq!(without_odd_users(&out, 1), baseline);
+    let odd: Vec<String> = compact(&out).into_iter().filter(|r| r.contains(" 10")).collect();
+    assert_eq!(
+        odd,
+        [
+            format!("{DEMO} 102 audit 1 audit 2014-08-01 10:00:00.000000 \\N \\N \\N 2014-08-07 00:00:00.000000"),
+            format!(
+                "{DEMO} 103 verified 0 verified 2014-08-02 09:00:00.000000 2014-08-03 10:11:12.000005 \
+                 2014-08-02 09:00:00.000000 \\N 2014-08-07 00:00:00.000000"
+            ),
+            format!("{DEMO} 104 audit 1 audit 2014-08-01 00:00:00.000000 \\N \\N \\N 2014-08-07 00:00:00.000000"),
+        ]
+    );
+    assert_eq!(skipped, counts(&[("bad_timestamp", 2), ("bad_user_id", 1), ("value_too_long", 2)]));
+    // The streaming form gives the same rows and counts.
+    input.sort();
+    let mut text = Vec::new();
+    let (n, stream_skipped) =
+        stream_reducer_counted("enrollment_summary", &end(), hive_text(&input).as_bytes(), &mut text).unwrap();
+    assert_eq!((n as usize, stream_skipped), (out.len(), skipped));
+    assert_eq!(String::from_utf8(text).unwrap(), hive_text(&out));
+}
+
+#[test]
+fn days_read_odd_timestamps_like_the_original() {
+    let (baseline, none) = run_reducer_counted("enrollment_days", &end(), scenario_events()).unwrap();
+    assert!(none.is_empty());
+    let mut input = scenario_events();
+    input.extend(odd_events());
+    // 107: an event whose date part cannot be read (the original would crash), beside a good one.
+    input.push(ev(DEMO, "107", "2014-08-0x5T00:00:00.000000", ACT, "honor"));
+    input.push(ev(DEMO, "107", "2014-08-05T00:00:00.000000", ACT, "audit"));
+    let (out, skipped) = run_reducer_counted("enrollment_days", &end(), input).unwrap();
+    assert_eq!(skipped, counts(&[("bad_timestamp", 1)]));
+    let mut rest: Vec<Row> = without_odd_users(&out, 2);
+    rest.retain(|r| r[2].as_deref() != Some("107"));
+    assert_eq!(rest, baseline, "the other rows are unchanged");
+    let user = |u: &str| -> Vec<String> {
+        out.iter()
+            .filter(|r| r[2].as_deref() == Some(u))
+            .map(|r| {
+                format!(
+                    "{} {} {} {}",
+                    r[0].as_deref().unwrap(),
+                    r[3].as_deref().unwrap(),
+                    r[4].as_deref().unwrap(),
+                    r[5].as_deref().unwrap()
+                )
+            })
+            .collect()
+    };
+    // Only the date part counts: offsets and `Z` change nothing.
+    assert_eq!(
+        user("101"),
+        [
+            "2014-08-02 1 1 honor",
+            "2014-08-03 1 0 honor",
+            "2014-08-04 1 0 honor",
+            "2014-08-05 1 0 honor",
+            "2014-08-06 1 0 honor"
+        ]
+    );
+    assert_eq!(user("102")[2..4], ["2014-08-03 1 0 verified".to_string(), "2014-08-04 1 0 verified".to_string()]);
+    assert_eq!(
+        user("103"),
+        [
+            "2014-08-02 1 1 verified",
+            "2014-08-03 0 -1 verified",
+            "2014-08-04 0 0 verified",
+            "2014-08-05 0 0 verified",
+            "2014-08-06 0 0 verified"
+        ]
+    );
+    // The user id and the long course id pass through as the original writes them.
+    assert_eq!(user("x105").len(), 6);
+    assert_eq!(user("106").len(), 6);
+    assert!(out.iter().any(|r| r[1].as_deref().is_some_and(|c| c.len() == 304)));
+    assert_eq!(user("107"), ["2014-08-05 1 1 audit", "2014-08-06 1 0 audit"]);
 }
 
 #[test]
@@ -319,11 +469,19 @@ fn stream_handles_crlf_blank_lines_and_escapes() {
 }
 
 #[test]
-fn stream_errors_name_the_line() {
-    let input = "a/b/c\t1\t2014-01-01T00:00:00.000000\tedx.course.enrollment.activated\thonor\nshort\tline\n";
-    let err = stream_reducer("enrollment_days", &end(), input.as_bytes(), Vec::new()).unwrap_err();
-    assert!(format!("{err:#}").contains("row 2"), "{err:#}");
-    let bad_utf8: &[u8] = b"a/b/c\t1\t2014\xff\tx\ty\n";
-    let err = stream_reducer("enrollment_days", &end(), bad_utf8, Vec::new()).unwrap_err();
-    assert!(format!("{err:#}").contains("line 1"), "{err:#}");
+fn stream_skips_and_counts_unusable_lines() {
+    let good = "a/b/c\t1\t2014-08-05T00:00:00.000000\tedx.course.enrollment.activated\thonor\n";
+    let mut expected = Vec::new();
+    stream_reducer("enrollment_days", &end(), good.as_bytes(), &mut expected).unwrap();
+    let mut input = b"a/b/c\t1\t2014\xff\tx\ty\n".to_vec();
+    input.extend_from_slice(good.as_bytes());
+    input.extend_from_slice(b"short\tline\n");
+    let mut out = Vec::new();
+    let (n, skipped) = stream_reducer_counted("enrollment_days", &end(), input.as_slice(), &mut out).unwrap();
+    assert_eq!(out, expected);
+    assert_eq!((n, skipped), (2, counts(&[("not_utf8", 1), ("wrong_column_count", 1)])));
+    let mut out = Vec::new();
+    assert_eq!(stream_reducer("enrollment_days", &end(), input.as_slice(), &mut out).unwrap(), 2);
+    // Argument errors stay errors.
+    assert!(stream_reducer_counted("enrollment_days", &args(&[("end", "x")]), good.as_bytes(), Vec::new()).is_err());
 }

@@ -1,9 +1,9 @@
 //! run_reducer's output does not depend on the order of its input rows; stream_reducer agrees with run_reducer;
-//! arbitrary rows never panic.
+//! arbitrary cells, bytes and course runs never fail a reducer or a native function (nor panic).
 
 mod natives_support;
 
-use edxc_map::natives::{run_reducer, stream_reducer};
+use edxc_map::natives::{run_native_counted, run_reducer, run_reducer_counted, stream_reducer, stream_reducer_counted};
 use natives_support::*;
 use proptest::prelude::*;
 
@@ -22,6 +22,112 @@ fn event_row() -> impl Strategy<Value = Row> {
         .prop_map(|(c, u, (day, hour), et, m)| {
             vec![s(c), s(u), Some(format!("2014-01-{day:02}T{hour:02}:00:00.000000")), s(et), s(m)]
         })
+}
+
+/// A reducer cell: well-formed and odd timestamps (offsets, `Z`, cut short), enrollment event types and modes,
+/// integers and not, and arbitrary text (any Unicode, TABs and backslashes included).
+fn cell() -> impl Strategy<Value = String> {
+    prop_oneof![
+        (
+            1u32..9,
+            0u32..24,
+            prop::sample::select(vec![
+                "",
+                ".5",
+                ".200030",
+                "-05:00",
+                ".200030-05:00",
+                "-05:00.000000",
+                "Z",
+                "Z.000000"
+            ])
+        )
+            .prop_map(|(d, h, tail)| format!("2014-01-{d:02}T{h:02}:38:29{tail}")),
+        // Without `-`, so never a date far in the past (whose days up to `end` would be hundreds of thousands of rows).
+        "[0-9T:.Z+ ]{0,30}",
+        prop::sample::select(vec![
+            "2014-01",
+            "2014-13-01T00:00:00",
+            "2014-02-30T00:00:00",
+            "2014-1-5T00:00:00",
+            "2014-01-05 x",
+            "garbage",
+            "",
+            "T",
+        ])
+        .prop_map(str::to_string),
+        prop::sample::select(vec![
+            "edx.course.enrollment.activated",
+            "edx.course.enrollment.deactivated",
+            "edx.course.enrollment.mode_changed",
+            "verified",
+            "credit",
+            "honor",
+        ])
+        .prop_map(str::to_string),
+        "-?[0-9]{1,22}",
+        ".{0,40}",
+        "[a-z]{250,300}",
+    ]
+}
+
+/// A JSON value of any type, shallow.
+fn json_value() -> impl Strategy<Value = serde_json::Value> {
+    use serde_json::Value;
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::Bool),
+        any::<i64>().prop_map(Value::from),
+        any::<f64>().prop_map(Value::from),
+        ".{0,20}".prop_map(Value::String),
+        "20[0-9]{2}-[0-9]{2}-[0-9]{2}T[0-9:.+Z-]{0,20}".prop_map(Value::String),
+    ];
+    leaf.prop_recursive(2, 8, 3, |inner| {
+        prop_oneof![
+            proptest::collection::vec(inner.clone(), 0..3).prop_map(Value::Array),
+            proptest::collection::btree_map(
+                prop::sample::select(vec!["uuid", "type", "title", "x"]).prop_map(str::to_string),
+                inner,
+                0..4
+            )
+            .prop_map(|m| Value::Object(m.into_iter().collect())),
+        ]
+    })
+}
+
+/// A course run: the fields course_catalog and program_course read, each absent or of any JSON value.
+fn course_run() -> impl Strategy<Value = serde_json::Value> {
+    const FIELDS: [&str; 20] = [
+        "key",
+        "course",
+        "title",
+        "start",
+        "end",
+        "enrollment_start",
+        "enrollment_end",
+        "content_language",
+        "pacing_type",
+        "level_type",
+        "availability",
+        "partner_short_code",
+        "marketing_url",
+        "min_effort",
+        "max_effort",
+        "weeks_to_complete",
+        "announcement",
+        "reporting_type",
+        "programs",
+        "other",
+    ];
+    proptest::collection::vec(proptest::option::of(json_value()), FIELDS.len()).prop_map(|values| {
+        let mut obj = serde_json::Map::new();
+        for (k, v) in FIELDS.iter().zip(values) {
+            if let Some(v) = v {
+                obj.insert(k.to_string(), v);
+            }
+        }
+        serde_json::Value::Object(obj)
+    })
 }
 
 fn rows_and_shuffle() -> impl Strategy<Value = (Vec<Row>, Vec<Row>)> {
@@ -67,20 +173,56 @@ proptest! {
         }
     }
 
+    /// No cell value fails a run: every reducer returns its rows (and skip counts) for arbitrary cells, NULLs and
+    /// row widths, in process and streaming.
     #[test]
-    fn arbitrary_rows_never_panic(
-        rows in proptest::collection::vec(
-            proptest::collection::vec(proptest::option::of("[-0-9T:.a-z ]{0,30}"), 0..7), 0..10)
+    fn arbitrary_cells_never_fail_a_reducer(
+        rows in proptest::collection::vec(proptest::collection::vec(proptest::option::of(cell()), 3..7), 0..12)
     ) {
-        for name in ["enrollment_days", "enrollment_summary"] {
-            let _ = run_reducer(name, &args(&[("end", "2014-01-08")]), rows.clone());
+        for spec in edxc_map::natives::reducers() {
+            let a = args(&[("end", "2014-01-08")]);
+            let counted = run_reducer_counted(spec.name, &a, rows.clone());
+            prop_assert!(counted.is_ok(), "{}: {:?}", spec.name, counted.err());
+            prop_assert!(run_reducer(spec.name, &a, rows.clone()).is_ok());
+            let mut grouped = rows.clone();
+            grouped.sort_by(|p, q| (p.first(), p.get(1)).cmp(&(q.first(), q.get(1))));
+            let streamed = stream_reducer_counted(spec.name, &a, to_text(&grouped).as_bytes(), Vec::new());
+            prop_assert!(streamed.is_ok(), "{}: {:?}", spec.name, streamed.err());
+        }
+    }
+
+    /// Arbitrary bytes on a streaming reducer's stdin (not UTF-8, any number of TABs) never fail it.
+    #[test]
+    fn arbitrary_bytes_never_fail_a_streaming_reducer(input in proptest::collection::vec(any::<u8>(), 0..400)) {
+        for spec in edxc_map::natives::reducers() {
+            let r = stream_reducer_counted(spec.name, &args(&[("end", "2014-01-08")]), input.as_slice(), Vec::new());
+            prop_assert!(r.is_ok(), "{}: {:?}", spec.name, r.err());
         }
     }
 
     #[test]
-    fn arbitrary_catalog_text_never_panics(text in ".{0,200}") {
-        let _ = edxc_map::natives::run_native("course_catalog", &args(&[]), Some(&text));
-        let _ = edxc_map::natives::run_native("program_course", &args(&[]), Some(&text));
+    fn arbitrary_catalog_text_never_fails(text in ".{0,200}") {
+        for name in ["course_catalog", "program_course"] {
+            let r = run_native_counted(name, &args(&[]), Some(&text));
+            prop_assert!(r.is_ok(), "{name}: {:?}", r.err());
+        }
+    }
+
+    /// Course runs whose fields hold arbitrary JSON values (and arbitrary strings where strings belong) never fail
+    /// course_catalog or program_course; a run they skip is counted.
+    #[test]
+    fn arbitrary_course_runs_never_fail(runs in proptest::collection::vec(course_run(), 0..6)) {
+        let text = runs.iter().map(|r| r.to_string()).collect::<Vec<_>>().join("\n");
+        for name in ["course_catalog", "program_course"] {
+            let r = run_native_counted(name, &args(&[]), Some(&text));
+            prop_assert!(r.is_ok(), "{name}: {:?}", r.err());
+            if let Ok((rows, skipped)) = r {
+                if name == "course_catalog" {
+                    let skipped: u64 = skipped.iter().map(|(_, n)| n).sum();
+                    prop_assert_eq!(rows.len() as u64 + skipped, runs.len() as u64);
+                }
+            }
+        }
     }
 
     #[test]

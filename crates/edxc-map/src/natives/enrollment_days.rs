@@ -9,13 +9,19 @@
 //! `previous_state = state`.
 //!
 //! Output `(date, course_id, user_id, at_end, change, mode)`. `user_id` is passed through as read (the original
-//! writes the text it split from its input line). Dates that cannot be parsed like the original's
-//! `date(*[int(p) for p in s.split('-')[:3]])` are an error naming the row (the original job would fail).
+//! writes the text it split from its input line; Hive reads a non-integer as NULL). Only the date part of the
+//! timestamp (the text before the first `T`) is used, so a time with an offset or a `Z`
+//! (`2015-03-22T12:38:29.200030-05:00`, `2016-02-14T01:16:55-05:00.000000`) is read as the original reads it.
+//!
+//! Skipped and counted instead of failing the run:
+//! * `bad_timestamp`: an event whose date part the original's `date(*[int(p) for p in s.split('-')[:3]])` cannot
+//!   read (the original job would crash on it: every event's date is parsed, as this event's or as the next one's).
+//!   The group's other events go through the state machine as if it were absent.
+//! * `null_value`: a row with a NULL cell.
 
-use super::enrollment_events::{group, ACTIVATED, DEACTIVATED, ENROLLED, UNENROLLED};
+use super::enrollment_events::{group, Event, ACTIVATED, DEACTIVATED, ENROLLED, UNENROLLED};
 use super::pyfmt::parse_dash_date;
-use super::{NumberedRow, Row};
-use anyhow::{anyhow, Result};
+use super::{NumberedRow, Row, Skips, BAD_TIMESTAMP};
 use chrono::{Duration, NaiveDate};
 
 pub struct EnrollmentDays {
@@ -25,13 +31,17 @@ pub struct EnrollmentDays {
 }
 
 impl EnrollmentDays {
-    pub fn reduce(&self, rows: &[NumberedRow], out: &mut Vec<Row>) -> Result<()> {
-        let Some(g) = group(rows)? else {
-            return Ok(());
+    pub fn reduce(&self, rows: &[NumberedRow], out: &mut Vec<Row>, skips: &mut Skips) {
+        let Some(g) = group(rows, skips) else {
+            return;
         };
+        // Each usable event with its parsed date.
+        let events: Vec<(&Event<'_>, NaiveDate)> =
+            g.events.iter().filter_map(|ev| parse_dash_date(ev.datestamp()).ok().map(|d| (ev, d))).collect();
+        skips.add(BAD_TIMESTAMP, (g.events.len() - events.len()) as u64);
         let mut state = UNENROLLED;
         let mut previous_state = UNENROLLED;
-        for (i, ev) in g.events.iter().enumerate() {
+        for (i, (ev, start)) in events.iter().enumerate() {
             if state == ENROLLED && ev.event_type == DEACTIVATED {
                 state = UNENROLLED;
             } else if state == UNENROLLED && ev.event_type == ACTIVATED {
@@ -40,20 +50,15 @@ impl EnrollmentDays {
             let mode = ev.mode;
 
             let this_ds = ev.datestamp();
-            let (next_ds, next_row) = match g.events.get(i + 1) {
-                Some(next) => (next.datestamp(), Some(next.row)),
-                None => (self.end.as_str(), None),
+            let (next_ds, stop) = match events.get(i + 1) {
+                Some((next, date)) => (next.datestamp(), *date),
+                None => (self.end.as_str(), self.end_date),
             };
             if this_ds == next_ds {
                 continue;
             }
             let change = state - previous_state;
-            let start = parse_dash_date(this_ds).map_err(|e| anyhow!("row {}: {e}", ev.row))?;
-            let stop = match next_row {
-                Some(r) => parse_dash_date(next_ds).map_err(|e| anyhow!("row {r}: {e}"))?,
-                None => self.end_date,
-            };
-            let mut d = start;
+            let mut d = *start;
             while d < stop {
                 let iso = d.format("%Y-%m-%d").to_string();
                 let row_change = if iso == this_ds { change } else { 0 };
@@ -69,6 +74,5 @@ impl EnrollmentDays {
             }
             previous_state = state;
         }
-        Ok(())
     }
 }

@@ -1,8 +1,7 @@
 //! Input shared by the enrollment reducers: one row per enrollment event,
 //! `(course_id, user_id, timestamp, event_type, mode)`, grouped by `(course_id, user_id)`.
 
-use super::NumberedRow;
-use anyhow::{bail, Result};
+use super::{NumberedRow, Skips, NULL_VALUE};
 
 pub const DEACTIVATED: &str = "edx.course.enrollment.deactivated";
 pub const ACTIVATED: &str = "edx.course.enrollment.activated";
@@ -13,8 +12,6 @@ pub const UNENROLLED: i8 = 0;
 
 /// One event of a group, already in sorted order.
 pub struct Event<'a> {
-    /// Input row number (1-based), for error messages.
-    pub row: u64,
     pub timestamp: &'a str,
     pub event_type: &'a str,
     pub mode: &'a str,
@@ -27,31 +24,29 @@ impl Event<'_> {
     }
 }
 
-/// The group key and its events. Every column must be non-NULL (the original reads them from text files where a
-/// missing value cannot occur); a NULL is reported as an error naming the row.
+/// The group key and its events. A row with a NULL cell is skipped and counted (`null_value`): the original reads
+/// these columns from text files where a missing value cannot occur.
 pub struct Group<'a> {
     pub course_id: &'a str,
     pub user_id: &'a str,
     pub events: Vec<Event<'a>>,
 }
 
-pub fn group(rows: &[NumberedRow]) -> Result<Option<Group<'_>>> {
-    let Some(first) = rows.first() else {
-        return Ok(None);
-    };
-    let (course_id, user_id) = (cell(first, 0)?, cell(first, 1)?);
+/// The events of one group (rows sharing `(course_id, user_id)`); `None` when no row is usable.
+pub fn group<'a>(rows: &'a [NumberedRow], skips: &mut Skips) -> Option<Group<'a>> {
+    let mut key = None;
     let mut events = Vec::with_capacity(rows.len());
     for r in rows {
-        events.push(Event { row: r.number, timestamp: cell(r, 2)?, event_type: cell(r, 3)?, mode: cell(r, 4)? });
+        let cell = |i: usize| r.row.get(i).and_then(|c| c.as_deref());
+        let (Some(course_id), Some(user_id), Some(timestamp), Some(event_type), Some(mode)) =
+            (cell(0), cell(1), cell(2), cell(3), cell(4))
+        else {
+            skips.add(NULL_VALUE, 1);
+            continue;
+        };
+        key.get_or_insert((course_id, user_id));
+        events.push(Event { timestamp, event_type, mode });
     }
-    Ok(Some(Group { course_id, user_id, events }))
-}
-
-const NAMES: [&str; 5] = ["course_id", "user_id", "timestamp", "event_type", "mode"];
-
-fn cell(r: &NumberedRow, i: usize) -> Result<&str> {
-    match r.row.get(i) {
-        Some(Some(v)) => Ok(v.as_str()),
-        _ => bail!("row {}: column {} is NULL", r.number, NAMES[i]),
-    }
+    let (course_id, user_id) = key?;
+    Some(Group { course_id, user_id, events })
 }

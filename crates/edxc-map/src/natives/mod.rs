@@ -7,9 +7,12 @@
 //!
 //! Values are text (`None` = NULL); each column's `hive_type` tells how the text is to be read.
 //!
-//! Bad input is never a panic: a row with the wrong number of columns, a NULL where a value is needed or a value
-//! the original code would have crashed on is an `Err` naming the 1-based row (line) number; nothing is silently
-//! dropped except where the original drops it too (documented per reducer).
+//! Bad input never fails a run and is never a panic. Where the original code is defined on a value, it is followed
+//! (documented per reducer and function); where the original would have crashed (failing the whole job) or is not
+//! defined (a row with the wrong number of columns, a NULL, a line that is not UTF-8), the row (or, where a state
+//! machine needs it, that event) is skipped and counted under a named reason ([`SKIP_REASONS`]):
+//! [`run_reducer_counted`], [`stream_reducer_counted`] and [`run_native_counted`] return those counts. Errors are
+//! the caller's: an unknown reducer or function, missing or bad arguments, a missing input file, an I/O error.
 
 mod calendar;
 mod course_catalog;
@@ -23,6 +26,62 @@ use std::collections::BTreeMap;
 use std::io::{BufRead, Write};
 
 pub type Row = Vec<Option<String>>;
+
+/// Rows skipped as unusable, by reason (`(reason, count)`, sorted by reason, only non-zero counts).
+pub type SkipCounts = Vec<(String, u64)>;
+
+/// A timestamp or datetime the original cannot read (reducers: an event; course_catalog: a course run).
+pub const BAD_TIMESTAMP: &str = "bad_timestamp";
+/// A `user_id` that is not an integer where the original converts it (enrollment_summary: every row of the group).
+pub const BAD_USER_ID: &str = "bad_user_id";
+/// A value longer than the original's record accepts (enrollment_summary: `course_id` over 255 characters, a mode
+/// over 100).
+pub const VALUE_TOO_LONG: &str = "value_too_long";
+/// A NULL where a value is needed (reducer input rows).
+pub const NULL_VALUE: &str = "null_value";
+/// A reducer input row with the wrong number of columns.
+pub const WRONG_COLUMN_COUNT: &str = "wrong_column_count";
+/// A reducer input line (`edxc-map --reducer`) that is not UTF-8.
+pub const NOT_UTF8: &str = "not_utf8";
+/// A course_runs value that is not valid JSON (reading resumes at the next line starting with `{`).
+pub const BAD_JSON: &str = "bad_json";
+/// A course_runs value that is valid JSON but not an object.
+pub const NOT_AN_OBJECT: &str = "not_an_object";
+/// A required course_runs field (`key`, `course`, a program's `uuid` / `type`) missing or null.
+pub const MISSING_FIELD: &str = "missing_field";
+/// A course_runs field of the wrong JSON type (a non-string string field, a non-integer integer field, `programs`
+/// not an array, a program not an object).
+pub const BAD_FIELD_TYPE: &str = "bad_field_type";
+
+/// Every skip reason, for reporting.
+pub const SKIP_REASONS: &[&str] = &[
+    BAD_TIMESTAMP,
+    BAD_USER_ID,
+    VALUE_TOO_LONG,
+    NULL_VALUE,
+    WRONG_COLUMN_COUNT,
+    NOT_UTF8,
+    BAD_JSON,
+    NOT_AN_OBJECT,
+    MISSING_FIELD,
+    BAD_FIELD_TYPE,
+];
+
+/// Skip counts being gathered.
+#[derive(Debug, Default)]
+pub(crate) struct Skips(BTreeMap<&'static str, u64>);
+
+impl Skips {
+    pub(crate) fn add(&mut self, reason: &'static str, n: u64) {
+        if n > 0 {
+            *self.0.entry(reason).or_default() += n;
+        }
+    }
+
+    fn into_counts(self) -> SkipCounts {
+        self.0.into_iter().map(|(k, n)| (k.to_string(), n)).collect()
+    }
+}
 
 /// A column: name and Hive type (`string`, `int`, `tinyint`, `bigint`, `float`, `double`, `date`, `timestamp`,
 /// `boolean`).
@@ -229,10 +288,10 @@ impl Reducer {
         Ok((spec, r))
     }
 
-    fn reduce(&self, rows: &[NumberedRow], out: &mut Vec<Row>) -> Result<()> {
+    fn reduce(&self, rows: &[NumberedRow], out: &mut Vec<Row>, skips: &mut Skips) {
         match self {
-            Reducer::Days(r) => r.reduce(rows, out),
-            Reducer::Summary(r) => r.reduce(rows, out),
+            Reducer::Days(r) => r.reduce(rows, out, skips),
+            Reducer::Summary(r) => r.reduce(rows, out, skips),
         }
     }
 }
@@ -253,17 +312,13 @@ fn project(row: &Row, idx: &[usize]) -> Vec<Option<String>> {
     idx.iter().map(|&i| row.get(i).cloned().flatten()).collect()
 }
 
-fn check_width(spec: &ReducerSpec, number: u64, row: &Row) -> Result<()> {
-    if row.len() != spec.input.len() {
-        bail!(
-            "reducer {}: row {number}: {} columns, expected {} ({})",
-            spec.name,
-            row.len(),
-            spec.input.len(),
-            spec.input.iter().map(|c| c.name).collect::<Vec<_>>().join(", ")
-        );
+/// A row of the input's width; one of another width is counted and skipped.
+fn width_ok(spec: &ReducerSpec, row: &Row, skips: &mut Skips) -> bool {
+    let ok = row.len() == spec.input.len();
+    if !ok {
+        skips.add(WRONG_COLUMN_COUNT, 1);
     }
-    Ok(())
+    ok
 }
 
 /// Sorts a group by the sort columns, ties broken by the whole row (so the result never depends on input order).
@@ -279,49 +334,76 @@ fn sort_group(group: &mut [NumberedRow], sort_idx: &[usize]) {
 
 /// Groups `rows` (columns in spec.input order) by key, sorts each group by the sort columns (string order, as the
 /// original sorts tuples), runs the reducer; output rows in spec.output order, deterministic (sorted by key).
+///
+/// Unusable rows are skipped (see the module documentation); [`run_reducer_counted`] also says how many and why.
 pub fn run_reducer(name: &str, args: &BTreeMap<String, String>, rows: Vec<Row>) -> Result<Vec<Row>> {
+    run_reducer_counted(name, args, rows).map(|(rows, _)| rows)
+}
+
+/// [`run_reducer`], with the rows it skipped by reason. `Err` only for the caller's mistakes (unknown reducer, bad
+/// arguments).
+pub fn run_reducer_counted(
+    name: &str,
+    args: &BTreeMap<String, String>,
+    rows: Vec<Row>,
+) -> Result<(Vec<Row>, SkipCounts)> {
     let (spec, r) = Reducer::new(name, args)?;
     let key_idx = positions(spec, spec.key)?;
     let sort_idx = positions(spec, spec.sort)?;
+    let mut skips = Skips::default();
     let mut groups: BTreeMap<Vec<Option<String>>, Vec<NumberedRow>> = BTreeMap::new();
     for (i, row) in rows.into_iter().enumerate() {
+        if !width_ok(spec, &row, &mut skips) {
+            continue;
+        }
         let number = i as u64 + 1;
-        check_width(spec, number, &row)?;
         groups.entry(project(&row, &key_idx)).or_default().push(NumberedRow { number, row });
     }
     let mut out = Vec::new();
     for group in groups.values_mut() {
         sort_group(group, &sort_idx);
-        r.reduce(group, &mut out).with_context(|| format!("reducer {}", spec.name))?;
+        r.reduce(group, &mut out, &mut skips);
     }
-    Ok(out)
+    Ok((out, skips.into_counts()))
 }
 
 /// Streaming form for `edxc-map --reducer`: reads Hive text rows (spec.input columns) already sorted by key, groups
 /// consecutive equal keys, writes Hive text output rows. Returns the number of rows written.
 ///
 /// Empty lines are skipped; a trailing `\r` (CRLF input) is dropped. Rows within a group are re-sorted by the sort
-/// columns, so only the grouping (key contiguity) is relied on. Input that is not UTF-8 is an error naming the line.
+/// columns, so only the grouping (key contiguity) is relied on. A line that is not UTF-8 is skipped (`not_utf8`), as
+/// are the rows [`run_reducer`] skips; [`stream_reducer_counted`] says how many.
 pub fn stream_reducer<R: BufRead, W: Write>(
+    name: &str,
+    args: &BTreeMap<String, String>,
+    input: R,
+    output: W,
+) -> Result<u64> {
+    stream_reducer_counted(name, args, input, output).map(|(n, _)| n)
+}
+
+/// [`stream_reducer`], with the rows it skipped by reason. `Err` for the caller's mistakes and I/O errors only.
+pub fn stream_reducer_counted<R: BufRead, W: Write>(
     name: &str,
     args: &BTreeMap<String, String>,
     mut input: R,
     mut output: W,
-) -> Result<u64> {
+) -> Result<(u64, SkipCounts)> {
     let (spec, r) = Reducer::new(name, args)?;
     let key_idx = positions(spec, spec.key)?;
     let sort_idx = positions(spec, spec.sort)?;
+    let mut skips = Skips::default();
     let mut written = 0u64;
     let mut group: Vec<NumberedRow> = Vec::new();
     let mut group_key: Option<Vec<Option<String>>> = None;
     let mut out_rows: Vec<Row> = Vec::new();
-    let mut flush = |group: &mut Vec<NumberedRow>, output: &mut W| -> Result<u64> {
+    let mut flush = |group: &mut Vec<NumberedRow>, output: &mut W, skips: &mut Skips| -> Result<u64> {
         if group.is_empty() {
             return Ok(0);
         }
         sort_group(group, &sort_idx);
         out_rows.clear();
-        r.reduce(group, &mut out_rows).with_context(|| format!("reducer {}", spec.name))?;
+        r.reduce(group, &mut out_rows, skips);
         group.clear();
         for row in &out_rows {
             crate::hive_text::write_row(row, output).context("writing reducer output")?;
@@ -349,32 +431,48 @@ pub fn stream_reducer<R: BufRead, W: Write>(
         if buf.is_empty() {
             continue;
         }
-        let line =
-            std::str::from_utf8(&buf).map_err(|e| anyhow!("reducer {}: line {line_no}: not UTF-8: {e}", spec.name))?;
+        let Ok(line) = std::str::from_utf8(&buf) else {
+            skips.add(NOT_UTF8, 1);
+            continue;
+        };
         let row = crate::hive_text::split_line(line);
-        check_width(spec, line_no, &row)?;
+        if !width_ok(spec, &row, &mut skips) {
+            continue;
+        }
         let key = project(&row, &key_idx);
         if group_key.as_ref() != Some(&key) {
-            written += flush(&mut group, &mut output)?;
+            written += flush(&mut group, &mut output, &mut skips)?;
             group_key = Some(key);
         }
         group.push(NumberedRow { number: line_no, row });
     }
-    written += flush(&mut group, &mut output)?;
+    written += flush(&mut group, &mut output, &mut skips)?;
     output.flush().context("flushing reducer output")?;
-    Ok(written)
+    Ok((written, skips.into_counts()))
 }
 
 /// Runs a native function. `input` is the text of its input file if it has one (e.g. the course_runs.json
-/// snapshot).
+/// snapshot). Unusable input values are skipped; [`run_native_counted`] also says how many and why.
 pub fn run_native(name: &str, args: &BTreeMap<String, String>, input: Option<&str>) -> Result<Vec<Row>> {
+    run_native_counted(name, args, input).map(|(rows, _)| rows)
+}
+
+/// [`run_native`], with the input values it skipped by reason. `Err` only for the caller's mistakes (unknown
+/// function, bad arguments such as calendar's `interval`, no input file where one is needed).
+pub fn run_native_counted(
+    name: &str,
+    args: &BTreeMap<String, String>,
+    input: Option<&str>,
+) -> Result<(Vec<Row>, SkipCounts)> {
     let spec = native(name).ok_or_else(|| anyhow!("unknown native function {name:?}"))?;
     check_args(&format!("native {name}"), spec.args, args)?;
     let need_input = || input.ok_or_else(|| anyhow!("native {name}: needs an input file (course_runs snapshot)"));
-    match spec.name {
-        "calendar" => calendar::calendar(args.get("interval").map(String::as_str).unwrap_or_default()),
-        "course_catalog" => course_catalog::course_catalog(need_input()?),
-        "program_course" => course_catalog::program_course(need_input()?),
+    let mut skips = Skips::default();
+    let rows = match spec.name {
+        "calendar" => calendar::calendar(args.get("interval").map(String::as_str).unwrap_or_default())?,
+        "course_catalog" => course_catalog::course_catalog(need_input()?, &mut skips),
+        "program_course" => course_catalog::program_course(need_input()?, &mut skips),
         other => bail!("native {other:?} has no implementation"),
-    }
+    };
+    Ok((rows, skips.into_counts()))
 }
