@@ -165,3 +165,156 @@ fn bad_interval_and_param() {
     let (code, _, err) = apply(tmp.path(), &["--param", "overwrite_n_days=many"], &[]);
     one_error_line(code, &err, "not an integer");
 }
+
+#[test]
+fn sqlite_urls_name_the_file_and_unknown_schemes_are_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("x.sqlite");
+    let url = format!("result_store=sqlite:{}", db.display());
+    let (code, out, err) = apply(tmp.path(), &["--pipeline", "user_activity", "--var", &url], &[]);
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert!(rows(&db, "course_activity") > 0, "the file the URL names holds the results");
+    assert!(!repo().join("sqlite:").exists(), "no file named after the URL under the working directory");
+    let url = format!("result_store=sqlite://{}", tmp.path().join("y.sqlite").display());
+    let (code, out, err) = apply(tmp.path(), &["--pipeline", "user_activity", "--var", &url], &[]);
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert!(rows(&tmp.path().join("y.sqlite"), "course_activity") > 0);
+    let (code, _, err) =
+        apply(tmp.path(), &["--pipeline", "user_activity", "--var", "result_store=postgres://u@h/reports"], &[]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("unsupported result store scheme `postgres:`"), "{err}");
+}
+
+#[test]
+fn parameters_of_the_original_tasks_are_accepted() {
+    let tmp = tempfile::tempdir().unwrap();
+    let logs = repo().join("sample-data/tracking");
+    let source = format!("source=[\"{}\"]", logs.display());
+    let warehouse = format!("warehouse_path={}", tmp.path().join("elsewhere").display());
+    let args = [
+        "--pipeline",
+        "user_activity",
+        "--param",
+        "overwrite_mysql=true",
+        "--param",
+        "overwrite_hive=true",
+        "--param",
+        "n_reduce_tasks=2",
+        "--param",
+        &source,
+        "--param",
+        &warehouse,
+        "--param",
+        "expand_interval=2 days",
+    ];
+    let (code, out, err) = apply(tmp.path(), &args, &[]);
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert!(tmp.path().join("elsewhere/course_activity").is_dir(), "warehouse_path chose the warehouse");
+    let (code, _, err) = apply(tmp.path(), &["--param", "no_such_param=1"], &[]);
+    assert_eq!(code, 1);
+    assert!(err.contains("no_such_param") && err.contains("n_reduce_tasks"), "{err}");
+}
+
+#[test]
+fn undated_log_files_are_read_and_the_selection_is_explained() {
+    let tmp = tempfile::tempdir().unwrap();
+    let logs = tmp.path().join("logs");
+    std::fs::create_dir_all(&logs).unwrap();
+    let mut live = GOOD.to_vec();
+    live.push(b'\n');
+    std::fs::write(logs.join("tracking.log"), &live).unwrap();
+    std::fs::write(logs.join("tracking.log-20100101"), &live).unwrap();
+    std::fs::write(logs.join("notes.txt"), b"x\n").unwrap();
+    let var = format!("tracking_logs={}", logs.display());
+    let args = ["--pipeline", "enrollments", "--interval", "2014-08-01-2014-08-02", "--param", "overwrite_n_days=1"];
+    let mut args = args.to_vec();
+    args.extend(["--var", &var]);
+    let (code, out, err) = apply(tmp.path(), &args, &[]);
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert!(out.contains("Tracking logs: 1 files, 1 lines"), "{out}");
+    assert!(out.contains("1 undated (always read); not read: 1 dated outside the interval, 1 not matching"), "{out}");
+    assert_eq!(rows(&tmp.path().join("results.sqlite"), "course_enrollment_daily"), 1);
+}
+
+fn gz(data: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    enc.write_all(data).unwrap();
+    enc.finish().unwrap()
+}
+
+#[test]
+fn damaged_files_are_named_counted_and_held_to_the_threshold() {
+    let tmp = tempfile::tempdir().unwrap();
+    let logs = tmp.path().join("logs");
+    std::fs::create_dir_all(&logs).unwrap();
+    let mut good = Vec::new();
+    for _ in 0..200 {
+        good.extend_from_slice(GOOD);
+        good.push(b'\n');
+    }
+    let whole = gz(&good);
+    std::fs::write(logs.join("tracking.log-20140801-a.gz"), &whole).unwrap();
+    std::fs::write(logs.join("tracking.log-20140801-b.gz"), &whole[..whole.len() / 2]).unwrap();
+    std::fs::write(logs.join("tracking.log-20140801-c.gz"), b"").unwrap();
+    std::fs::write(logs.join("tracking.log-20140801-d.gz"), &good).unwrap();
+    let var = format!("tracking_logs={}", logs.display());
+    let base = ["--pipeline", "enrollments", "--interval", "2014-08-01-2014-08-02", "--param", "overwrite_n_days=1"];
+    let mut args = base.to_vec();
+    args.extend(["--var", &var, "--max-bad-ratio", "0.8"]);
+    let (code, out, err) = apply(tmp.path(), &args, &[]);
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert!(out.contains("Damaged files (3)"), "{out}");
+    for (name, why) in [("-b.gz", "truncated"), ("-c.gz", "empty"), ("-d.gz", "not a gzip")] {
+        let line = out.lines().find(|l| l.contains(name)).unwrap_or_else(|| panic!("{name} named in:\n{out}"));
+        assert!(line.to_lowercase().contains(why), "{line}");
+    }
+    let mut json_args = args.clone();
+    json_args.extend(["--format", "json"]);
+    let (code, out, err) = apply(tmp.path(), &json_args, &[]);
+    assert_eq!(code, 0, "{out}\n{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).expect("one JSON document on stdout");
+    let kinds: Vec<&str> = v["damaged_files"].as_array().unwrap().iter().map(|d| d["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["truncated_gzip", "empty_gzip", "not_gzip"], "{out}");
+    assert_eq!(v["counters"]["damaged_files"], 3);
+    // Three damaged files of four is above the default ratio (0.5): the run fails, naming them.
+    let strict = tempfile::tempdir().unwrap();
+    let mut args = base.to_vec();
+    args.extend(["--var", &var]);
+    let (code, out, err) = apply(strict.path(), &args, &[]);
+    assert_eq!(code, 1, "{out}\n{err}");
+    assert!(err.contains("3 of 4 tracking-log files were damaged") && err.contains("-c.gz"), "{err}");
+}
+
+#[test]
+fn an_event_time_with_a_negative_utc_offset_never_fails_a_run() {
+    let tmp = tempfile::tempdir().unwrap();
+    let logs = tmp.path().join("logs");
+    let odd = |time: &str, user: u32| {
+        format!(
+            r#"{{"event_type": "edx.course.enrollment.activated", "event_source": "server", "time": "{time}", "context": {{"course_id": "edX/DemoX/Demo"}}, "event": {{"course_id": "edX/DemoX/Demo", "user_id": {user}, "mode": "honor"}}, "username": "u{user}"}}"#
+        )
+    };
+    let lines = [odd("2014-08-01T12:38:29.200030-05:00", 8), odd("2014-08-01T01:16:55-05:00", 9)];
+    let mut all: Vec<&[u8]> = vec![GOOD];
+    all.extend(lines.iter().map(|l| l.as_bytes()));
+    write_log(&logs, &all);
+    let var = format!("tracking_logs={}", logs.display());
+    let args = [
+        "--pipeline",
+        "enrollments",
+        "--interval",
+        "2014-08-01-2014-08-02",
+        "--param",
+        "overwrite_n_days=1",
+        "--var",
+        &var,
+    ];
+    let (code, out, err) = apply(tmp.path(), &args, &[]);
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert!(out.contains("Rows skipped:") && out.contains("bad_timestamp in course_enrollment_summary"), "{out}");
+    // The day counts keep every event (the original reads only the date part there).
+    let c = rusqlite::Connection::open(tmp.path().join("results.sqlite")).unwrap();
+    let n: i64 = c.query_row("SELECT count FROM course_enrollment_daily", [], |r| r.get(0)).unwrap();
+    assert_eq!(n, 3);
+}

@@ -95,6 +95,10 @@ pub fn run(project: &Project, a: &ApplyArgs) -> anyhow::Result<ExitCode> {
     let config = EmbeddedConfig {
         tracking_logs: profile.path("tracking_logs", root),
         tracking_pattern: profile.get("tracking_pattern").unwrap_or(mapper::DEFAULT_PATTERN).to_string(),
+        tracking_undated_pattern: profile
+            .get("tracking_undated_pattern")
+            .unwrap_or(mapper::DEFAULT_UNDATED_PATTERN)
+            .to_string(),
         expand_interval_days: profile.i64_or("expand_interval_days", 2).map_err(anyhow::Error::msg)?,
         lms: resolve("lms")?.map(abs),
         warehouse: profile.path("warehouse", root).context("the profile sets no warehouse")?,

@@ -50,6 +50,8 @@ struct MapHql<'a> {
     count_as: Option<String>,
     days: Vec<String>,
     file_regex: String,
+    /// Undated logs (the live `tracking.log`), always read; anchored, as RLIKE searches.
+    undated_regex: String,
 }
 
 #[derive(Template)]
@@ -234,6 +236,10 @@ pub fn hive(plan: &Plan, profile: &Profile, pipeline_file: &str) -> Result<Vec<A
                 let dates: Vec<String> = window.expand(expand).days().map(|d| d.format("%Y%m%d").to_string()).collect();
                 let file_regex =
                     pattern.replace(r"(?P<date>\d{8})", &format!("({})", dates.join("|"))).replace('\\', "\\\\");
+                let undated = profile
+                    .get("tracking_undated_pattern")
+                    .unwrap_or(crate::engine::embedded::mapper::DEFAULT_UNDATED_PATTERN);
+                let undated_regex = format!("^(?:{undated})$").replace('\\', "\\\\");
                 let columns: Vec<String> =
                     t.columns.iter().map(|c| c.name.clone()).filter(|c| Some(c) != count_as.as_ref()).collect();
                 out.push(Artifact {
@@ -252,6 +258,7 @@ pub fn hive(plan: &Plan, profile: &Profile, pipeline_file: &str) -> Result<Vec<A
                         count_as: count_as.clone(),
                         days: window.days().map(|d| d.format("%Y-%m-%d").to_string()).collect(),
                         file_regex,
+                        undated_regex,
                     }
                     .render()?,
                 });

@@ -13,6 +13,10 @@ pub const KNOWN_KEYS: &[(&str, &str)] = &[
     ("description", "free text"),
     ("tracking_logs", "directory (searched recursively) or HDFS URL of the tracking logs"),
     ("tracking_pattern", "regex a log path must match; a (?P<date>\\d{8}) group selects files by date"),
+    (
+        "tracking_undated_pattern",
+        "regex of log paths without a date, always read (default: the live tracking.log[.gz])",
+    ),
     ("expand_interval_days", "days added on both sides of an interval when selecting logs by file date (default 2)"),
     ("lms", "LMS database: a directory of <table>.tsv exports or mysql://user@host:port/db"),
     ("warehouse", "warehouse root: <table>/dt=YYYY-MM-DD/ Hive text files"),

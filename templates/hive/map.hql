@@ -22,7 +22,7 @@ FROM (
   USING '{{ mapper_name }} --extractor {{ extractor }} --interval {{ window }}{% if ccx %} --ccx{% endif %}'
   AS ({% for c in columns %}`{{ c }}`, {% endfor %}dt)
   FROM edxc_tracking_log
-  WHERE INPUT__FILE__NAME RLIKE '{{ file_regex }}'
+  WHERE INPUT__FILE__NAME RLIKE '{{ file_regex }}' OR INPUT__FILE__NAME RLIKE '{{ undated_regex }}'
 ) mapped
 GROUP BY {% for c in columns %}`{{ c }}`, {% endfor %}dt;
 {%- else %}
@@ -30,7 +30,7 @@ SELECT TRANSFORM (line)
 USING '{{ mapper_name }} --extractor {{ extractor }} --interval {{ window }}{% if ccx %} --ccx{% endif %}'
 AS ({% for c in columns %}`{{ c }}`, {% endfor %}dt)
 FROM edxc_tracking_log
-WHERE INPUT__FILE__NAME RLIKE '{{ file_regex }}';
+WHERE INPUT__FILE__NAME RLIKE '{{ file_regex }}' OR INPUT__FILE__NAME RLIKE '{{ undated_regex }}';
 {%- endif %}
 {% for d in days %}
 ALTER TABLE {{ table }} ADD IF NOT EXISTS PARTITION (dt='{{ d }}');

@@ -1,7 +1,7 @@
 //! The map step on one machine: select tracking-log files by the date in their name, then one pass over them feeds
 //! every extractor of the run (N workflows cost one scan). Output: one warehouse partition per day of each window.
 
-use crate::engine::FileSelection;
+use crate::engine::{DamagedFile, FileSelection};
 use crate::events::{self, Counters, ScanOptions};
 use crate::graph::interval::Interval;
 use crate::warehouse::{Row, Staging};
@@ -18,16 +18,19 @@ pub struct MapJob {
     pub count_as: Option<String>,
 }
 
-/// Default file pattern: the LMS's rotated logs `tracking.log-YYYYMMDD[...]` (selected by date) and the live
-/// `tracking.log[...]` (no date: always read).
-pub const DEFAULT_PATTERN: &str = r".*tracking\.log(?:-(?P<date>\d{8}))?.*";
+/// Default file pattern: the LMS's rotated logs, `tracking.log-YYYYMMDD[...]`, selected by their date.
+pub const DEFAULT_PATTERN: &str = r".*tracking\.log-(?P<date>\d{8}).*";
 
-/// Every file under `root` (recursively) whose whole path matches `pattern`; when the `date` group matched, only
-/// files dated in `[start - expand, end + expand)`. Files without a date in their name are always read. Also says
-/// why the other files were not selected.
+/// Default pattern of the logs without a date in their name, always read: the live `tracking.log`.
+pub const DEFAULT_UNDATED_PATTERN: &str = r".*tracking\.log(?:\.gz)?";
+
+/// Every file under `root` (recursively) whose whole path matches `pattern` (when its `date` group matched, only
+/// files dated in `[start - expand, end + expand)`) or `undated` (always read: files without a date in their
+/// name). Also says why the other files were not selected.
 pub fn select_files(
     root: &Path,
     pattern: &Regex,
+    undated: &Regex,
     window: &Interval,
     expand_days: i64,
 ) -> Result<(Vec<PathBuf>, FileSelection)> {
@@ -54,10 +57,16 @@ pub fn select_files(
                 continue;
             }
             let text = path.to_string_lossy();
-            let caps =
-                pattern.captures(&text).filter(|c| c.get(0).is_some_and(|m| m.start() == 0 && m.end() == text.len()));
-            let Some(caps) = caps else {
-                why.not_matching += 1;
+            let whole = |re: &Regex| {
+                re.captures(&text).filter(|c| c.get(0).is_some_and(|m| m.start() == 0 && m.end() == text.len()))
+            };
+            let Some(caps) = whole(pattern) else {
+                if whole(undated).is_some() {
+                    why.undated += 1;
+                    out.push(path);
+                } else {
+                    why.not_matching += 1;
+                }
                 continue;
             };
             match caps.name("date") {
@@ -78,20 +87,31 @@ pub fn select_files(
     Ok((out, why))
 }
 
-/// Runs every map job in one pass over `files` and writes their partitions. Returns rows written per table and the
-/// mapper counters.
+/// What the map pass did.
+pub struct MapOutput {
+    /// Rows written per table.
+    pub written: BTreeMap<String, u64>,
+    pub counters: Counters,
+    /// Files that were damaged or unreadable (counted, named, read up to the damage).
+    pub damaged: Vec<DamagedFile>,
+}
+
+/// Runs every map job in one pass over `files` and stages their partitions. A damaged or unreadable file is
+/// read up to the damage and reported, never fatal: the caller applies the bad-input threshold.
 pub fn run(
     jobs: &[MapJob],
     files: &[PathBuf],
     staging: &mut Staging,
     ccx_enabled: bool,
     progress: &mut dyn FnMut(usize, u64),
-) -> Result<(BTreeMap<String, u64>, Counters)> {
+) -> Result<MapOutput> {
     let mut names: Vec<&str> = jobs.iter().map(|j| j.extractor.as_str()).collect();
     names.sort();
     names.dedup();
     let span = jobs.iter().map(|j| j.window).reduce(|a, b| a.union(&b));
-    let Some(span) = span else { return Ok((BTreeMap::new(), Counters::default())) };
+    let Some(span) = span else {
+        return Ok(MapOutput { written: BTreeMap::new(), counters: Counters::default(), damaged: vec![] });
+    };
     let opts = ScanOptions {
         interval: Some((span.start.format("%Y-%m-%d").to_string(), span.end.format("%Y-%m-%d").to_string())),
         ccx_enabled,
@@ -104,6 +124,7 @@ pub fn run(
         .map(|n| jobs.iter().enumerate().filter(|(_, j)| j.extractor == *n).map(|(i, _)| i).collect())
         .collect();
     let mut counters = Counters::default();
+    let mut damaged = Vec::new();
     let mut bytes = 0u64;
     for (done, f) in files.iter().enumerate() {
         let mut emit = |ex: usize, day: &str, fields: &[Option<&str>]| {
@@ -120,8 +141,15 @@ pub fn run(
                 }
             }
         };
-        events::scan_file(f, &names, &opts, &mut counters, &mut emit)
+        let damage = events::scan_file_checked(f, &names, &opts, &mut counters, &mut emit)
             .with_context(|| format!("cannot read {}", f.display()))?;
+        if let Some(d) = damage {
+            damaged.push(DamagedFile {
+                path: f.display().to_string(),
+                kind: d.kind().to_string(),
+                reason: d.to_string(),
+            });
+        }
         bytes += std::fs::metadata(f).map(|m| m.len()).unwrap_or(0);
         progress(done + 1, bytes);
     }
@@ -147,5 +175,5 @@ pub fn run(
         }
         written.insert(job.table.clone(), total);
     }
-    Ok((written, counters))
+    Ok(MapOutput { written, counters, damaged })
 }

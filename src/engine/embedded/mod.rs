@@ -18,6 +18,7 @@ use std::time::Instant;
 pub struct EmbeddedConfig {
     pub tracking_logs: Option<PathBuf>,
     pub tracking_pattern: String,
+    pub tracking_undated_pattern: String,
     pub expand_interval_days: i64,
     pub lms: Option<String>,
     pub warehouse: PathBuf,
@@ -152,7 +153,10 @@ impl EmbeddedEngine<'_> {
         let pattern = regex::Regex::new(&self.config.tracking_pattern)
             .with_context(|| format!("invalid tracking_pattern `{}`", self.config.tracking_pattern))?;
         let span = jobs.iter().map(|j| j.window).reduce(|a, b| a.union(&b)).ok_or_else(|| anyhow!("no map window"))?;
-        let (files, selection) = mapper::select_files(&root, &pattern, &span, self.config.expand_interval_days)?;
+        let undated = regex::Regex::new(&self.config.tracking_undated_pattern)
+            .with_context(|| format!("invalid tracking_undated_pattern `{}`", self.config.tracking_undated_pattern))?;
+        let (files, selection) =
+            mapper::select_files(&root, &pattern, &undated, &span, self.config.expand_interval_days)?;
         report.files = selection;
         if files.is_empty() && !self.config.allow_empty {
             let f = &report.files;
@@ -178,17 +182,35 @@ impl EmbeddedEngine<'_> {
                 }
             }
         };
-        let (written, counters) = mapper::run(&jobs, &files, self.staging, self.config.ccx_enabled, &mut progress)?;
+        let out = mapper::run(&jobs, &files, self.staging, self.config.ccx_enabled, &mut progress)?;
+        let (written, counters) = (out.written, out.counters);
         report.counters = counters.entries();
+        report.damaged_files = out.damaged;
+        for d in &report.damaged_files {
+            eprintln!("  damaged {}: {} (lines before the damage kept)", d.path, d.reason);
+        }
+        // Bad lines against lines read, and damaged files against files read: either past the ratio fails the run.
         let lines = counters.lines();
         let bad = counters.bad_records();
-        if lines > 0 && (bad as f64) > self.config.max_bad_ratio * lines as f64 {
+        let ratio = self.config.max_bad_ratio;
+        if lines > 0 && (bad as f64) > ratio * lines as f64 {
             bail!(
                 "{bad} of {lines} tracking-log lines were unreadable ({:.1}%), above max_bad_ratio {:.1}%: check the \
-                 logs under {} (nothing was loaded)",
+                 logs under {} (nothing was published)",
                 100.0 * bad as f64 / lines as f64,
-                100.0 * self.config.max_bad_ratio,
+                100.0 * ratio,
                 root.display()
+            );
+        }
+        let damaged = report.damaged_files.len();
+        if damaged > 0 && (damaged as f64) > ratio * files.len() as f64 {
+            let names: Vec<&str> = report.damaged_files.iter().map(|d| d.path.as_str()).collect();
+            bail!(
+                "{damaged} of {} tracking-log files were damaged or unreadable, above max_bad_ratio {:.1}%: {} \
+                 (nothing was published)",
+                files.len(),
+                100.0 * ratio,
+                names.join(", ")
             );
         }
         for job in &jobs {
@@ -254,10 +276,12 @@ impl EmbeddedEngine<'_> {
         } else {
             vec![]
         };
-        let out = crate::natives::run_reducer(reducer, &t.args, rows)?;
+        let (out, skipped) = crate::natives::run_reducer_counted(reducer, &t.args, rows)?;
         let dt = Self::one_partition(t)?;
         let n = self.staging.write_partition(&t.table, &dt, &out)?;
-        Ok(Self::report(t, "reduce", vec![dt], n, started))
+        let mut r = Self::report(t, "reduce", vec![dt], n, started);
+        r.skipped = skipped;
+        Ok(r)
     }
 
     fn sql(&mut self, t: &Task, body: &str) -> Result<TaskReport> {
@@ -282,7 +306,7 @@ impl EmbeddedEngine<'_> {
 
     fn native(&mut self, t: &Task, function: &str, input_file: Option<&str>) -> Result<TaskReport> {
         let started = Instant::now();
-        let rows = if t.enabled {
+        let (rows, skipped) = if t.enabled {
             let text = match input_file {
                 Some(rel) => {
                     let path = self.staging.file(rel);
@@ -293,14 +317,16 @@ impl EmbeddedEngine<'_> {
                 }
                 None => None,
             };
-            crate::natives::run_native(function, &t.args, text.as_deref())
+            crate::natives::run_native_counted(function, &t.args, text.as_deref())
                 .with_context(|| format!("transform `{}`", t.node))?
         } else {
-            vec![]
+            (vec![], vec![])
         };
         let dt = Self::one_partition(t)?;
         let n = self.staging.write_partition(&t.table, &dt, &rows)?;
-        Ok(Self::report(t, "native", vec![dt], n, started))
+        let mut r = Self::report(t, "native", vec![dt], n, started);
+        r.skipped = skipped;
+        Ok(r)
     }
 }
 

@@ -36,7 +36,7 @@ SELECT TRANSFORM (line)
 USING 'edxc-map --extractor enrollment --interval 2014-07-31-2014-08-07'
 AS (`course_id`, `user_id`, `timestamp`, `event_type`, `mode`, dt)
 FROM edxc_tracking_log
-WHERE INPUT__FILE__NAME RLIKE '.*tracking\\.log-(20140729|20140730|20140731|20140801|20140802|20140803|20140804|20140805|20140806|20140807|20140808).*';
+WHERE INPUT__FILE__NAME RLIKE '.*tracking\\.log-(20140729|20140730|20140731|20140801|20140802|20140803|20140804|20140805|20140806|20140807|20140808).*' OR INPUT__FILE__NAME RLIKE '^(?:.*tracking\\.log(?:\\.gz)?)$';
 
 ALTER TABLE course_enrollment_events ADD IF NOT EXISTS PARTITION (dt='2014-07-31');
 ALTER TABLE course_enrollment_events ADD IF NOT EXISTS PARTITION (dt='2014-08-01');

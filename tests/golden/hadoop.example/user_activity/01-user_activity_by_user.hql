@@ -38,7 +38,7 @@ FROM (
   USING 'edxc-map --extractor user_activity --interval 2014-06-24-2014-07-01'
   AS (`user_id`, `course_id`, `date`, `category`, dt)
   FROM edxc_tracking_log
-  WHERE INPUT__FILE__NAME RLIKE '.*tracking\\.log-(20140622|20140623|20140624|20140625|20140626|20140627|20140628|20140629|20140630|20140701|20140702).*'
+  WHERE INPUT__FILE__NAME RLIKE '.*tracking\\.log-(20140622|20140623|20140624|20140625|20140626|20140627|20140628|20140629|20140630|20140701|20140702).*' OR INPUT__FILE__NAME RLIKE '^(?:.*tracking\\.log(?:\\.gz)?)$'
 ) mapped
 GROUP BY `user_id`, `course_id`, `date`, `category`, dt;
 
