@@ -4,14 +4,27 @@
 //! TSV format: a header line of column names, TAB-separated fields, LF line ends, `\N` for NULL, and `\\`, `\t`,
 //! `\n`, `\r` escaped inside values.
 
+use crate::db::datetime::DateTimeStyle;
+use crate::db::mysql::{query_rows, split_script, MysqlUrl};
 use crate::model::ident::check_identifier;
-use crate::sinks::mysql_conn::{query_rows, split_sql_script, DateTimeStyle, MysqlUrl};
-use crate::sinks::sql_templates::{LmsDisableForeignKeyChecks, LmsSelect};
 use anyhow::{anyhow, bail, Context, Result};
 use askama::Template;
 use mysql::prelude::Queryable;
-use std::io::{BufRead, BufReader, BufWriter, Write};
+use std::io::{BufRead, BufReader};
 use std::path::Path;
+
+/// `SELECT` of the requested (checked) columns of an LMS table.
+#[derive(Template)]
+#[template(path = "lms/select.sql", escape = "none")]
+struct LmsSelect<'a> {
+    table: &'a str,
+    columns: &'a [String],
+}
+
+/// Run before a fixture script, as mysqldump output does.
+#[derive(Template)]
+#[template(path = "lms/disable_foreign_key_checks.sql", escape = "none")]
+struct LmsDisableForeignKeyChecks;
 
 /// Reads `columns` of LMS table `table` from `source`: either a directory holding `<table>.tsv` or a
 /// `mysql://user[:pw]@host[:port]/db` URL. Values come back as Hive text: NULL = None, DATETIME as
@@ -42,7 +55,7 @@ fn read_mysql(url: &str, table: &str, columns: &[String]) -> Result<Vec<Vec<Opti
 }
 
 /// Reads a TSV file (header + rows) and returns the requested columns, selected by header name.
-pub fn read_tsv(path: &Path, columns: &[String]) -> Result<Vec<Vec<Option<String>>>> {
+fn read_tsv(path: &Path, columns: &[String]) -> Result<Vec<Vec<Option<String>>>> {
     let file = std::fs::File::open(path).with_context(|| format!("cannot open LMS table file {}", path.display()))?;
     let mut reader = BufReader::new(file);
     let mut line = Vec::new();
@@ -90,67 +103,21 @@ fn line_text<'a>(path: &Path, lineno: usize, line: &'a [u8]) -> Result<&'a str> 
 }
 
 /// `\N` → NULL; `\\` `\t` `\n` `\r` → the character; any other backslash sequence is kept as written.
-pub fn unescape(field: &str) -> Option<String> {
+fn unescape(field: &str) -> Option<String> {
     (field != crate::hive_text::NULL).then(|| crate::hive_text::unescape(field))
-}
-
-/// The TSV form of one value: `\N` for NULL, `\\` `\t` `\n` `\r` escaped.
-pub fn escape(value: Option<&str>) -> String {
-    let Some(v) = value else {
-        return crate::hive_text::NULL.to_string();
-    };
-    let mut out = String::with_capacity(v.len());
-    crate::hive_text::escape(v, &mut out);
-    out
-}
-
-/// Writes rows as a TSV file at `path` (conventionally `<dir>/<table>.tsv`) in the format `read_table` reads:
-/// header line, escaped values, `\N` for NULL, LF line ends. Parent directories are created; the file is written
-/// to a temporary name and renamed, so readers never see half a file.
-pub fn write_tsv(path: &Path, columns: &[String], rows: &[Vec<Option<String>>]) -> Result<()> {
-    if columns.is_empty() {
-        bail!("{}: no columns to write", path.display());
-    }
-    for c in columns {
-        check_identifier(c).map_err(|e| anyhow!("{}: column: {e}", path.display()))?;
-    }
-    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
-    }
-    let file_name =
-        path.file_name().ok_or_else(|| anyhow!("{}: not a file path", path.display()))?.to_string_lossy().into_owned();
-    let tmp = path.with_file_name(format!(".{file_name}.tmp{}", std::process::id()));
-    let result = (|| -> Result<()> {
-        let mut w = BufWriter::new(std::fs::File::create(&tmp)?);
-        w.write_all(columns.join("\t").as_bytes())?;
-        w.write_all(b"\n")?;
-        for (i, row) in rows.iter().enumerate() {
-            if row.len() != columns.len() {
-                bail!("{}: row {} has {} fields, expected {}", path.display(), i + 1, row.len(), columns.len());
-            }
-            let line = row.iter().map(|v| escape(v.as_deref())).collect::<Vec<_>>().join("\t");
-            w.write_all(line.as_bytes())?;
-            w.write_all(b"\n")?;
-        }
-        w.into_inner().map_err(|e| e.into_error())?.sync_all()?;
-        Ok(())
-    })();
-    match result {
-        Ok(()) => std::fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display())),
-        Err(e) => {
-            let _ = std::fs::remove_file(&tmp);
-            Err(e.context(format!("cannot write {}", path.display())))
-        }
-    }
 }
 
 /// Runs a MySQL-dialect SQL script (DROP/CREATE/INSERT, `--` comments, backticks, multi-row VALUES, escapes in
 /// literals) against a mysql:// database, creating the database if missing. Statements run in order on one
 /// connection, with `FOREIGN_KEY_CHECKS = 0` (as in mysqldump output) so a fixture whose foreign keys point at
 /// tables of another fixture loads on its own; the first failure stops the script, naming the statement.
+///
+/// Test support (it loads the LMS fixtures of tests/lms.rs and the conformance scenarios): it stays here only while
+/// tests/common/mod.rs calls it by this path; it belongs beside `write_tsv` in tests/common/db.rs.
+#[doc(hidden)]
 pub fn run_mysql_script(url: &str, sql: &str) -> Result<()> {
     let url = MysqlUrl::parse(url)?;
-    let statements = split_sql_script(sql)?;
+    let statements = split_script(sql)?;
     let mut conn = url.connect(true)?;
     // As mysqldump output does: fixtures may reference tables loaded by another script (or not at all).
     conn.query_drop(LmsDisableForeignKeyChecks.render()?)?;
@@ -163,23 +130,30 @@ pub fn run_mysql_script(url: &str, sql: &str) -> Result<()> {
     Ok(())
 }
 
-/// What Sqoop's `--hive-delims-replacement ' '` does to a string on the cluster path (docs/contract.md §2.4): `\n`,
-/// `\r` and `\x01` become a space. Exposed so the embedded engine can apply it where parity with Hive imports matters.
-pub fn hive_delims_replacement(s: &str) -> String {
-    s.replace(['\n', '\r', '\u{1}'], " ")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn escapes_round_trip() {
-        for v in ["", "a\tb", "x\ny\r\n", "back\\slash", "\\N", "tab\\t", "ü\u{1}"] {
-            assert_eq!(unescape(&escape(Some(v))).as_deref(), Some(v), "{v:?}");
-        }
-        assert_eq!(escape(None), "\\N");
+    fn unescapes() {
+        assert_eq!(unescape("a\\tb\\\\c\\nd\\re").as_deref(), Some("a\tb\\c\nd\re"));
         assert_eq!(unescape("\\N"), None);
+        assert_eq!(unescape("\\\\N").as_deref(), Some("\\N"));
         assert_eq!(unescape("a\\qb").as_deref(), Some("a\\qb"));
+        assert_eq!(unescape("").as_deref(), Some(""));
+    }
+
+    #[test]
+    fn statements() {
+        let names = ["course_id".to_string(), "date".to_string()];
+        assert_eq!(
+            LmsSelect { table: "auth_user", columns: &names }.render().unwrap(),
+            "SELECT `course_id`, `date` FROM `auth_user`"
+        );
+        assert_eq!(
+            LmsSelect { table: "auth_user", columns: &names[..1] }.render().unwrap(),
+            "SELECT `course_id` FROM `auth_user`"
+        );
+        assert_eq!(LmsDisableForeignKeyChecks.render().unwrap(), "SET FOREIGN_KEY_CHECKS = 0");
     }
 }

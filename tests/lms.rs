@@ -2,8 +2,8 @@
 
 mod common;
 
-use common::{row, TestDb};
-use edxc::lms::{read_table, run_mysql_script, write_tsv};
+use common::{row, tsv_escape, write_tsv, TestDb};
+use edxc::lms::{read_table, run_mysql_script};
 use std::path::PathBuf;
 
 fn fixtures() -> PathBuf {
@@ -289,4 +289,16 @@ INSERT INTO `t` VALUES (1, 'it''s; "quoted"', '2014-01-02', '2014-01-02T03:04:05
     );
     let e = run_mysql_script(&db.url, "SELECT 1; SELEC broken;").expect_err("syntax");
     assert!(format!("{e:#}").contains("statement 2"), "{e:#}");
+}
+
+#[test]
+fn tsv_escapes_round_trip() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cols = strings(&["v"]);
+    let rows: Vec<_> =
+        ["", "a\tb", "x\ny\r\n", "back\\slash", "\\N", "tab\\t", "ü\u{1}"].iter().map(|v| row(&[Some(v)])).collect();
+    write_tsv(&dir.path().join("t.tsv"), &cols, &rows).expect("write");
+    assert_eq!(read_table(&dir.path().display().to_string(), "t", &cols).expect("read"), rows);
+    assert_eq!(tsv_escape(None), "\\N");
+    assert_eq!(tsv_escape(Some("\\N")), "\\\\N");
 }

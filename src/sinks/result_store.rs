@@ -7,12 +7,12 @@ mod mysql;
 mod sqlite;
 
 pub use crate::config::store_location::{redact_url, StoreLocation};
+use crate::db::datetime::{date_value, datetime_value};
 use crate::model::ident::check_identifier;
 use crate::model::{Column, ColumnType};
 use crate::sinks::sql_templates::{DdlColumn, MysqlCreateTable, SqliteCreateIndex, SqliteCreateTable};
 use anyhow::{anyhow, bail, Result};
 use askama::Template;
-use chrono::{NaiveDate, NaiveDateTime, Timelike};
 
 /// Name of the marker table (luigi's `[mysql] marker-table` default).
 pub const MARKER_TABLE: &str = "table_updates";
@@ -249,8 +249,14 @@ fn coerce_cell(col: &Column, raw: Option<&str>) -> Result<Cell, String> {
             Ok(Cell::Real(v))
         }
         ColumnType::Double => Ok(Cell::Real(parse_float(text)?)),
-        ColumnType::Date => Ok(Cell::Text(normalize_date(text)?)),
-        ColumnType::Timestamp => Ok(Cell::Text(normalize_datetime(text)?)),
+        // `YYYY-MM-DD`, optionally with a time, which a DATE column drops (as MySQL does).
+        ColumnType::Date => {
+            date_value(text).map(Cell::Text).ok_or_else(|| format!("`{}` is not a date (YYYY-MM-DD)", clip(text)))
+        }
+        // Rounded to the second, as MySQL does for a DATETIME (precision 0) column, so both backends hold the same.
+        ColumnType::Timestamp => datetime_value(text)
+            .map(Cell::Text)
+            .ok_or_else(|| format!("`{}` is not a datetime (YYYY-MM-DD HH:MM:SS[.ffffff])", clip(text))),
     }
 }
 
@@ -288,37 +294,6 @@ fn clip(s: &str) -> String {
     }
 }
 
-/// `YYYY-MM-DD`, optionally followed by a time (which a DATE column drops, as MySQL does).
-fn normalize_date(text: &str) -> Result<String, String> {
-    let date = text.get(..10).ok_or_else(|| format!("`{}` is not a date (YYYY-MM-DD)", clip(text)))?;
-    let d = NaiveDate::parse_from_str(date, "%Y-%m-%d")
-        .map_err(|_| format!("`{}` is not a date (YYYY-MM-DD)", clip(text)))?;
-    if text.len() > 10 {
-        normalize_datetime(text).map_err(|_| format!("`{}` is not a date (YYYY-MM-DD)", clip(text)))?;
-    }
-    Ok(d.format("%Y-%m-%d").to_string())
-}
-
-/// Accepts `YYYY-MM-DD[( |T)HH:MM:SS[.f{1,9}]]`; returns `YYYY-MM-DD HH:MM:SS`. The fraction is rounded to the
-/// second as MySQL does for a `DATETIME` (precision 0) column, so both backends hold the same value.
-fn normalize_datetime(text: &str) -> Result<String, String> {
-    let bad = || format!("`{}` is not a datetime (YYYY-MM-DD HH:MM:SS[.ffffff])", clip(text));
-    let parsed = if text.len() == 10 {
-        NaiveDate::parse_from_str(text, "%Y-%m-%d").ok().and_then(|d| d.and_hms_opt(0, 0, 0))
-    } else {
-        ["%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M:%S%.f"]
-            .iter()
-            .find_map(|f| NaiveDateTime::parse_from_str(text, f).ok())
-    };
-    let dt = parsed.ok_or_else(bad)?;
-    let rounded = if dt.nanosecond() >= 500_000_000 {
-        dt.with_nanosecond(0).ok_or_else(bad)? + chrono::Duration::seconds(1)
-    } else {
-        dt.with_nanosecond(0).ok_or_else(bad)?
-    };
-    Ok(rounded.format("%Y-%m-%d %H:%M:%S").to_string())
-}
-
 /// MySQL DDL type of a column (docs/contract.md §2.1).
 pub(crate) fn mysql_type(ty: ColumnType) -> String {
     match ty {
@@ -344,7 +319,7 @@ pub(crate) fn sqlite_type(ty: ColumnType) -> &'static str {
 }
 
 /// `CREATE TABLE IF NOT EXISTS` for MySQL (docs/contract.md §2.2 step 2).
-pub fn mysql_create_table(spec: &TableSpec) -> Result<String> {
+pub(crate) fn mysql_create_table(spec: &TableSpec) -> Result<String> {
     spec.validate()?;
     let columns = ddl_columns(spec, mysql_type);
     let ddl = MysqlCreateTable {
@@ -358,7 +333,7 @@ pub fn mysql_create_table(spec: &TableSpec) -> Result<String> {
 }
 
 /// `CREATE TABLE IF NOT EXISTS` plus `CREATE INDEX` statements for SQLite.
-pub fn sqlite_create_table(spec: &TableSpec) -> Result<Vec<String>> {
+pub(crate) fn sqlite_create_table(spec: &TableSpec) -> Result<Vec<String>> {
     spec.validate()?;
     let columns = ddl_columns(spec, |ty| sqlite_type(ty).to_string());
     let table = SqliteCreateTable { table: &spec.name, auto_id: spec.auto_id, columns, primary_key: &spec.primary_key };

@@ -1,7 +1,7 @@
-//! The SQL the result store, the MySQL plumbing and the LMS reader send, as askama templates in
-//! `templates/result_store/` and `templates/lms/`. Identifiers reach these structs only after
-//! `crate::model::ident::check_identifier` (or `check_database_name`) accepted them; every value is bound as a
-//! parameter (`?` / `?N` in the templates), never rendered.
+//! The SQL the result store sends, as askama templates in `templates/result_store/` (the connection's own
+//! statements are in `crate::db::mysql`, the LMS reader's in `crate::lms`). Identifiers reach these structs only
+//! after `crate::model::ident::check_identifier` accepted them; every value is bound as a parameter (`?` / `?N` in
+//! the templates), never rendered.
 
 use crate::model::Column;
 use askama::Template;
@@ -14,18 +14,6 @@ pub struct DdlColumn<'a> {
 }
 
 // ---- MySQL / MariaDB -----------------------------------------------------------------------------------------
-
-/// `CREATE DATABASE IF NOT EXISTS` (the database name passed `check_database_name`).
-#[derive(Template)]
-#[template(path = "result_store/mysql/create_database.sql", escape = "none")]
-pub struct MysqlCreateDatabase<'a> {
-    pub database: &'a str,
-}
-
-/// Init statement of every MySQL connection.
-#[derive(Template)]
-#[template(path = "result_store/mysql/set_names.sql", escape = "none")]
-pub struct MysqlSetNames;
 
 /// A result table (docs/contract.md §2.2 step 2).
 #[derive(Template)]
@@ -187,21 +175,6 @@ pub struct SqliteCommit;
 #[template(path = "result_store/sqlite/rollback.sql", escape = "none")]
 pub struct SqliteRollback;
 
-// ---- LMS (MySQL) ---------------------------------------------------------------------------------------------
-
-/// `SELECT` of the requested columns of an LMS table.
-#[derive(Template)]
-#[template(path = "lms/select.sql", escape = "none")]
-pub struct LmsSelect<'a> {
-    pub table: &'a str,
-    pub columns: &'a [String],
-}
-
-/// Run before a fixture script, as mysqldump output does.
-#[derive(Template)]
-#[template(path = "lms/disable_foreign_key_checks.sql", escape = "none")]
-pub struct LmsDisableForeignKeyChecks;
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -230,7 +203,6 @@ mod tests {
         assert_eq!(MysqlMarkerExists.render().unwrap(), "SELECT 1 FROM `table_updates` WHERE `update_id` = ?");
         assert_eq!(MysqlDeleteMarkers.render().unwrap(), "DELETE FROM `table_updates` WHERE `target_table` = ?");
         assert_eq!(MysqlReadCommitted.render().unwrap(), "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED");
-        assert_eq!(MysqlSetNames.render().unwrap(), "SET NAMES utf8mb4");
         assert_eq!(
             MysqlTableExists.render().unwrap(),
             "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = ?"
@@ -252,7 +224,6 @@ mod tests {
         );
         assert_eq!(SqliteMarkerExists.render().unwrap(), "SELECT 1 FROM \"table_updates\" WHERE \"update_id\" = ?1");
         assert_eq!(SqliteDeleteMarkers.render().unwrap(), "DELETE FROM \"table_updates\" WHERE \"target_table\" = ?1");
-        assert_eq!(LmsDisableForeignKeyChecks.render().unwrap(), "SET FOREIGN_KEY_CHECKS = 0");
         assert_eq!(MysqlBegin.render().unwrap(), "START TRANSACTION");
         assert_eq!(MysqlCommit.render().unwrap(), "COMMIT");
         assert_eq!(MysqlRollback.render().unwrap(), "ROLLBACK");
@@ -270,10 +241,6 @@ mod tests {
     #[test]
     fn table_statements() {
         let c = cols();
-        assert_eq!(
-            MysqlCreateDatabase { database: "analytics" }.render().unwrap(),
-            "CREATE DATABASE IF NOT EXISTS `analytics` DEFAULT CHARACTER SET utf8mb4"
-        );
         assert_eq!(MysqlDelete { table: "t" }.render().unwrap(), "DELETE FROM `t`");
         assert_eq!(MysqlCount { table: "t" }.render().unwrap(), "SELECT COUNT(*) FROM `t`");
         assert_eq!(SqliteDelete { table: "t" }.render().unwrap(), "DELETE FROM \"t\"");
@@ -289,15 +256,6 @@ mod tests {
         assert_eq!(
             SqliteCreateIndex { name: "t_idx2_a_b", table: "t", columns: &["a".into(), "b".into()] }.render().unwrap(),
             "CREATE INDEX IF NOT EXISTS \"t_idx2_a_b\" ON \"t\" (\"a\",\"b\")"
-        );
-        let names = ["course_id".to_string(), "date".to_string()];
-        assert_eq!(
-            LmsSelect { table: "auth_user", columns: &names }.render().unwrap(),
-            "SELECT `course_id`, `date` FROM `auth_user`"
-        );
-        assert_eq!(
-            LmsSelect { table: "auth_user", columns: &names[..1] }.render().unwrap(),
-            "SELECT `course_id` FROM `auth_user`"
         );
     }
 }

@@ -1,7 +1,10 @@
-//! Test helpers: throw-away MariaDB databases (real server, no mocks).
+//! Test helpers: throw-away MariaDB databases (real server, no mocks) and LMS TSV fixtures.
 #![allow(dead_code)]
 
+use anyhow::{anyhow, bail, Context, Result};
 use mysql::prelude::Queryable;
+use std::io::{BufWriter, Write};
+use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Server URL without database; override with `EDXC_TEST_MYSQL` (e.g. `mysql://root@127.0.0.1:3306`).
@@ -26,7 +29,7 @@ impl TestDb {
     }
 
     pub fn conn(&self) -> mysql::Conn {
-        let url = edxc::sinks::mysql_conn::MysqlUrl::parse(&self.url).expect("test url");
+        let url = edxc::db::mysql::MysqlUrl::parse(&self.url).expect("test url");
         url.connect(true).expect("MariaDB must be running on 127.0.0.1:3306 (see README)")
     }
 }
@@ -45,4 +48,54 @@ pub fn s(v: &str) -> Option<String> {
 
 pub fn row(cells: &[Option<&str>]) -> Vec<Option<String>> {
     cells.iter().map(|c| c.map(str::to_string)).collect()
+}
+
+/// The TSV form of one value: `\N` for NULL, `\\` `\t` `\n` `\r` escaped.
+pub fn tsv_escape(value: Option<&str>) -> String {
+    let Some(v) = value else {
+        return edxc::hive_text::NULL.to_string();
+    };
+    let mut out = String::with_capacity(v.len());
+    edxc::hive_text::escape(v, &mut out);
+    out
+}
+
+/// Writes rows as a TSV file at `path` (conventionally `<dir>/<table>.tsv`) in the format `edxc::lms::read_table`
+/// reads: header line, escaped values, `\N` for NULL, LF line ends. Parent directories are created; the file is
+/// written to a temporary name and renamed, so readers never see half a file.
+pub fn write_tsv(path: &Path, columns: &[String], rows: &[Vec<Option<String>>]) -> Result<()> {
+    if columns.is_empty() {
+        bail!("{}: no columns to write", path.display());
+    }
+    for c in columns {
+        edxc::model::ident::check_identifier(c).map_err(|e| anyhow!("{}: column: {e}", path.display()))?;
+    }
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
+    }
+    let file_name =
+        path.file_name().ok_or_else(|| anyhow!("{}: not a file path", path.display()))?.to_string_lossy().into_owned();
+    let tmp = path.with_file_name(format!(".{file_name}.tmp{}", std::process::id()));
+    let result = (|| -> Result<()> {
+        let mut w = BufWriter::new(std::fs::File::create(&tmp)?);
+        w.write_all(columns.join("\t").as_bytes())?;
+        w.write_all(b"\n")?;
+        for (i, row) in rows.iter().enumerate() {
+            if row.len() != columns.len() {
+                bail!("{}: row {} has {} fields, expected {}", path.display(), i + 1, row.len(), columns.len());
+            }
+            let line = row.iter().map(|v| tsv_escape(v.as_deref())).collect::<Vec<_>>().join("\t");
+            w.write_all(line.as_bytes())?;
+            w.write_all(b"\n")?;
+        }
+        w.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+        Ok(())
+    })();
+    match result {
+        Ok(()) => std::fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display())),
+        Err(e) => {
+            let _ = std::fs::remove_file(&tmp);
+            Err(e.context(format!("cannot write {}", path.display())))
+        }
+    }
 }

@@ -6,7 +6,8 @@ use super::{
     checked_table, chunk_rows, mysql_create_table, prepare_load, Cell, LoadOptions, LoadReport, ResultStore, TableSpec,
     MARKER_TABLE,
 };
-use crate::sinks::mysql_conn::{query_rows, DateTimeStyle, MysqlUrl};
+use crate::db::datetime::DateTimeStyle;
+use crate::db::mysql::{query_rows, MysqlUrl};
 use crate::sinks::sql_templates::{
     MysqlBegin, MysqlCommit, MysqlCount, MysqlDelete, MysqlDeleteMarkers, MysqlDropTable, MysqlInsert,
     MysqlMarkerExists, MysqlMarkerTable, MysqlReadCommitted, MysqlRollback, MysqlTableExists, MysqlUpsertMarker,

@@ -5,7 +5,7 @@ use super::{
     checked_table, chunk_rows, prepare_load, sqlite_create_table, Cell, LoadOptions, LoadReport, ResultStore,
     TableSpec, MARKER_TABLE,
 };
-use crate::sinks::mysql_conn::fmt_f64;
+use crate::db::fmt_f64;
 use crate::sinks::sql_templates::{
     SqliteBegin, SqliteCommit, SqliteCount, SqliteCreateIndex, SqliteDelete, SqliteDeleteMarkers, SqliteInsert,
     SqliteMarkerExists, SqliteMarkerTable, SqliteRollback, SqliteTableExists, SqliteUpsertMarker,
