@@ -318,3 +318,15 @@ fn an_event_time_with_a_negative_utc_offset_never_fails_a_run() {
     let n: i64 = c.query_row("SELECT count FROM course_enrollment_daily", [], |r| r.get(0)).unwrap();
     assert_eq!(n, 3);
 }
+
+#[test]
+fn a_failed_run_still_prints_one_json_document() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (code, out, err) =
+        apply(tmp.path(), &["--format", "json", "--var", "tracking_logs=/nonexistent/edxc-logs"], &[]);
+    assert_eq!(code, 1, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).expect("JSON on stdout");
+    assert_eq!(v["ok"], false);
+    assert!(v["error"].as_str().unwrap().contains("/nonexistent/edxc-logs does not exist"), "{out}");
+    one_error_line(code, &err, "does not exist");
+}

@@ -48,10 +48,20 @@ pub fn parse_ratio(s: &str) -> Result<f64, String> {
 }
 
 pub fn run(project: &Project, a: &ApplyArgs) -> anyhow::Result<ExitCode> {
+    let result = run_inner(project, a);
+    if let (Err(e), Format::Json) = (&result, a.format) {
+        // A scheduler reading stdout gets a document either way; the error line still goes to stderr.
+        let message = super::one_line(&secret::redact(&format!("{e:#}")));
+        println!("{}", serde_json::json!({ "ok": false, "error": message }));
+    }
+    result
+}
+
+fn run_inner(project: &Project, a: &ApplyArgs) -> anyhow::Result<ExitCode> {
     let (pipelines, profile) = match load_checked(project, &a.sel, true) {
         Ok(x) => x,
         Err(diags) => {
-            print_diagnostics(&diags, Format::Text);
+            print_diagnostics(&diags, a.format);
             return Ok(ExitCode::from(1));
         }
     };
