@@ -5,11 +5,10 @@
 //! `\n`, `\r` escaped inside values.
 
 use crate::db::datetime::DateTimeStyle;
-use crate::db::mysql::{query_rows, split_script, MysqlUrl};
+use crate::db::mysql::{query_rows, MysqlUrl};
 use crate::model::ident::check_identifier;
 use anyhow::{anyhow, bail, Context, Result};
 use askama::Template;
-use mysql::prelude::Queryable;
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 
@@ -20,11 +19,6 @@ struct LmsSelect<'a> {
     table: &'a str,
     columns: &'a [String],
 }
-
-/// Run before a fixture script, as mysqldump output does.
-#[derive(Template)]
-#[template(path = "lms/disable_foreign_key_checks.sql", escape = "none")]
-struct LmsDisableForeignKeyChecks;
 
 /// Reads `columns` of LMS table `table` from `source`: either a directory holding `<table>.tsv` or a
 /// `mysql://user[:pw]@host[:port]/db` URL. Values come back as Hive text: NULL = None, DATETIME as
@@ -107,29 +101,6 @@ fn unescape(field: &str) -> Option<String> {
     (field != crate::hive_text::NULL).then(|| crate::hive_text::unescape(field))
 }
 
-/// Runs a MySQL-dialect SQL script (DROP/CREATE/INSERT, `--` comments, backticks, multi-row VALUES, escapes in
-/// literals) against a mysql:// database, creating the database if missing. Statements run in order on one
-/// connection, with `FOREIGN_KEY_CHECKS = 0` (as in mysqldump output) so a fixture whose foreign keys point at
-/// tables of another fixture loads on its own; the first failure stops the script, naming the statement.
-///
-/// Test support (it loads the LMS fixtures of tests/lms.rs and the conformance scenarios): it stays here only while
-/// tests/common/mod.rs calls it by this path; it belongs beside `write_tsv` in tests/common/db.rs.
-#[doc(hidden)]
-pub fn run_mysql_script(url: &str, sql: &str) -> Result<()> {
-    let url = MysqlUrl::parse(url)?;
-    let statements = split_script(sql)?;
-    let mut conn = url.connect(true)?;
-    // As mysqldump output does: fixtures may reference tables loaded by another script (or not at all).
-    conn.query_drop(LmsDisableForeignKeyChecks.render()?)?;
-    for (i, stmt) in statements.iter().enumerate() {
-        conn.query_drop(stmt).with_context(|| {
-            let head: String = stmt.chars().take(80).collect();
-            format!("statement {} of the script failed on {} ({head}…)", i + 1, url.redacted())
-        })?;
-    }
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -154,6 +125,5 @@ mod tests {
             LmsSelect { table: "auth_user", columns: &names[..1] }.render().unwrap(),
             "SELECT `course_id` FROM `auth_user`"
         );
-        assert_eq!(LmsDisableForeignKeyChecks.render().unwrap(), "SET FOREIGN_KEY_CHECKS = 0");
     }
 }

@@ -2,8 +2,8 @@
 
 mod common;
 
-use common::{row, tsv_escape, write_tsv, TestDb};
-use edxc::lms::{read_table, run_mysql_script};
+use common::{row, run_mysql_script, tsv_escape, write_tsv, TestDb};
+use edxc::lms::read_table;
 use std::path::PathBuf;
 
 fn fixtures() -> PathBuf {

@@ -4,7 +4,7 @@
 
 use super::datetime::{DateTime, DateTimeStyle};
 use crate::config::store_location::redact_url;
-use anyhow::{anyhow, bail, Result};
+use anyhow::{anyhow, Result};
 use askama::Template;
 use mysql::consts::ColumnType as MyType;
 use mysql::prelude::Queryable;
@@ -237,113 +237,16 @@ fn render_row(row: mysql::Row, style: DateTimeStyle) -> Vec<Option<String>> {
     row.unwrap().iter().zip(types).map(|(v, t)| render_value(v, t, style)).collect()
 }
 
-/// Splits a MySQL-dialect script into statements on `;` outside quotes and comments. Comments (`-- `, `#`,
-/// `/* */`) are dropped; string literals are kept verbatim (the server interprets their escapes).
-pub fn split_script(sql: &str) -> Result<Vec<String>> {
-    let mut out = Vec::new();
-    let mut cur = String::new();
-    let chars: Vec<char> = sql.chars().collect();
-    let mut i = 0;
-    let mut line = 1usize;
-    while i < chars.len() {
-        let c = chars[i];
-        match c {
-            '\'' | '"' | '`' => {
-                let start_line = line;
-                cur.push(c);
-                i += 1;
-                loop {
-                    let Some(&d) = chars.get(i) else {
-                        bail!("unterminated {c} quote starting at line {start_line}");
-                    };
-                    cur.push(d);
-                    i += 1;
-                    if d == '\n' {
-                        line += 1;
-                    }
-                    if d == '\\' && c != '`' {
-                        if let Some(&e) = chars.get(i) {
-                            cur.push(e);
-                            i += 1;
-                            if e == '\n' {
-                                line += 1;
-                            }
-                        }
-                    } else if d == c {
-                        if chars.get(i) == Some(&c) {
-                            // doubled quote = literal quote
-                            cur.push(c);
-                            i += 1;
-                        } else {
-                            break;
-                        }
-                    }
-                }
-            }
-            '-' if chars.get(i + 1) == Some(&'-') && chars.get(i + 2).is_none_or(|n| n.is_whitespace()) => {
-                while i < chars.len() && chars[i] != '\n' {
-                    i += 1;
-                }
-            }
-            '#' => {
-                while i < chars.len() && chars[i] != '\n' {
-                    i += 1;
-                }
-            }
-            '/' if chars.get(i + 1) == Some(&'*') => {
-                let start_line = line;
-                i += 2;
-                loop {
-                    match chars.get(i) {
-                        None => bail!("unterminated /* comment starting at line {start_line}"),
-                        Some('*') if chars.get(i + 1) == Some(&'/') => {
-                            i += 2;
-                            break;
-                        }
-                        Some(ch) => {
-                            if *ch == '\n' {
-                                line += 1;
-                            }
-                            i += 1;
-                        }
-                    }
-                }
-                cur.push(' ');
-            }
-            ';' => {
-                let stmt = cur.trim();
-                if !stmt.is_empty() {
-                    out.push(stmt.to_string());
-                }
-                cur.clear();
-                i += 1;
-            }
-            _ => {
-                if c == '\n' {
-                    line += 1;
-                }
-                cur.push(c);
-                i += 1;
-            }
-        }
-    }
-    let stmt = cur.trim();
-    if !stmt.is_empty() {
-        out.push(stmt.to_string());
-    }
-    Ok(out)
-}
-
-/// `CREATE DATABASE IF NOT EXISTS` (the database name passed `check_database_name`).
+/// `CREATE DATABASE IF NOT EXISTS` (the name passed `check_database_name`).
 #[derive(Template)]
-#[template(path = "result_store/mysql/create_database.sql", escape = "none")]
+#[template(path = "db/mysql/create_database.sql", escape = "none")]
 struct CreateDatabase<'a> {
     database: &'a str,
 }
 
 /// Init statement of every connection.
 #[derive(Template)]
-#[template(path = "result_store/mysql/set_names.sql", escape = "none")]
+#[template(path = "db/mysql/set_names.sql", escape = "none")]
 struct SetNames;
 
 #[cfg(test)]
@@ -393,17 +296,6 @@ mod tests {
             CreateDatabase { database: "analytics" }.render().unwrap(),
             "CREATE DATABASE IF NOT EXISTS `analytics` DEFAULT CHARACTER SET utf8mb4"
         );
-    }
-
-    #[test]
-    fn splits_scripts() {
-        let s = "-- c;\nCREATE TABLE `a;b` (x int); # y;\nINSERT INTO t VALUES ('a;\\';b', \"q;\"\"\"),(2,'it''s');\n/* ; */ SELECT 1";
-        let v = split_script(s).unwrap();
-        assert_eq!(v.len(), 3, "{v:?}");
-        assert_eq!(v[0], "CREATE TABLE `a;b` (x int)");
-        assert_eq!(v[1], "INSERT INTO t VALUES ('a;\\';b', \"q;\"\"\"),(2,'it''s')");
-        assert_eq!(v[2], "SELECT 1");
-        assert!(split_script("SELECT 'x").is_err());
     }
 
     #[test]

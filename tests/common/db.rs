@@ -99,3 +99,134 @@ pub fn write_tsv(path: &Path, columns: &[String], rows: &[Vec<Option<String>>]) 
         }
     }
 }
+
+/// Runs a MySQL-dialect SQL script (the LMS fixtures: DROP/CREATE/INSERT, `--` comments, backticks, multi-row VALUES,
+/// escapes in literals) against a mysql:// database, creating it if missing. Statements run in order on one
+/// connection with foreign-key checks off, as in mysqldump output, so a fixture whose foreign keys point at tables
+/// of another fixture loads on its own; the first failure stops the script, naming the statement.
+pub fn run_mysql_script(url: &str, sql: &str) -> Result<(), String> {
+    let statements = split_script(sql)?;
+    let parsed = edxc::db::mysql::MysqlUrl::parse(url).map_err(|e| format!("{e:#}"))?;
+    let mut conn = parsed.connect(true).map_err(|e| format!("{e:#}"))?;
+    conn.query_drop("SET FOREIGN_KEY_CHECKS = 0").map_err(|e| e.to_string())?;
+    for (i, stmt) in statements.iter().enumerate() {
+        conn.query_drop(stmt).map_err(|e| {
+            let head: String = stmt.chars().take(80).collect();
+            format!("statement {} of the script failed on {} ({head}…): {e}", i + 1, parsed.redacted())
+        })?;
+    }
+    Ok(())
+}
+
+/// Splits a MySQL-dialect script into statements on `;` outside quotes and comments. Comments (`-- `, `#`,
+/// `/* */`) are dropped; string literals are kept verbatim (the server interprets their escapes).
+pub fn split_script(sql: &str) -> Result<Vec<String>, String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let chars: Vec<char> = sql.chars().collect();
+    let mut i = 0;
+    let mut line = 1usize;
+    while i < chars.len() {
+        let c = chars[i];
+        match c {
+            '\'' | '"' | '`' => {
+                let start_line = line;
+                cur.push(c);
+                i += 1;
+                loop {
+                    let Some(&d) = chars.get(i) else {
+                        return Err(format!("unterminated {c} quote starting at line {start_line}"));
+                    };
+                    cur.push(d);
+                    i += 1;
+                    if d == '\n' {
+                        line += 1;
+                    }
+                    if d == '\\' && c != '`' {
+                        if let Some(&e) = chars.get(i) {
+                            cur.push(e);
+                            i += 1;
+                            if e == '\n' {
+                                line += 1;
+                            }
+                        }
+                    } else if d == c {
+                        if chars.get(i) == Some(&c) {
+                            // doubled quote = literal quote
+                            cur.push(c);
+                            i += 1;
+                        } else {
+                            break;
+                        }
+                    }
+                }
+            }
+            '-' if chars.get(i + 1) == Some(&'-') && chars.get(i + 2).is_none_or(|n| n.is_whitespace()) => {
+                while i < chars.len() && chars[i] != '\n' {
+                    i += 1;
+                }
+            }
+            '#' => {
+                while i < chars.len() && chars[i] != '\n' {
+                    i += 1;
+                }
+            }
+            '/' if chars.get(i + 1) == Some(&'*') => {
+                let start_line = line;
+                i += 2;
+                loop {
+                    match chars.get(i) {
+                        None => return Err(format!("unterminated /* comment starting at line {start_line}")),
+                        Some('*') if chars.get(i + 1) == Some(&'/') => {
+                            i += 2;
+                            break;
+                        }
+                        Some(ch) => {
+                            if *ch == '\n' {
+                                line += 1;
+                            }
+                            i += 1;
+                        }
+                    }
+                }
+                cur.push(' ');
+            }
+            ';' => {
+                let stmt = cur.trim();
+                if !stmt.is_empty() {
+                    out.push(stmt.to_string());
+                }
+                cur.clear();
+                i += 1;
+            }
+            _ => {
+                if c == '\n' {
+                    line += 1;
+                }
+                cur.push(c);
+                i += 1;
+            }
+        }
+    }
+    let stmt = cur.trim();
+    if !stmt.is_empty() {
+        out.push(stmt.to_string());
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod split_tests {
+    use super::split_script;
+
+    #[test]
+    fn splits_scripts() {
+        let s = "-- c;\nCREATE TABLE `a;b` (x int); # y;\nINSERT INTO t VALUES ('a;\\';b', \"q;\"\"\"),(2,'it''s');\n/* ; */ SELECT 1";
+        let v = split_script(s).unwrap();
+        assert_eq!(v.len(), 3, "{v:?}");
+        assert_eq!(v[0], "CREATE TABLE `a;b` (x int)");
+        assert_eq!(v[1], "INSERT INTO t VALUES ('a;\\';b', \"q;\"\"\"),(2,'it''s')");
+        assert_eq!(v[2], "SELECT 1");
+        assert!(split_script("SELECT 'x").is_err());
+    }
+}

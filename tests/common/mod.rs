@@ -172,7 +172,7 @@ pub fn run_scenario(name: &str, backend: Backend) -> World {
             let lms = TestDb::new("lms");
             for sql in spec.get("sql").and_then(|v| v.as_array()).into_iter().flatten() {
                 let text = std::fs::read_to_string(fixtures.join(sql["fixture"].as_str().unwrap())).unwrap();
-                edxc::lms::run_mysql_script(&lms.url, &text).expect("load LMS fixture into MariaDB");
+                run_mysql_script(&lms.url, &text).expect("load LMS fixture into MariaDB");
             }
             let rs = TestDb::new("rs");
             let urls = (lms.url.clone(), rs.url.clone());

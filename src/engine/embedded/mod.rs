@@ -8,7 +8,6 @@ use super::{RunReport, TaskReport};
 use crate::graph::{Partitions, Plan, Task, TaskKind};
 use crate::warehouse::{Row, Staging, WarehouseRead};
 use anyhow::{anyhow, bail, Context, Result};
-use std::collections::BTreeMap;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::time::Instant;
@@ -328,9 +327,4 @@ impl EmbeddedEngine<'_> {
         r.skipped = skipped;
         Ok(r)
     }
-}
-
-/// Row counts per table, for summaries.
-pub fn rows_by_table(report: &RunReport) -> BTreeMap<String, u64> {
-    report.tasks.iter().map(|t| (t.table.clone(), t.rows)).collect()
 }
