@@ -6,14 +6,14 @@
 //! store and the state as they were (see `warehouse::staging` for how a killed run is settled by the next one).
 
 use super::{load_checked, print_diagnostics, Format, RunOptions, Selection};
+use crate::config::engine_config::RunFlags;
 use crate::config::secret;
 use crate::config::Project;
-use crate::engine::embedded::{mapper, EmbeddedConfig, EmbeddedEngine};
-use crate::engine::{Engine, RunReport, TaskReport};
+use crate::engine::{RunReport, TaskReport};
 use crate::sinks::result_store::{redact_url, StoreLocation};
 use crate::state::RunRecord;
 use crate::warehouse::{self, Recovered, Staging};
-use anyhow::{bail, Context};
+use anyhow::Context;
 use clap::Args;
 use std::io::IsTerminal;
 use std::process::ExitCode;
@@ -79,43 +79,12 @@ fn run_inner(project: &Project, a: &ApplyArgs) -> anyhow::Result<ExitCode> {
                 .with_context(|| format!("pipeline `{}`", p.name.value))?,
         );
     }
-    if profile.engine() != "embedded" {
-        bail!(
-            "apply on engine `{}` is not available yet: run `edxc compile --profile {}` and submit the artifacts",
-            profile.engine(),
-            profile.name
-        );
-    }
     let _ = a.auto_approve || !std::io::stdin().is_terminal();
-    let resolve = |key: &str| -> anyhow::Result<Option<String>> {
-        profile.get(key).map(|v| secret::resolve(v).map_err(anyhow::Error::msg)).transpose()
-    };
     let root = &project.root;
-    let abs = |v: String| {
-        if v.contains("://") || std::path::Path::new(&v).is_absolute() {
-            v
-        } else {
-            root.join(v).display().to_string()
-        }
-    };
-    let max_bad_ratio = match a.max_bad_ratio {
-        Some(r) => r,
-        None => profile.f64_or("max_bad_ratio", 0.5).map_err(anyhow::Error::msg)?,
-    };
-    let config = EmbeddedConfig {
-        tracking_logs: profile.path("tracking_logs", root),
-        tracking_pattern: profile.get("tracking_pattern").unwrap_or(mapper::DEFAULT_PATTERN).to_string(),
-        tracking_undated_pattern: profile
-            .get("tracking_undated_pattern")
-            .unwrap_or(mapper::DEFAULT_UNDATED_PATTERN)
-            .to_string(),
-        expand_interval_days: profile.i64_or("expand_interval_days", 2).map_err(anyhow::Error::msg)?,
-        lms: resolve("lms")?.map(abs),
-        warehouse: profile.path("warehouse", root).context("the profile sets no warehouse")?,
-        max_bad_ratio,
-        ccx_enabled: profile.bool_or("ccx_enabled", false).map_err(anyhow::Error::msg)?,
-        allow_empty: a.allow_empty,
-    };
+    let flags = RunFlags { max_bad_ratio: a.max_bad_ratio, allow_empty: a.allow_empty };
+    let kind = crate::engine::kind(profile.engine()).map_err(anyhow::Error::msg)?;
+    let mut engine = (kind.build)(&profile, root, &flags)?;
+    let warehouse_root = engine.warehouse().to_path_buf();
     let store_text = profile.result_store_url().map_err(anyhow::Error::msg)?;
     let location = StoreLocation::parse(&store_text)?.resolve(root);
     let mut store = crate::sinks::result_store::open_at(&location)
@@ -123,7 +92,7 @@ fn run_inner(project: &Project, a: &ApplyArgs) -> anyhow::Result<ExitCode> {
     let state_path = profile.path("state", root);
 
     // Settle what earlier runs that were killed left behind, before this run reads the warehouse.
-    for r in warehouse::recover(&config.warehouse).context("cannot settle an earlier run's staging area")? {
+    for r in warehouse::recover(&warehouse_root).context("cannot settle an earlier run's staging area")? {
         match r {
             Recovered::Discarded { run_id } => eprintln!("edxc: discarded the unpublished outputs of run {run_id}"),
             Recovered::RolledBack { run_id, partitions } => {
@@ -140,7 +109,7 @@ fn run_inner(project: &Project, a: &ApplyArgs) -> anyhow::Result<ExitCode> {
 
     let started = chrono::Utc::now();
     let run_id = format!("{}-{}", started.format("%Y%m%dT%H%M%S"), std::process::id());
-    let mut staging = Staging::begin(&config.warehouse, &run_id)?;
+    let mut staging = Staging::begin(&warehouse_root, &run_id)?;
     for p in &plans {
         eprintln!("edxc: pipeline {} interval {} ({} tasks)", p.pipeline, p.interval, p.tasks.len());
     }
@@ -156,8 +125,7 @@ fn run_inner(project: &Project, a: &ApplyArgs) -> anyhow::Result<ExitCode> {
             eprintln!("          skipped {n} row(s): {reason}");
         }
     };
-    let mut report =
-        EmbeddedEngine { config: config.clone(), staging: &mut staging, on_task: &mut progress }.run(&plans)?;
+    let mut report = engine.run(&plans, &mut staging, &mut progress)?;
 
     // Everything is computed and checked: load the result store inside one open transaction.
     let loads = crate::sinks::load::load_all(store.as_mut(), &plans, &staging, a.allow_empty, &mut progress)?;

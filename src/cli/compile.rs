@@ -39,10 +39,8 @@ pub fn artifacts(
             .map_err(anyhow::Error::msg)
             .with_context(|| format!("pipeline `{}`", p.name.value))?;
         let file = p.file.display().to_string();
-        let mut arts = match profile.engine() {
-            "hive" => crate::codegen::hive(&plan, &profile, &file)?,
-            _ => crate::codegen::embedded(&plan, &profile, &file)?,
-        };
+        let kind = crate::engine::kind(profile.engine()).map_err(anyhow::Error::msg)?;
+        let mut arts = (kind.compile)(&plan, &profile, &file)?;
         out.append(&mut arts);
     }
     Ok(Ok(out))

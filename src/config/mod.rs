@@ -1,5 +1,6 @@
 //! Loading: pipeline TOML files, target profiles, `--var`/`--param` overrides and secret references.
 
+pub mod engine_config;
 pub mod pipeline_file;
 pub mod placeholder;
 pub mod profile;

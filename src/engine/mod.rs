@@ -1,14 +1,72 @@
-//! Engines run a plan's tasks. The embedded engine runs everything in this process; the Hive engine (next step)
-//! submits the rendered artifacts to a cluster. They differ in rendering and transport, never in semantics.
+//! Engines run a plan's tasks. The embedded engine runs everything in this process; the Hive engine submits the
+//! rendered artifacts to a cluster. They differ in rendering and transport, never in semantics.
+//!
+//! Every engine is an [`EngineKind`] in [`registry`]: its name in profiles, the profile keys it needs, how it
+//! renders a plan (`edxc compile`) and how it is built for a run (`edxc apply`). Adding an engine is one module
+//! and one line in [`registry`].
 
 pub mod embedded;
+pub mod hive;
 
+use crate::codegen::Artifact;
+use crate::config::engine_config::RunFlags;
+use crate::config::profile::Profile;
 use crate::graph::Plan;
-
-/// Runs the tasks of one or more plans in dependency order and reports what was written. Implemented by the
-/// embedded engine; the Hive engine will submit the same plans' rendered artifacts through an SSH gateway.
-pub trait Engine {
-    fn run(&mut self, plans: &[Plan]) -> anyhow::Result<RunReport>;
-}
+use crate::model::{Pipeline, SourceKind};
+use crate::warehouse::Staging;
+use anyhow::Result;
+use std::path::Path;
 
 pub use crate::model::report::{DamagedFile, FileSelection, RunReport, TaskReport};
+
+/// Runs the tasks of one or more plans (all but the sinks) in dependency order, writing each output partition
+/// into the run's staging area, and reports what was written.
+pub trait Engine {
+    /// The warehouse this engine's outputs are published to (where the run's staging area lives).
+    fn warehouse(&self) -> &Path;
+    fn run(&mut self, plans: &[Plan], staging: &mut Staging, on_task: &mut dyn FnMut(&TaskReport))
+        -> Result<RunReport>;
+}
+
+/// What the selected pipelines read, which decides the profile keys an engine needs.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Needs {
+    pub tracking_logs: bool,
+    pub lms: bool,
+}
+
+impl Needs {
+    pub fn of(pipelines: &[Pipeline]) -> Self {
+        let sources = || pipelines.iter().flat_map(|p| p.sources.values());
+        Self {
+            tracking_logs: sources().any(|s| matches!(s.kind, SourceKind::TrackingLog)),
+            lms: sources().any(|s| matches!(s.kind, SourceKind::LmsTable { .. })),
+        }
+    }
+}
+
+/// One engine: how profiles name it and what it can do.
+pub struct EngineKind {
+    /// The profile's `engine = "..."`.
+    pub name: &'static str,
+    pub summary: &'static str,
+    /// Profile keys the engine needs for pipelines that read `Needs`.
+    pub required_keys: fn(&Needs) -> Vec<&'static str>,
+    /// Renders a plan's artifacts, deterministically; never connects and never resolves secrets.
+    pub compile: fn(&Plan, &Profile, &str) -> Result<Vec<Artifact>>,
+    /// Builds the engine for a run from the profile (resolves secrets; relative paths from the project root).
+    pub build: fn(&Profile, &Path, &RunFlags) -> Result<Box<dyn Engine>>,
+}
+
+/// Every engine edxc has.
+pub fn registry() -> &'static [EngineKind] {
+    &[embedded::KIND, hive::KIND]
+}
+
+/// The engine a profile names, or an error listing the known ones.
+pub fn kind(name: &str) -> Result<&'static EngineKind, String> {
+    registry().iter().find(|k| k.name == name).ok_or_else(|| {
+        let names: Vec<&str> = registry().iter().map(|k| k.name).collect();
+        format!("unknown engine `{name}` (engines: {})", names.join(", "))
+    })
+}

@@ -18,11 +18,7 @@ pub struct MapJob {
     pub count_as: Option<String>,
 }
 
-/// Default file pattern: the LMS's rotated logs, `tracking.log-YYYYMMDD[...]`, selected by their date.
-pub const DEFAULT_PATTERN: &str = r".*tracking\.log-(?P<date>\d{8}).*";
-
-/// Default pattern of the logs without a date in their name, always read: the live `tracking.log`.
-pub const DEFAULT_UNDATED_PATTERN: &str = r".*tracking\.log(?:\.gz)?";
+pub use crate::config::engine_config::{DEFAULT_PATTERN, DEFAULT_UNDATED_PATTERN};
 
 /// Every file under `root` (recursively) whose whole path matches `pattern` (when its `date` group matched, only
 /// files dated in `[start - expand, end + expand)`) or `undated` (always read: files without a date in their

@@ -5,66 +5,131 @@ pub mod mapper;
 pub mod sql;
 
 use super::{RunReport, TaskReport};
+use crate::config::engine_config::RunFlags;
 use crate::graph::{Partitions, Plan, Task, TaskKind};
 use crate::warehouse::{Row, Staging, WarehouseRead};
 use anyhow::{anyhow, bail, Context, Result};
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::Path;
 use std::time::Instant;
 
-/// Where things are, resolved from the profile (secrets already substituted).
-#[derive(Debug, Clone)]
-pub struct EmbeddedConfig {
-    pub tracking_logs: Option<PathBuf>,
-    pub tracking_pattern: String,
-    pub tracking_undated_pattern: String,
-    pub expand_interval_days: i64,
-    pub lms: Option<String>,
-    pub warehouse: PathBuf,
-    pub max_bad_ratio: f64,
-    pub ccx_enabled: bool,
-    /// Accept a run that reads no file, or no rows where earlier runs had rows.
-    pub allow_empty: bool,
+pub use crate::config::engine_config::EmbeddedConfig;
+
+/// The embedded engine (profile key `engine = "embedded"`, the default).
+pub const KIND: super::EngineKind = super::EngineKind {
+    name: "embedded",
+    summary: "this machine: the native mapper in-process, SQL on DataFusion, the warehouse on local disk",
+    required_keys,
+    compile: crate::codegen::embedded,
+    build,
+};
+
+fn required_keys(needs: &super::Needs) -> Vec<&'static str> {
+    let mut keys = vec!["warehouse", "result_store"];
+    if needs.tracking_logs {
+        keys.push("tracking_logs");
+    }
+    if needs.lms {
+        keys.push("lms");
+    }
+    keys
 }
 
-pub struct EmbeddedEngine<'a> {
+fn build(profile: &crate::config::profile::Profile, root: &Path, flags: &RunFlags) -> Result<Box<dyn super::Engine>> {
+    let config = EmbeddedConfig::from_profile(profile, root, flags).map_err(anyhow::Error::msg)?;
+    Ok(Box::new(EmbeddedEngine { config }))
+}
+
+pub struct EmbeddedEngine {
     pub config: EmbeddedConfig,
-    /// Where every partition of the run is written (and read back from); published only after the whole run.
-    pub staging: &'a mut Staging,
-    /// Called after each task, for progress output.
-    pub on_task: &'a mut dyn FnMut(&TaskReport),
 }
 
-impl super::Engine for EmbeddedEngine<'_> {
-    /// Runs every task of the plans in dependency order: first the map tasks of all plans in one pass over the
-    /// logs, then the rest plan by plan. Everything is written to the run's staging area; sinks are not loaded
-    /// here (see `sinks::load`).
-    fn run(&mut self, plans: &[Plan]) -> Result<RunReport> {
+impl super::Engine for EmbeddedEngine {
+    fn warehouse(&self) -> &Path {
+        &self.config.warehouse
+    }
+
+    /// Runs every task but the sinks in the order their dependencies allow (`Task::deps`): each wave of ready
+    /// tasks runs in plan order, and every map task of every plan runs in ONE pass over the logs (they depend on
+    /// no task). Everything is written to the run's staging area; sinks are loaded by `sinks::load`.
+    fn run(
+        &mut self,
+        plans: &[Plan],
+        staging: &mut Staging,
+        on_task: &mut dyn FnMut(&TaskReport),
+    ) -> Result<RunReport> {
+        let mut run = EmbeddedRun { config: &self.config, staging, on_task };
         let mut report = RunReport::default();
-        self.preflight(plans)?;
-        for p in plans {
-            for t in p.tasks.iter().filter(|t| matches!(t.kind, TaskKind::ImportLms { .. })) {
-                let r = self.import_lms(t)?;
-                self.finish(&mut report, r)?;
+        run.preflight(plans)?;
+        let mut done: Vec<Vec<bool>> = plans
+            .iter()
+            .map(|p| p.tasks.iter().map(|t| matches!(t.kind, TaskKind::ResultStore { .. })).collect())
+            .collect();
+        loop {
+            let ready: Vec<(usize, usize)> = plans
+                .iter()
+                .enumerate()
+                .flat_map(|(pi, p)| p.tasks.iter().enumerate().map(move |(ti, t)| (pi, ti, t)))
+                .filter(|&(pi, ti, t)| {
+                    !done[pi][ti] && t.deps.iter().all(|&d| done[pi].get(d).copied().unwrap_or(false))
+                })
+                .map(|(pi, ti, _)| (pi, ti))
+                .collect();
+            if ready.is_empty() {
+                break;
+            }
+            let mut maps_ran = false;
+            for &(pi, ti) in &ready {
+                let t = &plans[pi].tasks[ti];
+                let r = match &t.kind {
+                    TaskKind::ImportLms { .. } => run.import_lms(t)?,
+                    TaskKind::Reduce { reducer } => run.reduce(t, reducer)?,
+                    TaskKind::Sql { body, .. } => run.sql(t, body)?,
+                    TaskKind::Native { function, input_file } => run.native(t, function, input_file.as_deref())?,
+                    TaskKind::Map { .. } => {
+                        if !maps_ran {
+                            run.run_maps(plans, &mut report)?;
+                            maps_ran = true;
+                        }
+                        continue;
+                    }
+                    TaskKind::ResultStore { .. } => continue,
+                };
+                run.finish(&mut report, r)?;
+            }
+            for &(pi, ti) in &ready {
+                done[pi][ti] = true;
+            }
+            if maps_ran {
+                // The one pass ran every map of every plan, ready or not (maps depend on no task).
+                for (pi, p) in plans.iter().enumerate() {
+                    for (ti, t) in p.tasks.iter().enumerate() {
+                        if matches!(t.kind, TaskKind::Map { .. }) {
+                            done[pi][ti] = true;
+                        }
+                    }
+                }
             }
         }
-        self.run_maps(plans, &mut report)?;
-        for p in plans {
-            for t in &p.tasks {
-                let r = match &t.kind {
-                    TaskKind::Reduce { reducer } => self.reduce(t, reducer)?,
-                    TaskKind::Sql { body, .. } => self.sql(t, body)?,
-                    TaskKind::Native { function, input_file } => self.native(t, function, input_file.as_deref())?,
-                    _ => continue,
-                };
-                self.finish(&mut report, r)?;
-            }
+        if let Some((p, t)) =
+            plans.iter().zip(&done).find_map(|(p, d)| p.tasks.iter().zip(d).find(|(_, d)| !**d).map(|(t, _)| (p, t)))
+        {
+            bail!("pipeline `{}`: task `{}` waits for a task that never ran (a cycle in the plan)", p.pipeline, t.node);
         }
         Ok(report)
     }
 }
 
-impl EmbeddedEngine<'_> {
+/// One run of the embedded engine: its settings, staging area and progress callback.
+struct EmbeddedRun<'a> {
+    config: &'a EmbeddedConfig,
+    /// Where every partition of the run is written (and read back from); published only after the whole run.
+    staging: &'a mut Staging,
+    /// Called after each task, for progress output.
+    on_task: &'a mut dyn FnMut(&TaskReport),
+}
+
+impl EmbeddedRun<'_> {
     /// Fails before any work when an input the run needs is missing, so a bad setting leaves nothing behind.
     fn preflight(&self, plans: &[Plan]) -> Result<()> {
         let has_maps = plans.iter().flat_map(|p| &p.tasks).any(|t| matches!(t.kind, TaskKind::Map { .. }));
