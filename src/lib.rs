@@ -9,6 +9,7 @@ pub mod cli;
 pub mod codegen;
 pub mod config;
 pub mod db;
+pub mod dialect;
 pub mod engine;
 pub mod failpoint;
 pub mod graph;

@@ -208,3 +208,161 @@ fn shipped_pipelines_are_valid() {
     assert_eq!(code, 0, "{out}{err}");
     assert!(out.contains("enrollments") && out.contains("user_activity"), "{out}");
 }
+
+// --- SQL bodies are planned (DataFusion, the embedded engine's session) against their inputs' schemas ---
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let target = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), target).unwrap();
+        }
+    }
+}
+
+/// A copy of the shipped project (pipelines, templates, profiles).
+fn shipped_copy() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for d in ["pipelines", "templates", "target-profiles"] {
+        copy_dir(&repo.join(d), &dir.path().join(d));
+    }
+    dir
+}
+
+/// Applies `from` → `to` (which must occur) to a file of the project at `root`.
+fn edit(root: &Path, file: &str, from: &str, to: &str) {
+    let path = root.join(file);
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains(from), "`{from}` not in {file}");
+    std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+}
+
+/// Asserts exit 1 and a diagnostic line starting with `at` (file:line:col) that contains `needle`, with a hint.
+fn expect_at(root: &Path, at: &str, needle: &str) -> String {
+    let (code, _, err) = validate(root, &[]);
+    assert_eq!(code, 1, "expected failure, stderr:\n{err}");
+    let prefix = format!("{at}: error:");
+    let hit = err.lines().any(|l| l.starts_with(&prefix) && l.contains(needle));
+    assert!(hit, "expected `{prefix} ... {needle}` in:\n{err}");
+    assert!(err.contains("hint:"), "every error has a hint:\n{err}");
+    err
+}
+
+const DAILY: &str = "templates/sql/enrollments/course_enrollment_daily.sql";
+
+#[test]
+fn sql_unknown_column_in_a_shipped_template() {
+    let dir = shipped_copy();
+    edit(dir.path(), DAILY, "SUM(ce.at_end)", "SUM(ce.at_ending)");
+    let err = expect_at(dir.path(), &format!("{DAILY}:4:12"), "column 'at_ending' not found");
+    assert!(err.contains("ce.at_end"), "the hint names the columns there:\n{err}");
+}
+
+#[test]
+fn sql_string_into_a_date_column() {
+    let dir = shipped_copy();
+    edit(dir.path(), DAILY, "       ce.`date`,", "       ce.course_id AS `date`,");
+    expect_at(
+        dir.path(),
+        &format!("{DAILY}:3:8"),
+        "declares `date` date, but select item 2 (`ce.course_id`) is a string",
+    );
+}
+
+#[test]
+fn sql_number_into_a_date_column_and_string_into_a_number() {
+    let dir = shipped_copy();
+    edit(dir.path(), DAILY, "       ce.`date`,", "       MAX(ce.user_id) AS `date`,");
+    edit(dir.path(), DAILY, "COUNT(ce.user_id) AS", "MAX(ce.mode) AS");
+    edit(dir.path(), DAILY, "GROUP BY ce.course_id, ce.`date`", "GROUP BY ce.course_id");
+    let err = expect_at(dir.path(), &format!("{DAILY}:3:8"), "is an int");
+    assert!(err.contains(&format!("{DAILY}:5:8: error:")) && err.contains("`cumulative_count` int"), "{err}");
+}
+
+#[test]
+fn sql_unknown_function_table_and_syntax() {
+    // The placeholder before the mistake renders shorter than it is written: columns are the template's.
+    let sql = "SELECT e.course_id,\n       COUNT(1) AS n\nFROM events e\nWHERE e.dt < '{{ end_date }}' AND lenght(e.mode) > 0\nGROUP BY e.course_id\n";
+    let dir = project(BASE, sql);
+    expect_at(dir.path(), "templates/sql/demo.sql:4:35", "Invalid function 'lenght'");
+    let dir = project(BASE, &SQL.replace("FROM events e", "FROM event e"));
+    expect_at(dir.path(), "templates/sql/demo.sql:1:40", "table 'event' not found");
+    let dir = project(BASE, &SQL.replace("WHERE e.dt <", "WHERE e.dt < <"));
+    expect_at(dir.path(), "templates/sql/demo.sql:1:62", "SQL does not parse");
+    let dir = project(
+        BASE,
+        "-- e.nope in a comment\nSELECT e.course_id, COUNT(e.nope) AS n FROM events e GROUP BY e.course_id\n",
+    );
+    let (code, out, _) = validate(dir.path(), &["--format", "json"]);
+    assert_eq!(code, 1);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let d = &v["diagnostics"][0];
+    assert_eq!(
+        (d["file"].as_str(), d["line"].as_u64(), d["column"].as_u64()),
+        (Some("templates/sql/demo.sql"), Some(2), Some(27))
+    );
+}
+
+#[test]
+fn sql_correct_template_passes_and_the_check_is_live_on_it() {
+    // Dates, timestamps and numbers reached through aggregates, CASE, to_date, concat, subqueries and joins.
+    let pipeline = BASE
+        .replace(
+            "columns = [\"course_id string\", \"n int\"]",
+            "columns = [\"course_id string\", \"day date\", \"first_seen timestamp\", \"week_start timestamp\", \"n bigint\", \"share double\"]",
+        )
+        .replace(
+            "columns = [\"course_id varchar(255) not null\", \"n int\"]",
+            "columns = [\"course_id varchar(255) not null\", \"n int\"]\n",
+        );
+    let sql = "SELECT per_day.course_id,\n       per_day.day,\n       CASE WHEN per_day.n > 0 THEN per_day.day ELSE NULL END AS first_seen,\n       CONCAT(per_day.day, ' 00:00:00') AS week_start,\n       per_day.n,\n       per_day.n / 2.0 AS share\nFROM (\n    SELECT e.course_id, MAX(to_date(e.`timestamp`)) AS day, COUNT(1) AS n\n    FROM events e\n    WHERE e.dt < '{{ end_date }}'\n    GROUP BY e.course_id\n) per_day\n";
+    let dir = project(&pipeline, sql);
+    let (code, out, err) = validate(dir.path(), &[]);
+    assert_eq!(code, 0, "{out}{err}");
+    // The same body with one output swapped for a string is refused.
+    std::fs::write(
+        dir.path().join("templates/sql/demo.sql"),
+        sql.replace("       per_day.day,", "       per_day.course_id AS day,"),
+    )
+    .unwrap();
+    expect_at(dir.path(), "templates/sql/demo.sql:2:8", "declares `day` date");
+}
+
+#[test]
+fn every_shipped_template_is_planned_and_valid() {
+    let dir = shipped_copy();
+    let (code, out, err) = validate(dir.path(), &[]);
+    assert_eq!(code, 0, "{out}{err}");
+    // Each SQL template is really planned: a misspelt table in any of them is reported where it stands.
+    let mut templates = Vec::new();
+    for sub in std::fs::read_dir(dir.path().join("templates/sql")).unwrap() {
+        for f in std::fs::read_dir(sub.unwrap().path()).unwrap() {
+            templates.push(f.unwrap().path());
+        }
+    }
+    templates.sort();
+    assert!(templates.len() >= 8, "{templates:?}");
+    for path in templates {
+        let text = std::fs::read_to_string(&path).unwrap();
+        // The first `FROM <table>` (not `FROM (`).
+        let (line_no, line, col) = text
+            .lines()
+            .enumerate()
+            .find_map(|(n, l)| {
+                let col = l.find("FROM ")? + "FROM ".len();
+                l[col..].starts_with(|c: char| c.is_ascii_alphabetic()).then_some((n, l, col))
+            })
+            .unwrap();
+        let table: String = line[col..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+        let broken = format!("{}FROM {table}_x{}", &line[..col - 5], &line[col + table.len()..]);
+        std::fs::write(&path, text.replacen(line, &broken, 1)).unwrap();
+        let shown = path.strip_prefix(dir.path()).unwrap().display().to_string();
+        expect_at(dir.path(), &format!("{shown}:{}:{}", line_no + 1, col + 1), &format!("table '{table}_x' not found"));
+        std::fs::write(&path, text).unwrap();
+    }
+}

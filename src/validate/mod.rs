@@ -2,6 +2,8 @@
 //! It also fills in what later steps rely on: the output columns of map transforms come from their extractor.
 
 pub mod schemas;
+pub mod sql;
+pub mod sql_types;
 pub mod wiring;
 
 use crate::config::placeholder::{Var, Vars};

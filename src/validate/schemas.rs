@@ -1,12 +1,14 @@
-//! Schemas: a transform produces exactly its declared columns; sink columns exist upstream with compatible types;
-//! every placeholder names a known variable.
+//! Schemas: a transform produces exactly its declared columns (SQL bodies are planned against their inputs and
+//! their output types checked: `sql`); sink columns exist upstream with compatible types; every placeholder names
+//! a known variable.
 
+use super::sql::{SqlInput, SqlTransform};
+use super::sql_types::Kind;
 use crate::config::placeholder::{render, Vars};
 use crate::model::column::parse_type;
-use crate::model::{At, Column, Diagnostic, Phase, Pipeline, Pos, SinkKind, TransformKind};
-use datafusion::sql::sqlparser::ast::{Expr, SelectItem, SetExpr, Statement};
-use datafusion::sql::sqlparser::dialect::HiveDialect;
-use datafusion::sql::sqlparser::parser::Parser;
+use crate::model::{
+    At, Column, ColumnType, Diagnostic, Phase, Pipeline, Pos, SinkKind, SourceKind, Transform, TransformKind,
+};
 use std::path::Path;
 
 pub fn check(p: &Pipeline, templates_dir: &Path, vars: &Vars, diags: &mut Vec<Diagnostic>) {
@@ -22,7 +24,7 @@ pub fn check(p: &Pipeline, templates_dir: &Path, vars: &Vars, diags: &mut Vec<Di
             }
         }
         match &t.kind {
-            TransformKind::Sql { template } => sql_columns(name, template, &t.columns, templates_dir, vars, diags),
+            TransformKind::Sql { template } => sql_columns(p, t, template, templates_dir, vars, diags),
             TransformKind::Reduce { reducer } => {
                 let Some(spec) = crate::natives::reducer(&reducer.value) else { continue };
                 let want: Vec<(&str, &str)> = spec.output.iter().map(|c| (c.name, c.hive_type)).collect();
@@ -135,32 +137,30 @@ fn same_columns(
 
 /// The output column names of a SQL body's top-level SELECT.
 pub fn select_names(sql: &str) -> Result<Vec<String>, String> {
-    let stmts = Parser::parse_sql(&HiveDialect {}, sql).map_err(|e| format!("SQL does not parse: {e}"))?;
-    let [Statement::Query(q)] = stmts.as_slice() else {
-        return Err("a SQL body must be exactly one SELECT query".into());
+    super::sql::select_items(sql).map(|items| items.into_iter().map(|i| i.name).collect()).map_err(|e| e.message)
+}
+
+/// What the `dt` column of input `name` holds: a day for map outputs and partitions that render to a date.
+fn dt_kind(p: &Pipeline, name: &str, vars: &Vars) -> Kind {
+    let partition = match (p.transforms.get(name), p.sources.get(name).map(|s| &s.kind)) {
+        (Some(t), _) if matches!(t.kind, TransformKind::Map { .. }) => return Kind::Of(ColumnType::Date),
+        (Some(t), _) => t.partition.as_ref(),
+        (None, Some(SourceKind::LmsTable { partition, .. })) => Some(partition),
+        _ => None,
     };
-    let SetExpr::Select(sel) = q.body.as_ref() else {
-        return Err("the body's top level must be a plain SELECT (wrap set operations in a subquery)".into());
-    };
-    sel.projection
-        .iter()
-        .enumerate()
-        .map(|(i, item)| match item {
-            SelectItem::ExprWithAlias { alias, .. } => Ok(alias.value.clone()),
-            SelectItem::UnnamedExpr(Expr::Identifier(id)) => Ok(id.value.clone()),
-            SelectItem::UnnamedExpr(Expr::CompoundIdentifier(ids)) => {
-                ids.last().map(|id| id.value.clone()).ok_or_else(|| "empty identifier".to_string())
-            }
-            SelectItem::UnnamedExpr(e) => Err(format!("select item {} (`{e}`) has no name: add `AS <column>`", i + 1)),
-            _ => Err(format!("select item {} is a wildcard: list the columns", i + 1)),
-        })
-        .collect()
+    match partition.map(|tpl| render(tpl, vars)) {
+        Some(Ok(dt)) if dt.len() == 10 && chrono::NaiveDate::parse_from_str(&dt, "%Y-%m-%d").is_ok() => {
+            Kind::Of(ColumnType::Date)
+        }
+        Some(Ok(_)) => Kind::Of(ColumnType::String(None)),
+        _ => Kind::Unknown,
+    }
 }
 
 fn sql_columns(
-    name: &str,
+    p: &Pipeline,
+    t: &Transform,
     template: &At<String>,
-    declared: &[At<Column>],
     dir: &Path,
     vars: &Vars,
     diags: &mut Vec<Diagnostic>,
@@ -180,40 +180,19 @@ fn sql_columns(
             return;
         }
     };
-    let body = match render(&text, vars) {
-        Ok(b) => b,
-        Err(e) => {
-            diags.push(
-                Diagnostic::new(Phase::Schemas, Some(&template.pos), format!("{}: {e}", template.value))
-                    .hint("use a param of this pipeline or interval_start, interval_end, today"),
-            );
-            return;
-        }
-    };
-    match select_names(&body) {
-        Err(e) => diags.push(
-            Diagnostic::new(Phase::Schemas, Some(&template.pos), format!("{}: {e}", template.value))
-                .hint("fix the SQL body"),
-        ),
-        Ok(names) => {
-            let declared_names: Vec<&str> = declared.iter().map(|c| c.value.name.as_str()).collect();
-            if names != declared_names {
-                diags.push(
-                    Diagnostic::new(
-                        Phase::Schemas,
-                        Some(&template.pos),
-                        format!(
-                            "transform `{name}` declares columns [{}] but {} selects [{}]",
-                            declared_names.join(", "),
-                            template.value,
-                            names.join(", ")
-                        ),
-                    )
-                    .hint("make `columns` and the SELECT list name the same columns in the same order"),
-                );
-            }
-        }
-    }
+    // The template as the project shows it: `templates/<template>`, relative to the project root.
+    let shown = dir.file_name().map(Path::new).unwrap_or(Path::new("")).join(&template.value);
+    // Registered as the engine registers them: every input that is a table of the warehouse.
+    let inputs: Vec<SqlInput> = t
+        .inputs
+        .iter()
+        .filter_map(|i| {
+            let columns = p.columns_of(&i.value)?;
+            Some(SqlInput { name: i.value.clone(), columns, dt: dt_kind(p, &i.value, vars) })
+        })
+        .collect();
+    let sql = SqlTransform { name: &t.name.value, template, declared: &t.columns, inputs };
+    super::sql::check(&sql, shown, &text, vars, diags);
 }
 
 #[cfg(test)]
