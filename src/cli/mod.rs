@@ -185,7 +185,9 @@ pub fn load_checked(
     };
     if let Some(profile) = &profile {
         if diags.is_empty() {
-            diags.extend(crate::validate::validate_profile(profile, &pipelines, check_secrets));
+            let needs = crate::engine::Needs::of(&pipelines);
+            let keys = crate::engine::kind(profile.engine()).map(|k| (k.required_keys)(&needs));
+            diags.extend(crate::validate::validate_profile(profile, check_secrets, keys));
         }
     }
     match (profile, diags.is_empty()) {

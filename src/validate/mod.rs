@@ -224,37 +224,19 @@ pub fn sample_vars(p: &Pipeline) -> Vars {
 
 /// Profile phase: the engine is known, what it needs is configured and well formed, secret references are well
 /// formed and, with `check_secrets` (commands that connect), resolvable.
-pub fn validate_profile(profile: &Profile, pipelines: &[Pipeline], check_secrets: bool) -> Vec<Diagnostic> {
+/// `engine_keys`: the profile keys the profile's engine needs for these pipelines, or why the engine is unknown
+/// (the engine registry sits above this module, so the caller asks it).
+pub fn validate_profile(
+    profile: &Profile,
+    check_secrets: bool,
+    engine_keys: Result<Vec<&'static str>, String>,
+) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
     let at = |k: &str| profile.key_pos.get(k).cloned();
-    let needs_lms = pipelines.iter().any(|p| p.sources.values().any(|s| matches!(s.kind, SourceKind::LmsTable { .. })));
-    let needs_logs = pipelines.iter().any(|p| p.sources.values().any(|s| matches!(s.kind, SourceKind::TrackingLog)));
-    let required: Vec<&str> = match profile.engine() {
-        "embedded" => {
-            let mut r = vec!["warehouse", "result_store"];
-            if needs_logs {
-                r.push("tracking_logs");
-            }
-            if needs_lms {
-                r.push("lms");
-            }
-            r
-        }
-        "hive" => {
-            let mut r = vec!["warehouse", "hive_database", "mapper_path", "result_store"];
-            if needs_logs {
-                r.push("tracking_logs");
-            }
-            if needs_lms {
-                r.extend(["lms_jdbc", "lms_username", "lms_password_file"]);
-            }
-            r
-        }
-        other => {
-            diags.push(
-                Diagnostic::new(Phase::Profile, at("engine").as_ref(), format!("unknown engine `{other}`"))
-                    .hint("engines: embedded, hive"),
-            );
+    let required = match engine_keys {
+        Ok(keys) => keys,
+        Err(e) => {
+            diags.push(Diagnostic::new(Phase::Profile, at("engine").as_ref(), e).hint("set `engine` in the profile"));
             return diags;
         }
     };
