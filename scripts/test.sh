@@ -29,6 +29,18 @@ if ! mariadb_up; then
   mariadb_up || { echo "MariaDB did not come up on 127.0.0.1:3306" >&2; exit 1; }
 fi
 
+# Build dependencies of the ssh2 crate (libssh2 links OpenSSL).
+if ! pkg-config --exists openssl 2>/dev/null; then
+  log "installing libssl-dev and pkg-config"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq && apt-get install -y -qq libssl-dev pkg-config >/dev/null
+fi
+
+# The test cluster gateway: a key-only sshd on 127.0.0.1 whose user runs the real Hive 2.3.10 CLI and Spark SQL
+# (built from the pyspark PyPI package; about a minute the first time, under a second when already up).
+log "test gateway (Hive and Spark SQL over SSH)"
+scripts/engines/start-gateway.sh >/dev/null
+
 log "cargo fmt --check"
 cargo fmt --all -- --check
 log "cargo clippy"

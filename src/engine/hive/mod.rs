@@ -2,6 +2,8 @@
 //! reached through an SSH gateway. `edxc compile` renders them today; running them from `edxc apply` is not built
 //! yet, and a run says so before doing anything.
 
+pub mod ssh;
+
 use super::{Engine, EngineKind, Needs};
 use crate::config::engine_config::RunFlags;
 use crate::config::profile::Profile;
