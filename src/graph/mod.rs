@@ -2,7 +2,8 @@
 //! writes in this run and the partitions each of its inputs is read from (docs/contract.md §0.4: only what the run
 //! needs).
 
-pub mod interval;
+/// Intervals are parsed with the rest of the configuration; re-exported where the run graph uses them.
+pub use crate::config::interval;
 
 use crate::config::placeholder::{render, Var, Vars};
 use crate::config::profile::Profile;

@@ -209,7 +209,7 @@ pub fn sample_vars(p: &Pipeline) -> Vars {
         let var = match &value.value {
             ParamValue::Int(n) => Var::Int(*n),
             ParamValue::Bool(b) => Var::Bool(*b),
-            ParamValue::Text(s) => match crate::graph::interval::parse_day(s, d) {
+            ParamValue::Text(s) => match crate::config::interval::parse_day(s, d) {
                 Some(day) => Var::Date(day),
                 None => Var::Text(s.clone()),
             },
