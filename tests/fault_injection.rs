@@ -69,7 +69,8 @@ impl World {
         while let Some(dir) = stack.pop() {
             for e in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
                 let p = e.path();
-                if p.file_name().is_some_and(|n| n == ".staging") {
+                // The staging area and the lock of a killed run are settled by the next run, not data.
+                if p.file_name().is_some_and(|n| n == ".staging" || n == ".edxc-lock") {
                     continue;
                 }
                 if p.is_dir() {
@@ -289,4 +290,74 @@ fn a_run_killed_after_its_commit_is_recorded_by_the_next_one() {
             assert_eq!(rows(&w.result_store), rows(&fresh.result_store), "{point}: {sql}");
         }
     }
+}
+
+/// Starts `edxc apply` paused at `point` and returns it once it got there (the caller kills it).
+fn paused_at(w: &World, point: &str) -> std::process::Child {
+    let mut child = w
+        .command(&[], &[("EDXC_FAILPOINT", &format!("{point}=pause"))])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("edxc starts");
+    let stderr = child.stderr.take().unwrap();
+    for line in BufReader::new(stderr).lines() {
+        if line.unwrap().contains("paused at failpoint") {
+            break;
+        }
+    }
+    child
+}
+
+fn state_cmd(w: &World, args: &[&str]) -> (i32, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_edxc"))
+        .arg("--root")
+        .arg(repo())
+        .arg("state")
+        .args(args)
+        .arg("--var")
+        .arg(format!("warehouse={}", w.warehouse().display()))
+        .output()
+        .unwrap();
+    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    (out.status.code().unwrap_or(-1), text)
+}
+
+#[test]
+fn a_second_run_fails_at_once_naming_the_holder_and_a_dead_holder_is_detected() {
+    let (w, before) = loaded();
+    let mut first = paused_at(&w, "task:course_activity");
+    let started = std::time::Instant::now();
+    let (code, out) = w.apply(&[], &[]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("another edxc run holds the warehouse") && out.contains("edxc state unlock"), "{out}");
+    assert!(out.contains(&format!("pid {}", first.id())), "the holder is named: {out}");
+    assert!(started.elapsed().as_secs() < 10, "it does not wait");
+    let (code, text) = state_cmd(&w, &["lock"]);
+    assert_eq!(code, 0);
+    assert!(text.contains("is locked by run"), "{text}");
+    first.kill().unwrap();
+    first.wait().unwrap();
+    assert_same(&before, &w.snapshot(), "a run killed while holding the lock");
+    let (code, out) = w.apply(&[], &[]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("took over the lock") && out.contains("whose process is gone"), "{out}");
+    assert!(out.contains("discarded the unpublished outputs"), "{out}");
+    let (_, text) = state_cmd(&w, &["lock"]);
+    assert!(text.contains("is not locked"), "released after the run: {text}");
+}
+
+#[test]
+fn a_lock_held_on_another_host_is_released_by_unlock() {
+    let (w, _) = loaded();
+    let lock = serde_json::json!({"run_id": "20261101T000000-42", "host": "batch-7", "pid": 42, "since": "2026-11-01 00:00:00"});
+    std::fs::write(w.warehouse().join(".edxc-lock"), lock.to_string()).unwrap();
+    let (code, out) = w.apply(&[], &[]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("run 20261101T000000-42 (host batch-7, pid 42"), "{out}");
+    let (code, text) = state_cmd(&w, &["unlock", "someone-else"]);
+    assert_eq!(code, 1, "{text}");
+    let (code, text) = state_cmd(&w, &["unlock", "20261101T000000-42"]);
+    assert_eq!(code, 0, "{text}");
+    w.apply_ok(&[]);
 }

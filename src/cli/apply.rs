@@ -91,6 +91,14 @@ fn run_inner(project: &Project, a: &ApplyArgs) -> anyhow::Result<ExitCode> {
         .with_context(|| format!("cannot open the result store {}", redact_url(&store_text)))?;
     let state_path = profile.path("state", root);
 
+    let started = chrono::Utc::now();
+    let run_id = format!("{}-{}", started.format("%Y%m%dT%H%M%S"), std::process::id());
+    // One run at a time per warehouse, from before it settles earlier runs until it has published.
+    let lock = crate::state::lock::acquire(&warehouse_root, &run_id)?;
+    if let Some(dead) = &lock.took_over {
+        eprintln!("edxc: took over the lock of {dead}, whose process is gone");
+    }
+
     // Settle what earlier runs that were killed left behind, before this run reads the warehouse.
     for r in warehouse::recover(&warehouse_root).context("cannot settle an earlier run's staging area")? {
         match r {
@@ -107,8 +115,6 @@ fn run_inner(project: &Project, a: &ApplyArgs) -> anyhow::Result<ExitCode> {
         }
     }
 
-    let started = chrono::Utc::now();
-    let run_id = format!("{}-{}", started.format("%Y%m%dT%H%M%S"), std::process::id());
     let mut staging = Staging::begin(&warehouse_root, &run_id)?;
     for p in &plans {
         eprintln!("edxc: pipeline {} interval {} ({} tasks)", p.pipeline, p.interval, p.tasks.len());
@@ -156,6 +162,7 @@ fn run_inner(project: &Project, a: &ApplyArgs) -> anyhow::Result<ExitCode> {
         })?;
     }
     committed.finish()?;
+    drop(lock);
     print_summary(&report, &store.describe(), &run_id, a.format);
     Ok(ExitCode::SUCCESS)
 }

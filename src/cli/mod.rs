@@ -2,6 +2,7 @@
 
 mod apply;
 pub mod compile;
+mod state;
 mod validate;
 
 use crate::config::profile::{load_profile, Profile};
@@ -37,6 +38,8 @@ pub enum Command {
     Compile(compile::CompileArgs),
     /// Run the pipelines on the profile's engine and load the result store (non-interactive, exit 1 on failure).
     Apply(apply::ApplyArgs),
+    /// Look after the run state: `edxc state lock` shows the warehouse lock, `edxc state unlock RUN_ID` releases it.
+    State(state::StateArgs),
 }
 
 #[derive(Copy, Clone, PartialEq, Eq, ValueEnum)]
@@ -126,6 +129,7 @@ pub fn main() -> ExitCode {
         Command::Validate(a) => validate::run(&project, a),
         Command::Compile(a) => compile::run(&project, a),
         Command::Apply(a) => apply::run(&project, a),
+        Command::State(a) => state::run(&project, a),
     };
     match result {
         Ok(code) => code,

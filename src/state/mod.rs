@@ -10,6 +10,7 @@ use sql_templates::{InsertPartition, InsertRun, PartitionsTable, RunsTable};
 use std::collections::BTreeMap;
 use std::path::Path;
 
+pub mod lock;
 mod sql_templates;
 
 /// Fingerprint of what a task computes: its kind, args, columns and inputs (the rendered artifact).
