@@ -68,9 +68,17 @@ pub fn count_rows(root: &Path, table: &str, dt: &str) -> Result<Option<u64>> {
     }
     let mut n = 0u64;
     for f in data_files(&dir)? {
-        let data = std::fs::read(&f).with_context(|| format!("cannot read {}", f.display()))?;
-        n += data.iter().filter(|&&b| b == b'\n').count() as u64;
-        if data.last().is_some_and(|&b| b != b'\n') {
+        let mut r = BufReader::new(std::fs::File::open(&f).with_context(|| format!("cannot read {}", f.display()))?);
+        let mut last = b'\n';
+        loop {
+            let buf = r.fill_buf().with_context(|| format!("cannot read {}", f.display()))?;
+            let Some(&end) = buf.last() else { break };
+            n += buf.iter().filter(|&&b| b == b'\n').count() as u64;
+            last = end;
+            let len = buf.len();
+            r.consume(len);
+        }
+        if last != b'\n' {
             n += 1;
         }
     }
@@ -127,4 +135,21 @@ pub fn partitions(root: &Path, table: &str) -> Result<Vec<String>> {
         .collect();
     out.sort();
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_rows_without_reading_whole_files() {
+        let tmp = tempfile::tempdir().unwrap();
+        assert_eq!(count_rows(tmp.path(), "t", "d").unwrap(), None);
+        let dir = partition_dir(tmp.path(), "t", "d");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("part-00000"), "a\nb\n").unwrap();
+        std::fs::write(dir.join("part-00001"), "c").unwrap();
+        std::fs::write(dir.join("_SUCCESS"), "x\ny\n").unwrap();
+        assert_eq!(count_rows(tmp.path(), "t", "d").unwrap(), Some(3));
+    }
 }
