@@ -96,10 +96,9 @@ impl Profile {
         if url.is_empty() {
             return Err("the profile sets no result_store".into());
         }
-        if let Some(db) = self.get("result_store_database") {
-            let Some(rest) = url.strip_prefix("mysql://") else {
-                return Err("result_store_database (--param database) needs a mysql:// result store".into());
-            };
+        // A SQLite result store is one file: a database name means nothing there and is ignored.
+        if let Some(db) = self.get("result_store_database").filter(|_| url.starts_with("mysql://")) {
+            let rest = &url["mysql://".len()..];
             let base = match rest.rfind('@') {
                 Some(at) => rest[at..].find('/').map(|i| at + i),
                 None => rest.find('/'),

@@ -17,7 +17,11 @@ pub const LOCATION_PARAMS: &[(&str, &str, &str)] = &[
     ("expand_interval", "expand_interval_days", "days around the interval to select logs by file date (`2 days`)"),
     ("warehouse_path", "warehouse", "the warehouse root ([hive] warehouse_path)"),
     ("credentials", "result_store_credentials", "JSON credentials of the result store ([database-export])"),
-    ("database", "result_store_database", "the result store's database name ([database-export] database)"),
+    (
+        "database",
+        "result_store_database",
+        "the result store's database name ([database-export] database); a SQLite result store ignores it",
+    ),
 ];
 
 /// Parameters every original task took that tune Hadoop or choose behaviour edxc always has: (name, what edxc does).

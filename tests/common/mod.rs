@@ -184,6 +184,10 @@ pub fn run_scenario(name: &str, backend: Backend) -> World {
     // The credentials file the original took for the result store ([database-export]): MySQL host and user for
     // MariaDB; for SQLite, edxc's `{"url": ...}` form, since a SQLite store has no server.
     let credentials = root.join("export-credentials.json");
+    let export_db_name = match result_store.strip_prefix("mysql://") {
+        Some(rest) => rest.rsplit('/').next().unwrap_or_default().to_string(),
+        None => "export".to_string(),
+    };
     let creds = match backend {
         Backend::Sqlite => serde_json::json!({ "url": format!("sqlite:{result_store}") }),
         Backend::Mariadb => {
@@ -197,6 +201,7 @@ pub fn run_scenario(name: &str, backend: Backend) -> World {
         ("${WAREHOUSE}", warehouse.display().to_string()),
         ("${OUT}", root.join("out").display().to_string()),
         ("${EXPORT_DB_CREDENTIALS}", credentials.display().to_string()),
+        ("${EXPORT_DB_NAME}", export_db_name.clone()),
     ];
     let substitute = |text: &str| {
         let mut out = text.to_string();
