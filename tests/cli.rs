@@ -330,3 +330,19 @@ fn a_failed_run_still_prints_one_json_document() {
     assert!(v["error"].as_str().unwrap().contains("/nonexistent/edxc-logs does not exist"), "{out}");
     one_error_line(code, &err, "does not exist");
 }
+
+#[test]
+fn junit_reports_for_jenkins() {
+    let tmp = tempfile::tempdir().unwrap();
+    let report = tmp.path().join("reports/edxc.xml");
+    let arg = report.display().to_string();
+    let (code, out, err) = apply(tmp.path(), &["--pipeline", "user_activity", "--junit", &arg], &[]);
+    assert_eq!(code, 0, "{out}\n{err}");
+    let xml = std::fs::read_to_string(&report).unwrap();
+    assert!(xml.starts_with("<?xml") && xml.contains("<testsuite name=\"user_activity\""), "{xml}");
+    assert!(xml.contains("name=\"course_activity\"") && xml.contains("failures=\"0\""), "{xml}");
+    let (code, _, _) = apply(tmp.path(), &["--junit", &arg, "--var", "tracking_logs=/nonexistent/edxc-logs"], &[]);
+    assert_eq!(code, 1);
+    let xml = std::fs::read_to_string(&report).unwrap();
+    assert!(xml.contains("failures=\"1\"") && xml.contains("/nonexistent/edxc-logs does not exist"), "{xml}");
+}

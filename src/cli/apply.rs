@@ -37,6 +37,9 @@ pub struct ApplyArgs {
     /// Run summary on stdout as text or as one JSON document.
     #[arg(long, value_enum, default_value = "text")]
     pub format: Format,
+    /// Also write the run as a JUnit XML report to FILE (one test case per task; a failed run is a failing case).
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<std::path::PathBuf>,
 }
 
 /// A fraction between 0 and 1.
@@ -49,10 +52,15 @@ pub fn parse_ratio(s: &str) -> Result<f64, String> {
 
 pub fn run(project: &Project, a: &ApplyArgs) -> anyhow::Result<ExitCode> {
     let result = run_inner(project, a);
-    if let (Err(e), Format::Json) = (&result, a.format) {
-        // A scheduler reading stdout gets a document either way; the error line still goes to stderr.
+    if let Err(e) = &result {
         let message = super::one_line(&secret::redact(&format!("{e:#}")));
-        println!("{}", serde_json::json!({ "ok": false, "error": message }));
+        if a.format == Format::Json {
+            // A scheduler reading stdout gets a document either way; the error line still goes to stderr.
+            println!("{}", serde_json::json!({ "ok": false, "error": message }));
+        }
+        if let Some(path) = &a.junit {
+            super::junit::write(path, &super::junit::render("failed", Err(&message)))?;
+        }
     }
     result
 }
@@ -163,6 +171,9 @@ fn run_inner(project: &Project, a: &ApplyArgs) -> anyhow::Result<ExitCode> {
     }
     committed.finish()?;
     drop(lock);
+    if let Some(path) = &a.junit {
+        super::junit::write(path, &super::junit::render(&run_id, Ok(&report)))?;
+    }
     print_summary(&report, &store.describe(), &run_id, a.format);
     Ok(ExitCode::SUCCESS)
 }

@@ -2,6 +2,7 @@
 
 mod apply;
 pub mod compile;
+mod junit;
 mod state;
 mod validate;
 
