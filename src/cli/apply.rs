@@ -11,7 +11,7 @@ use crate::config::secret;
 use crate::config::Project;
 use crate::engine::{RunReport, TaskReport};
 use crate::sinks::result_store::{redact_url, StoreLocation};
-use crate::state::RunRecord;
+use crate::state::{ArtifactRecord, RunRecord};
 use crate::warehouse::{self, Recovered, Staging};
 use anyhow::Context;
 use clap::Args;
@@ -148,7 +148,14 @@ fn run_inner(project: &Project, a: &ApplyArgs) -> anyhow::Result<ExitCode> {
         store.rollback()?;
         return Err(e);
     }
-    let record = RunRecord::new(&run_id, &started.format("%Y-%m-%d %H:%M:%S").to_string(), &plans, staging.staged());
+    let mut record =
+        RunRecord::new(&run_id, &started.format("%Y-%m-%d %H:%M:%S").to_string(), &plans, staging.staged());
+    // What the engine rendered for this run, so `edxc plan` can show what a change would alter.
+    for (p, plan) in pipelines.iter().zip(&plans) {
+        for a in (kind.compile)(plan, &profile, &p.file.display().to_string())? {
+            record.artifacts.push(ArtifactRecord { pipeline: plan.pipeline.clone(), path: a.path, text: a.text });
+        }
+    }
     let published = match staging.publish(serde_json::to_value(&record)?) {
         Ok(p) => p,
         Err(e) => {

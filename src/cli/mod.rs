@@ -3,6 +3,7 @@
 mod apply;
 pub mod compile;
 mod junit;
+mod plan;
 mod state;
 mod validate;
 
@@ -37,6 +38,8 @@ pub enum Command {
     Validate(validate::ValidateArgs),
     /// Render every task's artifacts (HiveQL, Sqoop command lines, SQL) for a profile, byte-identical across runs.
     Compile(compile::CompileArgs),
+    /// Show what `apply` would do (partitions, artifact diffs against the last apply), changing nothing.
+    Plan(plan::PlanArgs),
     /// Run the pipelines on the profile's engine and load the result store (non-interactive, exit 1 on failure).
     Apply(apply::ApplyArgs),
     /// Look after the run state: `edxc state lock` shows the warehouse lock, `edxc state unlock RUN_ID` releases it.
@@ -129,6 +132,7 @@ pub fn main() -> ExitCode {
     let result = match &cli.command {
         Command::Validate(a) => validate::run(&project, a),
         Command::Compile(a) => compile::run(&project, a),
+        Command::Plan(a) => plan::run(&project, a),
         Command::Apply(a) => apply::run(&project, a),
         Command::State(a) => state::run(&project, a),
     };

@@ -5,20 +5,16 @@ use crate::graph::Plan;
 use anyhow::{Context, Result};
 use askama::Template;
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
-use sql_templates::{InsertPartition, InsertRun, PartitionsTable, RunsTable};
+use sql_templates::{
+    ArtifactsTable, DeleteArtifacts, InsertArtifact, InsertPartition, InsertRun, PartitionsTable, RunsTable,
+    SelectArtifacts, SelectPartitions, TableExists,
+};
 use std::collections::BTreeMap;
 use std::path::Path;
 
+pub mod fingerprint;
 pub mod lock;
 mod sql_templates;
-
-/// Fingerprint of what a task computes: its kind, args, columns and inputs (the rendered artifact).
-pub fn fingerprint(t: &crate::graph::Task) -> String {
-    let text = format!("{:?}|{:?}|{:?}|{:?}", t.kind, t.args, t.columns, t.inputs);
-    let digest = Sha256::digest(text.as_bytes());
-    digest.iter().take(8).map(|b| format!("{b:02x}")).collect()
-}
 
 /// One partition a run wrote, as the state store keeps it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -38,6 +34,16 @@ pub struct RunRecord {
     pub started: String,
     pub pipelines: Vec<String>,
     pub partitions: Vec<PartitionRecord>,
+    /// The artifacts the engine rendered for the run (what `edxc plan` diffs against).
+    pub artifacts: Vec<ArtifactRecord>,
+}
+
+/// One rendered artifact of a run.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ArtifactRecord {
+    pub pipeline: String,
+    pub path: String,
+    pub text: String,
 }
 
 impl RunRecord {
@@ -51,14 +57,15 @@ impl RunRecord {
         let rows: BTreeMap<(&str, &str), u64> = staged.map(|(t, d, n)| ((t, d), n)).collect();
         let mut partitions = Vec::new();
         for p in plans {
-            for t in &p.tasks {
+            let fingerprints = fingerprint::fingerprints(p);
+            for (t, fp) in p.tasks.iter().zip(&fingerprints) {
                 for dt in t.writes.iter().flat_map(|w| w.values()) {
                     let n = rows.get(&(t.table.as_str(), dt.as_str())).copied().unwrap_or(0);
                     partitions.push(PartitionRecord {
                         table: t.table.clone(),
                         dt,
                         pipeline: p.pipeline.clone(),
-                        fingerprint: fingerprint(t),
+                        fingerprint: fp.clone(),
                         rows: n,
                     });
                 }
@@ -69,6 +76,7 @@ impl RunRecord {
             started: started.to_string(),
             pipelines: plans.iter().map(|p| p.pipeline.clone()).collect(),
             partitions,
+            artifacts: Vec::new(),
         }
     }
 }
@@ -91,6 +99,73 @@ pub fn record(path: &Path, run: &RunRecord) -> Result<()> {
         let rows = i64::try_from(p.rows).unwrap_or(i64::MAX);
         tx.execute(&insert_partition, (&p.table, &p.dt, &p.pipeline, &p.fingerprint, rows, &run.run_id, &now))?;
     }
+    tx.execute_batch(&ArtifactsTable.render()?)?;
+    let insert_artifact = InsertArtifact.render()?;
+    let pipelines: std::collections::BTreeSet<&str> = run.artifacts.iter().map(|a| a.pipeline.as_str()).collect();
+    for p in pipelines {
+        tx.execute(&DeleteArtifacts.render()?, [p])?;
+    }
+    for a in &run.artifacts {
+        tx.execute(&insert_artifact, (&a.pipeline, &a.path, &a.text, &run.run_id))?;
+    }
     tx.commit()?;
     Ok(())
+}
+
+/// What the state store says about one partition.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordedPartition {
+    pub fingerprint: String,
+    pub rows: u64,
+    pub run_id: String,
+    pub finished: String,
+}
+
+/// The state store as `edxc plan` reads it: never written, never created.
+#[derive(Debug, Clone, Default)]
+pub struct Snapshot {
+    pub partitions: BTreeMap<(String, String), RecordedPartition>,
+    /// (pipeline, path) → text of the artifacts recorded at the last apply.
+    pub artifacts: BTreeMap<(String, String), String>,
+}
+
+/// Reads the state store read-only; a missing store reads as empty.
+pub fn read(path: &Path) -> Result<Snapshot> {
+    let mut snap = Snapshot::default();
+    if !path.exists() {
+        return Ok(snap);
+    }
+    let db = rusqlite::Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .with_context(|| format!("cannot open {} read-only", path.display()))?;
+    let exists = |table: &str| -> Result<bool> {
+        let mut stmt = db.prepare(&TableExists.render()?)?;
+        Ok(stmt.exists([table])?)
+    };
+    if exists("partitions")? {
+        let mut stmt = db.prepare(&SelectPartitions.render()?)?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                (r.get::<_, String>(0)?, r.get::<_, String>(1)?),
+                RecordedPartition {
+                    fingerprint: r.get::<_, Option<String>>(2)?.unwrap_or_default(),
+                    rows: u64::try_from(r.get::<_, Option<i64>>(3)?.unwrap_or(0)).unwrap_or(0),
+                    run_id: r.get::<_, Option<String>>(4)?.unwrap_or_default(),
+                    finished: r.get::<_, Option<String>>(5)?.unwrap_or_default(),
+                },
+            ))
+        })?;
+        for row in rows {
+            let (k, v) = row?;
+            snap.partitions.insert(k, v);
+        }
+    }
+    if exists("artifacts")? {
+        let mut stmt = db.prepare(&SelectArtifacts.render()?)?;
+        let rows = stmt.query_map([], |r| Ok(((r.get::<_, String>(0)?, r.get::<_, String>(1)?), r.get(2)?)))?;
+        for row in rows {
+            let (k, v) = row?;
+            snap.artifacts.insert(k, v);
+        }
+    }
+    Ok(snap)
 }

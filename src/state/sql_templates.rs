@@ -21,6 +21,33 @@ pub(super) struct InsertRun;
 #[template(path = "state/insert_partition.sql", escape = "none")]
 pub(super) struct InsertPartition;
 
+#[derive(Template)]
+#[template(path = "state/artifacts_table.sql", escape = "none")]
+pub(super) struct ArtifactsTable;
+
+/// Binds pipeline.
+#[derive(Template)]
+#[template(path = "state/delete_artifacts.sql", escape = "none")]
+pub(super) struct DeleteArtifacts;
+
+/// Binds pipeline, path, text, run_id.
+#[derive(Template)]
+#[template(path = "state/insert_artifact.sql", escape = "none")]
+pub(super) struct InsertArtifact;
+
+#[derive(Template)]
+#[template(path = "state/select_partitions.sql", escape = "none")]
+pub(super) struct SelectPartitions;
+
+#[derive(Template)]
+#[template(path = "state/select_artifacts.sql", escape = "none")]
+pub(super) struct SelectArtifacts;
+
+/// Binds the table name.
+#[derive(Template)]
+#[template(path = "state/table_exists.sql", escape = "none")]
+pub(super) struct TableExists;
+
 #[cfg(test)]
 mod tests {
     use super::*;

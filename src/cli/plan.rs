@@ -1,0 +1,240 @@
+//! `edxc plan`: what `edxc apply` would do, changing nothing anywhere. Per output: the partitions a run would create,
+//! recompute because their job or an upstream job changed, or refresh (same job, re-read inputs); and a unified diff
+//! of every artifact the engine renders against the one recorded at the last apply. The state store is opened
+//! read-only and nothing is created.
+
+use super::{load_checked, print_diagnostics, Format, RunOptions, Selection};
+use crate::config::Project;
+use crate::graph::TaskKind;
+use crate::state::fingerprint::fingerprints;
+use anyhow::Context;
+use clap::{Args, ValueEnum};
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Copy, Clone, PartialEq, Eq, ValueEnum)]
+pub enum PlanFormat {
+    /// For a terminal (colored when stdout is one).
+    Text,
+    /// Ready to paste into a pull request (diffs in ```diff blocks).
+    Markdown,
+    Json,
+}
+
+#[derive(Args)]
+pub struct PlanArgs {
+    #[command(flatten)]
+    pub sel: Selection,
+    #[command(flatten)]
+    pub run: RunOptions,
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: PlanFormat,
+    /// Exit 0 when there is nothing to change, 2 when there is, 1 on error.
+    #[arg(long)]
+    pub detailed_exitcode: bool,
+    /// Also save the plan (JSON) to FILE.
+    #[arg(short = 'o', long = "out", value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+/// One output of the plan.
+#[derive(Serialize)]
+struct Output {
+    pipeline: String,
+    table: String,
+    /// Partitions never written before.
+    create: Vec<String>,
+    /// Partitions whose job, or an upstream job, changed since they were written.
+    changed: Vec<String>,
+    /// Partitions written before by the same job, which the run recomputes from its inputs.
+    refresh: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct ArtifactChange {
+    pipeline: String,
+    path: String,
+    /// `added`, `removed` or `changed`.
+    change: &'static str,
+    diff: String,
+}
+
+#[derive(Serialize)]
+struct PlanDoc {
+    profile: String,
+    engine: String,
+    outputs: Vec<Output>,
+    sinks: Vec<String>,
+    artifacts: Vec<ArtifactChange>,
+    /// Whether an apply would change anything beyond refreshing partitions from their inputs.
+    changes: bool,
+}
+
+pub fn run(project: &Project, a: &PlanArgs) -> anyhow::Result<ExitCode> {
+    let (pipelines, profile) = match load_checked(project, &a.sel, false) {
+        Ok(x) => x,
+        Err(diags) => {
+            print_diagnostics(&diags, if a.format == PlanFormat::Json { Format::Json } else { Format::Text });
+            return Ok(ExitCode::from(1));
+        }
+    };
+    let args = a.run.run_args(&pipelines).map_err(anyhow::Error::msg)?;
+    let profile = a.run.apply_task_params(profile).map_err(anyhow::Error::msg)?;
+    let kind = crate::engine::kind(profile.engine()).map_err(anyhow::Error::msg)?;
+    let state = match profile.path("state", &project.root) {
+        Some(path) => crate::state::read(&path)?,
+        None => crate::state::Snapshot::default(),
+    };
+    let templates = project.templates_dir();
+    let read_body = |rel: &str| {
+        std::fs::read_to_string(templates.join(rel)).map_err(|e| format!("cannot read template {rel}: {e}"))
+    };
+    let mut doc = PlanDoc {
+        profile: profile.name.clone(),
+        engine: kind.name.to_string(),
+        outputs: vec![],
+        sinks: vec![],
+        artifacts: vec![],
+        changes: false,
+    };
+    for p in &pipelines {
+        let plan = crate::graph::plan(p, &profile, &args, &read_body)
+            .map_err(anyhow::Error::msg)
+            .with_context(|| format!("pipeline `{}`", p.name.value))?;
+        for (t, fp) in plan.tasks.iter().zip(fingerprints(&plan)) {
+            if matches!(t.kind, TaskKind::ResultStore { .. }) {
+                doc.sinks.push(format!(
+                    "{} (from {})",
+                    t.table,
+                    t.inputs.iter().map(|i| i.table.as_str()).collect::<Vec<_>>().join(", ")
+                ));
+                continue;
+            }
+            let mut out = Output {
+                pipeline: plan.pipeline.clone(),
+                table: t.table.clone(),
+                create: vec![],
+                changed: vec![],
+                refresh: vec![],
+            };
+            for dt in t.writes.iter().flat_map(|w| w.values()) {
+                match state.partitions.get(&(t.table.clone(), dt.clone())) {
+                    None => out.create.push(dt),
+                    Some(r) if r.fingerprint != fp => out.changed.push(dt),
+                    Some(_) => out.refresh.push(dt),
+                }
+            }
+            doc.outputs.push(out);
+        }
+        let now: BTreeMap<String, String> = (kind.compile)(&plan, &profile, &p.file.display().to_string())?
+            .into_iter()
+            .map(|a| (a.path, a.text))
+            .collect();
+        let before: BTreeMap<&String, &String> = state
+            .artifacts
+            .iter()
+            .filter(|((pl, _), _)| *pl == plan.pipeline)
+            .map(|((_, path), t)| (path, t))
+            .collect();
+        let paths: BTreeSet<&String> = now.keys().chain(before.keys().copied()).collect();
+        for path in paths {
+            let (old, new) = (before.get(path).map(|s| s.as_str()), now.get(path).map(String::as_str));
+            let change = match (old, new) {
+                (None, Some(_)) if before.is_empty() => continue, // never applied: everything is new, no diff
+                (None, Some(_)) => "added",
+                (Some(_), None) => "removed",
+                (Some(o), Some(n)) if o != n => "changed",
+                _ => continue,
+            };
+            let diff = similar::TextDiff::from_lines(old.unwrap_or(""), new.unwrap_or(""))
+                .unified_diff()
+                .context_radius(3)
+                .header(&format!("a/{path}"), &format!("b/{path}"))
+                .to_string();
+            doc.artifacts.push(ArtifactChange { pipeline: plan.pipeline.clone(), path: path.clone(), change, diff });
+        }
+    }
+    doc.changes =
+        !doc.artifacts.is_empty() || doc.outputs.iter().any(|o| !o.create.is_empty() || !o.changed.is_empty());
+    let text = match a.format {
+        PlanFormat::Json => serde_json::to_string_pretty(&doc)? + "\n",
+        PlanFormat::Markdown => markdown(&doc),
+        PlanFormat::Text => text(&doc, std::io::stdout().is_terminal()),
+    };
+    print!("{text}");
+    if let Some(path) = &a.out {
+        std::fs::write(path, serde_json::to_string_pretty(&doc)?)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    Ok(if a.detailed_exitcode && doc.changes { ExitCode::from(2) } else { ExitCode::SUCCESS })
+}
+
+fn counts(o: &Output) -> String {
+    let mut parts = Vec::new();
+    for (n, what) in [(o.create.len(), "to create"), (o.changed.len(), "changed"), (o.refresh.len(), "to refresh")] {
+        if n > 0 {
+            parts.push(format!("{n} {what}"));
+        }
+    }
+    parts.join(", ")
+}
+
+fn summary(doc: &PlanDoc) -> String {
+    let sum = |f: fn(&Output) -> usize| doc.outputs.iter().map(f).sum::<usize>();
+    let (c, ch, r) = (sum(|o| o.create.len()), sum(|o| o.changed.len()), sum(|o| o.refresh.len()));
+    if doc.changes {
+        format!(
+            "Plan: {c} partition(s) to create, {ch} changed, {r} to refresh; {} artifact(s) changed; {} result-store table(s) to load.",
+            doc.artifacts.len(),
+            doc.sinks.len()
+        )
+    } else {
+        format!(
+            "No changes: every artifact is as at the last apply. A run would refresh {r} partition(s) from their inputs and load {} table(s).",
+            doc.sinks.len()
+        )
+    }
+}
+
+fn text(doc: &PlanDoc, color: bool) -> String {
+    let mut out = format!("Plan for profile `{}` (engine {}):\n", doc.profile, doc.engine);
+    for o in &doc.outputs {
+        out += &format!("  {:<14} {:<42} {}\n", o.pipeline, o.table, counts(o));
+        if !o.changed.is_empty() {
+            out += &format!("{:<60}changed: {}\n", "", o.changed.join(", "));
+        }
+    }
+    for a in &doc.artifacts {
+        out += &format!("\n{} {} ({})\n", a.change, a.path, a.pipeline);
+        for line in a.diff.lines() {
+            let colored = match (color, line.chars().next()) {
+                (true, Some('+')) if !line.starts_with("+++") => format!("\x1b[32m{line}\x1b[0m"),
+                (true, Some('-')) if !line.starts_with("---") => format!("\x1b[31m{line}\x1b[0m"),
+                _ => line.to_string(),
+            };
+            out += &colored;
+            out.push('\n');
+        }
+    }
+    out += &format!("\n{}\n", summary(doc));
+    out
+}
+
+fn markdown(doc: &PlanDoc) -> String {
+    let mut out = format!("### edxc plan — profile `{}` (engine {})\n\n", doc.profile, doc.engine);
+    out += "| pipeline | output | partitions |\n|---|---|---|\n";
+    for o in &doc.outputs {
+        out += &format!("| {} | `{}` | {} |\n", o.pipeline, o.table, counts(o));
+    }
+    for a in &doc.artifacts {
+        out += &format!(
+            "\n<details open><summary>{} <code>{}</code></summary>\n\n```diff\n{}```\n\n</details>\n",
+            a.change, a.path, a.diff
+        );
+    }
+    out += &format!("\n{}\n", summary(doc));
+    out
+}

@@ -1,0 +1,1 @@
+DELETE FROM artifacts WHERE pipeline = ?1

@@ -1,0 +1,1 @@
+SELECT pipeline, path, text FROM artifacts

@@ -1,0 +1,1 @@
+SELECT tbl, dt, fingerprint, rows, run_id, finished FROM partitions
