@@ -346,3 +346,35 @@ fn junit_reports_for_jenkins() {
     let xml = std::fs::read_to_string(&report).unwrap();
     assert!(xml.contains("failures=\"1\"") && xml.contains("/nonexistent/edxc-logs does not exist"), "{xml}");
 }
+
+/// Runs `edxc apply` on a pseudo-terminal (util-linux `script`), answering `answer` to its question.
+fn apply_on_a_tty(tmp: &Path, answer: &str) -> (i32, String) {
+    let mut cmd = format!("{} --root {} apply", env!("CARGO_BIN_EXE_edxc"), repo().display());
+    for (k, v) in [("warehouse", "wh"), ("result_store", "results.sqlite"), ("state", "state.sqlite")] {
+        cmd.push_str(&format!(" --var {k}={}", tmp.join(v).display()));
+    }
+    let mut child = Command::new("script")
+        .args(["-q", "-e", "-c", &cmd, "/dev/null"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("script(1) from util-linux runs");
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    use std::io::Write;
+    child.stdin.take().unwrap().write_all(answer.as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into())
+}
+
+#[test]
+fn on_a_terminal_apply_asks_first() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (code, out) = apply_on_a_tty(tmp.path(), "n\n");
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("Apply?") && out.contains("nothing was done"), "{out}");
+    assert!(!tmp.path().join("results.sqlite").exists(), "a no wrote nothing");
+    let (code, out) = apply_on_a_tty(tmp.path(), "y\n");
+    assert_eq!(code, 0, "{out}");
+    assert!(rows(&tmp.path().join("results.sqlite"), "course_activity") > 0);
+}

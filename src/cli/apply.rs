@@ -87,7 +87,6 @@ fn run_inner(project: &Project, a: &ApplyArgs) -> anyhow::Result<ExitCode> {
                 .with_context(|| format!("pipeline `{}`", p.name.value))?,
         );
     }
-    let _ = a.auto_approve || !std::io::stdin().is_terminal();
     let root = &project.root;
     let flags = RunFlags { max_bad_ratio: a.max_bad_ratio, allow_empty: a.allow_empty };
     let kind = crate::engine::kind(profile.engine()).map_err(anyhow::Error::msg)?;
@@ -95,6 +94,13 @@ fn run_inner(project: &Project, a: &ApplyArgs) -> anyhow::Result<ExitCode> {
     let warehouse_root = engine.warehouse().to_path_buf();
     let store_text = profile.result_store_url().map_err(anyhow::Error::msg)?;
     let location = StoreLocation::parse(&store_text)?.resolve(root);
+    // On a terminal, and only there, ask first (from cron, Jenkins or a pipe, apply never asks); nothing is opened
+    // or created before the answer.
+    if !a.auto_approve && std::io::stdin().is_terminal() && !confirm(&plans, &warehouse_root, &redact_url(&store_text))?
+    {
+        eprintln!("edxc: nothing was done");
+        return Ok(ExitCode::from(1));
+    }
     let mut store = crate::sinks::result_store::open_at(&location)
         .with_context(|| format!("cannot open the result store {}", redact_url(&store_text)))?;
     let state_path = profile.path("state", root);
@@ -183,6 +189,20 @@ fn run_inner(project: &Project, a: &ApplyArgs) -> anyhow::Result<ExitCode> {
     }
     print_summary(&report, &store.describe(), &run_id, a.format);
     Ok(ExitCode::SUCCESS)
+}
+
+/// Says what the run will do and asks for a yes.
+fn confirm(plans: &[crate::graph::Plan], warehouse: &std::path::Path, store: &str) -> anyhow::Result<bool> {
+    eprintln!("edxc apply will run:");
+    for p in plans {
+        let outputs = p.tasks.iter().filter(|t| t.writes.is_some()).count();
+        eprintln!("  {} over {} ({outputs} outputs)", p.pipeline, p.interval);
+    }
+    eprintln!("writing the warehouse {} and the result store {store}.", warehouse.display());
+    eprint!("Apply? (`edxc plan` shows the details; --auto-approve skips this question) [y/N] ");
+    let mut answer = String::new();
+    std::io::stdin().read_line(&mut answer)?;
+    Ok(matches!(answer.trim(), "y" | "Y" | "yes" | "YES" | "Yes"))
 }
 
 fn print_summary(report: &RunReport, store: &str, run_id: &str, format: Format) {
