@@ -98,3 +98,49 @@ fn a_changed_template_shows_as_a_diff_and_its_partitions_as_changed() {
     assert_eq!(doc["changes"], true);
     assert_eq!(files(&out), before, "plan changed a file");
 }
+
+/// `edxc apply PLAN`: no other selection options (the plan holds them).
+fn apply_saved(root: &Path, plan: &Path) -> (i32, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_edxc"))
+        .arg("--root")
+        .arg(root)
+        .arg("apply")
+        .arg(plan)
+        .env_remove("EDXC_ROOT")
+        .env_remove("EDXC_TODAY")
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)),
+    )
+}
+
+#[test]
+fn a_saved_plan_runs_as_planned_and_is_refused_once_stale() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = project_copy(tmp.path());
+    let out = tmp.path().join("out");
+    let (p1, p2) = (tmp.path().join("p1.json"), tmp.path().join("p2.json"));
+    let (code, text) = edxc(&root, &out, &["plan", "--pipeline", "user_activity", "-o", p1.to_str().unwrap()]);
+    assert_eq!(code, 0, "{text}");
+    let (code, text) = edxc(&root, &out, &["plan", "--pipeline", "user_activity", "-o", p2.to_str().unwrap()]);
+    assert_eq!(code, 0, "{text}");
+    let (code, text) = apply_saved(&root, &p1);
+    assert_eq!(code, 0, "{text}");
+    assert!(text.contains("course_activity") && !text.contains("enrollment"), "ran the planned pipeline only: {text}");
+    assert!(out.join("results.sqlite").exists());
+    // p2 was made before p1 was applied: the state has changed since.
+    let (code, text) = apply_saved(&root, &p2);
+    assert_eq!(code, 1, "{text}");
+    assert!(text.contains("the state changed since the plan"), "{text}");
+    // A template edited after planning.
+    let (code, text) = edxc(&root, &out, &["plan", "--pipeline", "user_activity", "-o", p2.to_str().unwrap()]);
+    assert_eq!(code, 0, "{text}");
+    let sql = root.join("templates/sql/user_activity/course_activity.sql");
+    let body = std::fs::read_to_string(&sql).unwrap();
+    std::fs::write(&sql, format!("-- edited\n{body}")).unwrap();
+    let (code, text) = apply_saved(&root, &p2);
+    assert_eq!(code, 1, "{text}");
+    assert!(text.contains("changed since the plan") && text.contains("make a new plan"), "{text}");
+}

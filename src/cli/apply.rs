@@ -20,6 +20,9 @@ use std::process::ExitCode;
 
 #[derive(Args)]
 pub struct ApplyArgs {
+    /// A plan saved by `edxc plan -o FILE`: run exactly it (refused if the state or the artifacts changed since).
+    #[arg(value_name = "PLAN")]
+    pub plan: Option<std::path::PathBuf>,
     #[command(flatten)]
     pub sel: Selection,
     #[command(flatten)]
@@ -66,15 +69,22 @@ pub fn run(project: &Project, a: &ApplyArgs) -> anyhow::Result<ExitCode> {
 }
 
 fn run_inner(project: &Project, a: &ApplyArgs) -> anyhow::Result<ExitCode> {
-    let (pipelines, profile) = match load_checked(project, &a.sel, true) {
+    let (sel, run, approved) = match &a.plan {
+        Some(file) => {
+            let (sel, run) = saved_plan(project, a, file)?;
+            (sel, run, true)
+        }
+        None => (a.sel.clone(), a.run.clone(), a.auto_approve),
+    };
+    let (pipelines, profile) = match load_checked(project, &sel, true) {
         Ok(x) => x,
         Err(diags) => {
             print_diagnostics(&diags, a.format);
             return Ok(ExitCode::from(1));
         }
     };
-    let args = a.run.run_args(&pipelines).map_err(anyhow::Error::msg)?;
-    let profile = a.run.apply_task_params(profile).map_err(anyhow::Error::msg)?;
+    let args = run.run_args(&pipelines).map_err(anyhow::Error::msg)?;
+    let profile = run.apply_task_params(profile).map_err(anyhow::Error::msg)?;
     let templates = project.templates_dir();
     let read_body = |rel: &str| {
         std::fs::read_to_string(templates.join(rel)).map_err(|e| format!("cannot read template {rel}: {e}"))
@@ -96,8 +106,7 @@ fn run_inner(project: &Project, a: &ApplyArgs) -> anyhow::Result<ExitCode> {
     let location = StoreLocation::parse(&store_text)?.resolve(root);
     // On a terminal, and only there, ask first (from cron, Jenkins or a pipe, apply never asks); nothing is opened
     // or created before the answer.
-    if !a.auto_approve && std::io::stdin().is_terminal() && !confirm(&plans, &warehouse_root, &redact_url(&store_text))?
-    {
+    if !approved && std::io::stdin().is_terminal() && !confirm(&plans, &warehouse_root, &redact_url(&store_text))? {
         eprintln!("edxc: nothing was done");
         return Ok(ExitCode::from(1));
     }
@@ -189,6 +198,47 @@ fn run_inner(project: &Project, a: &ApplyArgs) -> anyhow::Result<ExitCode> {
     }
     print_summary(&report, &store.describe(), &run_id, a.format);
     Ok(ExitCode::SUCCESS)
+}
+
+/// The selection and run options a saved plan was made for, once the plan is checked to still hold: the state
+/// store and every rendered artifact are as they were when it was made.
+fn saved_plan(project: &Project, a: &ApplyArgs, file: &std::path::Path) -> anyhow::Result<(Selection, RunOptions)> {
+    if !a.sel.pipelines.is_empty() || !a.sel.vars.is_empty() || a.run.interval.is_some() || !a.run.params.is_empty() {
+        anyhow::bail!("give either a saved plan or --pipeline/--var/--interval/--param, not both");
+    }
+    let text = std::fs::read_to_string(file).with_context(|| format!("cannot read the plan {}", file.display()))?;
+    let saved: super::plan::PlanDoc = serde_json::from_str(&text)
+        .with_context(|| format!("{} is not a plan saved by `edxc plan -o`", file.display()))?;
+    let r = &saved.request;
+    if r.vars.iter().any(|(_, v)| v.contains(":***@")) {
+        anyhow::bail!(
+            "the plan {} was made with a password in a --var; use SECRET[env.NAME] references",
+            file.display()
+        );
+    }
+    let sel = Selection { profile: r.profile.clone(), pipelines: r.pipelines.clone(), vars: r.vars.clone() };
+    let run = RunOptions { interval: r.interval.clone(), params: r.params.clone(), today: Some(r.today.clone()) };
+    let now = match super::plan::compute(project, &sel, &run)? {
+        Ok(doc) => doc,
+        Err(diags) => {
+            print_diagnostics(&diags, Format::Text);
+            anyhow::bail!("the plan {} no longer validates", file.display());
+        }
+    };
+    if now.state_digest != saved.state_digest {
+        anyhow::bail!(
+            "the state changed since the plan {} was made (another run was applied): make a new plan",
+            file.display()
+        );
+    }
+    if now.artifacts_digest != saved.artifacts_digest {
+        anyhow::bail!(
+            "what the run would render changed since the plan {} was made (a pipeline, template or profile was \
+             edited): make a new plan",
+            file.display()
+        );
+    }
+    Ok((sel, run))
 }
 
 /// Says what the run will do and asks for a yes.

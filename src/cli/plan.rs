@@ -9,7 +9,8 @@ use crate::graph::TaskKind;
 use crate::state::fingerprint::fingerprints;
 use anyhow::Context;
 use clap::{Args, ValueEnum};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+use sha2::Digest as _;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -41,7 +42,7 @@ pub struct PlanArgs {
 }
 
 /// One output of the plan.
-#[derive(Serialize)]
+#[derive(Serialize, Deserialize)]
 struct Output {
     pipeline: String,
     table: String,
@@ -53,36 +54,78 @@ struct Output {
     refresh: Vec<String>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Deserialize)]
 struct ArtifactChange {
     pipeline: String,
     path: String,
     /// `added`, `removed` or `changed`.
-    change: &'static str,
+    change: String,
     diff: String,
 }
 
-#[derive(Serialize)]
-struct PlanDoc {
+/// What a plan was made for: replayed by `edxc apply PLAN`.
+#[derive(Serialize, Deserialize, Clone, PartialEq, Eq, Debug)]
+pub struct Request {
+    pub profile: String,
+    pub pipelines: Vec<String>,
+    /// `--var` overrides (URL passwords redacted: keep secrets in `SECRET[...]` references).
+    pub vars: Vec<(String, String)>,
+    pub interval: Option<String>,
+    pub params: Vec<(String, String)>,
+    /// The run date the plan was made for.
+    pub today: String,
+}
+
+#[derive(Serialize, Deserialize)]
+pub struct PlanDoc {
+    pub request: Request,
+    /// Digest of the state store the plan was made against (partitions and recorded artifacts).
+    pub state_digest: String,
+    /// Digest of every artifact the run would render.
+    pub artifacts_digest: String,
     profile: String,
     engine: String,
     outputs: Vec<Output>,
     sinks: Vec<String>,
     artifacts: Vec<ArtifactChange>,
     /// Whether an apply would change anything beyond refreshing partitions from their inputs.
-    changes: bool,
+    pub changes: bool,
 }
 
 pub fn run(project: &Project, a: &PlanArgs) -> anyhow::Result<ExitCode> {
-    let (pipelines, profile) = match load_checked(project, &a.sel, false) {
-        Ok(x) => x,
+    let doc = match compute(project, &a.sel, &a.run)? {
+        Ok(doc) => doc,
         Err(diags) => {
             print_diagnostics(&diags, if a.format == PlanFormat::Json { Format::Json } else { Format::Text });
             return Ok(ExitCode::from(1));
         }
     };
-    let args = a.run.run_args(&pipelines).map_err(anyhow::Error::msg)?;
-    let profile = a.run.apply_task_params(profile).map_err(anyhow::Error::msg)?;
+    let text = match a.format {
+        PlanFormat::Json => serde_json::to_string_pretty(&doc)? + "\n",
+        PlanFormat::Markdown => markdown(&doc),
+        PlanFormat::Text => text(&doc, std::io::stdout().is_terminal()),
+    };
+    print!("{text}");
+    if let Some(path) = &a.out {
+        std::fs::write(path, serde_json::to_string_pretty(&doc)?)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    Ok(if a.detailed_exitcode && doc.changes { ExitCode::from(2) } else { ExitCode::SUCCESS })
+}
+
+/// The plan of the selected pipelines against the state store as it is now (read-only).
+pub fn compute(
+    project: &Project,
+    sel: &Selection,
+    run: &RunOptions,
+) -> anyhow::Result<Result<PlanDoc, Vec<crate::model::Diagnostic>>> {
+    let (pipelines, profile) = match load_checked(project, sel, false) {
+        Ok(x) => x,
+        Err(diags) => return Ok(Err(diags)),
+    };
+    let mut args = run.run_args(&pipelines).map_err(anyhow::Error::msg)?;
+    let today = *args.today.get_or_insert_with(|| chrono::Utc::now().date_naive());
+    let profile = run.apply_task_params(profile).map_err(anyhow::Error::msg)?;
     let kind = crate::engine::kind(profile.engine()).map_err(anyhow::Error::msg)?;
     let state = match profile.path("state", &project.root) {
         Some(path) => crate::state::read(&path)?,
@@ -92,7 +135,19 @@ pub fn run(project: &Project, a: &PlanArgs) -> anyhow::Result<ExitCode> {
     let read_body = |rel: &str| {
         std::fs::read_to_string(templates.join(rel)).map_err(|e| format!("cannot read template {rel}: {e}"))
     };
+    let request = Request {
+        profile: sel.profile.clone(),
+        pipelines: sel.pipelines.clone(),
+        vars: sel.vars.iter().map(|(k, v)| (k.clone(), crate::config::store_location::redact_url(v))).collect(),
+        interval: run.interval.clone(),
+        params: run.params.clone(),
+        today: today.format("%Y-%m-%d").to_string(),
+    };
+    let mut rendered = sha2::Sha256::new();
     let mut doc = PlanDoc {
+        request,
+        state_digest: state.digest(),
+        artifacts_digest: String::new(),
         profile: profile.name.clone(),
         engine: kind.name.to_string(),
         outputs: vec![],
@@ -133,6 +188,9 @@ pub fn run(project: &Project, a: &PlanArgs) -> anyhow::Result<ExitCode> {
             .into_iter()
             .map(|a| (a.path, a.text))
             .collect();
+        for (path, text) in &now {
+            rendered.update(format!("{}\0{path}\0{text}\0", plan.pipeline).as_bytes());
+        }
         let before: BTreeMap<&String, &String> = state
             .artifacts
             .iter()
@@ -154,22 +212,18 @@ pub fn run(project: &Project, a: &PlanArgs) -> anyhow::Result<ExitCode> {
                 .context_radius(3)
                 .header(&format!("a/{path}"), &format!("b/{path}"))
                 .to_string();
-            doc.artifacts.push(ArtifactChange { pipeline: plan.pipeline.clone(), path: path.clone(), change, diff });
+            doc.artifacts.push(ArtifactChange {
+                pipeline: plan.pipeline.clone(),
+                path: path.clone(),
+                change: change.to_string(),
+                diff,
+            });
         }
     }
     doc.changes =
         !doc.artifacts.is_empty() || doc.outputs.iter().any(|o| !o.create.is_empty() || !o.changed.is_empty());
-    let text = match a.format {
-        PlanFormat::Json => serde_json::to_string_pretty(&doc)? + "\n",
-        PlanFormat::Markdown => markdown(&doc),
-        PlanFormat::Text => text(&doc, std::io::stdout().is_terminal()),
-    };
-    print!("{text}");
-    if let Some(path) = &a.out {
-        std::fs::write(path, serde_json::to_string_pretty(&doc)?)
-            .with_context(|| format!("cannot write {}", path.display()))?;
-    }
-    Ok(if a.detailed_exitcode && doc.changes { ExitCode::from(2) } else { ExitCode::SUCCESS })
+    doc.artifacts_digest = rendered.finalize().iter().map(|b| format!("{b:02x}")).collect();
+    Ok(Ok(doc))
 }
 
 fn counts(o: &Output) -> String {

@@ -129,6 +129,21 @@ pub struct Snapshot {
     pub artifacts: BTreeMap<(String, String), String>,
 }
 
+impl Snapshot {
+    /// Changes whenever a run records anything (its partitions or its artifacts).
+    pub fn digest(&self) -> String {
+        use sha2::{Digest, Sha256};
+        let mut h = Sha256::new();
+        for ((t, d), p) in &self.partitions {
+            h.update(format!("{t}\0{d}\0{}\0{}\0{}\n", p.fingerprint, p.run_id, p.finished).as_bytes());
+        }
+        for ((pl, path), text) in &self.artifacts {
+            h.update(format!("{pl}\0{path}\0{text}\n").as_bytes());
+        }
+        h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    }
+}
+
 /// Reads the state store read-only; a missing store reads as empty.
 pub fn read(path: &Path) -> Result<Snapshot> {
     let mut snap = Snapshot::default();
