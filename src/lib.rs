@@ -5,6 +5,7 @@
 //! `events` (tracking-log parsing), `natives` (reducers, generators) and `hive_text` live in the `edxc-map` crate,
 //! shared with the `edxc-map` program that runs them on a cluster; they are re-exported here.
 
+pub mod checks;
 pub mod cli;
 pub mod codegen;
 pub mod config;

@@ -156,6 +156,24 @@ fn run_inner(project: &Project, a: &ApplyArgs) -> anyhow::Result<ExitCode> {
     };
     let mut report = engine.run(&plans, &mut staging, &mut progress)?;
 
+    // Data checks on what the run computed, before anything is loaded or published.
+    report.checks = crate::checks::run(&plans, &staging, &warehouse_root)?;
+    let failed: Vec<&crate::model::report::CheckOutcome> = report.checks.iter().filter(|c| c.failures > 0).collect();
+    for c in &failed {
+        eprintln!("  check   {} dt={}: {} failed ({}) [{}]", c.table, c.dt, c.check, c.failures, c.severity);
+        for e in &c.examples {
+            eprintln!("            {e}");
+        }
+    }
+    let errors: Vec<String> = failed
+        .iter()
+        .filter(|c| c.severity == "error")
+        .map(|c| format!("{} dt={}: {} ({} offending)", c.table, c.dt, c.check, c.failures))
+        .collect();
+    if !errors.is_empty() {
+        anyhow::bail!("{} data check(s) failed, nothing was published: {}", errors.len(), errors.join("; "));
+    }
+
     // Everything is computed and checked: load the result store inside one open transaction.
     let loads = crate::sinks::load::load_all(store.as_mut(), &plans, &staging, a.allow_empty, &mut progress)?;
     report.tasks.extend(loads);
@@ -267,6 +285,7 @@ fn print_summary(report: &RunReport, store: &str, run_id: &str, format: Format) 
             "tasks": report.tasks,
             "files": report.files,
             "damaged_files": report.damaged_files,
+            "checks": report.checks,
             "counters": report.counters.iter().cloned().collect::<std::collections::BTreeMap<_, _>>(),
         });
         println!("{}", serde_json::to_string_pretty(&json).unwrap_or_default());

@@ -79,6 +79,22 @@ struct RawNode {
     indexes: Option<Vec<Vec<S<String>>>>,
     overwrite: Option<S<bool>>,
     allow_empty: Option<S<bool>>,
+    checks: Option<Vec<S<RawCheck>>>,
+}
+
+/// A data check on a transform's output (`[[transforms.NAME.checks]]`).
+#[derive(Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+struct RawCheck {
+    #[serde(rename = "type")]
+    kind: String,
+    columns: Option<Vec<String>>,
+    column: Option<String>,
+    values: Option<Vec<String>>,
+    min: Option<u64>,
+    max: Option<u64>,
+    max_ratio: Option<f64>,
+    severity: Option<String>,
 }
 
 struct Ctx<'a> {
@@ -122,8 +138,58 @@ impl Ctx<'_> {
     }
 
     /// Reports every key that is set but not accepted by this node's type.
+    /// A data check, or a diagnostic when its keys do not fit its type.
+    fn check(&mut self, raw: &S<RawCheck>) -> Option<Check> {
+        let c = raw.get_ref();
+        let severity = match c.severity.as_deref() {
+            None | Some("error") => Severity::Error,
+            Some("warn") => Severity::Warn,
+            Some(other) => {
+                self.err(
+                    Phase::Fields,
+                    raw.span(),
+                    format!("unknown check severity `{other}`"),
+                    "use `error` or `warn`",
+                );
+                return None;
+            }
+        };
+        let kind = match (c.kind.as_str(), &c.columns, &c.column, &c.values) {
+            ("not_null", Some(cols), None, None) if !cols.is_empty() => CheckKind::NotNull(cols.clone()),
+            ("unique", Some(cols), None, None) if !cols.is_empty() => CheckKind::Unique(cols.clone()),
+            ("accepted_values", None, Some(col), Some(values)) => {
+                CheckKind::AcceptedValues { column: col.clone(), values: values.clone() }
+            }
+            ("row_count", None, None, None) if c.min.is_some() || c.max.is_some() => {
+                CheckKind::RowCount { min: c.min, max: c.max }
+            }
+            ("change", None, None, None) if c.max_ratio.is_some_and(|r| r >= 0.0) => {
+                CheckKind::Change { max_ratio: c.max_ratio.unwrap_or(0.0) }
+            }
+            (kind, ..) => {
+                self.err(
+                    Phase::Fields,
+                    raw.span(),
+                    format!("check `{kind}` has missing or extra settings"),
+                    "not_null / unique: columns = [..]; accepted_values: column, values = [..]; row_count: min \
+                     and/or max; change: max_ratio (0.5 = within ±50 % of the previous partition); severity = \
+                     \"warn\" only reports",
+                );
+                return None;
+            }
+        };
+        let numbers_misplaced = !matches!(kind, CheckKind::RowCount { .. }) && (c.min.is_some() || c.max.is_some())
+            || !matches!(kind, CheckKind::Change { .. }) && c.max_ratio.is_some();
+        if numbers_misplaced {
+            self.err(Phase::Fields, raw.span(), format!("check `{}` has extra settings", c.kind), "remove them");
+            return None;
+        }
+        Some(Check { kind, severity, pos: self.pos(raw.span()) })
+    }
+
     fn only(&mut self, what: &str, node: &RawNode, allowed: &[&str]) {
-        let present: [(&str, Option<std::ops::Range<usize>>); 15] = [
+        let present: [(&str, Option<std::ops::Range<usize>>); 16] = [
+            ("checks", node.checks.as_ref().and_then(|v| v.first()).map(|s| s.span())),
             ("inputs", node.inputs.as_ref().map(|s| s.span())),
             ("columns", node.columns.as_ref().map(|s| s.span())),
             ("table", node.table.as_ref().map(|s| s.span())),
@@ -280,10 +346,10 @@ pub fn parse_pipeline(file: &Path, text: &str) -> Result<Pipeline, Vec<Diagnosti
 
     let mut transforms = BTreeMap::new();
     for (name, node) in &raw.transforms {
-        let common = ["inputs", "columns", "partition", "when", "args"];
+        let common = ["inputs", "columns", "partition", "when", "args", "checks"];
         let kind = match node.kind.get_ref().as_str() {
             "map" => {
-                cx.only("transform", node, &["inputs", "extractor", "window", "count_as", "when"]);
+                cx.only("transform", node, &["inputs", "extractor", "window", "count_as", "when", "checks"]);
                 let extractor = cx.required("transform", name, "extractor", node.extractor.as_ref());
                 let window = match &node.window {
                     Some(w) => Window { end: cx.at(&w.get_ref().end), days: cx.at(&w.get_ref().days) },
@@ -347,6 +413,7 @@ pub fn parse_pipeline(file: &Path, text: &str) -> Result<Pipeline, Vec<Diagnosti
             args: node.args.iter().flatten().map(|(k, v)| (k.clone(), cx.at(v))).collect(),
             when: node.when.as_ref().map(|w| cx.at(w)),
             description: node.description.clone(),
+            checks: node.checks.iter().flatten().filter_map(|c| cx.check(c)).collect(),
         };
         transforms.insert(name.get_ref().clone(), t);
     }

@@ -98,6 +98,8 @@ pub struct Task {
     pub enabled: bool,
     /// Indexes (into the plan's task list) of the tasks this one waits for.
     pub deps: Vec<usize>,
+    /// Data checks on what the task writes (transforms only).
+    pub checks: Vec<crate::model::Check>,
 }
 
 /// Every task of one run, in dependency order.
@@ -244,6 +246,7 @@ pub fn plan(
                     args: BTreeMap::new(),
                     enabled: true,
                     deps: vec![],
+                    checks: vec![],
                 });
             }
         }
@@ -332,6 +335,7 @@ pub fn plan(
             args,
             enabled,
             deps,
+            checks: t.checks.clone(),
         });
     }
 
@@ -370,6 +374,7 @@ pub fn plan(
             args: BTreeMap::new(),
             enabled,
             deps,
+            checks: vec![],
         });
     }
     Ok(Plan { pipeline: p.name.value.clone(), interval, vars, tasks })

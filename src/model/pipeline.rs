@@ -115,6 +115,60 @@ pub struct Transform {
     /// A boolean param: when false, the transform writes an empty partition.
     pub when: Option<At<String>>,
     pub description: Option<String>,
+    /// Data checks on the output, run before anything of the run is published.
+    pub checks: Vec<Check>,
+}
+
+/// A data check on a transform's output (what dbt calls a test).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Check {
+    pub kind: CheckKind,
+    pub severity: Severity,
+    /// Where it is declared.
+    pub pos: Pos,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum CheckKind {
+    /// None of these columns is NULL.
+    NotNull(Vec<String>),
+    /// No two rows share these columns' values.
+    Unique(Vec<String>),
+    /// The column holds only these values (or NULL).
+    AcceptedValues { column: String, values: Vec<String> },
+    /// The partition has at least `min` and at most `max` rows.
+    RowCount { min: Option<u64>, max: Option<u64> },
+    /// The row count is within `max_ratio` (0.5 = ±50 %) of the latest earlier partition's.
+    Change { max_ratio: f64 },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Severity {
+    /// A failing check fails the run (nothing is published).
+    Error,
+    /// A failing check is reported; the run goes on.
+    Warn,
+}
+
+impl CheckKind {
+    /// The columns the check reads.
+    pub fn columns(&self) -> Vec<&str> {
+        match self {
+            Self::NotNull(c) | Self::Unique(c) => c.iter().map(String::as_str).collect(),
+            Self::AcceptedValues { column, .. } => vec![column.as_str()],
+            Self::RowCount { .. } | Self::Change { .. } => vec![],
+        }
+    }
+
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::NotNull(_) => "not_null",
+            Self::Unique(_) => "unique",
+            Self::AcceptedValues { .. } => "accepted_values",
+            Self::RowCount { .. } => "row_count",
+            Self::Change { .. } => "change",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -57,10 +57,28 @@ pub struct RunReport {
     pub counters: Vec<(String, u64)>,
     pub files: FileSelection,
     pub damaged_files: Vec<DamagedFile>,
+    /// Data checks that ran, failed or not.
+    pub checks: Vec<CheckOutcome>,
 }
 
 impl RunReport {
     pub fn counter(&self, name: &str) -> u64 {
         self.counters.iter().filter(|(n, _)| n == name).map(|(_, v)| v).sum()
     }
+}
+
+/// A data check that found offending rows (or a passing one, for the report).
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct CheckOutcome {
+    pub pipeline: String,
+    pub table: String,
+    pub dt: String,
+    /// e.g. `unique (course_id, date)`.
+    pub check: String,
+    /// `error` or `warn`.
+    pub severity: &'static str,
+    /// Offending rows (or keys); 0 when the check passed.
+    pub failures: u64,
+    /// Up to five of them, rendered, or what was measured.
+    pub examples: Vec<String>,
 }

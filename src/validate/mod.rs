@@ -199,6 +199,29 @@ fn fields(p: &mut Pipeline, diags: &mut Vec<Diagnostic>) {
             t.columns = cols;
         }
     }
+    // Data checks read declared columns only.
+    for (name, t) in &p.transforms {
+        for c in &t.checks {
+            for col in c.kind.columns() {
+                if !t.columns.iter().any(|d| d.value.name == col) {
+                    diags.push(
+                        Diagnostic::new(
+                            Phase::Fields,
+                            Some(&c.pos),
+                            format!(
+                                "check `{}` of `{name}` names column `{col}`, which `{name}` does not have",
+                                c.kind.name()
+                            ),
+                        )
+                        .hint(format!(
+                            "columns of `{name}`: {}",
+                            t.columns.iter().map(|d| d.value.name.as_str()).collect::<Vec<_>>().join(", ")
+                        )),
+                    );
+                }
+            }
+        }
+    }
 }
 
 /// Stand-in values for every variable, to check templates without a run.
