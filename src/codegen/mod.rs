@@ -1,8 +1,15 @@
-//! Rendering a plan into artifacts with the askama templates in `templates/`: HiveQL scripts and Sqoop command
-//! lines for cluster profiles, the SQL the embedded engine runs for the local profile. Deterministic: the same
-//! pipelines, profile and run arguments give byte-identical artifacts.
+//! Rendering plans into a bundle of artifacts with the askama templates in `templates/`: HiveQL scripts, Sqoop
+//! command lines, a staging script and data files for cluster profiles (`hive`), the SQL the embedded engine runs
+//! for the local profile, and for both a manifest (`manifest.tsv`) that lists the steps in the order they run.
+//! Deterministic: the same pipelines, profile and run arguments give byte-identical artifacts.
+
+mod ere;
+mod hive;
+
+pub use hive::{hive, hive_bundle};
 
 use crate::config::profile::Profile;
+use crate::engine::EngineKind;
 use crate::graph::{Partitions, Plan, Task, TaskKind};
 use crate::model::ColumnType;
 use anyhow::{bail, Result};
@@ -15,110 +22,75 @@ pub struct Artifact {
     pub text: String,
 }
 
+/// The bundle's table of contents, at the root of the output directory: one line per step, in run order.
+pub const MANIFEST: &str = "manifest.tsv";
+
+/// One line of the manifest.
+pub struct ManifestRow {
+    pub step: String,
+    pub file: String,
+    /// `sh`, `sqoop`, `hql` or `data` in a cluster bundle; `sql` for the embedded engine's SQL.
+    pub kind: &'static str,
+    pub produces: String,
+}
+
 #[derive(Template)]
-#[template(path = "hive/header.hql", escape = "none")]
-struct Header<'a> {
-    pipeline_file: &'a str,
-    kind: &'a str,
-    node: &'a str,
+#[template(path = "hive/manifest.tsv", escape = "none")]
+struct Manifest<'a> {
     profile: &'a str,
-    interval: String,
-    database: &'a str,
+    source: String,
+    how: &'a str,
+    steps: &'a [ManifestRow],
 }
 
-#[derive(Template)]
-#[template(path = "hive/table.hql", escape = "none")]
-struct TableDdl<'a> {
-    table: &'a str,
-    columns: Vec<(String, &'static str)>,
-    location: String,
+/// The manifest's text.
+fn manifest(profile: &Profile, plans: &[(&Plan, &str)], how: &str, steps: &[ManifestRow]) -> Result<Artifact> {
+    let source = plans.iter().map(|(_, f)| *f).collect::<Vec<_>>().join(", ");
+    let text = Manifest { profile: &profile.name, source, how, steps }.render()? + "\n";
+    Ok(Artifact { path: MANIFEST.into(), text })
 }
 
-#[derive(Template)]
-#[template(path = "hive/map.hql", escape = "none")]
-struct MapHql<'a> {
-    header: String,
-    ddl: String,
-    table: &'a str,
-    mapper_path: &'a str,
-    mapper_name: String,
-    tracking_logs: &'a str,
-    extractor: &'a str,
-    window: String,
-    ccx: bool,
-    columns: Vec<String>,
-    count_as: Option<String>,
-    days: Vec<String>,
-    file_regex: String,
-    /// Undated logs (the live `tracking.log`), always read; anchored, as RLIKE searches.
-    undated_regex: String,
+/// The files an earlier compile listed in the manifest `text` (relative paths inside the output directory only).
+pub fn manifest_files(text: &str) -> Vec<String> {
+    text.lines()
+        .filter(|l| !l.starts_with('#') && !l.starts_with("step\t"))
+        .filter_map(|l| l.split('\t').nth(1))
+        .filter(|f| {
+            let p = std::path::Path::new(f);
+            !f.is_empty() && p.components().all(|c| matches!(c, std::path::Component::Normal(_)))
+        })
+        .map(str::to_string)
+        .collect()
 }
 
-#[derive(Template)]
-#[template(path = "hive/reduce.hql", escape = "none")]
-struct ReduceHql<'a> {
-    header: String,
-    ddl: String,
-    table: &'a str,
-    partition: String,
-    mapper_path: &'a str,
-    mapper_name: String,
-    reducer: &'a str,
-    args: Vec<(String, String)>,
-    columns: Vec<(String, &'static str)>,
-    input_columns: Vec<&'static str>,
-    input: String,
-    input_filter: String,
-    key: Vec<&'static str>,
-    sort: Vec<&'static str>,
-}
-
-#[derive(Template)]
-#[template(path = "hive/sql.hql", escape = "none")]
-struct SqlHql<'a> {
-    header: String,
-    ddl: String,
-    database: &'a str,
-    table: &'a str,
-    partition: String,
-    inputs: Vec<(String, String)>,
-    body: &'a str,
-}
-
-#[derive(Template)]
-#[template(path = "hive/native.hql", escape = "none")]
-struct NativeHql<'a> {
-    header: String,
-    ddl: String,
-    table: &'a str,
-    function: &'a str,
-    input_file: Option<String>,
-    warehouse: &'a str,
-    location: String,
-    partition: String,
-}
-
-#[derive(Template)]
-#[template(path = "hive/lms_table.hql", escape = "none")]
-struct LmsHql {
-    header: String,
-    ddl: String,
-    table: String,
-    location: String,
-    partition: String,
-}
-
-#[derive(Template)]
-#[template(path = "sqoop/import.sh", escape = "none")]
-struct SqoopImport<'a> {
-    pipeline_file: &'a str,
-    lms_table: &'a str,
-    table: &'a str,
-    target_dir: String,
-    jdbc: &'a str,
-    username: &'a str,
-    password_file: &'a str,
-    columns: String,
+/// Every artifact of one compile: the plans rendered for `engine`, with the manifest.
+pub fn bundle(engine: &EngineKind, plans: &[(Plan, String)], profile: &Profile) -> Result<Vec<Artifact>> {
+    let plans: Vec<(&Plan, &str)> = plans.iter().map(|(p, f)| (p, f.as_str())).collect();
+    // A cluster bundle reads the tracking logs once for all its pipelines, so it is rendered as a whole.
+    if engine.name == crate::engine::hive::KIND.name {
+        return hive_bundle(&plans, profile);
+    }
+    let mut out = Vec::new();
+    let mut rows = Vec::new();
+    for (plan, file) in &plans {
+        for a in (engine.compile)(plan, profile, file)? {
+            let stem = a.path.rsplit_once('.').map_or(a.path.as_str(), |(s, _)| s);
+            let produces = plan
+                .tasks
+                .iter()
+                .enumerate()
+                .find(|(n, t)| format!("{}/{n:02}-{}", plan.pipeline, t.node) == stem)
+                .and_then(|(_, t)| Some(format!("{} dt={}", t.table, t.writes.as_ref()?.values().join(","))))
+                .unwrap_or_default();
+            let kind = if a.path.ends_with(".sql") { "sql" } else { "file" };
+            rows.push(ManifestRow { step: format!("{:02}", rows.len() + 1), file: a.path.clone(), kind, produces });
+            out.push(a);
+        }
+    }
+    let how =
+        "# The SQL transforms as the embedded engine runs them (`edxc apply` runs them; these files are for reading).";
+    out.insert(0, manifest(profile, &plans, how, &rows)?);
+    Ok(out)
 }
 
 #[derive(Template)]
@@ -147,6 +119,7 @@ pub fn hive_type(t: ColumnType) -> &'static str {
     }
 }
 
+/// The `WHERE` condition that reads exactly the given partitions.
 fn filter(p: &Partitions) -> String {
     match p {
         Partitions::One(v) => format!("dt = '{v}'"),
@@ -161,168 +134,6 @@ fn one(t: &Task) -> Result<String> {
         Some(Partitions::One(v)) => Ok(v.clone()),
         _ => bail!("task `{}` writes no single partition", t.node),
     }
-}
-
-/// Values spliced into quoted HiveQL/shell strings must not be able to close the quote.
-fn quoted_safe<'a>(key: &str, v: &'a str) -> Result<&'a str> {
-    if v.contains('\'') || v.contains('\n') || v.contains('\\') {
-        bail!("profile value `{key}` must not contain quotes, backslashes or newlines");
-    }
-    Ok(v)
-}
-
-/// Renders the Hive artifacts of a plan for a cluster profile.
-pub fn hive(plan: &Plan, profile: &Profile, pipeline_file: &str) -> Result<Vec<Artifact>> {
-    let get = |k: &str| -> Result<&str> {
-        let v = profile.get(k).ok_or_else(|| anyhow::anyhow!("profile `{}` sets no `{k}`", profile.name))?;
-        quoted_safe(k, v)
-    };
-    let database = get("hive_database")?;
-    let warehouse = get("warehouse")?.trim_end_matches('/');
-    let mapper_path = get("mapper_path")?;
-    let mapper_name = mapper_path.rsplit('/').next().unwrap_or("edxc-map").to_string();
-    let mut out = Vec::new();
-    for (n, t) in plan.tasks.iter().enumerate() {
-        let location = format!("{warehouse}/{}/", t.table);
-        let kind = match &t.kind {
-            TaskKind::ImportLms { .. } => "lms_table",
-            TaskKind::Map { .. } => "map",
-            TaskKind::Reduce { .. } => "reduce",
-            TaskKind::Sql { .. } => "sql",
-            TaskKind::Native { .. } => "native",
-            TaskKind::ResultStore { .. } => "result_store",
-        };
-        let header = Header {
-            pipeline_file,
-            kind,
-            node: &t.node,
-            profile: &profile.name,
-            interval: plan.interval.to_string(),
-            database,
-        }
-        .render()?;
-        let ddl = TableDdl {
-            table: &t.table,
-            columns: t.columns.iter().map(|c| (c.name.clone(), hive_type(c.ty))).collect(),
-            location: location.clone(),
-        }
-        .render()?;
-        let base = format!("{}/{n:02}-{}", plan.pipeline, t.node);
-        match &t.kind {
-            TaskKind::ImportLms { lms_table } => {
-                out.push(Artifact {
-                    path: format!("{base}.sqoop.sh"),
-                    text: SqoopImport {
-                        pipeline_file,
-                        lms_table,
-                        table: &t.table,
-                        target_dir: format!("{location}dt={}", one(t)?),
-                        jdbc: get("lms_jdbc")?,
-                        username: get("lms_username")?,
-                        password_file: get("lms_password_file")?,
-                        columns: t.columns.iter().map(|c| c.name.as_str()).collect::<Vec<_>>().join(","),
-                    }
-                    .render()?,
-                });
-                out.push(Artifact {
-                    path: format!("{base}.hql"),
-                    text: LmsHql { header, ddl, table: t.table.clone(), location, partition: one(t)? }.render()?,
-                });
-            }
-            TaskKind::Map { extractor, window, count_as } => {
-                let pattern =
-                    profile.get("tracking_pattern").unwrap_or(crate::engine::embedded::mapper::DEFAULT_PATTERN);
-                let expand = profile.i64_or("expand_interval_days", 2).map_err(anyhow::Error::msg)?;
-                let dates: Vec<String> = window.expand(expand).days().map(|d| d.format("%Y%m%d").to_string()).collect();
-                let file_regex =
-                    pattern.replace(r"(?P<date>\d{8})", &format!("({})", dates.join("|"))).replace('\\', "\\\\");
-                let undated = profile
-                    .get("tracking_undated_pattern")
-                    .unwrap_or(crate::engine::embedded::mapper::DEFAULT_UNDATED_PATTERN);
-                let undated_regex = format!("^(?:{undated})$").replace('\\', "\\\\");
-                let columns: Vec<String> =
-                    t.columns.iter().map(|c| c.name.clone()).filter(|c| Some(c) != count_as.as_ref()).collect();
-                out.push(Artifact {
-                    path: format!("{base}.hql"),
-                    text: MapHql {
-                        header,
-                        ddl,
-                        table: &t.table,
-                        mapper_path,
-                        mapper_name: mapper_name.clone(),
-                        tracking_logs: get("tracking_logs")?,
-                        extractor,
-                        window: window.to_string(),
-                        ccx: profile.bool_or("ccx_enabled", false).map_err(anyhow::Error::msg)?,
-                        columns,
-                        count_as: count_as.clone(),
-                        days: window.days().map(|d| d.format("%Y-%m-%d").to_string()).collect(),
-                        file_regex,
-                        undated_regex,
-                    }
-                    .render()?,
-                });
-            }
-            TaskKind::Reduce { reducer } => {
-                let spec =
-                    crate::natives::reducer(reducer).ok_or_else(|| anyhow::anyhow!("unknown reducer {reducer}"))?;
-                let input = t.inputs.first().ok_or_else(|| anyhow::anyhow!("reducer `{}` has no input", t.node))?;
-                out.push(Artifact {
-                    path: format!("{base}.hql"),
-                    text: ReduceHql {
-                        header,
-                        ddl,
-                        table: &t.table,
-                        partition: one(t)?,
-                        mapper_path,
-                        mapper_name: mapper_name.clone(),
-                        reducer,
-                        args: t.args.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
-                        columns: t.columns.iter().map(|c| (c.name.clone(), hive_type(c.ty))).collect(),
-                        input_columns: spec.input.iter().map(|c| c.name).collect(),
-                        input: input.table.clone(),
-                        input_filter: filter(&input.partitions),
-                        key: spec.key.to_vec(),
-                        sort: spec.key.iter().chain(spec.sort).copied().collect(),
-                    }
-                    .render()?,
-                });
-            }
-            TaskKind::Sql { body, .. } => {
-                out.push(Artifact {
-                    path: format!("{base}.hql"),
-                    text: SqlHql {
-                        header,
-                        ddl,
-                        database,
-                        table: &t.table,
-                        partition: one(t)?,
-                        inputs: t.inputs.iter().map(|i| (i.table.clone(), filter(&i.partitions))).collect(),
-                        body: body.trim_end().trim_end_matches(';'),
-                    }
-                    .render()?,
-                });
-            }
-            TaskKind::Native { function, input_file } => {
-                out.push(Artifact {
-                    path: format!("{base}.hql"),
-                    text: NativeHql {
-                        header,
-                        ddl,
-                        table: &t.table,
-                        function,
-                        input_file: input_file.clone(),
-                        warehouse,
-                        location,
-                        partition: one(t)?,
-                    }
-                    .render()?,
-                });
-            }
-            TaskKind::ResultStore { .. } => {}
-        }
-    }
-    Ok(out)
 }
 
 /// Renders what the embedded engine runs: each SQL transform's body for this run.
@@ -347,4 +158,16 @@ pub fn embedded(plan: &Plan, profile: &Profile, pipeline_file: &str) -> Result<V
         }
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn manifest_files_are_relative_paths_inside_the_bundle() {
+        let text = "# comment\tx\nstep\tfile\tkind\tproduces\n01\ta/01-x.hql\thql\tt dt=1\n02\t../etc/passwd\tsh\t\n\
+                    03\t/etc/passwd\tsh\t\n04\tb/./c.sh\tsh\t\n05\t\tsh\t\n";
+        assert_eq!(manifest_files(text), ["a/01-x.hql", "b/./c.sh"]);
+    }
 }

@@ -1,6 +1,5 @@
 {{ header }}
--- Imported by the Sqoop command beside this file into {{ location }}dt={{ partition }}/.
+-- Step {{ sqoop_step }} ({{ sqoop_file }}) imports the rows into {{ location }}dt={{ partition }}/.
 {{ ddl }}
 
-ALTER TABLE {{ table }} DROP IF EXISTS PARTITION (dt='{{ partition }}');
-ALTER TABLE {{ table }} ADD PARTITION (dt='{{ partition }}');
+ALTER TABLE {{ table }} ADD IF NOT EXISTS PARTITION (dt='{{ partition }}');

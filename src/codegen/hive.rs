@@ -1,0 +1,586 @@
+//! The cluster bundle: HiveQL that runs unchanged on the Hive 2.3 CLI and on Spark SQL, Sqoop command lines, the
+//! script that stages the run's tracking logs, and the rows of native tables as data files, numbered in run order
+//! and listed in the manifest.
+//!
+//! Steps, in order: (1) stage the tracking logs the run reads, (2) one scan of them for every map task of every
+//! pipeline (one `edxc-map` pass, then a multi-insert into each map table's day partitions), then per pipeline, in
+//! plan order: LMS imports (Sqoop, then the table's partition), native tables (data file, then `LOAD DATA`),
+//! reducers and SQL transforms. Result-store sinks are not part of the bundle.
+
+use super::{ere, filter, hive_type, manifest, one, Artifact, ManifestRow};
+use crate::config::engine_config::{DEFAULT_PATTERN, DEFAULT_UNDATED_PATTERN};
+use crate::config::interval::Interval;
+use crate::config::profile::Profile;
+use crate::graph::{Plan, Task, TaskKind};
+use crate::model::ColumnType;
+use anyhow::{anyhow, bail, Context, Result};
+use askama::Template;
+
+#[derive(Template)]
+#[template(path = "hive/header.hql", escape = "none")]
+struct Header<'a> {
+    source: &'a str,
+    what: &'a str,
+    profile: &'a str,
+    interval: String,
+    step: &'a str,
+    database: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "hive/table.hql", escape = "none")]
+struct TableDdl<'a> {
+    table: &'a str,
+    columns: Vec<(String, &'static str)>,
+    location: String,
+}
+
+#[derive(Template)]
+#[template(path = "hive/stage_logs.sh", escape = "none")]
+struct StageLogs<'a> {
+    source: &'a str,
+    profile: &'a str,
+    interval: String,
+    step: &'a str,
+    map_step: &'a str,
+    map_file: &'a str,
+    tracking_logs: &'a str,
+    staged: &'a str,
+    days: usize,
+    widened: String,
+    dated: String,
+    undated: String,
+}
+
+/// One INSERT of the map step: a day partition of a map table.
+struct MapInsert {
+    table: String,
+    day: String,
+    select: String,
+    extractor: String,
+    dt_column: String,
+    group_by: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "hive/logs.hql", escape = "none")]
+struct LogsHql<'a> {
+    header: String,
+    mapper_path: &'a str,
+    mapper_name: &'a str,
+    stage_step: &'a str,
+    stage_file: &'a str,
+    staged: &'a str,
+    widened: String,
+    warehouse: &'a str,
+    run: &'a str,
+    mapped: &'a str,
+    mapped_columns: Vec<String>,
+    single_extractor: Option<String>,
+    extractors: Vec<String>,
+    span: String,
+    ccx: bool,
+    tables: Vec<String>,
+    inserts: Vec<MapInsert>,
+}
+
+#[derive(Template)]
+#[template(path = "hive/reduce.hql", escape = "none")]
+struct ReduceHql<'a> {
+    header: String,
+    ddl: String,
+    table: &'a str,
+    partition: String,
+    mapper_path: &'a str,
+    mapper_name: &'a str,
+    reducer: &'a str,
+    args: Vec<(String, String)>,
+    columns: Vec<(String, &'static str)>,
+    input_columns: Vec<&'static str>,
+    input: String,
+    input_filter: String,
+    key: Vec<&'static str>,
+    sort: Vec<&'static str>,
+    enabled: bool,
+}
+
+#[derive(Template)]
+#[template(path = "hive/sql.hql", escape = "none")]
+struct SqlHql<'a> {
+    header: String,
+    ddl: String,
+    database: &'a str,
+    table: &'a str,
+    partition: String,
+    inputs: Vec<(String, String)>,
+    columns: Vec<(String, &'static str)>,
+    body: &'a str,
+    enabled: bool,
+}
+
+#[derive(Template)]
+#[template(path = "hive/native.hql", escape = "none")]
+struct NativeHql<'a> {
+    header: String,
+    ddl: String,
+    table: &'a str,
+    function: &'a str,
+    input_file: Option<String>,
+    rows: usize,
+    data_file: &'a str,
+    data_step: &'a str,
+    partition: String,
+    enabled: bool,
+}
+
+#[derive(Template)]
+#[template(path = "hive/lms_table.hql", escape = "none")]
+struct LmsHql<'a> {
+    header: String,
+    ddl: String,
+    table: &'a str,
+    location: String,
+    partition: String,
+    sqoop_step: &'a str,
+    sqoop_file: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "sqoop/import.sh", escape = "none")]
+struct SqoopImport<'a> {
+    pipeline_file: &'a str,
+    step: &'a str,
+    lms_table: &'a str,
+    table: &'a str,
+    target_dir: String,
+    jdbc: &'a str,
+    username: &'a str,
+    password_file: &'a str,
+    columns: String,
+}
+
+/// Values spliced into quoted HiveQL/shell strings must not be able to close the quote.
+fn quoted_safe<'a>(key: &str, v: &'a str) -> Result<&'a str> {
+    if v.contains('\'') || v.contains('\n') || v.contains('\\') {
+        bail!("profile value `{key}` must not contain quotes, backslashes or newlines");
+    }
+    Ok(v)
+}
+
+/// The profile's settings a bundle uses.
+struct Cluster<'a> {
+    profile: &'a Profile,
+    database: &'a str,
+    warehouse: &'a str,
+    mapper_path: &'a str,
+    mapper_name: String,
+}
+
+impl<'a> Cluster<'a> {
+    fn new(profile: &'a Profile) -> Result<Self> {
+        let get = |k: &str| -> Result<&'a str> {
+            let v = profile.get(k).ok_or_else(|| anyhow!("profile `{}` sets no `{k}`", profile.name))?;
+            quoted_safe(k, v)
+        };
+        let database = get("hive_database")?;
+        if database.is_empty() || !database.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            bail!("profile value `hive_database` must be a Hive identifier (letters, digits, _), got `{database}`");
+        }
+        let mapper_path = get("mapper_path")?;
+        let mapper_name = mapper_path.rsplit('/').next().filter(|n| !n.is_empty()).unwrap_or("edxc-map").to_string();
+        if mapper_name.contains(' ') {
+            bail!("profile value `mapper_path` must not contain spaces");
+        }
+        Ok(Self { profile, database, warehouse: get("warehouse")?.trim_end_matches('/'), mapper_path, mapper_name })
+    }
+
+    fn get(&self, k: &str) -> Result<&'a str> {
+        let v = self.profile.get(k).ok_or_else(|| anyhow!("profile `{}` sets no `{k}`", self.profile.name))?;
+        quoted_safe(k, v)
+    }
+
+    fn location(&self, table: &str) -> String {
+        format!("{}/{table}/", self.warehouse)
+    }
+
+    fn ddl(&self, t: &Task) -> Result<String> {
+        Ok(TableDdl { table: &t.table, columns: columns(t), location: self.location(&t.table) }.render()?)
+    }
+
+    fn header(&self, source: &str, what: &str, interval: String, step: &str) -> Result<String> {
+        Ok(Header { source, what, profile: &self.profile.name, interval, step, database: self.database }.render()?)
+    }
+}
+
+fn columns(t: &Task) -> Vec<(String, &'static str)> {
+    t.columns.iter().map(|c| (c.name.clone(), hive_type(c.ty))).collect()
+}
+
+/// Accumulates the steps: each gets the next number, its file name carries it.
+struct Steps {
+    width: usize,
+    rows: Vec<ManifestRow>,
+    out: Vec<Artifact>,
+}
+
+impl Steps {
+    /// The number and file name the next step gets (`dir/NN-name`).
+    fn peek(&self, ahead: usize, dir: &str, name: &str) -> (String, String) {
+        let n = format!("{:0w$}", self.rows.len() + 1 + ahead, w = self.width);
+        let file = format!("{dir}/{n}-{name}");
+        (n, file)
+    }
+
+    fn push(&mut self, (step, file): (String, String), kind: &'static str, produces: String, mut text: String) {
+        if !text.is_empty() && !text.ends_with('\n') {
+            text.push('\n');
+        }
+        self.out.push(Artifact { path: file.clone(), text });
+        self.rows.push(ManifestRow { step, file, kind, produces });
+    }
+}
+
+/// How many steps the bundle of `plans` has.
+fn count_steps(plans: &[(&Plan, &str)]) -> usize {
+    let tasks = plans.iter().flat_map(|(p, _)| &p.tasks);
+    let maps = tasks.clone().any(|t| matches!(t.kind, TaskKind::Map { .. }));
+    let per_task: usize = tasks
+        .map(|t| match t.kind {
+            TaskKind::ImportLms { .. } | TaskKind::Native { .. } => 2,
+            TaskKind::Reduce { .. } | TaskKind::Sql { .. } => 1,
+            TaskKind::Map { .. } | TaskKind::ResultStore { .. } => 0,
+        })
+        .sum();
+    per_task + if maps { 2 } else { 0 }
+}
+
+/// Renders one pipeline's plan as a cluster bundle (the engine registry's compile function).
+pub fn hive(plan: &Plan, profile: &Profile, pipeline_file: &str) -> Result<Vec<Artifact>> {
+    hive_bundle(&[(plan, pipeline_file)], profile)
+}
+
+/// Renders the plans of one compile as one cluster bundle, manifest first.
+pub fn hive_bundle(plans: &[(&Plan, &str)], profile: &Profile) -> Result<Vec<Artifact>> {
+    let c = Cluster::new(profile)?;
+    let total = count_steps(plans);
+    let mut steps = Steps { width: total.to_string().len().max(2), rows: Vec::new(), out: Vec::new() };
+    map_steps(&c, plans, &mut steps)?;
+    for (plan, file) in plans {
+        for t in &plan.tasks {
+            task_steps(&c, plan, file, t, &mut steps)?;
+        }
+    }
+    let how = "# Run every step in order, from the directory holding this file: hql with `hive -f FILE` (or `spark-sql -f \
+               FILE`),\n# sh and sqoop with `sh FILE` on the cluster's gateway; a data file is read by the step that names it.";
+    let mut out = vec![manifest(profile, plans, how, &steps.rows)?];
+    out.append(&mut steps.out);
+    Ok(out)
+}
+
+/// Days as inclusive ranges: `2014-06-22..2014-07-02, 2014-07-29..2014-08-09`.
+fn day_ranges(days: &std::collections::BTreeSet<chrono::NaiveDate>) -> String {
+    let mut ranges: Vec<(chrono::NaiveDate, chrono::NaiveDate)> = Vec::new();
+    for &d in days {
+        match ranges.last_mut() {
+            Some((_, last)) if *last + chrono::Duration::days(1) == d => *last = d,
+            _ => ranges.push((d, d)),
+        }
+    }
+    let text: Vec<String> =
+        ranges.iter().map(|(a, b)| if a == b { a.to_string() } else { format!("{a}..{b}") }).collect();
+    text.join(", ")
+}
+
+/// `first..last (n partitions)` of a run of days.
+fn days_text(window: &Interval) -> String {
+    let days: Vec<String> = window.days().map(|d| d.format("%Y-%m-%d").to_string()).collect();
+    match (days.first(), days.last()) {
+        (Some(a), Some(b)) if days.len() > 1 => format!("dt={a}..{b} ({} partitions)", days.len()),
+        (Some(a), _) => format!("dt={a}"),
+        _ => "no partition".into(),
+    }
+}
+
+/// Steps 1 and 2: stage the logs the run reads, then one scan of them feeding every map task of every plan.
+fn map_steps(c: &Cluster, plans: &[(&Plan, &str)], steps: &mut Steps) -> Result<()> {
+    struct MapTask<'t> {
+        task: &'t Task,
+        extractor: &'t str,
+        window: Interval,
+        count_as: Option<&'t str>,
+    }
+    let mut maps = Vec::new();
+    let mut sources = Vec::new();
+    for (plan, file) in plans {
+        let before = maps.len();
+        for t in &plan.tasks {
+            if let TaskKind::Map { extractor, window, count_as } = &t.kind {
+                maps.push(MapTask { task: t, extractor, window: *window, count_as: count_as.as_deref() });
+            }
+        }
+        if maps.len() > before {
+            sources.push((plan.pipeline.as_str(), *file));
+        }
+    }
+    let Some(span) = maps.iter().map(|m| m.window).reduce(|a, b| a.union(&b)) else { return Ok(()) };
+    let profile = c.profile;
+    let expand = profile.i64_or("expand_interval_days", 2).map_err(anyhow::Error::msg)?;
+    // The file dates the map windows need, each widened by expand_interval_days (not the days between windows).
+    let file_days: std::collections::BTreeSet<chrono::NaiveDate> =
+        maps.iter().flat_map(|m| m.window.expand(expand).days().collect::<Vec<_>>()).collect();
+    let dates: Vec<String> = file_days.iter().map(|d| d.format("%Y%m%d").to_string()).collect();
+    let widened = day_ranges(&file_days);
+    let pattern = profile.get("tracking_pattern").unwrap_or(DEFAULT_PATTERN);
+    let undated = profile.get("tracking_undated_pattern").unwrap_or(DEFAULT_UNDATED_PATTERN);
+    let dated = ere::whole_path("tracking_pattern", pattern, Some(&dates))?;
+    let undated = ere::whole_path("tracking_undated_pattern", undated, None)?;
+    let tracking_logs = c.get("tracking_logs")?.trim_end_matches('/');
+    // The run's own partition of the staged logs and its mapped rows: named after its pipelines and span, so that
+    // bundles of other pipelines or days never share them.
+    let names: Vec<&str> = sources.iter().map(|(p, _)| *p).collect();
+    let run = format!("{}-{}", names.join("-"), span);
+    let mapped = format!("edxc_mapped_{}", run.replace(|ch: char| !ch.is_ascii_alphanumeric(), "_"));
+    let staged = format!("{}/edxc_tracking_log/run={run}", c.warehouse);
+    let source = sources.iter().map(|(_, f)| *f).collect::<Vec<_>>().join(", ");
+
+    let stage_at = steps.peek(0, "tracking_logs", "stage_logs.sh");
+    let map_at = steps.peek(1, "tracking_logs", "map_logs.hql");
+    let interval = format!("map windows {span}");
+    let stage = StageLogs {
+        source: &source,
+        profile: &profile.name,
+        interval: interval.clone(),
+        step: &stage_at.0,
+        map_step: &map_at.0,
+        map_file: &map_at.1,
+        tracking_logs,
+        staged: &staged,
+        days: dates.len(),
+        widened: widened.clone(),
+        dated,
+        undated,
+    }
+    .render()?;
+    let produces = format!("{staged}/ (the tracking logs dated {widened}, and the undated live log)");
+    let stage_step = stage_at.0.clone();
+    let stage_file = stage_at.1.clone();
+    steps.push(stage_at, "sh", produces, stage);
+
+    let mut extractors: Vec<String> = maps.iter().map(|m| m.extractor.to_string()).collect();
+    extractors.sort();
+    extractors.dedup();
+    let mut width = 0;
+    let mut tables = Vec::new();
+    let mut inserts = Vec::new();
+    let mut produced = Vec::new();
+    for m in &maps {
+        let spec = crate::events::extractor_columns(m.extractor)
+            .ok_or_else(|| anyhow!("map `{}`: unknown extractor `{}`", m.task.node, m.extractor))?;
+        let outputs: Vec<_> = m.task.columns.iter().filter(|col| Some(col.name.as_str()) != m.count_as).collect();
+        if outputs.len() != spec.len() {
+            bail!(
+                "map `{}`: extractor `{}` writes {} columns, the table declares {}",
+                m.task.node,
+                m.extractor,
+                spec.len(),
+                outputs.len()
+            );
+        }
+        width = width.max(spec.len() + 1);
+        let cast = |expr: String, ty: ColumnType| match hive_type(ty) {
+            "STRING" => expr,
+            other => format!("CAST({expr} AS {other})"),
+        };
+        let mut select = Vec::new();
+        let mut group = Vec::new();
+        let mut outputs = outputs.into_iter().enumerate();
+        for col in &m.task.columns {
+            if Some(col.name.as_str()) == m.count_as {
+                select.push(match hive_type(col.ty) {
+                    "BIGINT" => "COUNT(1)".to_string(),
+                    other => format!("CAST(COUNT(1) AS {other})"),
+                });
+                continue;
+            }
+            let Some((i, _)) = outputs.next() else { bail!("map `{}`: columns out of step", m.task.node) };
+            select.push(cast(format!("`c{}`", i + 1), col.ty));
+            group.push(format!("`c{}`", i + 1));
+        }
+        for day in m.window.days() {
+            inserts.push(MapInsert {
+                table: m.task.table.clone(),
+                day: day.format("%Y-%m-%d").to_string(),
+                select: select.join(", "),
+                extractor: m.extractor.to_string(),
+                dt_column: format!("c{}", spec.len() + 1),
+                group_by: m.count_as.map(|_| group.join(", ")),
+            });
+        }
+        tables.push(c.ddl(m.task)?);
+        produced.push(format!("{} {}", m.task.table, days_text(&m.window)));
+    }
+    let what: Vec<&str> = maps.iter().map(|m| m.task.table.as_str()).collect();
+    let header = c.header(&source, &format!("tracking logs -> {}", what.join(", ")), interval, &map_at.0)?;
+    let text = LogsHql {
+        header,
+        mapper_path: c.mapper_path,
+        mapper_name: &c.mapper_name,
+        stage_step: &stage_step,
+        stage_file: &stage_file,
+        staged: &staged,
+        widened: widened.clone(),
+        warehouse: c.warehouse,
+        run: &run,
+        mapped: &mapped,
+        mapped_columns: (1..=width).map(|i| format!("c{i}")).collect(),
+        single_extractor: if extractors.len() == 1 { extractors.first().cloned() } else { None },
+        extractors,
+        span: span.to_string(),
+        ccx: profile.bool_or("ccx_enabled", false).map_err(anyhow::Error::msg)?,
+        tables,
+        inserts,
+    }
+    .render()?;
+    steps.push(map_at, "hql", produced.join("; "), text);
+    Ok(())
+}
+
+/// The rows of a native table, computed now with the embedded engine's function, as Hive text.
+fn native_rows(c: &Cluster, t: &Task, function: &str, input_file: Option<&str>) -> Result<(usize, String)> {
+    if !t.enabled {
+        return Ok((0, String::new()));
+    }
+    let input = match input_file {
+        Some(rel) => {
+            let url = format!("{}/{rel}", c.warehouse);
+            let local = url.strip_prefix("file://").or_else(|| url.starts_with('/').then_some(url.as_str()));
+            let Some(path) = local else {
+                bail!(
+                    "native `{}` reads {url}, and its rows ship in the bundle, so compile reads that file: it can read \
+                     only a file:// or local warehouse (disable the table, or compile with --var warehouse=file://... \
+                     where the file is)",
+                    t.node
+                );
+            };
+            Some(std::fs::read_to_string(path).with_context(|| format!("native `{}` reads {path}", t.node))?)
+        }
+        None => None,
+    };
+    let (rows, _) = crate::natives::run_native_counted(function, &t.args, input.as_deref())
+        .with_context(|| format!("transform `{}`", t.node))?;
+    let mut text = String::new();
+    for r in &rows {
+        text.push_str(&crate::hive_text::format_row(r));
+        text.push('\n');
+    }
+    Ok((rows.len(), text))
+}
+
+/// The steps of one task (maps run in the shared scan, sinks outside the bundle).
+fn task_steps(c: &Cluster, plan: &Plan, file: &str, t: &Task, steps: &mut Steps) -> Result<()> {
+    let dir = plan.pipeline.as_str();
+    let interval = || plan.interval.to_string();
+    let kind = match &t.kind {
+        TaskKind::ImportLms { .. } => "lms_table",
+        TaskKind::Reduce { .. } => "reduce",
+        TaskKind::Sql { .. } => "sql",
+        TaskKind::Native { .. } => "native",
+        TaskKind::Map { .. } | TaskKind::ResultStore { .. } => return Ok(()),
+    };
+    let what = format!("{kind} `{}`", t.node);
+    let part = || -> Result<String> { Ok(format!("{} dt={}", t.table, one(t)?)) };
+    match &t.kind {
+        TaskKind::ImportLms { lms_table } => {
+            let sqoop_at = steps.peek(0, dir, &format!("{}.sqoop.sh", t.node));
+            let hql_at = steps.peek(1, dir, &format!("{}.hql", t.node));
+            let target_dir = format!("{}dt={}", c.location(&t.table), one(t)?);
+            let sqoop = SqoopImport {
+                pipeline_file: file,
+                step: &sqoop_at.0,
+                lms_table,
+                table: &t.table,
+                target_dir: target_dir.clone(),
+                jdbc: c.get("lms_jdbc")?,
+                username: c.get("lms_username")?,
+                password_file: c.get("lms_password_file")?,
+                columns: t.columns.iter().map(|col| col.name.as_str()).collect::<Vec<_>>().join(","),
+            }
+            .render()?;
+            let text = LmsHql {
+                header: c.header(file, &what, interval(), &hql_at.0)?,
+                ddl: c.ddl(t)?,
+                table: &t.table,
+                location: c.location(&t.table),
+                partition: one(t)?,
+                sqoop_step: &sqoop_at.0,
+                sqoop_file: &sqoop_at.1,
+            }
+            .render()?;
+            steps.push(sqoop_at, "sqoop", format!("{target_dir}/ (LMS table {lms_table})"), sqoop);
+            steps.push(hql_at, "hql", part()?, text);
+        }
+        TaskKind::Native { function, input_file } => {
+            let data_at = steps.peek(0, dir, &format!("{}.tsv", t.node));
+            let hql_at = steps.peek(1, dir, &format!("{}.hql", t.node));
+            let (rows, data) = native_rows(c, t, function, input_file.as_deref())?;
+            let text = NativeHql {
+                header: c.header(file, &what, interval(), &hql_at.0)?,
+                ddl: c.ddl(t)?,
+                table: &t.table,
+                function,
+                input_file: input_file.as_ref().map(|f| format!("{}/{f}", c.warehouse)),
+                rows,
+                data_file: &data_at.1,
+                data_step: &data_at.0,
+                partition: one(t)?,
+                enabled: t.enabled,
+            }
+            .render()?;
+            let produces = format!("{rows} row(s) of {}, loaded by step {}", t.table, hql_at.0);
+            steps.push(data_at, "data", produces, data);
+            steps.push(hql_at, "hql", part()?, text);
+        }
+        TaskKind::Reduce { reducer } => {
+            let spec = crate::natives::reducer(reducer).ok_or_else(|| anyhow!("unknown reducer {reducer}"))?;
+            let input = t.inputs.first().ok_or_else(|| anyhow!("reducer `{}` has no input", t.node))?;
+            let at = steps.peek(0, dir, &format!("{}.hql", t.node));
+            let text = ReduceHql {
+                header: c.header(file, &what, interval(), &at.0)?,
+                ddl: c.ddl(t)?,
+                table: &t.table,
+                partition: one(t)?,
+                mapper_path: c.mapper_path,
+                mapper_name: &c.mapper_name,
+                reducer,
+                args: t.args.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+                columns: columns(t),
+                input_columns: spec.input.iter().map(|col| col.name).collect(),
+                input: input.table.clone(),
+                input_filter: filter(&input.partitions),
+                key: spec.key.to_vec(),
+                sort: spec.key.iter().chain(spec.sort).copied().collect(),
+                enabled: t.enabled,
+            }
+            .render()?;
+            steps.push(at, "hql", part()?, text);
+        }
+        TaskKind::Sql { body, .. } => {
+            let at = steps.peek(0, dir, &format!("{}.hql", t.node));
+            let text = SqlHql {
+                header: c.header(file, &what, interval(), &at.0)?,
+                ddl: c.ddl(t)?,
+                database: c.database,
+                table: &t.table,
+                partition: one(t)?,
+                inputs: t.inputs.iter().map(|i| (i.table.clone(), filter(&i.partitions))).collect(),
+                columns: columns(t),
+                body: body.trim_end().trim_end_matches(';'),
+                enabled: t.enabled,
+            }
+            .render()?;
+            steps.push(at, "hql", part()?, text);
+        }
+        TaskKind::Map { .. } | TaskKind::ResultStore { .. } => {}
+    }
+    Ok(())
+}
