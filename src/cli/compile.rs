@@ -41,7 +41,7 @@ pub fn artifacts(
         plans.push((plan, p.file.display().to_string()));
     }
     let kind = crate::engine::kind(profile.engine()).map_err(anyhow::Error::msg)?;
-    Ok(Ok(crate::codegen::bundle(kind, &plans, &profile)?))
+    Ok(Ok(crate::codegen::bundle(kind.compile, kind.bundle, &plans, &profile)?))
 }
 
 /// Removes the files of the bundle an earlier compile wrote into `out` (those its manifest lists, nothing else),

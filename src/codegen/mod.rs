@@ -9,7 +9,6 @@ mod hive;
 pub use hive::{hive, hive_bundle};
 
 use crate::config::profile::Profile;
-use crate::engine::EngineKind;
 use crate::graph::{Partitions, Plan, Task, TaskKind};
 use crate::model::ColumnType;
 use anyhow::{bail, Result};
@@ -63,17 +62,28 @@ pub fn manifest_files(text: &str) -> Vec<String> {
         .collect()
 }
 
-/// Every artifact of one compile: the plans rendered for `engine`, with the manifest.
-pub fn bundle(engine: &EngineKind, plans: &[(Plan, String)], profile: &Profile) -> Result<Vec<Artifact>> {
+/// How an engine renders all plans of a compile as one bundle.
+pub type BundleFn = fn(&[(&Plan, &str)], &Profile) -> Result<Vec<Artifact>>;
+
+/// How an engine renders one plan.
+pub type CompileFn = fn(&Plan, &Profile, &str) -> Result<Vec<Artifact>>;
+
+/// Every artifact of one compile, with the manifest: rendered by `whole` when the engine renders its bundle as a
+/// whole, else plan by plan with `compile`.
+pub fn bundle(
+    compile: CompileFn,
+    whole: Option<BundleFn>,
+    plans: &[(Plan, String)],
+    profile: &Profile,
+) -> Result<Vec<Artifact>> {
     let plans: Vec<(&Plan, &str)> = plans.iter().map(|(p, f)| (p, f.as_str())).collect();
-    // A cluster bundle reads the tracking logs once for all its pipelines, so it is rendered as a whole.
-    if engine.name == crate::engine::hive::KIND.name {
-        return hive_bundle(&plans, profile);
+    if let Some(whole) = whole {
+        return whole(&plans, profile);
     }
     let mut out = Vec::new();
     let mut rows = Vec::new();
     for (plan, file) in &plans {
-        for a in (engine.compile)(plan, profile, file)? {
+        for a in compile(plan, profile, file)? {
             let stem = a.path.rsplit_once('.').map_or(a.path.as_str(), |(s, _)| s);
             let produces = plan
                 .tasks

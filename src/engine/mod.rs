@@ -8,7 +8,6 @@
 pub mod embedded;
 pub mod hive;
 
-use crate::codegen::Artifact;
 use crate::config::engine_config::RunFlags;
 use crate::config::profile::Profile;
 use crate::graph::Plan;
@@ -53,7 +52,10 @@ pub struct EngineKind {
     /// Profile keys the engine needs for pipelines that read `Needs`.
     pub required_keys: fn(&Needs) -> Vec<&'static str>,
     /// Renders a plan's artifacts, deterministically; never connects and never resolves secrets.
-    pub compile: fn(&Plan, &Profile, &str) -> Result<Vec<Artifact>>,
+    pub compile: crate::codegen::CompileFn,
+    /// Renders every plan of a compile together, for engines whose bundle is more than the plans' artifacts side
+    /// by side (the Hive bundle reads the tracking logs once for all pipelines); `None`: one plan at a time.
+    pub bundle: Option<crate::codegen::BundleFn>,
     /// Builds the engine for a run from the profile (resolves secrets; relative paths from the project root).
     pub build: fn(&Profile, &Path, &RunFlags) -> Result<Box<dyn Engine>>,
 }

@@ -21,6 +21,7 @@ pub const KIND: super::EngineKind = super::EngineKind {
     summary: "this machine: the native mapper in-process, SQL on DataFusion, the warehouse on local disk",
     required_keys,
     compile: crate::codegen::embedded,
+    bundle: None,
     build,
 };
 

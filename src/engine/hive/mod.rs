@@ -15,6 +15,7 @@ pub const KIND: EngineKind = EngineKind {
     summary: "a Hadoop/Hive cluster through an SSH gateway (HiveQL, Sqoop, edxc-map as a TRANSFORM program)",
     required_keys,
     compile: crate::codegen::hive,
+    bundle: Some(crate::codegen::hive_bundle),
     build,
 };
 
