@@ -2,40 +2,12 @@
 //! key-only sshd on 127.0.0.1 whose user has the real Hive 2.3.10 CLI and Spark SQL on its PATH; `scripts/test.sh`
 //! starts it). Host keys are checked, files copied, commands run with their output and exit status.
 
+mod common;
+use common::{gateway_config, gateway_env};
 use edxc::engine::hive::ssh::{Gateway, GatewayConfig};
-use std::collections::BTreeMap;
-use std::path::PathBuf;
-
-/// The gateway's settings from the env file `start-gateway.sh` writes.
-fn env() -> BTreeMap<String, String> {
-    let path = std::env::var("EDXC_GATEWAY_ENV").map(PathBuf::from).unwrap_or_else(|_| {
-        let dir = std::env::var("EDXC_ENGINES_DIR")
-            .map(PathBuf::from)
-            .unwrap_or_else(|_| PathBuf::from(std::env::var("HOME").unwrap()).join(".cache/edxc-engines"));
-        dir.join("gateway/env")
-    });
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
-        panic!(
-            "{}: {e}: start the test gateway with scripts/engines/start-gateway.sh (scripts/test.sh does)",
-            path.display()
-        )
-    });
-    text.lines()
-        .filter(|l| !l.starts_with('#'))
-        .filter_map(|l| l.split_once('='))
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect()
-}
 
 fn config() -> GatewayConfig {
-    let e = env();
-    GatewayConfig {
-        host: e["EDXC_GATEWAY_HOST"].clone(),
-        port: e["EDXC_GATEWAY_PORT"].parse().unwrap(),
-        user: e["EDXC_GATEWAY_USER"].clone(),
-        key: PathBuf::from(&e["EDXC_GATEWAY_KEY"]),
-        known_hosts: PathBuf::from(&e["EDXC_GATEWAY_KNOWN_HOSTS"]),
-    }
+    gateway_config(&gateway_env())
 }
 
 fn err_text(r: Result<Gateway, anyhow::Error>) -> String {
@@ -64,7 +36,7 @@ fn runs_commands_with_their_output_and_exit_status() {
 
 #[test]
 fn copies_files() {
-    let e = env();
+    let e = gateway_env();
     let gw = Gateway::connect(&config()).unwrap();
     let tmp = tempfile::tempdir().unwrap();
     let local = tmp.path().join("x.hql");
@@ -139,7 +111,7 @@ fn unreachable_gateways_and_refused_keys_are_one_clear_error() {
 
 #[test]
 fn hive_and_spark_sql_run_through_the_gateway() {
-    let e = env();
+    let e = gateway_env();
     let gw = Gateway::connect(&config()).unwrap();
     let tmp = tempfile::tempdir().unwrap();
     let local = tmp.path().join("q.hql");

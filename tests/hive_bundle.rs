@@ -12,6 +12,8 @@
 //! (a JVM start costs 10-15 s). That order is the manifest's except that the `sh`/`sqoop` steps come first, which
 //! is the same run: they read only the logs and the LMS, never a table an `hql` step writes.
 
+mod common;
+use common::{gateway_config, gateway_env};
 use edxc::cli::compile::{artifacts, CompileArgs};
 use edxc::cli::{load_checked, RunOptions, Selection};
 use edxc::config::engine_config::RunFlags;
@@ -28,39 +30,8 @@ fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// The gateway's settings from the env file `start-gateway.sh` writes (see tests/gateway.rs).
-fn env() -> BTreeMap<String, String> {
-    let path = std::env::var("EDXC_GATEWAY_ENV").map(PathBuf::from).unwrap_or_else(|_| {
-        let dir = std::env::var("EDXC_ENGINES_DIR")
-            .map(PathBuf::from)
-            .unwrap_or_else(|_| PathBuf::from(std::env::var("HOME").unwrap()).join(".cache/edxc-engines"));
-        dir.join("gateway/env")
-    });
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
-        panic!(
-            "{}: {e}: start the test gateway with scripts/engines/start-gateway.sh (scripts/test.sh does)",
-            path.display()
-        )
-    });
-    text.lines()
-        .filter(|l| !l.starts_with('#'))
-        .filter_map(|l| l.split_once('='))
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect()
-}
-
-fn config(e: &BTreeMap<String, String>) -> GatewayConfig {
-    GatewayConfig {
-        host: e["EDXC_GATEWAY_HOST"].clone(),
-        port: e["EDXC_GATEWAY_PORT"].parse().unwrap(),
-        user: e["EDXC_GATEWAY_USER"].clone(),
-        key: PathBuf::from(&e["EDXC_GATEWAY_KEY"]),
-        known_hosts: PathBuf::from(&e["EDXC_GATEWAY_KNOWN_HOSTS"]),
-    }
-}
-
 fn connect(e: &BTreeMap<String, String>) -> Gateway {
-    Gateway::connect(&config(e)).expect("connects to the test gateway")
+    Gateway::connect(&gateway_config(e)).expect("connects to the test gateway")
 }
 
 /// The test's directories on the gateway (uploads, warehouses), removed when the test ends, passed or failed.
@@ -298,7 +269,7 @@ fn warehouses(e: &BTreeMap<String, String>) -> String {
 #[test]
 fn the_bundle_writes_the_embedded_engines_rows_on_hive_and_spark_sql() {
     let started = Instant::now();
-    let e = env();
+    let e = gateway_env();
     let gw = connect(&e);
     // The mapper the bundle ships (ADD FILE): this workspace's edxc-map.
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
@@ -313,7 +284,7 @@ fn the_bundle_writes_the_embedded_engines_rows_on_hive_and_spark_sql() {
 
     let base = format!("{}/edxc-hive-bundle-{}", e["EDXC_GATEWAY_TMP"], std::process::id());
     let local_warehouses = warehouses(&e).strip_prefix("file://").expect("a file:// warehouse").to_string();
-    let _cleanup = RemoteDirs(config(&e), vec![base.clone(), local_warehouses]);
+    let _cleanup = RemoteDirs(gateway_config(&e), vec![base.clone(), local_warehouses]);
     let logs = format!("{base}/tracking");
     let mapper = format!("{base}/edxc-map");
     gw.output(&format!("rm -rf {0} && mkdir -p {0}/lms-1", shell_quote(&logs))).unwrap();

@@ -3,7 +3,10 @@
 #![allow(dead_code)]
 
 mod db;
+mod gateway;
 pub use db::*;
+#[allow(unused_imports)] // only the gateway tests use these
+pub use gateway::*;
 
 use flate2::write::GzEncoder;
 use flate2::Compression;
