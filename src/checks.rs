@@ -5,17 +5,16 @@
 use crate::graph::Plan;
 use crate::model::report::CheckOutcome;
 use crate::model::{CheckKind, Severity};
-use crate::warehouse::{self, Row, WarehouseRead};
+use crate::warehouse::{Row, Warehouse, WarehouseRead};
 use anyhow::Result;
 use std::collections::BTreeMap;
-use std::path::Path;
 
 /// How many offending rows a report shows.
 const EXAMPLES: usize = 5;
 
 /// Runs every check of `plans` over the partitions the run wrote (read through `outputs`); the previous partitions
 /// of a `change` check come from the published warehouse at `published`.
-pub fn run(plans: &[Plan], outputs: &dyn WarehouseRead, published: &Path) -> Result<Vec<CheckOutcome>> {
+pub fn run(plans: &[Plan], outputs: &dyn WarehouseRead, published: &Warehouse) -> Result<Vec<CheckOutcome>> {
     let mut out = Vec::new();
     for p in plans {
         for t in p.tasks.iter().filter(|t| !t.checks.is_empty() && t.enabled) {
@@ -70,13 +69,12 @@ pub fn run(plans: &[Plan], outputs: &dyn WarehouseRead, published: &Path) -> Res
                         }
                         CheckKind::Change { max_ratio } => {
                             let n = rows.len() as u64;
-                            let previous = warehouse::partitions(published, &t.table)?
-                                .into_iter()
-                                .rfind(|d| d.as_str() < dt.as_str());
+                            let previous =
+                                published.partitions(&t.table)?.into_iter().rfind(|d| d.as_str() < dt.as_str());
                             let name = format!("change within ±{:.0} % of the previous partition", max_ratio * 100.0);
                             match previous {
                                 Some(prev) => {
-                                    let before = warehouse::count_rows(published, &t.table, &prev)?.unwrap_or(0);
+                                    let before = published.count_rows(&t.table, &prev)?.unwrap_or(0);
                                     let ratio = if before == 0 {
                                         if n == 0 {
                                             0.0

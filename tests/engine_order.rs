@@ -45,7 +45,7 @@ fn run(
     profile.values.insert("warehouse".into(), dir.join("wh").display().to_string());
     let mut engine = (edxc::engine::kind("embedded").unwrap().build)(&profile, &repo(), &RunFlags::default())
         .expect("engine builds");
-    let mut staging = Staging::begin(engine.warehouse(), "order-test").unwrap();
+    let mut staging = Staging::begin_on(&engine.warehouse(), "order-test").unwrap();
     let mut order = Vec::new();
     engine.run(plans, &mut staging, &mut |t| order.push(t.node.clone())).expect("runs");
     let mut out = BTreeMap::new();

@@ -101,12 +101,12 @@ fn run_inner(project: &Project, a: &ApplyArgs) -> anyhow::Result<ExitCode> {
     let flags = RunFlags { max_bad_ratio: a.max_bad_ratio, allow_empty: a.allow_empty };
     let kind = crate::engine::kind(profile.engine()).map_err(anyhow::Error::msg)?;
     let mut engine = (kind.build)(&profile, root, &flags)?;
-    let warehouse_root = engine.warehouse().to_path_buf();
+    let wh = engine.warehouse();
     let store_text = profile.result_store_url().map_err(anyhow::Error::msg)?;
     let location = StoreLocation::parse(&store_text)?.resolve(root);
     // On a terminal, and only there, ask first (from cron, Jenkins or a pipe, apply never asks); nothing is opened
     // or created before the answer.
-    if !approved && std::io::stdin().is_terminal() && !confirm(&plans, &warehouse_root, &redact_url(&store_text))? {
+    if !approved && std::io::stdin().is_terminal() && !confirm(&plans, &wh.describe(), &redact_url(&store_text))? {
         eprintln!("edxc: nothing was done");
         return Ok(ExitCode::from(1));
     }
@@ -117,13 +117,13 @@ fn run_inner(project: &Project, a: &ApplyArgs) -> anyhow::Result<ExitCode> {
     let started = chrono::Utc::now();
     let run_id = format!("{}-{}", started.format("%Y%m%dT%H%M%S"), std::process::id());
     // One run at a time per warehouse, from before it settles earlier runs until it has published.
-    let lock = crate::state::lock::acquire(&warehouse_root, &run_id)?;
+    let lock = crate::state::lock::acquire(&wh, &run_id)?;
     if let Some(dead) = &lock.took_over {
         eprintln!("edxc: took over the lock of {dead}, whose process is gone");
     }
 
     // Settle what earlier runs that were killed left behind, before this run reads the warehouse.
-    for r in warehouse::recover(&warehouse_root).context("cannot settle an earlier run's staging area")? {
+    for r in warehouse::recover(&wh).context("cannot settle an earlier run's staging area")? {
         match r {
             Recovered::Discarded { run_id } => eprintln!("edxc: discarded the unpublished outputs of run {run_id}"),
             Recovered::RolledBack { run_id, partitions } => {
@@ -138,7 +138,7 @@ fn run_inner(project: &Project, a: &ApplyArgs) -> anyhow::Result<ExitCode> {
         }
     }
 
-    let mut staging = Staging::begin(&warehouse_root, &run_id)?;
+    let mut staging = Staging::begin_on(&wh, &run_id)?;
     for p in &plans {
         eprintln!("edxc: pipeline {} interval {} ({} tasks)", p.pipeline, p.interval, p.tasks.len());
     }
@@ -157,7 +157,7 @@ fn run_inner(project: &Project, a: &ApplyArgs) -> anyhow::Result<ExitCode> {
     let mut report = engine.run(&plans, &mut staging, &mut progress)?;
 
     // Data checks on what the run computed, before anything is loaded or published.
-    report.checks = crate::checks::run(&plans, &staging, &warehouse_root)?;
+    report.checks = crate::checks::run(&plans, &staging, &wh)?;
     let failed: Vec<&crate::model::report::CheckOutcome> = report.checks.iter().filter(|c| c.failures > 0).collect();
     for c in &failed {
         eprintln!("  check   {} dt={}: {} failed ({}) [{}]", c.table, c.dt, c.check, c.failures, c.severity);
@@ -260,13 +260,13 @@ fn saved_plan(project: &Project, a: &ApplyArgs, file: &std::path::Path) -> anyho
 }
 
 /// Says what the run will do and asks for a yes.
-fn confirm(plans: &[crate::graph::Plan], warehouse: &std::path::Path, store: &str) -> anyhow::Result<bool> {
+fn confirm(plans: &[crate::graph::Plan], warehouse: &str, store: &str) -> anyhow::Result<bool> {
     eprintln!("edxc apply will run:");
     for p in plans {
         let outputs = p.tasks.iter().filter(|t| t.writes.is_some()).count();
         eprintln!("  {} over {} ({outputs} outputs)", p.pipeline, p.interval);
     }
-    eprintln!("writing the warehouse {} and the result store {store}.", warehouse.display());
+    eprintln!("writing the warehouse {warehouse} and the result store {store}.");
     eprint!("Apply? (`edxc plan` shows the details; --auto-approve skips this question) [y/N] ");
     let mut answer = String::new();
     std::io::stdin().read_line(&mut answer)?;

@@ -4,7 +4,6 @@
 use super::Selection;
 use crate::config::profile::load_profile;
 use crate::config::Project;
-use anyhow::Context;
 use clap::{Args, Subcommand};
 use std::process::ExitCode;
 
@@ -29,14 +28,11 @@ pub enum StateCommand {
     },
 }
 
-fn warehouse(project: &Project, sel: &Selection) -> anyhow::Result<std::path::PathBuf> {
+fn warehouse(project: &Project, sel: &Selection) -> anyhow::Result<crate::warehouse::Warehouse> {
     let profile = load_profile(&project.profiles_dir(), &sel.profile, &sel.vars)
         .map_err(|d| anyhow::anyhow!("{}", d.iter().map(|d| d.to_string()).collect::<Vec<_>>().join("; ")))?;
-    let wh = profile.get("warehouse").context("the profile sets no warehouse")?;
-    if wh.contains("://") {
-        anyhow::bail!("the lock of a cluster warehouse ({wh}) is not kept by this version");
-    }
-    profile.path("warehouse", &project.root).context("the profile sets no warehouse")
+    let kind = crate::engine::kind(profile.engine()).map_err(anyhow::Error::msg)?;
+    (kind.warehouse)(&profile, &project.root)
 }
 
 pub fn run(project: &Project, a: &StateArgs) -> anyhow::Result<ExitCode> {
@@ -44,13 +40,13 @@ pub fn run(project: &Project, a: &StateArgs) -> anyhow::Result<ExitCode> {
         StateCommand::Unlock { run_id, sel } => {
             let wh = warehouse(project, sel)?;
             let h = crate::state::lock::unlock(&wh, run_id)?;
-            println!("released the lock of {h} on {}", wh.display());
+            println!("released the lock of {h} on {}", wh.describe());
         }
         StateCommand::Lock { sel } => {
             let wh = warehouse(project, sel)?;
             match crate::state::lock::holder(&wh)? {
-                Some(h) => println!("{} is locked by {h}", wh.display()),
-                None => println!("{} is not locked", wh.display()),
+                Some(h) => println!("{} is locked by {h}", wh.describe()),
+                None => println!("{} is not locked", wh.describe()),
             }
         }
     }

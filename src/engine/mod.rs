@@ -12,7 +12,7 @@ use crate::config::engine_config::RunFlags;
 use crate::config::profile::Profile;
 use crate::graph::Plan;
 use crate::model::{Pipeline, SourceKind};
-use crate::warehouse::Staging;
+use crate::warehouse::{Staging, Warehouse};
 use anyhow::Result;
 use std::path::Path;
 
@@ -21,8 +21,8 @@ pub use crate::model::report::{DamagedFile, FileSelection, RunReport, TaskReport
 /// Runs the tasks of one or more plans (all but the sinks) in dependency order, writing each output partition
 /// into the run's staging area, and reports what was written.
 pub trait Engine {
-    /// The warehouse this engine's outputs are published to (where the run's staging area lives).
-    fn warehouse(&self) -> &Path;
+    /// The warehouse this engine's outputs are published to (where the run's staging area and lock live).
+    fn warehouse(&self) -> Warehouse;
     fn run(&mut self, plans: &[Plan], staging: &mut Staging, on_task: &mut dyn FnMut(&TaskReport))
         -> Result<RunReport>;
 }
@@ -58,6 +58,9 @@ pub struct EngineKind {
     pub bundle: Option<crate::codegen::BundleFn>,
     /// Builds the engine for a run from the profile (resolves secrets; relative paths from the project root).
     pub build: fn(&Profile, &Path, &RunFlags) -> Result<Box<dyn Engine>>,
+    /// Opens the profile's published warehouse without building the engine (`edxc state lock|unlock`); connects
+    /// where the warehouse is remote, but resolves no secret.
+    pub warehouse: fn(&Profile, &Path) -> Result<Warehouse>,
 }
 
 /// Every engine edxc has.

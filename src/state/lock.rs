@@ -3,10 +3,11 @@
 //! detected (its process is gone) and its lock taken over; one on another host is released with
 //! `edxc state unlock RUN_ID` once the operator knows it is dead.
 
-use anyhow::{bail, Context, Result};
+use crate::warehouse::{Fs, Warehouse};
+use anyhow::{bail, Result};
 use serde::{Deserialize, Serialize};
-use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 const LOCK_FILE: &str = ".edxc-lock";
 
@@ -27,8 +28,8 @@ impl std::fmt::Display for Holder {
 }
 
 /// A held lock; released when dropped.
-#[derive(Debug)]
 pub struct Lock {
+    fs: Arc<dyn Fs>,
     path: PathBuf,
     /// A holder found dead and replaced, to report.
     pub took_over: Option<Holder>,
@@ -46,10 +47,11 @@ fn alive_here(h: &Holder) -> bool {
     h.host == host_name() && Path::new("/proc").join(h.pid.to_string()).is_dir()
 }
 
-/// Takes the lock of `warehouse` for `run_id`, or fails naming the run that holds it.
-pub fn acquire(warehouse: &Path, run_id: &str) -> Result<Lock> {
-    std::fs::create_dir_all(warehouse).with_context(|| format!("cannot create {}", warehouse.display()))?;
-    let path = lock_path(warehouse);
+/// Takes the lock of `wh` for `run_id`, or fails naming the run that holds it.
+pub fn acquire(wh: &Warehouse, run_id: &str) -> Result<Lock> {
+    let fs = wh.fs.as_ref();
+    fs.create_dir_all(&wh.root)?;
+    let path = lock_path(&wh.root);
     let me = Holder {
         run_id: run_id.to_string(),
         host: host_name(),
@@ -58,68 +60,62 @@ pub fn acquire(warehouse: &Path, run_id: &str) -> Result<Lock> {
     };
     let mut took_over = None;
     for _ in 0..2 {
-        match std::fs::OpenOptions::new().write(true).create_new(true).open(&path) {
-            Ok(mut f) => {
-                f.write_all(&serde_json::to_vec(&me)?)?;
-                f.sync_all()?;
-                return Ok(Lock { path, took_over });
+        if fs.create_new(&path, &serde_json::to_vec(&me)?)? {
+            return Ok(Lock { fs: wh.fs.clone(), path, took_over });
+        }
+        match read(fs, &path)? {
+            Some(h) if h.host == host_name() && !alive_here(&h) => {
+                // Its process is gone: the lock is stale. Remove it and try again (once).
+                fs.remove_all(&path)?;
+                took_over = Some(h);
             }
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                let holder = read(&path)?;
-                match holder {
-                    Some(h) if h.host == host_name() && !alive_here(&h) => {
-                        // Its process is gone: the lock is stale. Remove it and try again (once).
-                        std::fs::remove_file(&path).with_context(|| format!("cannot remove {}", path.display()))?;
-                        took_over = Some(h);
-                    }
-                    Some(h) => bail!(
-                        "another edxc run holds the warehouse {}: {h}; if that run is dead, release it with \
-                         `edxc state unlock {}`",
-                        warehouse.display(),
-                        h.run_id
-                    ),
-                    None => bail!(
-                        "the lock file {} is unreadable; remove it if no edxc run is using this warehouse",
-                        path.display()
-                    ),
-                }
-            }
-            Err(e) => return Err(e).with_context(|| format!("cannot create the lock file {}", path.display())),
+            Some(h) => bail!(
+                "another edxc run holds the warehouse {}: {h}; if that run is dead, release it with \
+                 `edxc state unlock {}`",
+                wh.describe(),
+                h.run_id
+            ),
+            None => bail!(
+                "the lock file {} is unreadable; remove it if no edxc run is using this warehouse",
+                fs.describe(&path)
+            ),
         }
     }
-    bail!("cannot take the lock {} (another run took it meanwhile)", path.display())
+    bail!("cannot take the lock {} (another run took it meanwhile)", fs.describe(&path))
 }
 
 /// The current holder, if any.
-pub fn holder(warehouse: &Path) -> Result<Option<Holder>> {
-    read(&lock_path(warehouse))
+pub fn holder(wh: &Warehouse) -> Result<Option<Holder>> {
+    read(wh.fs.as_ref(), &lock_path(&wh.root))
 }
 
-fn read(path: &Path) -> Result<Option<Holder>> {
-    match std::fs::read(path) {
-        Ok(bytes) => Ok(serde_json::from_slice(&bytes).ok()),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(e).with_context(|| format!("cannot read the lock file {}", path.display())),
-    }
+fn read(fs: &dyn Fs, path: &Path) -> Result<Option<Holder>> {
+    Ok(fs.read(path)?.and_then(|bytes| serde_json::from_slice(&bytes).ok()))
 }
 
 /// Releases the lock held by `run_id` (refused when another run holds it, or when the holder still runs here).
-pub fn unlock(warehouse: &Path, run_id: &str) -> Result<Holder> {
-    let path = lock_path(warehouse);
-    let Some(h) = read(&path)? else { bail!("no run holds the warehouse {}", warehouse.display()) };
+pub fn unlock(wh: &Warehouse, run_id: &str) -> Result<Holder> {
+    let path = lock_path(&wh.root);
+    let Some(h) = read(wh.fs.as_ref(), &path)? else { bail!("no run holds the warehouse {}", wh.describe()) };
     if h.run_id != run_id {
-        bail!("the warehouse {} is held by {h}, not by run {run_id}", warehouse.display());
+        bail!("the warehouse {} is held by {h}, not by run {run_id}", wh.describe());
     }
     if alive_here(&h) {
         bail!("{h} is still running on this host; stop it first");
     }
-    std::fs::remove_file(&path).with_context(|| format!("cannot remove {}", path.display()))?;
+    wh.fs.remove_all(&path)?;
     Ok(h)
+}
+
+impl std::fmt::Debug for Lock {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Lock").field("path", &self.path).field("took_over", &self.took_over).finish()
+    }
 }
 
 impl Drop for Lock {
     fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.path);
+        let _ = self.fs.remove_all(&self.path);
     }
 }
 
@@ -130,7 +126,7 @@ mod tests {
     #[test]
     fn one_holder_at_a_time_and_dead_holders_are_detected() {
         let tmp = tempfile::tempdir().unwrap();
-        let wh = tmp.path();
+        let wh = &Warehouse::local(tmp.path());
         let lock = acquire(wh, "r1").unwrap();
         assert!(lock.took_over.is_none());
         // The lock is ours, so a second acquire from this process must be refused while we hold it.
@@ -140,13 +136,13 @@ mod tests {
         assert_eq!(holder(wh).unwrap(), None);
         // A holder on this host whose process is gone.
         let dead = Holder { run_id: "old".into(), host: host_name(), pid: u32::MAX - 1, since: "x".into() };
-        std::fs::write(lock_path(wh), serde_json::to_vec(&dead).unwrap()).unwrap();
+        std::fs::write(lock_path(&wh.root), serde_json::to_vec(&dead).unwrap()).unwrap();
         let lock = acquire(wh, "r3").unwrap();
         assert_eq!(lock.took_over, Some(dead));
         drop(lock);
         // A holder on another host: refused until unlocked by its run id.
         let remote = Holder { run_id: "far".into(), host: "elsewhere".into(), pid: 1, since: "x".into() };
-        std::fs::write(lock_path(wh), serde_json::to_vec(&remote).unwrap()).unwrap();
+        std::fs::write(lock_path(&wh.root), serde_json::to_vec(&remote).unwrap()).unwrap();
         assert!(acquire(wh, "r4").unwrap_err().to_string().contains("host elsewhere"));
         assert!(unlock(wh, "other").is_err());
         assert_eq!(unlock(wh, "far").unwrap(), remote);

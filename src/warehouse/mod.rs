@@ -2,14 +2,16 @@
 //! the same bytes Hive reads on a cluster. A run never writes here directly: it writes into its [`Staging`]
 //! area and publishes every partition together once the whole run has succeeded.
 
+pub mod fs;
 mod staging;
 
+pub use fs::{Fs, FsExt, LocalFs};
 pub use staging::{recover, Committed, Published, Recovered, Staging};
 
 use crate::hive_text;
-use anyhow::{Context, Result};
-use std::io::{BufRead, BufReader, BufWriter};
+use anyhow::Result;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 pub type Row = Vec<Option<String>>;
 
@@ -18,21 +20,63 @@ pub type Row = Vec<Option<String>>;
 pub trait WarehouseRead {
     /// Rows of partition `dt` of `table`, each with `width` fields; a missing partition reads as empty.
     fn read_partition(&self, table: &str, dt: &str, width: usize) -> Result<Vec<Row>>;
-    /// A file under the warehouse root (API snapshots such as `discovery_api_raw/dt=.../course_runs.json`).
-    fn file(&self, rel: &str) -> PathBuf;
+    /// A file under the warehouse root (API snapshots such as `discovery_api_raw/dt=.../course_runs.json`); `None`
+    /// when it does not exist.
+    fn read_file(&self, rel: &str) -> Result<Option<Vec<u8>>>;
+    /// How messages name the file `rel`.
+    fn describe_file(&self, rel: &str) -> String;
 }
 
-/// The published warehouse on local disk.
-pub struct LocalWarehouse {
+/// The published warehouse: a root directory on some filesystem.
+#[derive(Clone)]
+pub struct Warehouse {
+    pub fs: Arc<dyn Fs>,
     pub root: PathBuf,
 }
 
-impl WarehouseRead for LocalWarehouse {
-    fn read_partition(&self, table: &str, dt: &str, width: usize) -> Result<Vec<Row>> {
-        read_partition(&self.root, table, dt, width)
+impl Warehouse {
+    pub fn new(fs: Arc<dyn Fs>, root: impl Into<PathBuf>) -> Self {
+        Self { fs, root: root.into() }
     }
-    fn file(&self, rel: &str) -> PathBuf {
-        self.root.join(rel)
+
+    /// A warehouse on local disk.
+    pub fn local(root: impl Into<PathBuf>) -> Self {
+        Self::new(Arc::new(LocalFs), root)
+    }
+
+    /// How messages name the warehouse.
+    pub fn describe(&self) -> String {
+        self.fs.describe(&self.root)
+    }
+
+    /// Lines in the data files of a partition (its row count); `None` when the partition does not exist.
+    pub fn count_rows(&self, table: &str, dt: &str) -> Result<Option<u64>> {
+        count_rows_in(self.fs.as_ref(), &partition_dir(&self.root, table, dt))
+    }
+
+    /// The `dt=` values present for a table, sorted.
+    pub fn partitions(&self, table: &str) -> Result<Vec<String>> {
+        let mut out: Vec<String> = self
+            .fs
+            .list(&self.root.join(table))?
+            .into_iter()
+            .filter(|e| e.is_dir)
+            .filter_map(|e| e.name.strip_prefix("dt=").map(str::to_string))
+            .collect();
+        out.sort();
+        Ok(out)
+    }
+}
+
+impl WarehouseRead for Warehouse {
+    fn read_partition(&self, table: &str, dt: &str, width: usize) -> Result<Vec<Row>> {
+        read_partition_dir(self.fs.as_ref(), &partition_dir(&self.root, table, dt), width)
+    }
+    fn read_file(&self, rel: &str) -> Result<Option<Vec<u8>>> {
+        self.fs.read(&self.root.join(rel))
+    }
+    fn describe_file(&self, rel: &str) -> String {
+        self.fs.describe(&self.root.join(rel))
     }
 }
 
@@ -40,82 +84,77 @@ pub fn partition_dir(root: &Path, table: &str, dt: &str) -> PathBuf {
     root.join(table).join(format!("dt={dt}"))
 }
 
-/// Whether a partition was completely written (has `_SUCCESS`).
+/// Whether a partition was completely written (has `_SUCCESS`), on local disk.
 pub fn is_complete(root: &Path, table: &str, dt: &str) -> bool {
     partition_dir(root, table, dt).join("_SUCCESS").is_file()
 }
 
-/// Writes `rows` as a complete partition directory `dir` (which must not exist yet): `part-00000` (synced to disk)
-/// and the `_SUCCESS` marker. Callers write into a staging place and rename the directory into the warehouse.
-pub fn write_partition_dir(dir: &Path, rows: &[Row]) -> Result<u64> {
-    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    let part = dir.join("part-00000");
-    let f = std::fs::File::create(&part).with_context(|| format!("cannot create {}", part.display()))?;
-    let mut w = BufWriter::new(f);
+/// The marker of a complete partition.
+pub const SUCCESS: &str = "_SUCCESS";
+
+/// Writes `rows` as a complete partition directory `dir` (which must not exist yet): `part-00000` (synced) and
+/// the `_SUCCESS` marker. Callers write into a staging place and rename the directory into the warehouse.
+pub fn write_partition_dir(fs: &dyn Fs, dir: &Path, rows: &[Row]) -> Result<u64> {
+    fs.create_dir_all(dir)?;
+    let mut text = Vec::new();
     for r in rows {
-        hive_text::write_row(r, &mut w)?;
+        hive_text::write_row(r, &mut text)?;
     }
-    w.into_inner().map_err(|e| e.into_error())?.sync_all()?;
-    std::fs::File::create(dir.join("_SUCCESS"))?;
+    fs.write(&dir.join("part-00000"), &text)?;
+    fs.write(&dir.join(SUCCESS), b"")?;
     Ok(rows.len() as u64)
 }
 
-/// Lines in the data files of a partition (its row count); `None` when the partition does not exist.
-pub fn count_rows(root: &Path, table: &str, dt: &str) -> Result<Option<u64>> {
-    let dir = partition_dir(root, table, dt);
-    if !dir.is_dir() {
+/// Lines in the data files of a partition directory; `None` when it does not exist.
+pub fn count_rows_in(fs: &dyn Fs, dir: &Path) -> Result<Option<u64>> {
+    if !fs.is_dir(dir)? {
         return Ok(None);
     }
     let mut n = 0u64;
-    for f in data_files(&dir)? {
-        let mut r = BufReader::new(std::fs::File::open(&f).with_context(|| format!("cannot read {}", f.display()))?);
-        let mut last = b'\n';
-        loop {
-            let buf = r.fill_buf().with_context(|| format!("cannot read {}", f.display()))?;
-            let Some(&end) = buf.last() else { break };
-            n += buf.iter().filter(|&&b| b == b'\n').count() as u64;
-            last = end;
-            let len = buf.len();
-            r.consume(len);
-        }
-        if last != b'\n' {
+    for f in data_files(fs, dir)? {
+        let bytes = fs.read(&f)?.unwrap_or_default();
+        n += bytes.iter().filter(|&&b| b == b'\n').count() as u64;
+        if bytes.last().is_some_and(|&b| b != b'\n') {
             n += 1;
         }
     }
     Ok(Some(n))
 }
 
-/// Every data file of a partition (names starting with `_` or `.` are markers), in name order.
-pub fn data_files(dir: &Path) -> Result<Vec<PathBuf>> {
-    if !dir.is_dir() {
-        return Ok(vec![]);
-    }
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.is_file())
-        .filter(|p| p.file_name().and_then(|n| n.to_str()).is_some_and(|n| !n.starts_with('_') && !n.starts_with('.')))
-        .collect();
-    files.sort();
-    Ok(files)
+/// Lines in the data files of a local partition (its row count); `None` when the partition does not exist.
+pub fn count_rows(root: &Path, table: &str, dt: &str) -> Result<Option<u64>> {
+    Warehouse::local(root).count_rows(table, dt)
 }
 
-/// Reads a partition; a missing partition reads as empty. Each row must have `width` fields.
+/// Every data file of a partition (names starting with `_` or `.` are markers), in name order.
+pub fn data_files(fs: &dyn Fs, dir: &Path) -> Result<Vec<PathBuf>> {
+    Ok(fs
+        .list(dir)?
+        .into_iter()
+        .filter(|e| !e.is_dir && !e.name.starts_with('_') && !e.name.starts_with('.'))
+        .map(|e| dir.join(e.name))
+        .collect())
+}
+
+/// Reads a local partition; a missing partition reads as empty. Each row must have `width` fields.
 pub fn read_partition(root: &Path, table: &str, dt: &str, width: usize) -> Result<Vec<Row>> {
-    read_partition_dir(&partition_dir(root, table, dt), width)
+    Warehouse::local(root).read_partition(table, dt, width)
 }
 
 /// Reads every data file of the partition directory `dir` (missing: no rows).
-pub fn read_partition_dir(dir: &Path, width: usize) -> Result<Vec<Row>> {
-    let dir = dir.to_path_buf();
+pub fn read_partition_dir(fs: &dyn Fs, dir: &Path, width: usize) -> Result<Vec<Row>> {
     let mut rows = Vec::new();
-    for f in data_files(&dir)? {
-        let r = BufReader::new(std::fs::File::open(&f).with_context(|| format!("cannot open {}", f.display()))?);
-        for (n, line) in r.split(b'\n').enumerate() {
-            let line = line?;
-            let text = String::from_utf8_lossy(&line);
+    for f in data_files(fs, dir)? {
+        let bytes = fs.read(&f)?.unwrap_or_default();
+        if bytes.is_empty() {
+            continue;
+        }
+        let body = bytes.strip_suffix(b"\n").unwrap_or(&bytes);
+        for (n, line) in body.split(|&b| b == b'\n').enumerate() {
+            let text = String::from_utf8_lossy(line);
             let row = hive_text::split_line(&text);
             if row.len() != width {
-                anyhow::bail!("{}:{}: expected {width} fields, found {}", f.display(), n + 1, row.len());
+                anyhow::bail!("{}:{}: expected {width} fields, found {}", fs.describe(&f), n + 1, row.len());
             }
             rows.push(row);
         }
@@ -123,18 +162,9 @@ pub fn read_partition_dir(dir: &Path, width: usize) -> Result<Vec<Row>> {
     Ok(rows)
 }
 
-/// The `dt=` values present for a table, sorted.
+/// The `dt=` values present for a local table, sorted.
 pub fn partitions(root: &Path, table: &str) -> Result<Vec<String>> {
-    let dir = root.join(table);
-    if !dir.is_dir() {
-        return Ok(vec![]);
-    }
-    let mut out: Vec<String> = std::fs::read_dir(&dir)?
-        .filter_map(|e| e.ok())
-        .filter_map(|e| e.file_name().to_str().and_then(|n| n.strip_prefix("dt=")).map(str::to_string))
-        .collect();
-    out.sort();
-    Ok(out)
+    Warehouse::local(root).partitions(table)
 }
 
 #[cfg(test)]

@@ -6,13 +6,17 @@
 //! [`Published::commit`]s (backups deleted) or [`Published::rollback`]s (backups restored). A run killed at any
 //! point leaves its directory behind; [`recover`] at the start of the next run rolls an uncommitted publish back
 //! and finishes a committed one, so the warehouse ends as one run or the other left it, never a mix.
+//!
+//! An engine that cannot write elsewhere than a table's own location (Hive's `INSERT OVERWRITE ... PARTITION`)
+//! stages [`Staging::in_place`]: the journal and the backups are made BEFORE it writes, so the partitions it
+//! writes are already "swapped in" and everything else (rollback, recovery, commit) is the same protocol.
 
-use super::{partition_dir, read_partition, read_partition_dir, write_partition_dir, Row, WarehouseRead};
+use super::{partition_dir, read_partition_dir, write_partition_dir, Fs, FsExt, Row, Warehouse, WarehouseRead};
 use anyhow::{anyhow, bail, Context, Result};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// Directory under the warehouse root holding the staging areas of runs.
 pub const STAGING_DIR: &str = ".staging";
@@ -39,30 +43,54 @@ struct Journal {
     payload: serde_json::Value,
 }
 
-/// The staging area of one run. Dropped without publishing, it is removed and the warehouse is untouched.
+/// The staging area of one run. Dropped without publishing, it is removed and the warehouse is as it was.
 pub struct Staging {
-    root: PathBuf,
+    wh: Warehouse,
     dir: PathBuf,
     run_id: String,
     /// Rows written per staged (table, dt).
     staged: BTreeMap<(String, String), u64>,
+    /// Partitions written in place (their old contents set aside), with the journal already written.
+    in_place: Option<Journal>,
     armed: bool,
 }
 
 impl Staging {
-    /// Creates the staging area of `run_id` under `root` (the published warehouse).
+    /// Creates the staging area of `run_id` under `root` (the published warehouse) on local disk.
     pub fn begin(root: &Path, run_id: &str) -> Result<Self> {
-        let dir = root.join(STAGING_DIR).join(run_id);
-        if dir.exists() {
-            bail!("staging area {} already exists", dir.display());
+        Self::begin_on(&Warehouse::local(root), run_id)
+    }
+
+    /// Creates the staging area of `run_id` in the warehouse `wh`.
+    pub fn begin_on(wh: &Warehouse, run_id: &str) -> Result<Self> {
+        let fs = wh.fs.as_ref();
+        let dir = wh.root.join(STAGING_DIR).join(run_id);
+        if fs.exists(&dir)? {
+            bail!("staging area {} already exists", fs.describe(&dir));
         }
-        std::fs::create_dir_all(dir.join("data")).with_context(|| format!("cannot create {}", dir.display()))?;
-        std::fs::write(dir.join(OWNER), owner_text()).with_context(|| format!("cannot write {}", dir.display()))?;
-        Ok(Self { root: root.to_path_buf(), dir, run_id: run_id.to_string(), staged: BTreeMap::new(), armed: true })
+        fs.create_dir_all(&dir.join("data"))?;
+        fs.write(&dir.join(OWNER), owner_text().as_bytes())?;
+        Ok(Self {
+            wh: wh.clone(),
+            dir,
+            run_id: run_id.to_string(),
+            staged: BTreeMap::new(),
+            in_place: None,
+            armed: true,
+        })
     }
 
     pub fn root(&self) -> &Path {
-        &self.root
+        &self.wh.root
+    }
+
+    /// The published warehouse this run stages for.
+    pub fn warehouse(&self) -> &Warehouse {
+        &self.wh
+    }
+
+    pub fn fs(&self) -> &Arc<dyn Fs> {
+        &self.wh.fs
     }
 
     pub fn run_id(&self) -> &str {
@@ -76,14 +104,51 @@ impl Staging {
     /// Stages partition `dt` of `table` (replacing what this run staged for it before). Returns the rows written.
     pub fn write_partition(&mut self, table: &str, dt: &str, rows: &[Row]) -> Result<u64> {
         check_part(table, dt)?;
-        let dir = self.staged_dir(table, dt);
-        if dir.exists() {
-            std::fs::remove_dir_all(&dir)?;
+        if self.in_place.is_some() {
+            bail!("this run writes its partitions in place; {table}/dt={dt} cannot also be staged");
         }
-        let n = write_partition_dir(&dir, rows)?;
+        let dir = self.staged_dir(table, dt);
+        self.wh.fs.remove_all(&dir)?;
+        let n = write_partition_dir(self.wh.fs.as_ref(), &dir, rows)?;
         crate::failpoint::hit(&format!("stage:{table}"))?;
         self.staged.insert((table.to_string(), dt.to_string()), n);
         Ok(n)
+    }
+
+    /// For an engine that writes partitions where they are published: journals `partitions` and sets the
+    /// published ones aside, so that a failure from here on (or a crash, through [`recover`]) removes what the
+    /// engine wrote and restores them. The engine then writes `partition_dir(root, table, dt)` itself and reports
+    /// each with [`Staging::wrote_in_place`].
+    pub fn in_place(&mut self, partitions: &[(String, String)]) -> Result<()> {
+        if self.in_place.is_some() || !self.staged.is_empty() {
+            bail!("a run stages its partitions one way only");
+        }
+        for (t, d) in partitions {
+            check_part(t, d)?;
+        }
+        let journal = Journal {
+            run_id: self.run_id.clone(),
+            status: Status::Publishing,
+            partitions: partitions.to_vec(),
+            payload: serde_json::Value::Null,
+        };
+        write_journal(self.wh.fs.as_ref(), &self.dir, &journal)?;
+        self.in_place = Some(journal);
+        for (table, dt) in partitions {
+            set_aside(&self.wh, &self.dir, table, dt)
+                .with_context(|| format!("cannot set partition {table}/dt={dt} aside"))?;
+        }
+        Ok(())
+    }
+
+    /// Records that the engine wrote partition `dt` of `table` in place, with `rows` rows.
+    pub fn wrote_in_place(&mut self, table: &str, dt: &str, rows: u64) -> Result<()> {
+        let journal = self.in_place.as_ref().ok_or_else(|| anyhow!("this run stages its partitions"))?;
+        if !journal.partitions.iter().any(|(t, d)| t == table && d == dt) {
+            bail!("partition {table}/dt={dt} was not set aside before it was written");
+        }
+        self.staged.insert((table.to_string(), dt.to_string()), rows);
+        Ok(())
     }
 
     /// Every staged partition with its row count, in (table, dt) order.
@@ -94,14 +159,22 @@ impl Staging {
     /// Swaps every staged partition into the warehouse. On error the partitions already swapped are put back and
     /// the error returned. `payload` is kept in the journal for [`recover`] to hand back after a crash.
     pub fn publish(mut self, payload: serde_json::Value) -> Result<Published> {
+        let fs = self.wh.fs.clone();
+        self.armed = false;
+        if let Some(mut journal) = self.in_place.take() {
+            journal.payload = payload;
+            let published = Published { wh: self.wh.clone(), dir: self.dir.clone(), journal, armed: true };
+            write_journal(fs.as_ref(), &published.dir, &published.journal)?;
+            crate::failpoint::hit("publish")?;
+            return Ok(published);
+        }
         let partitions: Vec<(String, String)> = self.staged.keys().cloned().collect();
         let journal = Journal { run_id: self.run_id.clone(), status: Status::Publishing, partitions, payload };
-        write_journal(&self.dir, &journal)?;
+        let published = Published { wh: self.wh.clone(), dir: self.dir.clone(), journal, armed: true };
+        write_journal(fs.as_ref(), &published.dir, &published.journal)?;
         crate::failpoint::hit("publish")?;
-        let published = Published { root: self.root.clone(), dir: self.dir.clone(), journal, armed: true };
-        self.armed = false;
         for (table, dt) in published.journal.partitions.clone() {
-            if let Err(e) = swap_in(&published.root, &published.dir, &table, &dt) {
+            if let Err(e) = swap_in(&published.wh, &published.dir, &table, &dt) {
                 published.rollback().context("while undoing a failed publish")?;
                 return Err(e.context(format!("cannot publish partition {table}/dt={dt}")));
             }
@@ -112,37 +185,44 @@ impl Staging {
 
 impl WarehouseRead for Staging {
     fn read_partition(&self, table: &str, dt: &str, width: usize) -> Result<Vec<Row>> {
-        if self.staged.contains_key(&(table.to_string(), dt.to_string())) {
-            read_partition_dir(&self.staged_dir(table, dt), width)
+        if self.in_place.is_none() && self.staged.contains_key(&(table.to_string(), dt.to_string())) {
+            read_partition_dir(self.wh.fs.as_ref(), &self.staged_dir(table, dt), width)
         } else {
-            read_partition(&self.root, table, dt, width)
+            self.wh.read_partition(table, dt, width)
         }
     }
 
-    fn file(&self, rel: &str) -> PathBuf {
-        self.root.join(rel)
+    fn read_file(&self, rel: &str) -> Result<Option<Vec<u8>>> {
+        self.wh.read_file(rel)
+    }
+
+    fn describe_file(&self, rel: &str) -> String {
+        self.wh.describe_file(rel)
     }
 }
 
 impl Drop for Staging {
     fn drop(&mut self) {
         if self.armed {
-            let _ = std::fs::remove_dir_all(&self.dir);
-            remove_if_empty(&self.dir);
+            if let Some(j) = &self.in_place {
+                let _ = undo(&self.wh, &self.dir, &j.partitions);
+            }
+            let _ = self.wh.fs.remove_all(&self.dir);
+            remove_if_empty(self.wh.fs.as_ref(), &self.dir);
         }
     }
 }
 
 /// Removes `.staging` itself once no run uses it (it fails, harmlessly, while another run's area is there).
-fn remove_if_empty(run_dir: &Path) {
+fn remove_if_empty(fs: &dyn Fs, run_dir: &Path) {
     if let Some(base) = run_dir.parent() {
-        let _ = std::fs::remove_dir(base);
+        let _ = fs.remove_empty_dir(base);
     }
 }
 
 /// A publish whose partitions are in place; the caller commits or rolls back. Dropped undecided, it rolls back.
 pub struct Published {
-    root: PathBuf,
+    wh: Warehouse,
     dir: PathBuf,
     journal: Journal,
     armed: bool,
@@ -153,17 +233,17 @@ impl Published {
     /// it). The caller records the run, then [`Committed::finish`]es.
     pub fn commit(mut self) -> Result<Committed> {
         self.journal.status = Status::Committed;
-        write_journal(&self.dir, &self.journal)?;
+        write_journal(self.wh.fs.as_ref(), &self.dir, &self.journal)?;
         self.armed = false;
-        Ok(Committed { dir: self.dir.clone() })
+        Ok(Committed { wh: self.wh.clone(), dir: self.dir.clone() })
     }
 
     /// Puts every old partition back and removes the new ones and the staging area.
     pub fn rollback(mut self) -> Result<()> {
         self.armed = false;
-        undo(&self.root, &self.dir, &self.journal.partitions)?;
-        std::fs::remove_dir_all(&self.dir).with_context(|| format!("cannot remove {}", self.dir.display()))?;
-        remove_if_empty(&self.dir);
+        undo(&self.wh, &self.dir, &self.journal.partitions)?;
+        self.wh.fs.remove_all(&self.dir)?;
+        remove_if_empty(self.wh.fs.as_ref(), &self.dir);
         Ok(())
     }
 }
@@ -171,9 +251,9 @@ impl Published {
 impl Drop for Published {
     fn drop(&mut self) {
         if self.armed {
-            let _ = undo(&self.root, &self.dir, &self.journal.partitions);
-            let _ = std::fs::remove_dir_all(&self.dir);
-            remove_if_empty(&self.dir);
+            let _ = undo(&self.wh, &self.dir, &self.journal.partitions);
+            let _ = self.wh.fs.remove_all(&self.dir);
+            remove_if_empty(self.wh.fs.as_ref(), &self.dir);
         }
     }
 }
@@ -181,6 +261,7 @@ impl Drop for Published {
 /// A committed publish whose old partitions are still kept aside. Dropped unfinished, it stays on disk for
 /// [`recover`] to finish (the caller's payload, e.g. the run's state records, is still in its journal).
 pub struct Committed {
+    wh: Warehouse,
     dir: PathBuf,
 }
 
@@ -188,8 +269,8 @@ impl Committed {
     /// Deletes the old partitions and the staging area.
     pub fn finish(self) -> Result<()> {
         crate::failpoint::hit("finish")?;
-        std::fs::remove_dir_all(&self.dir).with_context(|| format!("cannot remove {}", self.dir.display()))?;
-        remove_if_empty(&self.dir);
+        self.wh.fs.remove_all(&self.dir)?;
+        remove_if_empty(self.wh.fs.as_ref(), &self.dir);
         Ok(())
     }
 }
@@ -207,41 +288,27 @@ pub enum Recovered {
 
 /// Settles the staging areas that runs left behind (killed, or crashed), skipping those whose owner process is
 /// still alive on this host.
-pub fn recover(root: &Path) -> Result<Vec<Recovered>> {
-    let base = root.join(STAGING_DIR);
-    if !base.is_dir() {
-        return Ok(vec![]);
-    }
+pub fn recover(wh: &Warehouse) -> Result<Vec<Recovered>> {
+    let fs = wh.fs.as_ref();
+    let base = wh.root.join(STAGING_DIR);
     let mut out = Vec::new();
-    let mut dirs: Vec<PathBuf> = std::fs::read_dir(&base)
-        .with_context(|| format!("cannot list {}", base.display()))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.is_dir())
-        .collect();
-    dirs.sort();
-    for dir in dirs {
-        if owner_alive(&dir) {
+    for entry in fs.list(&base)?.into_iter().filter(|e| e.is_dir) {
+        let dir = base.join(&entry.name);
+        if owner_alive(fs, &dir) {
             continue;
         }
-        let run_id = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        let journal = match std::fs::read(dir.join(JOURNAL)) {
-            Ok(bytes) => Some(
-                serde_json::from_slice::<Journal>(&bytes)
-                    .with_context(|| format!("unreadable publish journal in {}", dir.display()))?,
-            ),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-            Err(e) => return Err(anyhow!("cannot read the publish journal in {}: {e}", dir.display())),
-        };
+        let run_id = entry.name.clone();
+        let journal = read_journal(fs, &dir)?;
         let outcome = match journal {
             None => Recovered::Discarded { run_id },
             Some(j) if j.status == Status::Publishing => {
-                undo(root, &dir, &j.partitions)?;
+                undo(wh, &dir, &j.partitions)?;
                 Recovered::RolledBack { run_id, partitions: j.partitions.len() }
             }
             Some(j) => Recovered::Finished { run_id, payload: j.payload },
         };
-        std::fs::remove_dir_all(&dir).with_context(|| format!("cannot remove {}", dir.display()))?;
-        remove_if_empty(&dir);
+        fs.remove_all(&dir)?;
+        remove_if_empty(fs, &dir);
         out.push(outcome);
     }
     Ok(out)
@@ -255,52 +322,82 @@ fn check_part(table: &str, dt: &str) -> Result<()> {
     Ok(())
 }
 
-/// Moves the published partition (if any) to `backup/` and the staged one into its place.
-fn swap_in(root: &Path, dir: &Path, table: &str, dt: &str) -> Result<()> {
-    let target = partition_dir(root, table, dt);
-    let staged = partition_dir(&dir.join("data"), table, dt);
+/// Moves the published partition (if any) to `backup/`.
+fn set_aside(wh: &Warehouse, dir: &Path, table: &str, dt: &str) -> Result<()> {
+    let fs = wh.fs.as_ref();
+    let target = partition_dir(&wh.root, table, dt);
     let backup = partition_dir(&dir.join("backup"), table, dt);
-    if target.exists() {
-        mkdir_parent(&backup)?;
-        std::fs::rename(&target, &backup).with_context(|| format!("cannot move {} aside", target.display()))?;
+    if fs.exists(&target)? {
+        mkdir_parent(fs, &backup)?;
+        fs.rename(&target, &backup)?;
     }
-    crate::failpoint::hit(&format!("swap:{table}"))?;
-    mkdir_parent(&target)?;
-    std::fs::rename(&staged, &target).with_context(|| format!("cannot move a partition into {}", target.display()))
+    Ok(())
 }
 
-/// Reverses [`swap_in`] for each partition, whatever step it reached: a partition whose staged copy is gone was
-/// swapped in (the copy in place is new and goes); a backup is moved back.
-fn undo(root: &Path, dir: &Path, partitions: &[(String, String)]) -> Result<()> {
+/// Moves the published partition (if any) to `backup/` and the staged one into its place.
+fn swap_in(wh: &Warehouse, dir: &Path, table: &str, dt: &str) -> Result<()> {
+    let fs = wh.fs.as_ref();
+    set_aside(wh, dir, table, dt)?;
+    crate::failpoint::hit(&format!("swap:{table}"))?;
+    let target = partition_dir(&wh.root, table, dt);
+    let staged = partition_dir(&dir.join("data"), table, dt);
+    mkdir_parent(fs, &target)?;
+    fs.rename(&staged, &target)
+}
+
+/// Reverses [`swap_in`] (or [`set_aside`] and an in-place write) for each partition, whatever step it reached: a
+/// partition whose staged copy is gone was swapped in or written in place (the copy in place is new and goes); a
+/// backup is moved back.
+fn undo(wh: &Warehouse, dir: &Path, partitions: &[(String, String)]) -> Result<()> {
+    let fs = wh.fs.as_ref();
     for (table, dt) in partitions {
-        let target = partition_dir(root, table, dt);
+        let target = partition_dir(&wh.root, table, dt);
         let staged = partition_dir(&dir.join("data"), table, dt);
         let backup = partition_dir(&dir.join("backup"), table, dt);
-        if !staged.exists() && target.exists() {
-            std::fs::remove_dir_all(&target).with_context(|| format!("cannot remove {}", target.display()))?;
+        if !fs.exists(&staged)? && fs.exists(&target)? {
+            fs.remove_all(&target)?;
         }
-        if backup.exists() {
-            mkdir_parent(&target)?;
-            std::fs::rename(&backup, &target).with_context(|| format!("cannot restore {}", target.display()))?;
+        if fs.exists(&backup)? {
+            mkdir_parent(fs, &target)?;
+            fs.rename(&backup, &target)?;
         }
     }
     Ok(())
 }
 
-fn mkdir_parent(p: &Path) -> Result<()> {
-    if let Some(parent) = p.parent() {
-        std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
+fn mkdir_parent(fs: &dyn Fs, p: &Path) -> Result<()> {
+    match p.parent() {
+        Some(parent) => fs.create_dir_all(parent),
+        None => Ok(()),
     }
-    Ok(())
 }
 
 /// Writes the journal atomically (temporary file, sync, rename).
-fn write_journal(dir: &Path, journal: &Journal) -> Result<()> {
+fn write_journal(fs: &dyn Fs, dir: &Path, journal: &Journal) -> Result<()> {
     let tmp = dir.join(".journal.tmp");
-    let mut f = std::fs::File::create(&tmp).with_context(|| format!("cannot write {}", tmp.display()))?;
-    f.write_all(&serde_json::to_vec_pretty(journal)?)?;
-    f.sync_all()?;
-    std::fs::rename(&tmp, dir.join(JOURNAL)).with_context(|| format!("cannot write the journal in {}", dir.display()))
+    fs.write(&tmp, &serde_json::to_vec_pretty(journal)?)?;
+    let target = dir.join(JOURNAL);
+    // A rename onto an existing file is not atomic-replace on every filesystem (HDFS refuses it): the old journal
+    // goes first. A crash between the two leaves only `.journal.tmp`, which [`read_journal`] prefers.
+    fs.remove_all(&target)?;
+    fs.rename(&tmp, &target).with_context(|| format!("cannot write the journal in {}", fs.describe(dir)))
+}
+
+/// The journal of a staging area: `.journal.tmp` when a crash came between writing it and renaming it (it is
+/// the newer one, if it was written whole), else `journal.json`, else none.
+fn read_journal(fs: &dyn Fs, dir: &Path) -> Result<Option<Journal>> {
+    if let Some(bytes) = fs.read(&dir.join(".journal.tmp"))? {
+        if let Ok(j) = serde_json::from_slice::<Journal>(&bytes) {
+            return Ok(Some(j));
+        }
+    }
+    match fs.read(&dir.join(JOURNAL))? {
+        Some(bytes) => Ok(Some(
+            serde_json::from_slice::<Journal>(&bytes)
+                .with_context(|| format!("unreadable publish journal in {}", fs.describe(dir)))?,
+        )),
+        None => Ok(None),
+    }
 }
 
 fn host_name() -> String {
@@ -312,8 +409,9 @@ fn owner_text() -> String {
 }
 
 /// Whether the process that owns a staging area is still running here (then it is not left behind).
-fn owner_alive(dir: &Path) -> bool {
-    let Ok(text) = std::fs::read_to_string(dir.join(OWNER)) else { return false };
+fn owner_alive(fs: &dyn Fs, dir: &Path) -> bool {
+    let Ok(Some(bytes)) = fs.read(&dir.join(OWNER)) else { return false };
+    let text = String::from_utf8_lossy(&bytes);
     let mut parts = text.split_whitespace();
     let (Some(host), Some(pid)) = (parts.next(), parts.next()) else { return false };
     host == host_name() && pid != std::process::id().to_string() && Path::new("/proc").join(pid).is_dir()
@@ -322,6 +420,7 @@ fn owner_alive(dir: &Path) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::warehouse::{read_partition, LocalFs};
 
     fn row(s: &str) -> Row {
         vec![Some(s.to_string())]
@@ -383,12 +482,12 @@ mod tests {
             partitions: vec![("t".into(), "d1".into()), ("t".into(), "d2".into())],
             payload: serde_json::Value::Null,
         };
-        write_journal(&dir, &journal).unwrap();
-        swap_in(root, &dir, "t", "d1").unwrap();
+        write_journal(&LocalFs, &dir, &journal).unwrap();
+        swap_in(&Warehouse::local(root), &dir, "t", "d1").unwrap();
         std::fs::write(dir.join(OWNER), "elsewhere 1\n").unwrap();
         std::mem::forget(s);
         assert_eq!(read(root, "t", "d1"), vec![row("new")]);
-        let r = recover(root).unwrap();
+        let r = recover(&Warehouse::local(root)).unwrap();
         assert_eq!(r, vec![Recovered::RolledBack { run_id: "r2".into(), partitions: 2 }]);
         assert_eq!(read(root, "t", "d1"), vec![row("old")]);
         assert!(!partition_dir(root, "t", "d2").exists());
@@ -397,14 +496,14 @@ mod tests {
         s.write_partition("t", "d1", &[row("new")]).unwrap();
         let mut p = s.publish(serde_json::json!({"k": 1})).unwrap();
         p.journal.status = Status::Committed;
-        write_journal(&p.dir, &p.journal).unwrap();
+        write_journal(&LocalFs, &p.dir, &p.journal).unwrap();
         std::fs::write(p.dir.join(OWNER), "elsewhere 1\n").unwrap();
         p.armed = false;
         drop(p);
-        let r = recover(root).unwrap();
+        let r = recover(&Warehouse::local(root)).unwrap();
         assert_eq!(r, vec![Recovered::Finished { run_id: "r3".into(), payload: serde_json::json!({"k": 1}) }]);
         assert_eq!(read(root, "t", "d1"), vec![row("new")]);
-        assert!(recover(root).unwrap().is_empty());
+        assert!(recover(&Warehouse::local(root)).unwrap().is_empty());
     }
 
     #[test]
@@ -413,7 +512,48 @@ mod tests {
         let s = Staging::begin(tmp.path(), "r1").unwrap();
         // Owned by this very process: treated as someone else's only when the pid differs, so fake a live one.
         std::fs::write(s.dir.join(OWNER), format!("{} 1\n", host_name())).unwrap();
-        assert!(recover(tmp.path()).unwrap().is_empty());
+        assert!(recover(&Warehouse::local(tmp.path())).unwrap().is_empty());
         assert!(s.dir.exists());
+    }
+
+    #[test]
+    fn in_place_writes_roll_back_and_recover_like_staged_ones() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        let mut s = Staging::begin(root, "r1").unwrap();
+        s.write_partition("t", "d1", &[row("old")]).unwrap();
+        s.publish(serde_json::Value::Null).unwrap().commit().unwrap().finish().unwrap();
+        let parts = vec![("t".to_string(), "d1".to_string()), ("t".to_string(), "d2".to_string())];
+        // Dropped after writing in place: the old partition is back, the new one gone.
+        let mut s = Staging::begin(root, "r2").unwrap();
+        s.in_place(&parts).unwrap();
+        assert!(read(root, "t", "d1").is_empty(), "the published partition is set aside");
+        write_partition_dir(&LocalFs, &partition_dir(root, "t", "d1"), &[row("new")]).unwrap();
+        write_partition_dir(&LocalFs, &partition_dir(root, "t", "d2"), &[row("new")]).unwrap();
+        assert!(s.wrote_in_place("t", "d3", 1).is_err(), "only partitions set aside may be written");
+        s.wrote_in_place("t", "d1", 1).unwrap();
+        assert_eq!(s.read_partition("t", "d1", 1).unwrap(), vec![row("new")]);
+        drop(s);
+        assert_eq!(read(root, "t", "d1"), vec![row("old")]);
+        assert!(!partition_dir(root, "t", "d2").exists());
+        // Killed while writing: the next run's recover restores it.
+        let mut s = Staging::begin(root, "r3").unwrap();
+        s.in_place(&parts).unwrap();
+        write_partition_dir(&LocalFs, &partition_dir(root, "t", "d2"), &[row("new")]).unwrap();
+        std::fs::write(s.dir.join(OWNER), "elsewhere 1\n").unwrap();
+        std::mem::forget(s);
+        let r = recover(&Warehouse::local(root)).unwrap();
+        assert_eq!(r, vec![Recovered::RolledBack { run_id: "r3".into(), partitions: 2 }]);
+        assert_eq!(read(root, "t", "d1"), vec![row("old")]);
+        assert!(!partition_dir(root, "t", "d2").exists());
+        // Committed: the new partitions stay.
+        let mut s = Staging::begin(root, "r4").unwrap();
+        s.in_place(&parts).unwrap();
+        write_partition_dir(&LocalFs, &partition_dir(root, "t", "d1"), &[row("new")]).unwrap();
+        s.wrote_in_place("t", "d1", 1).unwrap();
+        assert_eq!(s.staged().collect::<Vec<_>>(), vec![("t", "d1", 1)]);
+        s.publish(serde_json::Value::Null).unwrap().commit().unwrap().finish().unwrap();
+        assert_eq!(read(root, "t", "d1"), vec![row("new")]);
+        assert!(!root.join(STAGING_DIR).exists());
     }
 }

@@ -7,7 +7,7 @@ pub mod sql;
 use super::{RunReport, TaskReport};
 use crate::config::engine_config::RunFlags;
 use crate::graph::{Partitions, Plan, Task, TaskKind};
-use crate::warehouse::{Row, Staging, WarehouseRead};
+use crate::warehouse::{Row, Staging, Warehouse, WarehouseRead};
 use anyhow::{anyhow, bail, Context, Result};
 use std::io::IsTerminal;
 use std::path::Path;
@@ -23,6 +23,7 @@ pub const KIND: super::EngineKind = super::EngineKind {
     compile: crate::codegen::embedded,
     bundle: None,
     build,
+    warehouse: local_warehouse,
 };
 
 fn required_keys(needs: &super::Needs) -> Vec<&'static str> {
@@ -36,6 +37,11 @@ fn required_keys(needs: &super::Needs) -> Vec<&'static str> {
     keys
 }
 
+fn local_warehouse(profile: &crate::config::profile::Profile, root: &Path) -> Result<Warehouse> {
+    let wh = profile.path("warehouse", root).ok_or_else(|| anyhow::anyhow!("the profile sets no warehouse"))?;
+    Ok(Warehouse::local(wh))
+}
+
 fn build(profile: &crate::config::profile::Profile, root: &Path, flags: &RunFlags) -> Result<Box<dyn super::Engine>> {
     let config = EmbeddedConfig::from_profile(profile, root, flags).map_err(anyhow::Error::msg)?;
     Ok(Box::new(EmbeddedEngine { config }))
@@ -46,8 +52,8 @@ pub struct EmbeddedEngine {
 }
 
 impl super::Engine for EmbeddedEngine {
-    fn warehouse(&self) -> &Path {
-        &self.config.warehouse
+    fn warehouse(&self) -> Warehouse {
+        Warehouse::local(&self.config.warehouse)
     }
 
     /// Runs every task but the sinks in the order their dependencies allow (`Task::deps`): each wave of ready
@@ -304,7 +310,7 @@ impl EmbeddedRun<'_> {
         let mut before = 0;
         for day in job.window.days() {
             let dt = day.format("%Y-%m-%d").to_string();
-            before += crate::warehouse::count_rows(self.staging.root(), &job.table, &dt)?.unwrap_or(0);
+            before += self.staging.warehouse().count_rows(&job.table, &dt)?.unwrap_or(0);
         }
         if before > 0 {
             bail!(
@@ -374,11 +380,12 @@ impl EmbeddedRun<'_> {
         let (rows, skipped) = if t.enabled {
             let text = match input_file {
                 Some(rel) => {
-                    let path = self.staging.file(rel);
-                    Some(
-                        std::fs::read_to_string(&path)
-                            .with_context(|| format!("`{}` reads {}, which cannot be read", t.node, path.display()))?,
-                    )
+                    let missing =
+                        || format!("`{}` reads {}, which does not exist", t.node, self.staging.describe_file(rel));
+                    let bytes = self.staging.read_file(rel)?.with_context(missing)?;
+                    Some(String::from_utf8(bytes).with_context(|| {
+                        format!("`{}` reads {}, which is not UTF-8", t.node, self.staging.describe_file(rel))
+                    })?)
                 }
                 None => None,
             };

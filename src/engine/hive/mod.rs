@@ -17,6 +17,7 @@ pub const KIND: EngineKind = EngineKind {
     compile: crate::codegen::hive,
     bundle: Some(crate::codegen::hive_bundle),
     build,
+    warehouse: |profile, _| bail!("the warehouse of profile `{}` is not reachable by this version", profile.name),
 };
 
 fn required_keys(needs: &Needs) -> Vec<&'static str> {

@@ -1,0 +1,143 @@
+//! The filesystem a warehouse lives on. The embedded engine's warehouse is local disk; a cluster's is HDFS or the
+//! gateway's own disk (`file://`, reached over SFTP). Staging, publishing, recovery, the run lock and the readers
+//! the sinks use are written once against this trait, so a run is all-or-nothing on every engine by the same code.
+
+use anyhow::{Context, Result};
+use std::io::Write;
+use std::path::Path;
+
+/// One entry of a directory listing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub name: String,
+    pub is_dir: bool,
+}
+
+/// The operations the warehouse needs. Paths are absolute on the filesystem in question. Renames of directories
+/// must be atomic (they are on POSIX disks and on HDFS), which is what makes publishing safe.
+pub trait Fs: Send + Sync {
+    /// How messages name this filesystem's paths (`file://`, `sftp://user@host`, `hdfs://namenode:8020`).
+    fn describe(&self, path: &Path) -> String;
+    /// `None` when nothing is there.
+    fn kind(&self, path: &Path) -> Result<Option<Kind>>;
+    fn create_dir_all(&self, path: &Path) -> Result<()>;
+    /// Creates or replaces the file, durably (synced) before returning.
+    fn write(&self, path: &Path, bytes: &[u8]) -> Result<()>;
+    /// Creates the file only if nothing is at `path`; `false` when something was (the lock's primitive).
+    fn create_new(&self, path: &Path, bytes: &[u8]) -> Result<bool>;
+    /// `None` when the file does not exist.
+    fn read(&self, path: &Path) -> Result<Option<Vec<u8>>>;
+    /// A missing directory lists as empty. Sorted by name.
+    fn list(&self, path: &Path) -> Result<Vec<Entry>>;
+    /// Moves `from` to `to` (whose parent exists and which must not exist).
+    fn rename(&self, from: &Path, to: &Path) -> Result<()>;
+    /// Removes a file or a directory tree; nothing there is fine.
+    fn remove_all(&self, path: &Path) -> Result<()>;
+    /// Removes an empty directory (fails otherwise).
+    fn remove_empty_dir(&self, path: &Path) -> Result<()>;
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    File,
+    Dir,
+}
+
+/// Convenience built on the trait.
+pub trait FsExt: Fs {
+    fn exists(&self, path: &Path) -> Result<bool> {
+        Ok(self.kind(path)?.is_some())
+    }
+    fn is_dir(&self, path: &Path) -> Result<bool> {
+        Ok(self.kind(path)? == Some(Kind::Dir))
+    }
+    fn is_file(&self, path: &Path) -> Result<bool> {
+        Ok(self.kind(path)? == Some(Kind::File))
+    }
+}
+
+impl<T: Fs + ?Sized> FsExt for T {}
+
+/// Local disk.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LocalFs;
+
+impl Fs for LocalFs {
+    fn describe(&self, path: &Path) -> String {
+        path.display().to_string()
+    }
+
+    fn kind(&self, path: &Path) -> Result<Option<Kind>> {
+        match std::fs::metadata(path) {
+            Ok(m) if m.is_dir() => Ok(Some(Kind::Dir)),
+            Ok(_) => Ok(Some(Kind::File)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(e).with_context(|| format!("cannot stat {}", path.display())),
+        }
+    }
+
+    fn create_dir_all(&self, path: &Path) -> Result<()> {
+        std::fs::create_dir_all(path).with_context(|| format!("cannot create {}", path.display()))
+    }
+
+    fn write(&self, path: &Path, bytes: &[u8]) -> Result<()> {
+        let mut f = std::fs::File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
+        f.write_all(bytes).with_context(|| format!("cannot write {}", path.display()))?;
+        f.sync_all().with_context(|| format!("cannot sync {}", path.display()))
+    }
+
+    fn create_new(&self, path: &Path, bytes: &[u8]) -> Result<bool> {
+        match std::fs::OpenOptions::new().write(true).create_new(true).open(path) {
+            Ok(mut f) => {
+                f.write_all(bytes)?;
+                f.sync_all()?;
+                Ok(true)
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(false),
+            Err(e) => Err(e).with_context(|| format!("cannot create {}", path.display())),
+        }
+    }
+
+    fn read(&self, path: &Path) -> Result<Option<Vec<u8>>> {
+        match std::fs::read(path) {
+            Ok(b) => Ok(Some(b)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(e).with_context(|| format!("cannot read {}", path.display())),
+        }
+    }
+
+    fn list(&self, path: &Path) -> Result<Vec<Entry>> {
+        let rd = match std::fs::read_dir(path) {
+            Ok(rd) => rd,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(vec![]),
+            Err(e) => return Err(e).with_context(|| format!("cannot list {}", path.display())),
+        };
+        let mut out = Vec::new();
+        for e in rd {
+            let e = e.with_context(|| format!("cannot list {}", path.display()))?;
+            let is_dir = e.path().is_dir();
+            out.push(Entry { name: e.file_name().to_string_lossy().into_owned(), is_dir });
+        }
+        out.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(out)
+    }
+
+    fn rename(&self, from: &Path, to: &Path) -> Result<()> {
+        std::fs::rename(from, to).with_context(|| format!("cannot move {} to {}", from.display(), to.display()))
+    }
+
+    fn remove_all(&self, path: &Path) -> Result<()> {
+        match std::fs::symlink_metadata(path) {
+            Ok(m) if m.is_dir() => {
+                std::fs::remove_dir_all(path).with_context(|| format!("cannot remove {}", path.display()))
+            }
+            Ok(_) => std::fs::remove_file(path).with_context(|| format!("cannot remove {}", path.display())),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(e).with_context(|| format!("cannot stat {}", path.display())),
+        }
+    }
+
+    fn remove_empty_dir(&self, path: &Path) -> Result<()> {
+        std::fs::remove_dir(path).with_context(|| format!("cannot remove {}", path.display()))
+    }
+}
