@@ -69,3 +69,97 @@ impl EmbeddedConfig {
         })
     }
 }
+
+/// How to reach a cluster's SSH gateway (profile keys `ssh_host`, `ssh_port`, `ssh_user`, `ssh_key`,
+/// `ssh_known_hosts`). Key authentication only: no password is ever read from a profile.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GatewayConfig {
+    pub host: String,
+    pub port: u16,
+    pub user: String,
+    /// Private key file (OpenSSH format, without a passphrase).
+    pub key: PathBuf,
+    pub known_hosts: PathBuf,
+}
+
+impl GatewayConfig {
+    pub fn from_profile(profile: &Profile, root: &Path) -> Result<Self, String> {
+        let need = |k: &str| profile.get(k).ok_or_else(|| format!("the profile sets no {k}"));
+        let port = profile.i64_or("ssh_port", 22)?;
+        Ok(Self {
+            host: need("ssh_host")?.to_string(),
+            port: u16::try_from(port).map_err(|_| format!("profile key `ssh_port` is not a port: {port}"))?,
+            user: need("ssh_user")?.to_string(),
+            key: home_path(need("ssh_key")?, root),
+            known_hosts: home_path(profile.get("ssh_known_hosts").unwrap_or("~/.ssh/known_hosts"), root),
+        })
+    }
+}
+
+/// `~/x` from $HOME; relative paths from the project root.
+fn home_path(v: &str, root: &Path) -> PathBuf {
+    match (v.strip_prefix("~/"), std::env::var_os("HOME")) {
+        (Some(rest), Some(home)) => PathBuf::from(home).join(rest),
+        _ if Path::new(v).is_absolute() => PathBuf::from(v),
+        _ => root.join(v),
+    }
+}
+
+/// How LMS tables reach a cluster's warehouse.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LmsImport {
+    /// The bundle's Sqoop command lines, run on the gateway.
+    Sqoop,
+    /// edxc reads the tables itself (from `lms`, as the embedded engine does) and writes them as Hive text.
+    Direct { lms: String },
+}
+
+/// Where the Hive engine finds and puts things (secrets already substituted).
+#[derive(Debug, Clone)]
+pub struct HiveConfig {
+    pub gateway: GatewayConfig,
+    /// The command that runs a HiveQL file (`-f FILE` is appended): `hive`, `beeline -u jdbc:hive2://...`,
+    /// `spark-sql`.
+    pub cli: String,
+    /// `file:///...` (the gateway's disk) or `hdfs://...`.
+    pub warehouse: String,
+    /// Where the bundle's ADD FILE finds edxc-map, and where a run uploads it.
+    pub mapper_path: String,
+    /// The edxc-map binary a run uploads to `mapper_path` (`mapper_binary`, else the one beside edxc).
+    pub mapper_binary: Option<PathBuf>,
+    /// A scratch directory on the gateway for each run's bundle.
+    pub gateway_dir: String,
+    pub lms_import: LmsImport,
+}
+
+impl HiveConfig {
+    pub fn from_profile(profile: &Profile, root: &Path) -> Result<Self, String> {
+        let need = |k: &str| profile.get(k).map(str::to_string).ok_or_else(|| format!("the profile sets no {k}"));
+        let lms_import = match profile.get("lms_import").unwrap_or("sqoop") {
+            "sqoop" => LmsImport::Sqoop,
+            "direct" => {
+                let v = secret::resolve(&need("lms")?)?;
+                let lms = if v.contains("://") || Path::new(&v).is_absolute() {
+                    v
+                } else {
+                    root.join(v).display().to_string()
+                };
+                LmsImport::Direct { lms }
+            }
+            other => return Err(format!("profile key `lms_import` must be sqoop or direct, got `{other}`")),
+        };
+        let mapper_binary = match profile.get("mapper_binary") {
+            Some(v) => Some(home_path(v, root)),
+            None => std::env::current_exe().ok().and_then(|e| e.parent().map(|d| d.join("edxc-map"))),
+        };
+        Ok(Self {
+            gateway: GatewayConfig::from_profile(profile, root)?,
+            cli: profile.get("hive_cli").unwrap_or("hive").to_string(),
+            warehouse: need("warehouse")?,
+            mapper_path: need("mapper_path")?,
+            mapper_binary: mapper_binary.filter(|p| p.is_file()),
+            gateway_dir: profile.get("gateway_dir").unwrap_or("/tmp/edxc-runs").to_string(),
+            lms_import,
+        })
+    }
+}

@@ -32,8 +32,15 @@ pub const KNOWN_KEYS: &[(&str, &str)] = &[
     ("ccx_enabled", "accept ccx-v1 course keys (default false)"),
     ("interval", "default --interval for pipelines that take one"),
     ("hive_database", "Hive database holding edxc's tables"),
-    ("hive_cli", "command the gateway runs: `hive` or `beeline -u <jdbc url>`"),
-    ("mapper_path", "where the cluster finds the edxc-map binary (ADD FILE)"),
+    ("hive_cli", "command the gateway runs a HiveQL file with (`-f FILE` appended): hive, beeline -u URL, spark-sql"),
+    ("mapper_path", "where the cluster finds the edxc-map binary (ADD FILE); a run uploads it there"),
+    ("mapper_binary", "the local edxc-map a run uploads to mapper_path (default: the one beside edxc)"),
+    ("gateway_dir", "scratch directory on the gateway for each run's bundle (default /tmp/edxc-runs)"),
+    (
+        "lms_import",
+        "how LMS tables reach a cluster: sqoop (the bundle's Sqoop steps, default) or direct (edxc copies them \
+         from `lms`)",
+    ),
     ("ssh_host", "gateway host"),
     ("ssh_port", "gateway SSH port"),
     ("ssh_user", "gateway user"),

@@ -106,6 +106,8 @@ pub struct Task {
 #[derive(Debug, Clone)]
 pub struct Plan {
     pub pipeline: String,
+    /// The pipeline's file as the project names it (`pipelines/enrollments.toml`), for generated comments.
+    pub source: String,
     pub interval: Interval,
     pub vars: Vars,
     pub tasks: Vec<Task>,
@@ -377,7 +379,7 @@ pub fn plan(
             checks: vec![],
         });
     }
-    Ok(Plan { pipeline: p.name.value.clone(), interval, vars, tasks })
+    Ok(Plan { pipeline: p.name.value.clone(), source: p.file.display().to_string(), interval, vars, tasks })
 }
 
 fn one(t: &crate::model::Transform, r: &dyn Fn(&str) -> Result<String, String>) -> Result<Partitions, String> {

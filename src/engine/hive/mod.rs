@@ -1,14 +1,24 @@
-//! The Hive engine (profile key `engine = "hive"`): HiveQL and Sqoop command lines for a Hadoop/Hive cluster
-//! reached through an SSH gateway. `edxc compile` renders them today; running them from `edxc apply` is not built
-//! yet, and a run says so before doing anything.
+//! The Hive engine (profile key `engine = "hive"`): the run's bundle (HiveQL, Sqoop command lines, the log staging
+//! script, `edxc-map` as a TRANSFORM program) submitted to a Hadoop/Hive cluster through its SSH gateway.
+//!
+//! A run: connect (host key checked), render the bundle for the run's plans, upload it and `edxc-map`, set aside
+//! the published partitions the run replaces ([`Staging::in_place`]: Hive writes a partition where the table
+//! says), run the shell and LMS steps, then every HiveQL step as ONE script (`hive -f`, `beeline -f`, `spark-sql
+//! -f`), verify each partition it was to write and mark it `_SUCCESS`. The caller then loads the result store from
+//! those partitions through the same [`crate::warehouse::WarehouseRead`] as the embedded engine's, and publishes.
 
+mod run;
+pub mod script;
+pub mod sftp_fs;
 pub mod ssh;
 
 use super::{Engine, EngineKind, Needs};
-use crate::config::engine_config::RunFlags;
+use crate::config::engine_config::{GatewayConfig, HiveConfig, RunFlags};
 use crate::config::profile::Profile;
+use crate::warehouse::Warehouse;
 use anyhow::{bail, Result};
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 pub const KIND: EngineKind = EngineKind {
     name: "hive",
@@ -17,11 +27,15 @@ pub const KIND: EngineKind = EngineKind {
     compile: crate::codegen::hive,
     bundle: Some(crate::codegen::hive_bundle),
     build,
-    warehouse: |profile, _| bail!("the warehouse of profile `{}` is not reachable by this version", profile.name),
+    warehouse: |profile, root| {
+        let gw = connect(&GatewayConfig::from_profile(profile, root).map_err(anyhow::Error::msg)?)?;
+        let warehouse = profile.get("warehouse").ok_or_else(|| anyhow::anyhow!("the profile sets no warehouse"))?;
+        open_warehouse(&gw, warehouse)
+    },
 };
 
 fn required_keys(needs: &Needs) -> Vec<&'static str> {
-    let mut keys = vec!["warehouse", "hive_database", "mapper_path", "result_store"];
+    let mut keys = vec!["warehouse", "hive_database", "mapper_path", "result_store", "ssh_host", "ssh_user", "ssh_key"];
     if needs.tracking_logs {
         keys.push("tracking_logs");
     }
@@ -31,9 +45,27 @@ fn required_keys(needs: &Needs) -> Vec<&'static str> {
     keys
 }
 
-fn build(profile: &Profile, _root: &Path, _flags: &RunFlags) -> Result<Box<dyn Engine>> {
-    bail!(
-        "apply on engine `hive` is not available yet: run `edxc compile --profile {}` and submit the artifacts",
-        profile.name
-    )
+fn connect(config: &GatewayConfig) -> Result<Arc<ssh::Gateway>> {
+    Ok(Arc::new(ssh::Gateway::connect(config)?))
+}
+
+/// The warehouse at `url`: `file://` paths on the gateway's disk (over SFTP), `hdfs://` through HDFS.
+fn open_warehouse(gw: &Arc<ssh::Gateway>, url: &str) -> Result<Warehouse> {
+    if let Some(path) = url.strip_prefix("file://") {
+        if !path.starts_with('/') {
+            bail!("warehouse `{url}`: a file:// warehouse needs an absolute path (file:///...)");
+        }
+        return Ok(Warehouse::new(Arc::new(sftp_fs::SftpFs::new(gw.clone())?), PathBuf::from(path)));
+    }
+    if url.starts_with("hdfs://") {
+        bail!("warehouse `{url}`: HDFS warehouses are not reachable by this build (use a file:// warehouse)");
+    }
+    bail!("warehouse `{url}`: a cluster warehouse is a file:// or hdfs:// URL")
+}
+
+fn build(profile: &Profile, root: &Path, _flags: &RunFlags) -> Result<Box<dyn Engine>> {
+    let config = HiveConfig::from_profile(profile, root).map_err(anyhow::Error::msg)?;
+    let gateway = connect(&config.gateway)?;
+    let warehouse = open_warehouse(&gateway, &config.warehouse)?;
+    Ok(Box::new(run::HiveEngine { config, profile: profile.clone(), gateway, warehouse }))
 }

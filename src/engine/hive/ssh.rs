@@ -6,19 +6,10 @@ use anyhow::{anyhow, bail, Context, Result};
 use ssh2::{CheckResult, HashType, KnownHostFileKind, Session};
 use std::io::{Read, Write};
 use std::net::{TcpStream, ToSocketAddrs};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
-/// How to reach the gateway (profile keys `ssh_host`, `ssh_port`, `ssh_user`, `ssh_key`, `ssh_known_hosts`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct GatewayConfig {
-    pub host: String,
-    pub port: u16,
-    pub user: String,
-    /// Private key file (OpenSSH format, without a passphrase).
-    pub key: PathBuf,
-    pub known_hosts: PathBuf,
-}
+pub use crate::config::engine_config::GatewayConfig;
 
 /// An authenticated session with the gateway.
 pub struct Gateway {
@@ -140,6 +131,11 @@ impl Gateway {
             bail!("`{command}` failed on the gateway (exit {}): {}", exit.status, exit.stderr.trim());
         }
         Ok(text)
+    }
+
+    /// An SFTP channel on this session.
+    pub fn sftp(&self) -> Result<ssh2::Sftp> {
+        self.session.sftp().context("cannot open an SFTP channel")
     }
 
     pub fn config(&self) -> &GatewayConfig {
