@@ -150,6 +150,9 @@ impl Engine for HiveEngine {
             .flat_map(|t| t.writes.iter().flat_map(|w| w.values()).map(|dt| (t.table.clone(), dt)))
             .collect();
         staging.in_place(&parts)?;
+        // The logs step 01 stages for step 02 are the run's scratch: whatever the run adds there goes when it ends,
+        // failed or not (step 02 removes them itself when it gets that far).
+        let _scratch_logs = ScratchDir::new(self.warehouse.clone(), "edxc_tracking_log")?;
 
         let cd = format!("cd {}", shell_quote(&run_dir.display().to_string()));
         let mut log = |l: &str| eprintln!("    | {l}");
@@ -243,6 +246,42 @@ impl Engine for HiveEngine {
         drop(cleanup);
         eprintln!("edxc: the cluster run took {:.1}s", started.elapsed().as_secs_f64());
         Ok(report)
+    }
+}
+
+/// A warehouse directory of scratch entries: those a run adds are removed when it ends.
+struct ScratchDir {
+    wh: Warehouse,
+    dir: std::path::PathBuf,
+    before: Option<Vec<String>>,
+}
+
+impl ScratchDir {
+    fn new(wh: Warehouse, name: &str) -> Result<Self> {
+        let dir = wh.root.join(name);
+        let before = if wh.fs.kind(&dir)?.is_some() {
+            Some(wh.fs.list(&dir)?.into_iter().map(|e| e.name).collect())
+        } else {
+            None
+        };
+        Ok(Self { wh, dir, before })
+    }
+}
+
+impl Drop for ScratchDir {
+    fn drop(&mut self) {
+        match &self.before {
+            None => {
+                let _ = self.wh.fs.remove_all(&self.dir);
+            }
+            Some(before) => {
+                for e in self.wh.fs.list(&self.dir).unwrap_or_default() {
+                    if !before.contains(&e.name) {
+                        let _ = self.wh.fs.remove_all(&self.dir.join(&e.name));
+                    }
+                }
+            }
+        }
     }
 }
 
