@@ -287,6 +287,7 @@ fn print_summary(report: &RunReport, store: &str, run_id: &str, format: Format) 
             "damaged_files": report.damaged_files,
             "checks": report.checks,
             "counters": report.counters.iter().cloned().collect::<std::collections::BTreeMap<_, _>>(),
+            "logs_note": report.logs_note,
         });
         println!("{}", serde_json::to_string_pretty(&json).unwrap_or_default());
         return;
@@ -294,6 +295,10 @@ fn print_summary(report: &RunReport, store: &str, run_id: &str, format: Format) 
     println!("Result store {store}:");
     for t in report.tasks.iter().filter(|t| t.kind == "load") {
         println!("  {:<42} {:>8} rows", t.table, t.rows);
+    }
+    if let Some(note) = &report.logs_note {
+        println!("Tracking logs: {note}");
+        return;
     }
     let c = |n: &str| report.counter(n);
     let f = &report.files;

@@ -59,6 +59,8 @@ pub struct RunReport {
     pub damaged_files: Vec<DamagedFile>,
     /// Data checks that ran, failed or not.
     pub checks: Vec<CheckOutcome>,
+    /// Where the logs were read elsewhere (a cluster), what is known of them instead of the mapper's counters.
+    pub logs_note: Option<String>,
 }
 
 impl RunReport {

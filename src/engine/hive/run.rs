@@ -156,12 +156,15 @@ impl Engine for HiveEngine {
 
         let cd = format!("cd {}", shell_quote(&run_dir.display().to_string()));
         let mut log = |l: &str| eprintln!("    | {l}");
+        let mut staged_logs = None;
         for s in steps.iter().filter(|s| s.kind == "sh") {
             eprintln!("edxc: step {} {}", s.step, s.file);
             let (status, lines) = self.stream(&format!("{cd} && sh {}", shell_quote(&s.file)), &mut log)?;
             if status != 0 {
                 bail!("step {} ({}) failed on the gateway (exit {status}): {}", s.step, s.file, engine_message(&lines));
             }
+            // The log staging step's last word: `staged N tracking-log file(s) under ...`.
+            staged_logs = lines.iter().rev().find(|l| l.starts_with("staged ")).cloned().or(staged_logs);
         }
         match &self.config.lms_import {
             LmsImport::Direct { lms } => self.import_direct(lms, plans)?,
@@ -215,7 +218,13 @@ impl Engine for HiveEngine {
 
         // Verify every partition the run was to write, mark it complete, and report.
         let fs = self.warehouse.fs.clone();
-        let mut report = RunReport::default();
+        let mut report = RunReport {
+            logs_note: Some(match staged_logs {
+                Some(l) => format!("{l} (read on the cluster by edxc-map; its line counters are not collected there)"),
+                None => "none read by this run".into(),
+            }),
+            ..RunReport::default()
+        };
         for t in &tasks {
             let mut rows = 0;
             let mut dts = Vec::new();
