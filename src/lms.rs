@@ -96,9 +96,35 @@ fn line_text<'a>(path: &Path, lineno: usize, line: &'a [u8]) -> Result<&'a str> 
     std::str::from_utf8(line).map_err(|e| anyhow!("{}:{lineno}: not valid UTF-8 ({e})", path.display()))
 }
 
-/// `\N` → NULL; `\\` `\t` `\n` `\r` → the character; any other backslash sequence is kept as written.
+/// `\N` → NULL; `\\` `\t` `\n` `\r` → the character; any other backslash sequence is kept as written (this TSV
+/// format is not Hive text: a TAB is `\t` here, and a backslash before anything else is taken literally).
 fn unescape(field: &str) -> Option<String> {
-    (field != crate::hive_text::NULL).then(|| crate::hive_text::unescape(field))
+    if field == crate::hive_text::NULL {
+        return None;
+    }
+    if !field.contains('\\') {
+        return Some(field.to_string());
+    }
+    let mut out = String::with_capacity(field.len());
+    let mut chars = field.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('\\') => out.push('\\'),
+            Some('t') => out.push('\t'),
+            Some('n') => out.push('\n'),
+            Some('r') => out.push('\r'),
+            Some(other) => {
+                out.push('\\');
+                out.push(other);
+            }
+            None => out.push('\\'),
+        }
+    }
+    Some(out)
 }
 
 #[cfg(test)]

@@ -114,8 +114,23 @@ struct SqlHql<'a> {
     partition: String,
     inputs: Vec<(String, String)>,
     columns: Vec<(String, &'static str)>,
+    /// Per column, its value as a BOOLEAN ([`to_boolean`]) when it is one.
+    booleans: Vec<String>,
     body: &'a str,
     enabled: bool,
+}
+
+#[derive(Template)]
+#[template(path = "hive/to_boolean.hql", escape = "none")]
+struct ToBoolean<'a> {
+    expr: &'a str,
+    from_string: bool,
+}
+
+/// The HiveQL that turns `expr` into a BOOLEAN the same way on Hive and Spark SQL (`templates/hive/to_boolean.hql`):
+/// `from_string` when `expr` is a STRING (the shorter form), else any type.
+pub fn to_boolean(expr: &str, from_string: bool) -> Result<String> {
+    Ok(ToBoolean { expr, from_string }.render()?)
 }
 
 #[derive(Template)]
@@ -387,9 +402,11 @@ fn map_steps(c: &Cluster, plans: &[(&Plan, &str)], steps: &mut Steps) -> Result<
             );
         }
         width = width.max(spec.len() + 1);
+        // The mapped columns are STRING.
         let cast = |expr: String, ty: ColumnType| match hive_type(ty) {
-            "STRING" => expr,
-            other => format!("CAST({expr} AS {other})"),
+            "STRING" => Ok(expr),
+            "BOOLEAN" => to_boolean(&expr, true),
+            other => Ok(format!("CAST({expr} AS {other})")),
         };
         let mut select = Vec::new();
         let mut group = Vec::new();
@@ -403,7 +420,7 @@ fn map_steps(c: &Cluster, plans: &[(&Plan, &str)], steps: &mut Steps) -> Result<
                 continue;
             }
             let Some((i, _)) = outputs.next() else { bail!("map `{}`: columns out of step", m.task.node) };
-            select.push(cast(format!("`c{}`", i + 1), col.ty));
+            select.push(cast(format!("`c{}`", i + 1), col.ty)?);
             group.push(format!("`c{}`", i + 1));
         }
         for day in m.window.days() {
@@ -573,6 +590,13 @@ fn task_steps(c: &Cluster, plan: &Plan, file: &str, t: &Task, steps: &mut Steps)
                 table: &t.table,
                 partition: one(t)?,
                 inputs: t.inputs.iter().map(|i| (i.table.clone(), filter(&i.partitions))).collect(),
+                booleans: columns(t)
+                    .iter()
+                    .map(|(name, ty)| match *ty {
+                        "BOOLEAN" => to_boolean(&format!("q.`{name}`"), false),
+                        _ => Ok(String::new()),
+                    })
+                    .collect::<Result<_>>()?,
                 columns: columns(t),
                 body: body.trim_end().trim_end_matches(';'),
                 enabled: t.enabled,

@@ -6,7 +6,7 @@
 mod ere;
 mod hive;
 
-pub use hive::{hive, hive_bundle};
+pub use hive::{hive, hive_bundle, to_boolean};
 
 use crate::config::profile::Profile;
 use crate::graph::{Partitions, Plan, Task, TaskKind};

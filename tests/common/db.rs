@@ -56,7 +56,15 @@ pub fn tsv_escape(value: Option<&str>) -> String {
         return edxc::hive_text::NULL.to_string();
     };
     let mut out = String::with_capacity(v.len());
-    edxc::hive_text::escape(v, &mut out);
+    for c in v.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\t' => out.push_str("\\t"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            c => out.push(c),
+        }
+    }
     out
 }
 

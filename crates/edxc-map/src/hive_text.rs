@@ -1,18 +1,24 @@
 //! Hive text rows as exchanged with `SELECT TRANSFORM(...) USING 'edxc-map ...'` and written to warehouse files.
 //!
-//! One row per line, fields separated by TAB, NULL written as `\N`. Inside a field the characters that would
-//! break the framing are escaped with a backslash: `\\` (backslash), `\t` (TAB), `\n` (LF), `\r` (CR).
+//! One row per line, fields separated by TAB, NULL written as `\N`. Inside a field the bytes that would break the
+//! framing are escaped as Hive's LazySimpleSerDe escapes them with `ESCAPED BY '\\'` (`escape.delim`) and
+//! `serialization.escape.crlf` = `true` (the warehouse DDL and the TRANSFORM SerDe of the Hive bundle): a backslash
+//! followed by the byte itself for backslash and TAB (`\\`, `\` + TAB), `\n` for LF, `\r` for CR. So a file edxc
+//! writes is read by Hive and Spark SQL as the same strings, and what they write reads back here unchanged.
 //!
-//! Reading is lenient: a backslash followed by anything else is kept verbatim (both characters), a backslash
-//! followed by a literal TAB is an escaped TAB (it does not split the field), a trailing lone backslash is kept.
-//! Only a field whose raw text is exactly `\N` is NULL; `\\N` is the two-character string `\N`.
+//! Reading follows Hive: a backslash followed by any character is that character (Hive also escapes its nested
+//! separators `\x02`..`\x08` this way), except `\n` and `\r` (LF, CR), and `\t`, read as TAB: edxc wrote a TAB that
+//! way before it wrote Hive's form, and since neither Hive nor edxc escapes a plain `t` the sequence can only come
+//! from such a file (Hive itself would read it as `t`). A trailing lone backslash is kept, as Hive keeps it. Only a
+//! field whose raw text is exactly `\N` is NULL; `\\N` is the two-character string `\N`.
 
 use std::io::Write;
 
 /// The raw text of a NULL field.
 pub const NULL: &str = "\\N";
 
-/// Appends `value` to `out`, escaping backslash, TAB, LF and CR (the mapper's escaping, so both sides agree).
+/// Appends `value` to `out`, escaping backslash, TAB, LF and CR as Hive does (the mapper's escaping, so both sides
+/// agree).
 pub fn escape(value: &str, out: &mut String) {
     crate::events::hive_escape(value, out);
 }
@@ -30,14 +36,11 @@ pub fn unescape(raw: &str) -> String {
             continue;
         }
         match chars.next() {
-            Some('\\') => out.push('\\'),
-            Some('t') | Some('\t') => out.push('\t'),
             Some('n') => out.push('\n'),
             Some('r') => out.push('\r'),
-            Some(other) => {
-                out.push('\\');
-                out.push(other);
-            }
+            // edxc's former escape of TAB (see the module documentation).
+            Some('t') => out.push('\t'),
+            Some(other) => out.push(other),
             None => out.push('\\'),
         }
     }

@@ -1,7 +1,7 @@
 //! `edxc-map`: the native tracking-log mapper.
 //!
 //! Reads tracking-log lines from stdin (or from the files given, `.gz` transparently) and writes
-//! Hive text records (TAB-separated, `\N` = NULL, `\\ \t \n \r` escaped) on stdout: the
+//! Hive text records (TAB-separated, `\N` = NULL, escaped as Hive escapes: see `hive_text`) on stdout: the
 //! extractor's columns, then the partition date (event date) as the last column. With several
 //! `--extractor`s each line starts with the extractor name, unless `--out-dir` is given (one
 //! `<extractor>.tsv` per extractor). Counters go to stderr as `reporter:counter:edxc,<name>,<n>`.

@@ -458,13 +458,14 @@ fn stream_matches_run_reducer() {
 
 #[test]
 fn stream_handles_crlf_blank_lines_and_escapes() {
+    // The course id holds a TAB in edxc's former escape (`\t`); it is written back in Hive's (backslash + TAB).
     let input = "a\\tb/c/d\t1\t2014-01-01T00:00:00.000000\tedx.course.enrollment.activated\thon\\\\or\r\n\n";
     let mut out = Vec::new();
     let n = stream_reducer("enrollment_days", &args(&[("end", "2014-01-03")]), input.as_bytes(), &mut out).unwrap();
     assert_eq!(n, 2);
     assert_eq!(
         String::from_utf8(out).unwrap(),
-        "2014-01-01\ta\\tb/c/d\t1\t1\t1\thon\\\\or\n2014-01-02\ta\\tb/c/d\t1\t1\t0\thon\\\\or\n"
+        "2014-01-01\ta\\\tb/c/d\t1\t1\t1\thon\\\\or\n2014-01-02\ta\\\tb/c/d\t1\t1\t0\thon\\\\or\n"
     );
 }
 

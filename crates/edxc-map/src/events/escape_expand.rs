@@ -5,7 +5,7 @@
 //! 32 input bytes whatever they hold. Laid out two slots per input byte (a free slot, then the byte), the slots a
 //! special byte needs are the byte's own plus the free one before it; one `pdep`/`pext` pair turns the step's special
 //! bytes into the output positions of all 32 input bytes, `vpexpandb` moves them there and fills every free slot
-//! with a backslash, and the special bytes themselves become `t`, `n`, `r` (a backslash stays one).
+//! with a backslash, and LF and CR become `n` and `r` (a backslash or TAB stays itself, as Hive writes them).
 
 use std::mem::MaybeUninit;
 
@@ -48,7 +48,8 @@ pub unsafe fn escape<const BACKSLASH_ONLY: bool>(dst: &mut [MaybeUninit<u8>], va
         let mut special = _mm256_cmpeq_epi8_mask(v, set(b'\\'));
         let mut mapped = v;
         if !BACKSLASH_ONLY {
-            for (c, to) in [(b'\t', b't'), (b'\n', b'n'), (b'\r', b'r')] {
+            special |= _mm256_cmpeq_epi8_mask(v, set(b'\t'));
+            for (c, to) in [(b'\n', b'n'), (b'\r', b'r')] {
                 let m = _mm256_cmpeq_epi8_mask(v, set(c));
                 special |= m;
                 mapped = _mm256_mask_mov_epi8(mapped, m, set(to));

@@ -154,8 +154,9 @@ impl Counters {
     }
 }
 
-/// Appends the Hive text encoding of one (non-NULL) field: `\` → `\\`, TAB → `\t`, LF → `\n`,
-/// CR → `\r`. NULL is written as `\N` by the caller.
+/// Appends the Hive text encoding of one (non-NULL) field, as Hive's LazySimpleSerDe writes it with `escape.delim`
+/// `\` and `serialization.escape.crlf`: `\` → `\\`, TAB → `\` + TAB, LF → `\n`, CR → `\r`. NULL is written as
+/// `\N` by the caller. (Not `\t` for TAB: Hive reads that back as a plain `t`.)
 pub fn hive_escape(value: &str, out: &mut String) {
     let bytes = value.as_bytes();
     // Next CR position (rare): searched once, then only when passed.
@@ -173,7 +174,7 @@ pub fn hive_escape(value: &str, out: &mut String) {
         };
         let rep = match bytes[i] {
             b'\\' => "\\\\",
-            b'\t' => "\\t",
+            b'\t' => "\\\t",
             b'\n' => "\\n",
             _ => "\\r",
         };
@@ -198,7 +199,6 @@ pub fn hive_escape_bytes(value: &[u8], out: &mut Vec<u8>) {
 #[inline(always)]
 fn escaped(b: u8) -> u8 {
     match b {
-        b'\t' => b't',
         b'\n' => b'n',
         b'\r' => b'r',
         other => other,
@@ -611,7 +611,7 @@ mod tests {
     fn escape() {
         let mut s = String::new();
         hive_escape("a\tb\\c\nd\re", &mut s);
-        assert_eq!(s, "a\\tb\\\\c\\nd\\re");
+        assert_eq!(s, "a\\\tb\\\\c\\nd\\re");
         let long = "a\\b\tc\nd\re0123456789\\\\\\\\\\\\\\\\\\\\\\\\\\xxxxxxxx\r\n\t\\é€\u{1f600}";
         for v in ["", "plain", "\r\r\\\r", "x\ry\tz\r", "\\\\", long, &long[1..], &long[3..]] {
             let mut fast = String::new();
@@ -620,7 +620,7 @@ mod tests {
                 .chars()
                 .map(|c| match c {
                     '\\' => "\\\\".to_string(),
-                    '\t' => "\\t".to_string(),
+                    '\t' => "\\\t".to_string(),
                     '\n' => "\\n".to_string(),
                     '\r' => "\\r".to_string(),
                     c => c.to_string(),
@@ -645,7 +645,7 @@ mod tests {
                     for &c in &v {
                         match c {
                             b'\\' => slow.extend_from_slice(b"\\\\"),
-                            b'\t' => slow.extend_from_slice(b"\\t"),
+                            b'\t' => slow.extend_from_slice(b"\\\t"),
                             b'\n' => slow.extend_from_slice(b"\\n"),
                             b'\r' => slow.extend_from_slice(b"\\r"),
                             c => slow.push(c),
@@ -669,7 +669,7 @@ mod tests {
             assert_eq!(&bytes[16..], text.as_bytes());
             let mut tagged = Vec::new();
             hive_line_bytes(Some("tag\t"), &fields, &[vals[k]], &mut tagged);
-            assert_eq!(tagged, [b"tag\\t\t".as_slice(), text.as_bytes()].concat());
+            assert_eq!(tagged, [b"tag\\\t\t".as_slice(), text.as_bytes()].concat());
         }
         let mut empty = Vec::new();
         hive_line_bytes(None, &[], &[], &mut empty);
