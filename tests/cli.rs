@@ -378,3 +378,29 @@ fn on_a_terminal_apply_asks_first() {
     assert_eq!(code, 0, "{out}");
     assert!(rows(&tmp.path().join("results.sqlite"), "course_activity") > 0);
 }
+
+#[test]
+fn graph_prints_the_lineage_of_the_shipped_pipelines() {
+    let run = |format: &str| {
+        let out = Command::new(env!("CARGO_BIN_EXE_edxc"))
+            .args(["--root", &repo().display().to_string(), "graph", "--format", format])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let dot = run("dot");
+    // user activity: logs -> map -> SQL -> the result-store table Insights reads.
+    for edge in [
+        "\"user_activity.tracking\" -> \"user_activity.user_activity_by_user\";",
+        "\"user_activity.user_activity_by_user\" -> \"user_activity.course_activity\";",
+        "\"user_activity.course_activity\" -> \"result_store.course_activity\";",
+        "\"enrollments.course_enrollment\" -> \"enrollments.course_enrollment_daily\";",
+    ] {
+        assert!(dot.contains(edge), "missing {edge} in\n{dot}");
+    }
+    let mermaid = run("mermaid");
+    assert!(mermaid.starts_with("flowchart LR\n  subgraph enrollments\n"), "{mermaid}");
+    assert_eq!(mermaid.matches("(result store)").count(), dot.matches("shape=box3d").count());
+    assert_eq!(run("dot"), dot, "deterministic");
+}

@@ -1,7 +1,8 @@
-//! The command line: `edxc validate | compile | apply`. One file per command.
+//! The command line: `edxc validate | compile | plan | apply | graph | state`. One file per command.
 
 mod apply;
 pub mod compile;
+mod graph;
 mod junit;
 mod plan;
 mod state;
@@ -42,6 +43,8 @@ pub enum Command {
     Plan(plan::PlanArgs),
     /// Run the pipelines on the profile's engine and load the result store (non-interactive, exit 1 on failure).
     Apply(apply::ApplyArgs),
+    /// Print the lineage (sources -> transforms -> result-store tables) as Graphviz DOT or a Mermaid flowchart.
+    Graph(graph::GraphArgs),
     /// Look after the run state: `edxc state lock` shows the warehouse lock, `edxc state unlock RUN_ID` releases it.
     State(state::StateArgs),
 }
@@ -135,6 +138,7 @@ pub fn main() -> ExitCode {
         Command::Plan(a) => plan::run(&project, a),
         Command::Apply(a) => apply::run(&project, a),
         Command::State(a) => state::run(&project, a),
+        Command::Graph(a) => graph::run(&project, a),
     };
     match result {
         Ok(code) => code,

@@ -4,6 +4,7 @@
 
 /// Intervals are parsed with the rest of the configuration; re-exported where the run graph uses them.
 pub use crate::config::interval;
+pub mod lineage;
 
 use crate::config::placeholder::{render, Var, Vars};
 use crate::config::profile::Profile;
