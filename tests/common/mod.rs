@@ -2,6 +2,7 @@
 //! and value comparison as the conformance README defines it.
 #![allow(dead_code)]
 
+pub mod cluster;
 mod db;
 mod gateway;
 pub use db::*;
@@ -131,6 +132,19 @@ pub struct World {
     pub lms: String,
     /// MariaDB databases of this run, dropped with the world.
     pub dbs: Vec<TestDb>,
+    /// A cluster run's directory on the gateway (inputs, warehouse, mapper, run scratch), removed with the world.
+    pub remote: Option<cluster::RemoteDirs>,
+    /// What the runs printed: (the command line, its stdout and stderr) per run.
+    pub runs: Vec<(String, String, String)>,
+}
+
+/// Where a scenario's runs go.
+pub enum Target<'a> {
+    /// The embedded engine of this machine (`--profile` of the project's default, local paths).
+    Embedded,
+    /// A cluster through the test gateway (`--profile hadoop.example`): inputs uploaded as the gateway user,
+    /// `${SRC}` and `${WAREHOUSE}` the gateway's `file://` URLs.
+    Cluster(&'a cluster::Cluster),
 }
 
 /// Which backends a scenario runs against.
@@ -148,24 +162,57 @@ pub fn scenario_dir(name: &str) -> PathBuf {
 
 /// Lays out a scenario's inputs and runs its runs through the CLI contract. Returns the world to compare.
 pub fn run_scenario(name: &str, backend: Backend) -> World {
+    run_scenario_on(name, backend, &Target::Embedded)
+}
+
+/// [`run_scenario`] on a given target: the same inputs, the same parameters as given, the same CLI.
+pub fn run_scenario_on(name: &str, backend: Backend, target: &Target) -> World {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().to_path_buf();
-    let src = root.join("src");
-    let warehouse = root.join("warehouse");
-    std::fs::create_dir_all(&src).unwrap();
     let sdir = scenario_dir(name);
     let fixtures = repo().join("tests/conformance/fixtures");
     let spec: toml::Table = toml::from_str(&std::fs::read_to_string(sdir.join("scenario.toml")).unwrap()).unwrap();
+    // Inputs: (path under ${SRC} or ${WAREHOUSE}, local file holding its bytes).
+    let mut logs = Vec::new();
     for log in spec.get("tracking_logs").and_then(|v| v.as_array()).into_iter().flatten() {
         let fixture = log["fixture"].as_str().unwrap();
         let path = log["path"].as_str().unwrap();
-        gzip_to(&fixtures.join(fixture), &src.join(path));
+        let local = root.join("src").join(path);
+        gzip_to(&fixtures.join(fixture), &local);
+        logs.push((path.to_string(), local));
     }
+    let mut warehouse_files = Vec::new();
     for wf in spec.get("warehouse_files").and_then(|v| v.as_array()).into_iter().flatten() {
-        let dst = warehouse.join(wf["path"].as_str().unwrap());
-        std::fs::create_dir_all(dst.parent().unwrap()).unwrap();
-        std::fs::copy(fixtures.join(wf["fixture"].as_str().unwrap()), dst).unwrap();
+        warehouse_files
+            .push((wf["path"].as_str().unwrap().to_string(), fixtures.join(wf["fixture"].as_str().unwrap())));
     }
+    // Where the scenario's ${ROOT}, ${SRC}, ${WAREHOUSE} and ${OUT} are, as the engine is given them (a cluster:
+    // file:// URLs on the gateway), the local paths of the source root and warehouse, and the CLI's own vars.
+    let (urls, src, warehouse, vars, remote) = match target {
+        Target::Embedded => {
+            let src = root.join("src");
+            let warehouse = root.join("warehouse");
+            std::fs::create_dir_all(&src).unwrap();
+            for (path, local) in &warehouse_files {
+                let dst = warehouse.join(path);
+                std::fs::create_dir_all(dst.parent().unwrap()).unwrap();
+                std::fs::copy(local, dst).unwrap();
+            }
+            let show = |p: &Path| p.display().to_string();
+            let urls = [show(&root), show(&src), show(&warehouse), show(&root.join("out"))];
+            let vars = vec![("tracking_logs".to_string(), show(&src)), ("warehouse".to_string(), show(&warehouse))];
+            (urls, src, warehouse, vars, None)
+        }
+        Target::Cluster(cluster) => {
+            let run = cluster.lay_out(name, &logs, &warehouse_files);
+            let urls = [run.url(""), run.url("/src"), run.url("/wh"), run.url("/out")];
+            let (src, warehouse) = (run.path("/src"), run.path("/wh"));
+            let mut vars =
+                vec![("tracking_logs".to_string(), urls[1].clone()), ("warehouse".to_string(), urls[2].clone())];
+            vars.extend(run.vars);
+            (urls, src, warehouse, vars, Some(run.dirs))
+        }
+    };
     let mut dbs = Vec::new();
     let (lms, result_store) = match backend {
         Backend::Sqlite => {
@@ -198,11 +245,12 @@ pub fn run_scenario(name: &str, backend: Backend) -> World {
         }
     };
     std::fs::write(&credentials, creds.to_string()).unwrap();
+    let [root_url, src_url, warehouse_url, out_url] = urls;
     let placeholders = [
-        ("${ROOT}", root.display().to_string()),
-        ("${SRC}", src.display().to_string()),
-        ("${WAREHOUSE}", warehouse.display().to_string()),
-        ("${OUT}", root.join("out").display().to_string()),
+        ("${ROOT}", root_url),
+        ("${SRC}", src_url),
+        ("${WAREHOUSE}", warehouse_url),
+        ("${OUT}", out_url),
         ("${EXPORT_DB_CREDENTIALS}", credentials.display().to_string()),
         ("${EXPORT_DB_NAME}", export_db_name.clone()),
     ];
@@ -214,20 +262,22 @@ pub fn run_scenario(name: &str, backend: Backend) -> World {
         assert!(!out.contains("${"), "scenario {name}: unknown placeholder in `{text}`");
         out
     };
+    let mut runs = Vec::new();
     for run in spec.get("runs").and_then(|v| v.as_array()).into_iter().flatten() {
         let mut args: Vec<String> = vec!["apply".into(), "--auto-approve".into()];
+        if let Target::Cluster(_) = target {
+            args.extend(["--profile".into(), cluster::PROFILE.into()]);
+        }
         let pipeline = match run["task"].as_str().unwrap() {
             "InsertToMysqlCourseActivityTask" => "user_activity",
             _ => "enrollments",
         };
         args.extend(["--pipeline".into(), pipeline.into()]);
-        for (k, v) in [
-            ("tracking_logs", src.display().to_string()),
-            ("warehouse", warehouse.display().to_string()),
-            ("result_store", result_store.clone()),
-            ("lms", lms.clone()),
-            ("state", root.join("state.sqlite").display().to_string()),
-        ] {
+        for (k, v) in vars.iter().cloned().chain([
+            ("result_store".to_string(), result_store.clone()),
+            ("lms".to_string(), lms.clone()),
+            ("state".to_string(), root.join("state.sqlite").display().to_string()),
+        ]) {
             args.push("--var".into());
             args.push(format!("{k}={v}"));
         }
@@ -251,8 +301,9 @@ pub fn run_scenario(name: &str, backend: Backend) -> World {
         }
         let (code, out, err) = edxc(&args);
         assert_eq!(code, 0, "edxc {} failed:\n{out}\n{err}", args.join(" "));
+        runs.push((args.join(" "), out, err));
     }
-    World { dir, src, warehouse, result_store, lms, dbs }
+    World { dir, src, warehouse, result_store, lms, dbs, remote, runs }
 }
 
 /// Checks every `[[expected]]` entry of a scenario against the world. Returns the failures.
@@ -298,7 +349,7 @@ pub fn check_expected(name: &str, w: &World) -> Vec<String> {
     failures
 }
 
-fn declared_columns(table: &str) -> Vec<String> {
+pub fn declared_columns(table: &str) -> Vec<String> {
     let project = edxc::config::Project::new(repo());
     let mut pipelines = project.load_pipelines(&[]).expect("pipelines load");
     for p in &mut pipelines {
