@@ -7,7 +7,7 @@ use crate::graph::interval::Interval;
 use crate::warehouse::{Row, Staging};
 use anyhow::{bail, Context, Result};
 use regex::Regex;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 /// One map task of the run.
@@ -112,9 +112,10 @@ pub fn run(
         interval: Some((span.start.format("%Y-%m-%d").to_string(), span.end.format("%Y-%m-%d").to_string())),
         ccx_enabled,
     };
-    // (job, day) -> rows; with count_as, identical rows are counted instead of repeated.
-    let mut plain: Vec<BTreeMap<String, Vec<Row>>> = jobs.iter().map(|_| BTreeMap::new()).collect();
-    let mut counted: Vec<BTreeMap<String, BTreeMap<Row, u64>>> = jobs.iter().map(|_| BTreeMap::new()).collect();
+    // (job, day) -> rows; with count_as, identical rows are counted instead of repeated, keyed by a compact
+    // encoding of the row so that a row seen before costs no allocation (most activity rows repeat).
+    let mut plain: Vec<HashMap<String, Vec<Row>>> = jobs.iter().map(|_| HashMap::new()).collect();
+    let mut counted: Vec<HashMap<String, HashMap<Vec<u8>, u64>>> = jobs.iter().map(|_| HashMap::new()).collect();
     let by_extractor: Vec<Vec<usize>> = names
         .iter()
         .map(|n| jobs.iter().enumerate().filter(|(_, j)| j.extractor == *n).map(|(i, _)| i).collect())
@@ -122,18 +123,42 @@ pub fn run(
     let mut counters = Counters::default();
     let mut damaged = Vec::new();
     let mut bytes = 0u64;
+    let mut key = Vec::new();
+    let mut last_day: Option<(String, chrono::NaiveDate)> = None;
     for (done, f) in files.iter().enumerate() {
         let mut emit = |ex: usize, day: &str, fields: &[Option<&str>]| {
-            let Ok(date) = chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d") else { return };
+            let date = match &last_day {
+                Some((d, date)) if d == day => *date,
+                _ => {
+                    let Ok(date) = chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d") else { return };
+                    last_day = Some((day.to_string(), date));
+                    date
+                }
+            };
             for &j in by_extractor.get(ex).into_iter().flatten() {
                 if !jobs[j].window.contains(date) {
                     continue;
                 }
-                let row: Row = fields.iter().map(|f| f.map(str::to_string)).collect();
                 if jobs[j].count_as.is_some() {
-                    *counted[j].entry(day.to_string()).or_default().entry(row).or_default() += 1;
+                    if !counted[j].contains_key(day) {
+                        counted[j].insert(day.to_string(), HashMap::new());
+                    }
+                    let Some(rows) = counted[j].get_mut(day) else { continue };
+                    encode_row(fields, &mut key);
+                    match rows.get_mut(key.as_slice()) {
+                        Some(n) => *n += 1,
+                        None => {
+                            rows.insert(key.clone(), 1);
+                        }
+                    }
                 } else {
-                    plain[j].entry(day.to_string()).or_default().push(row);
+                    let row: Row = fields.iter().map(|f| f.map(str::to_string)).collect();
+                    if !plain[j].contains_key(day) {
+                        plain[j].insert(day.to_string(), Vec::new());
+                    }
+                    if let Some(rows) = plain[j].get_mut(day) {
+                        rows.push(row);
+                    }
                 }
             }
         };
@@ -155,10 +180,12 @@ pub fn run(
         for day in job.window.days() {
             let dt = day.format("%Y-%m-%d").to_string();
             let rows: Vec<Row> = if job.count_as.is_some() {
-                counted[j]
-                    .remove(&dt)
-                    .unwrap_or_default()
-                    .into_iter()
+                // In row order, as a sorted map of rows would give them: the partition's bytes do not depend on
+                // the hashing.
+                let mut rows: Vec<(Row, u64)> =
+                    counted[j].remove(&dt).unwrap_or_default().into_iter().map(|(k, n)| (decode_row(&k), n)).collect();
+                rows.sort_unstable();
+                rows.into_iter()
                     .map(|(mut r, n)| {
                         r.push(Some(n.to_string()));
                         r
@@ -172,4 +199,62 @@ pub fn run(
         written.insert(job.table.clone(), total);
     }
     Ok(MapOutput { written, counters, damaged })
+}
+
+/// A row as one byte string, injectively: per field a tag (0 NULL, 1 value), then the value's length and bytes.
+fn encode_row(fields: &[Option<&str>], out: &mut Vec<u8>) {
+    out.clear();
+    for f in fields {
+        match f {
+            None => out.push(0),
+            Some(v) => {
+                out.push(1);
+                out.extend_from_slice(&(v.len() as u32).to_le_bytes());
+                out.extend_from_slice(v.as_bytes());
+            }
+        }
+    }
+}
+
+/// The row [`encode_row`] encoded (the bytes come from it, so every length is in bounds and every value UTF-8).
+fn decode_row(mut key: &[u8]) -> Row {
+    let mut row = Row::new();
+    while let Some((&tag, rest)) = key.split_first() {
+        if tag == 0 {
+            row.push(None);
+            key = rest;
+            continue;
+        }
+        let (len, rest) = rest.split_at(4.min(rest.len()));
+        let len = u32::from_le_bytes(len.try_into().unwrap_or([0; 4])) as usize;
+        let (value, rest) = rest.split_at(len.min(rest.len()));
+        row.push(Some(String::from_utf8_lossy(value).into_owned()));
+        key = rest;
+    }
+    row
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rows_round_trip_through_their_key_and_distinct_rows_get_distinct_keys() {
+        let rows: Vec<Vec<Option<&str>>> = vec![
+            vec![Some("a"), None, Some("")],
+            vec![Some("a"), Some(""), None],
+            vec![Some("a\u{1}b"), Some("ü")],
+            vec![Some("a"), Some("\u{1}b"), Some("ü")],
+            vec![],
+        ];
+        let mut keys = Vec::new();
+        for r in &rows {
+            let mut k = Vec::new();
+            encode_row(r, &mut k);
+            let back: Vec<Option<String>> = r.iter().map(|f| f.map(str::to_string)).collect();
+            assert_eq!(decode_row(&k), back);
+            assert!(!keys.contains(&k), "{r:?}");
+            keys.push(k);
+        }
+    }
 }
