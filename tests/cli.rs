@@ -404,3 +404,49 @@ fn graph_prints_the_lineage_of_the_shipped_pipelines() {
     assert_eq!(mermaid.matches("(result store)").count(), dot.matches("shape=box3d").count());
     assert_eq!(run("dot"), dot, "deterministic");
 }
+
+/// Every file under `dir` with its bytes.
+fn tree(dir: &Path) -> std::collections::BTreeMap<PathBuf, Vec<u8>> {
+    let mut out = std::collections::BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.insert(p.strip_prefix(dir).unwrap().to_path_buf(), std::fs::read(&p).unwrap());
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn reading_logs_on_several_workers_writes_the_same_bytes_as_one() {
+    // The sample logs (14 daily files) plus a damaged one, so the damage report's order is covered too.
+    let logs = tempfile::tempdir().unwrap();
+    for f in std::fs::read_dir(repo().join("sample-data/tracking/lms-1")).unwrap() {
+        let f = f.unwrap().path();
+        std::fs::copy(&f, logs.path().join(f.file_name().unwrap())).unwrap();
+    }
+    let whole = std::fs::read(logs.path().join("tracking.log-20261101.gz")).unwrap();
+    std::fs::write(logs.path().join("tracking.log-20261102.gz"), &whole[..whole.len() / 2]).unwrap();
+    let logs_var = format!("tracking_logs={}", logs.path().display());
+    let run = |jobs: &str| {
+        let tmp = tempfile::tempdir().unwrap();
+        let (code, out, err) =
+            apply(tmp.path(), &["--jobs", jobs, "--today", "2026-11-09", "--var", &logs_var, "--format", "json"], &[]);
+        assert_eq!(code, 0, "{err}");
+        let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
+        (tree(&tmp.path().join("wh")), doc["damaged_files"].clone(), doc["counters"].clone())
+    };
+    let (one, damaged_one, counters_one) = run("1");
+    let (two, damaged_two, counters_two) = run("2");
+    assert!(one.len() > 20, "{:?}", one.keys().collect::<Vec<_>>());
+    assert_eq!(damaged_one.as_array().map(Vec::len), Some(1), "{damaged_one}");
+    let differ: Vec<&PathBuf> = one.keys().filter(|k| one.get(*k) != two.get(*k)).collect();
+    assert!(differ.is_empty() && one.len() == two.len(), "files that differ: {differ:?}");
+    assert_eq!(damaged_one, damaged_two);
+    assert_eq!(counters_one, counters_two);
+}

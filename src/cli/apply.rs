@@ -31,6 +31,9 @@ pub struct ApplyArgs {
     /// (overrides the profile's max_bad_ratio).
     #[arg(long, value_parser = parse_ratio)]
     pub max_bad_ratio: Option<f64>,
+    /// Tracking-log files the embedded engine reads at once (default: one per core).
+    #[arg(long, default_value_t = 0, hide_default_value = true)]
+    pub jobs: usize,
     /// Accept a run that reads no tracking-log file, or reads no events for days where earlier runs found some.
     #[arg(long)]
     pub allow_empty: bool,
@@ -98,7 +101,7 @@ fn run_inner(project: &Project, a: &ApplyArgs) -> anyhow::Result<ExitCode> {
         );
     }
     let root = &project.root;
-    let flags = RunFlags { max_bad_ratio: a.max_bad_ratio, allow_empty: a.allow_empty };
+    let flags = RunFlags { max_bad_ratio: a.max_bad_ratio, allow_empty: a.allow_empty, jobs: a.jobs };
     let kind = crate::engine::kind(profile.engine()).map_err(anyhow::Error::msg)?;
     let mut engine = (kind.build)(&profile, root, &flags)?;
     let wh = engine.warehouse();

@@ -18,6 +18,8 @@ pub struct RunFlags {
     pub max_bad_ratio: Option<f64>,
     /// `--allow-empty`.
     pub allow_empty: bool,
+    /// `--jobs`: files read at once (0: every core).
+    pub jobs: usize,
 }
 
 /// Where the embedded engine finds and puts things (secrets already substituted).
@@ -33,6 +35,8 @@ pub struct EmbeddedConfig {
     pub ccx_enabled: bool,
     /// Accept a run that reads no file, or no rows where earlier runs had rows.
     pub allow_empty: bool,
+    /// Tracking-log files read at once.
+    pub jobs: usize,
 }
 
 impl EmbeddedConfig {
@@ -66,6 +70,10 @@ impl EmbeddedConfig {
             max_bad_ratio,
             ccx_enabled: profile.bool_or("ccx_enabled", false)?,
             allow_empty: flags.allow_empty,
+            jobs: match flags.jobs {
+                0 => std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
+                n => n,
+            },
         })
     }
 }

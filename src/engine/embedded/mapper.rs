@@ -92,40 +92,63 @@ pub struct MapOutput {
     pub damaged: Vec<DamagedFile>,
 }
 
-/// Runs every map job in one pass over `files` and stages their partitions. A damaged or unreadable file is
-/// read up to the damage and reported, never fatal: the caller applies the bad-input threshold.
-pub fn run(
-    jobs: &[MapJob],
-    files: &[PathBuf],
-    staging: &mut Staging,
-    ccx_enabled: bool,
-    progress: &mut dyn FnMut(usize, u64),
-) -> Result<MapOutput> {
-    let mut names: Vec<&str> = jobs.iter().map(|j| j.extractor.as_str()).collect();
-    names.sort();
-    names.dedup();
-    let span = jobs.iter().map(|j| j.window).reduce(|a, b| a.union(&b));
-    let Some(span) = span else {
-        return Ok(MapOutput { written: BTreeMap::new(), counters: Counters::default(), damaged: vec![] });
-    };
-    let opts = ScanOptions {
-        interval: Some((span.start.format("%Y-%m-%d").to_string(), span.end.format("%Y-%m-%d").to_string())),
-        ccx_enabled,
-    };
-    // (job, day) -> rows; with count_as, identical rows are counted instead of repeated, keyed by a compact
-    // encoding of the row so that a row seen before costs no allocation (most activity rows repeat).
-    let mut plain: Vec<HashMap<String, Vec<Row>>> = jobs.iter().map(|_| HashMap::new()).collect();
-    let mut counted: Vec<HashMap<String, HashMap<Vec<u8>, u64>>> = jobs.iter().map(|_| HashMap::new()).collect();
-    let by_extractor: Vec<Vec<usize>> = names
-        .iter()
-        .map(|n| jobs.iter().enumerate().filter(|(_, j)| j.extractor == *n).map(|(i, _)| i).collect())
-        .collect();
-    let mut counters = Counters::default();
-    let mut damaged = Vec::new();
-    let mut bytes = 0u64;
-    let mut key = Vec::new();
-    let mut last_day: Option<(String, chrono::NaiveDate)> = None;
-    for (done, f) in files.iter().enumerate() {
+/// What one file gave every map job: (job, day) -> rows; with `count_as`, identical rows are counted instead of
+/// repeated, keyed by a compact encoding of the row so that a row seen before costs no allocation.
+struct Partial {
+    plain: Vec<HashMap<String, Vec<Row>>>,
+    counted: Vec<HashMap<String, HashMap<Vec<u8>, u64>>>,
+    counters: Counters,
+    damage: Option<DamagedFile>,
+}
+
+impl Partial {
+    fn new(jobs: usize) -> Self {
+        Self {
+            plain: (0..jobs).map(|_| HashMap::new()).collect(),
+            counted: (0..jobs).map(|_| HashMap::new()).collect(),
+            counters: Counters::default(),
+            damage: None,
+        }
+    }
+
+    /// Adds `later` (a file after every file already in `self`): plain rows keep the files' order.
+    fn absorb(&mut self, later: Partial) {
+        for (mine, theirs) in self.plain.iter_mut().zip(later.plain) {
+            for (day, rows) in theirs {
+                mine.entry(day).or_default().extend(rows);
+            }
+        }
+        for (mine, theirs) in self.counted.iter_mut().zip(later.counted) {
+            for (day, rows) in theirs {
+                let into = mine.entry(day).or_default();
+                if into.is_empty() {
+                    *into = rows;
+                    continue;
+                }
+                for (k, n) in rows {
+                    *into.entry(k).or_default() += n;
+                }
+            }
+        }
+        self.counters.merge(&later.counters);
+    }
+}
+
+/// What every map job needs to scan a file.
+struct Scan<'a> {
+    jobs: &'a [MapJob],
+    names: Vec<&'a str>,
+    by_extractor: Vec<Vec<usize>>,
+    opts: ScanOptions,
+}
+
+impl Scan<'_> {
+    fn file(&self, f: &Path) -> Result<Partial> {
+        let jobs = self.jobs;
+        let mut out = Partial::new(jobs.len());
+        let (plain, counted) = (&mut out.plain, &mut out.counted);
+        let mut key = Vec::new();
+        let mut last_day: Option<(String, chrono::NaiveDate)> = None;
         let mut emit = |ex: usize, day: &str, fields: &[Option<&str>]| {
             let date = match &last_day {
                 Some((d, date)) if d == day => *date,
@@ -135,7 +158,7 @@ pub fn run(
                     date
                 }
             };
-            for &j in by_extractor.get(ex).into_iter().flatten() {
+            for &j in self.by_extractor.get(ex).into_iter().flatten() {
                 if !jobs[j].window.contains(date) {
                     continue;
                 }
@@ -162,18 +185,96 @@ pub fn run(
                 }
             }
         };
-        let damage = events::scan_file_checked(f, &names, &opts, &mut counters, &mut emit)
+        let damage = events::scan_file_checked(f, &self.names, &self.opts, &mut out.counters, &mut emit)
             .with_context(|| format!("cannot read {}", f.display()))?;
-        if let Some(d) = damage {
-            damaged.push(DamagedFile {
-                path: f.display().to_string(),
-                kind: d.kind().to_string(),
-                reason: d.to_string(),
+        out.damage = damage.map(|d| DamagedFile {
+            path: f.display().to_string(),
+            kind: d.kind().to_string(),
+            reason: d.to_string(),
+        });
+        Ok(out)
+    }
+}
+
+/// Runs every map job in one pass over `files` and stages their partitions, reading up to `jobs` files at once
+/// (each file is read whole by one worker; the rows come out as a one-worker run gives them). A damaged or
+/// unreadable file is read up to the damage and reported, never fatal: the caller applies the bad-input threshold.
+pub fn run(
+    jobs: &[MapJob],
+    files: &[PathBuf],
+    staging: &mut Staging,
+    ccx_enabled: bool,
+    workers: usize,
+    progress: &mut dyn FnMut(usize, u64),
+) -> Result<MapOutput> {
+    let mut names: Vec<&str> = jobs.iter().map(|j| j.extractor.as_str()).collect();
+    names.sort();
+    names.dedup();
+    let span = jobs.iter().map(|j| j.window).reduce(|a, b| a.union(&b));
+    let Some(span) = span else {
+        return Ok(MapOutput { written: BTreeMap::new(), counters: Counters::default(), damaged: vec![] });
+    };
+    let opts = ScanOptions {
+        interval: Some((span.start.format("%Y-%m-%d").to_string(), span.end.format("%Y-%m-%d").to_string())),
+        ccx_enabled,
+    };
+    let by_extractor: Vec<Vec<usize>> = names
+        .iter()
+        .map(|n| jobs.iter().enumerate().filter(|(_, j)| j.extractor == *n).map(|(i, _)| i).collect())
+        .collect();
+    let scan = Scan { jobs, names, by_extractor, opts };
+    let mut all = Partial::new(jobs.len());
+    let mut damaged = Vec::new();
+    let mut bytes = 0u64;
+    let workers = workers.clamp(1, files.len().max(1));
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let (tx, rx) = std::sync::mpsc::channel::<(usize, Result<Partial>)>();
+    std::thread::scope(|s| -> Result<()> {
+        for _ in 0..workers {
+            let (tx, next, scan) = (tx.clone(), &next, &scan);
+            s.spawn(move || loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some(f) = files.get(i) else { break };
+                let failed = {
+                    let r = scan.file(f);
+                    let failed = r.is_err();
+                    if tx.send((i, r)).is_err() {
+                        break;
+                    }
+                    failed
+                };
+                if failed {
+                    // Stop taking files: the run fails anyway.
+                    next.store(files.len(), std::sync::atomic::Ordering::Relaxed);
+                }
             });
         }
-        bytes += std::fs::metadata(f).map(|m| m.len()).unwrap_or(0);
-        progress(done + 1, bytes);
-    }
+        drop(tx);
+        // Files finish in any order; they are merged in file order, so plain rows keep the one-worker order.
+        let mut pending: BTreeMap<usize, Partial> = BTreeMap::new();
+        let mut merged = 0;
+        for (i, r) in rx {
+            let mut part = match r {
+                Ok(p) => p,
+                Err(e) => {
+                    next.store(files.len(), std::sync::atomic::Ordering::Relaxed);
+                    return Err(e);
+                }
+            };
+            damaged.extend(part.damage.take().map(|d| (i, d)));
+            pending.insert(i, part);
+            while let Some(p) = pending.remove(&merged) {
+                all.absorb(p);
+                bytes += std::fs::metadata(&files[merged]).map(|m| m.len()).unwrap_or(0);
+                merged += 1;
+                progress(merged, bytes);
+            }
+        }
+        Ok(())
+    })?;
+    damaged.sort_by_key(|(i, _)| *i);
+    let damaged: Vec<DamagedFile> = damaged.into_iter().map(|(_, d)| d).collect();
+    let (mut plain, mut counted, counters) = (all.plain, all.counted, all.counters);
     let mut written = BTreeMap::new();
     for (j, job) in jobs.iter().enumerate() {
         let mut total = 0;

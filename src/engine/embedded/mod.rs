@@ -253,7 +253,7 @@ impl EmbeddedRun<'_> {
                 }
             }
         };
-        let out = mapper::run(&jobs, &files, self.staging, self.config.ccx_enabled, &mut progress)?;
+        let out = mapper::run(&jobs, &files, self.staging, self.config.ccx_enabled, self.config.jobs, &mut progress)?;
         let (written, counters) = (out.written, out.counters);
         report.counters = counters.entries();
         report.damaged_files = out.damaged;
