@@ -18,8 +18,17 @@ pub type Row = Vec<Option<String>>;
 /// Reads warehouse partitions: the published warehouse, or a run's view of it (its own staged partitions first).
 /// Sinks load through this trait, so they read an engine's outputs the same way whichever engine wrote them.
 pub trait WarehouseRead {
+    /// The data files of partition `dt` of `table` (name order): how messages name each, and its bytes; none when
+    /// the partition does not exist. Readers that build columns parse these without a string per cell.
+    fn partition_data(&self, table: &str, dt: &str) -> Result<Vec<(String, Vec<u8>)>>;
     /// Rows of partition `dt` of `table`, each with `width` fields; a missing partition reads as empty.
-    fn read_partition(&self, table: &str, dt: &str, width: usize) -> Result<Vec<Row>>;
+    fn read_partition(&self, table: &str, dt: &str, width: usize) -> Result<Vec<Row>> {
+        let mut rows = Vec::new();
+        for (name, bytes) in self.partition_data(table, dt)? {
+            parse_rows(&name, &bytes, width, &mut rows)?;
+        }
+        Ok(rows)
+    }
     /// A file under the warehouse root (API snapshots such as `discovery_api_raw/dt=.../course_runs.json`); `None`
     /// when it does not exist.
     fn read_file(&self, rel: &str) -> Result<Option<Vec<u8>>>;
@@ -69,8 +78,8 @@ impl Warehouse {
 }
 
 impl WarehouseRead for Warehouse {
-    fn read_partition(&self, table: &str, dt: &str, width: usize) -> Result<Vec<Row>> {
-        read_partition_dir(self.fs.as_ref(), &partition_dir(&self.root, table, dt), width)
+    fn partition_data(&self, table: &str, dt: &str) -> Result<Vec<(String, Vec<u8>)>> {
+        dir_data(self.fs.as_ref(), &partition_dir(&self.root, table, dt))
     }
     fn read_file(&self, rel: &str) -> Result<Option<Vec<u8>>> {
         self.fs.read(&self.root.join(rel))
@@ -141,23 +150,39 @@ pub fn read_partition(root: &Path, table: &str, dt: &str, width: usize) -> Resul
     Warehouse::local(root).read_partition(table, dt, width)
 }
 
+/// Every data file of the partition directory `dir` with its bytes (missing: none).
+pub fn dir_data(fs: &dyn Fs, dir: &Path) -> Result<Vec<(String, Vec<u8>)>> {
+    let mut out = Vec::new();
+    for f in data_files(fs, dir)? {
+        out.push((fs.describe(&f), fs.read(&f)?.unwrap_or_default()));
+    }
+    Ok(out)
+}
+
+/// The lines of a data file, without terminators (a final line without `\n` counts; an empty file has none).
+pub fn lines(bytes: &[u8]) -> impl Iterator<Item = &[u8]> {
+    let body = bytes.strip_suffix(b"\n").unwrap_or(bytes);
+    body.split(|&b| b == b'\n').take(if bytes.is_empty() { 0 } else { usize::MAX })
+}
+
+/// Parses the Hive text of the data file `name` into `rows`, each with `width` fields.
+pub fn parse_rows(name: &str, bytes: &[u8], width: usize, rows: &mut Vec<Row>) -> Result<()> {
+    for (n, line) in lines(bytes).enumerate() {
+        let text = String::from_utf8_lossy(line);
+        let row = hive_text::split_line(&text);
+        if row.len() != width {
+            anyhow::bail!("{name}:{}: expected {width} fields, found {}", n + 1, row.len());
+        }
+        rows.push(row);
+    }
+    Ok(())
+}
+
 /// Reads every data file of the partition directory `dir` (missing: no rows).
 pub fn read_partition_dir(fs: &dyn Fs, dir: &Path, width: usize) -> Result<Vec<Row>> {
     let mut rows = Vec::new();
-    for f in data_files(fs, dir)? {
-        let bytes = fs.read(&f)?.unwrap_or_default();
-        if bytes.is_empty() {
-            continue;
-        }
-        let body = bytes.strip_suffix(b"\n").unwrap_or(&bytes);
-        for (n, line) in body.split(|&b| b == b'\n').enumerate() {
-            let text = String::from_utf8_lossy(line);
-            let row = hive_text::split_line(&text);
-            if row.len() != width {
-                anyhow::bail!("{}:{}: expected {width} fields, found {}", fs.describe(&f), n + 1, row.len());
-            }
-            rows.push(row);
-        }
+    for (name, bytes) in dir_data(fs, dir)? {
+        parse_rows(&name, &bytes, width, &mut rows)?;
     }
     Ok(rows)
 }

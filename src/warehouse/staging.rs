@@ -11,7 +11,7 @@
 //! stages [`Staging::in_place`]: the journal and the backups are made BEFORE it writes, so the partitions it
 //! writes are already "swapped in" and everything else (rollback, recovery, commit) is the same protocol.
 
-use super::{partition_dir, read_partition_dir, write_partition_dir, Fs, FsExt, Row, Warehouse, WarehouseRead};
+use super::{dir_data, partition_dir, write_partition_dir, Fs, FsExt, Row, Warehouse, WarehouseRead};
 use anyhow::{anyhow, bail, Context, Result};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -184,11 +184,11 @@ impl Staging {
 }
 
 impl WarehouseRead for Staging {
-    fn read_partition(&self, table: &str, dt: &str, width: usize) -> Result<Vec<Row>> {
+    fn partition_data(&self, table: &str, dt: &str) -> Result<Vec<(String, Vec<u8>)>> {
         if self.in_place.is_none() && self.staged.contains_key(&(table.to_string(), dt.to_string())) {
-            read_partition_dir(self.wh.fs.as_ref(), &self.staged_dir(table, dt), width)
+            dir_data(self.wh.fs.as_ref(), &self.staged_dir(table, dt))
         } else {
-            self.wh.read_partition(table, dt, width)
+            self.wh.partition_data(table, dt)
         }
     }
 

@@ -50,6 +50,13 @@ pub fn unescape(raw: &str) -> String {
 /// Splits one line (without its line terminator) into fields; `\N` fields become `None`.
 pub fn split_line(line: &str) -> Vec<Option<String>> {
     let mut fields = Vec::new();
+    split_raw(line, &mut fields);
+    fields.into_iter().map(|raw| field(raw).map(std::borrow::Cow::into_owned)).collect()
+}
+
+/// The raw (still escaped) fields of one line, into `out` (cleared first): no allocation per field.
+pub fn split_raw<'a>(line: &'a str, out: &mut Vec<&'a str>) {
+    out.clear();
     let mut start = 0;
     let bytes = line.as_bytes();
     let mut i = 0;
@@ -57,7 +64,7 @@ pub fn split_line(line: &str) -> Vec<Option<String>> {
         match bytes[i] {
             b'\\' => i += 2, // the escaped character never separates (an escaped char may be multi-byte, see below)
             b'\t' => {
-                fields.push(&line[start..i]);
+                out.push(&line[start..i]);
                 i += 1;
                 start = i;
             }
@@ -66,8 +73,18 @@ pub fn split_line(line: &str) -> Vec<Option<String>> {
     }
     // `i += 2` may step into the middle of a multi-byte character; that is harmless because continuation bytes are
     // never TAB or backslash, but the final slice must end at the line end.
-    fields.push(&line[start..]);
-    fields.into_iter().map(|raw| if raw == NULL { None } else { Some(unescape(raw)) }).collect()
+    out.push(&line[start.min(line.len())..]);
+}
+
+/// One raw field's value: `None` for `\N`, borrowed unless it holds an escape.
+pub fn field(raw: &str) -> Option<std::borrow::Cow<'_, str>> {
+    if raw == NULL {
+        None
+    } else if raw.contains('\\') {
+        Some(std::borrow::Cow::Owned(unescape(raw)))
+    } else {
+        Some(std::borrow::Cow::Borrowed(raw))
+    }
 }
 
 /// Renders one row (fields escaped, NULL as `\N`) without the line terminator.

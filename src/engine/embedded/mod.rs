@@ -358,12 +358,12 @@ impl EmbeddedRun<'_> {
     fn sql(&mut self, t: &Task, body: &str) -> Result<TaskReport> {
         let started = Instant::now();
         let mut inputs = Vec::new();
-        for (k, i) in t.inputs.iter().enumerate() {
-            inputs.push(sql::InputTable {
-                name: i.table.clone(),
-                columns: i.columns.clone(),
-                rows: self.read_input(t, k)?,
-            });
+        for i in &t.inputs {
+            let mut partitions = Vec::new();
+            for dt in i.partitions.values() {
+                partitions.push((dt.clone(), self.staging.partition_data(&i.table, &dt)?));
+            }
+            inputs.push(sql::InputTable { name: i.table.clone(), columns: i.columns.clone(), partitions });
         }
         let rows = if t.enabled {
             sql::run(body, &inputs, &t.columns).with_context(|| format!("transform `{}`", t.node))?

@@ -3,58 +3,105 @@
 //! the input schemas are `crate::dialect`'s, shared with `validate`, which plans every body the same way.
 
 use crate::dialect::{arrow_type, input_schema, register_input, session};
+use crate::hive_text;
 use crate::model::{Column, ColumnType};
 use crate::warehouse::Row;
 use anyhow::{anyhow, Context, Result};
 use datafusion::arrow::array::{
-    ArrayRef, BooleanArray, Float32Array, Float64Array, Int32Array, Int64Array, Int8Array, StringArray,
+    ArrayRef, BooleanBuilder, Float32Builder, Float64Builder, Int32Builder, Int64Builder, Int8Builder, StringArray,
+    StringBuilder,
 };
 use datafusion::arrow::compute::cast;
 use datafusion::arrow::datatypes::DataType;
 use datafusion::arrow::record_batch::RecordBatch;
 use std::sync::Arc;
 
-/// One input table: its columns (without `dt`) and rows whose last field is the `dt` value.
+/// One input table: its columns (without `dt`) and, per partition read, its `dt` value and data files (the Hive
+/// text as written, parsed straight into Arrow columns: no string per cell).
 pub struct InputTable {
     pub name: String,
     pub columns: Vec<Column>,
-    pub rows: Vec<Row>,
+    pub partitions: Vec<(String, Vec<(String, Vec<u8>)>)>,
 }
 
-/// Parses Hive text cells into a typed column; an unparsable number reads as NULL, as Hive does.
-fn column_array(t: ColumnType, cells: Vec<Option<&str>>) -> ArrayRef {
-    fn num<T: std::str::FromStr>(c: &Option<&str>) -> Option<T> {
-        c.and_then(|s| s.trim().parse().ok())
+/// A typed column being built from Hive text cells; an unparsable number reads as NULL, as Hive does.
+enum Builder {
+    I8(Int8Builder),
+    I32(Int32Builder),
+    I64(Int64Builder),
+    F32(Float32Builder),
+    F64(Float64Builder),
+    Bool(BooleanBuilder),
+    Str(StringBuilder),
+}
+
+impl Builder {
+    fn new(t: ColumnType) -> Self {
+        match arrow_type(t) {
+            DataType::Int8 => Self::I8(Int8Builder::new()),
+            DataType::Int32 => Self::I32(Int32Builder::new()),
+            DataType::Int64 => Self::I64(Int64Builder::new()),
+            DataType::Float32 => Self::F32(Float32Builder::new()),
+            DataType::Float64 => Self::F64(Float64Builder::new()),
+            DataType::Boolean => Self::Bool(BooleanBuilder::new()),
+            _ => Self::Str(StringBuilder::new()),
+        }
     }
-    match arrow_type(t) {
-        DataType::Int8 => Arc::new(cells.iter().map(num::<i8>).collect::<Int8Array>()),
-        DataType::Int32 => Arc::new(cells.iter().map(num::<i32>).collect::<Int32Array>()),
-        DataType::Int64 => Arc::new(cells.iter().map(num::<i64>).collect::<Int64Array>()),
-        DataType::Float32 => Arc::new(cells.iter().map(num::<f32>).collect::<Float32Array>()),
-        DataType::Float64 => Arc::new(cells.iter().map(num::<f64>).collect::<Float64Array>()),
-        DataType::Boolean => Arc::new(
-            cells
-                .iter()
-                .map(|c| {
-                    c.and_then(|s| match s {
-                        "true" | "1" => Some(true),
-                        "false" | "0" => Some(false),
-                        _ => None,
-                    })
-                })
-                .collect::<BooleanArray>(),
-        ),
-        _ => Arc::new(cells.into_iter().collect::<StringArray>()),
+
+    fn push(&mut self, cell: Option<&str>) {
+        fn num<T: std::str::FromStr>(c: Option<&str>) -> Option<T> {
+            c.and_then(|s| s.trim().parse().ok())
+        }
+        match self {
+            Self::I8(b) => b.append_option(num(cell)),
+            Self::I32(b) => b.append_option(num(cell)),
+            Self::I64(b) => b.append_option(num(cell)),
+            Self::F32(b) => b.append_option(num(cell)),
+            Self::F64(b) => b.append_option(num(cell)),
+            Self::Bool(b) => b.append_option(cell.and_then(|s| match s {
+                "true" | "1" => Some(true),
+                "false" | "0" => Some(false),
+                _ => None,
+            })),
+            Self::Str(b) => b.append_option(cell),
+        }
+    }
+
+    fn finish(self) -> ArrayRef {
+        match self {
+            Self::I8(mut b) => Arc::new(b.finish()),
+            Self::I32(mut b) => Arc::new(b.finish()),
+            Self::I64(mut b) => Arc::new(b.finish()),
+            Self::F32(mut b) => Arc::new(b.finish()),
+            Self::F64(mut b) => Arc::new(b.finish()),
+            Self::Bool(mut b) => Arc::new(b.finish()),
+            Self::Str(mut b) => Arc::new(b.finish()),
+        }
     }
 }
 
 fn to_batch(t: &InputTable) -> Result<RecordBatch> {
-    let mut arrays: Vec<ArrayRef> = Vec::with_capacity(t.columns.len() + 1);
-    for (i, c) in t.columns.iter().enumerate() {
-        arrays.push(column_array(c.ty, t.rows.iter().map(|r| r.get(i).and_then(|v| v.as_deref())).collect()));
+    let width = t.columns.len();
+    let mut builders: Vec<Builder> = t.columns.iter().map(|c| Builder::new(c.ty)).collect();
+    let mut dts = StringBuilder::new();
+    for (dt, files) in &t.partitions {
+        for (name, bytes) in files {
+            for (n, line) in crate::warehouse::lines(bytes).enumerate() {
+                let text = String::from_utf8_lossy(line);
+                let mut raw = Vec::with_capacity(width);
+                hive_text::split_raw(&text, &mut raw);
+                if raw.len() != width {
+                    anyhow::bail!("{name}:{}: expected {width} fields, found {}", n + 1, raw.len());
+                }
+                for (b, cell) in builders.iter_mut().zip(&raw) {
+                    b.push(hive_text::field(cell).as_deref());
+                }
+                dts.append_value(dt);
+            }
+        }
     }
-    let n = t.columns.len();
-    arrays.push(Arc::new(t.rows.iter().map(|r| r.get(n).and_then(|v| v.as_deref())).collect::<StringArray>()));
+    let mut arrays: Vec<ArrayRef> = builders.into_iter().map(Builder::finish).collect();
+    arrays.push(Arc::new(dts.finish()));
     RecordBatch::try_new(input_schema(&t.columns), arrays).context("cannot build input batch")
 }
 
