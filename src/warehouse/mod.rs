@@ -15,12 +15,15 @@ use std::sync::Arc;
 
 pub type Row = Vec<Option<String>>;
 
+/// The data files of a partition: how messages name each, and its bytes.
+pub type DataFiles = Vec<(String, Vec<u8>)>;
+
 /// Reads warehouse partitions: the published warehouse, or a run's view of it (its own staged partitions first).
 /// Sinks load through this trait, so they read an engine's outputs the same way whichever engine wrote them.
 pub trait WarehouseRead {
     /// The data files of partition `dt` of `table` (name order): how messages name each, and its bytes; none when
     /// the partition does not exist. Readers that build columns parse these without a string per cell.
-    fn partition_data(&self, table: &str, dt: &str) -> Result<Vec<(String, Vec<u8>)>>;
+    fn partition_data(&self, table: &str, dt: &str) -> Result<DataFiles>;
     /// Rows of partition `dt` of `table`, each with `width` fields; a missing partition reads as empty.
     fn read_partition(&self, table: &str, dt: &str, width: usize) -> Result<Vec<Row>> {
         let mut rows = Vec::new();
@@ -78,7 +81,7 @@ impl Warehouse {
 }
 
 impl WarehouseRead for Warehouse {
-    fn partition_data(&self, table: &str, dt: &str) -> Result<Vec<(String, Vec<u8>)>> {
+    fn partition_data(&self, table: &str, dt: &str) -> Result<DataFiles> {
         dir_data(self.fs.as_ref(), &partition_dir(&self.root, table, dt))
     }
     fn read_file(&self, rel: &str) -> Result<Option<Vec<u8>>> {
@@ -151,7 +154,7 @@ pub fn read_partition(root: &Path, table: &str, dt: &str, width: usize) -> Resul
 }
 
 /// Every data file of the partition directory `dir` with its bytes (missing: none).
-pub fn dir_data(fs: &dyn Fs, dir: &Path) -> Result<Vec<(String, Vec<u8>)>> {
+pub fn dir_data(fs: &dyn Fs, dir: &Path) -> Result<DataFiles> {
     let mut out = Vec::new();
     for f in data_files(fs, dir)? {
         out.push((fs.describe(&f), fs.read(&f)?.unwrap_or_default()));

@@ -184,7 +184,7 @@ impl Staging {
 }
 
 impl WarehouseRead for Staging {
-    fn partition_data(&self, table: &str, dt: &str) -> Result<Vec<(String, Vec<u8>)>> {
+    fn partition_data(&self, table: &str, dt: &str) -> Result<super::DataFiles> {
         if self.in_place.is_none() && self.staged.contains_key(&(table.to_string(), dt.to_string())) {
             dir_data(self.wh.fs.as_ref(), &self.staged_dir(table, dt))
         } else {

@@ -21,7 +21,7 @@ use std::sync::Arc;
 pub struct InputTable {
     pub name: String,
     pub columns: Vec<Column>,
-    pub partitions: Vec<(String, Vec<(String, Vec<u8>)>)>,
+    pub partitions: Vec<(String, crate::warehouse::DataFiles)>,
 }
 
 /// A typed column being built from Hive text cells; an unparsable number reads as NULL, as Hive does.
