@@ -81,8 +81,8 @@ pub fn connect_with(url: &str, options: Options) -> Result<(HdfsFs, PathBuf)> {
     let namenode = format!("hdfs://{}", target.authority);
     let client = {
         let namenode = namenode.clone();
-        let built = runtime
-            .run(options.connect_timeout, async move { ClientBuilder::new().with_url(namenode).build() });
+        let built =
+            runtime.run(options.connect_timeout, async move { ClientBuilder::new().with_url(namenode).build() });
         let hint = if target.port.is_none() {
             " (without a port the host is a nameservice, looked up in the Hadoop configuration in \
              $HADOOP_CONF_DIR or $HADOOP_HOME/etc/hadoop; give the NameNode's port otherwise, e.g. :8020)"
@@ -259,9 +259,9 @@ impl HdfsFs {
         F: FnOnce(Client) -> Fut,
         Fut: Future<Output = std::result::Result<T, HdfsError>> + Send + 'static,
     {
-        self.runtime.run(self.op_timeout, f(self.client.clone())).map_err(|TimedOut| {
-            anyhow!("{}: no answer from HDFS within {}s", what(), self.op_timeout.as_secs_f64())
-        })
+        self.runtime
+            .run(self.op_timeout, f(self.client.clone()))
+            .map_err(|TimedOut| anyhow!("{}: no answer from HDFS within {}s", what(), self.op_timeout.as_secs_f64()))
     }
 }
 
