@@ -3,6 +3,7 @@
 //! area and publishes every partition together once the whole run has succeeded.
 
 pub mod fs;
+pub mod hdfs;
 mod staging;
 
 pub use fs::{Fs, FsExt, LocalFs};
