@@ -1,6 +1,8 @@
 //! `edxc apply` from the outside: the sample-data run, bad input counted and skipped, the bad-record threshold, and
 //! one clear line (exit 1) for a missing log directory, an unreachable MySQL, a bad interval or a bad --param.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -405,23 +407,6 @@ fn graph_prints_the_lineage_of_the_shipped_pipelines() {
     assert_eq!(run("dot"), dot, "deterministic");
 }
 
-/// Every file under `dir` with its bytes.
-fn tree(dir: &Path) -> std::collections::BTreeMap<PathBuf, Vec<u8>> {
-    let mut out = std::collections::BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                out.insert(p.strip_prefix(dir).unwrap().to_path_buf(), std::fs::read(&p).unwrap());
-            }
-        }
-    }
-    out
-}
-
 #[test]
 fn reading_logs_on_several_workers_writes_the_same_bytes_as_one() {
     // The sample logs (14 daily files) plus a damaged one, so the damage report's order is covered too.
@@ -439,7 +424,7 @@ fn reading_logs_on_several_workers_writes_the_same_bytes_as_one() {
             apply(tmp.path(), &["--jobs", jobs, "--today", "2026-11-09", "--var", &logs_var, "--format", "json"], &[]);
         assert_eq!(code, 0, "{err}");
         let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
-        (tree(&tmp.path().join("wh")), doc["damaged_files"].clone(), doc["counters"].clone())
+        (common::file_tree(&tmp.path().join("wh")), doc["damaged_files"].clone(), doc["counters"].clone())
     };
     let (one, damaged_one, counters_one) = run("1");
     let (two, damaged_two, counters_two) = run("2");

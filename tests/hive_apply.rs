@@ -12,11 +12,12 @@
 //! (neither HDFS nor Sqoop can run here).
 
 mod common;
-use common::{edxc, gateway_config, gateway_env, repo, TestDb};
-use edxc::engine::hive::ssh::{shell_quote, Gateway, GatewayConfig};
+use common::cluster::{edxc_map_binary, RemoteDirs};
+use common::{edxc, file_tree, gateway_config, gateway_env, gateway_vars, repo, TestDb};
+use edxc::engine::hive::ssh::{shell_quote, Gateway};
 use mysql::prelude::Queryable;
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Instant;
 
 /// The run of `target-profiles/local.toml` on the sample data, pinned to its last day.
@@ -25,45 +26,17 @@ const INTERVAL: &str = "2026-10-26-2026-11-09";
 const PARAMS: &[(&str, &str)] =
     &[("end_date", "2026-11-09"), ("weeks", "2"), ("overwrite_n_days", "14"), ("date", "2026-11-09")];
 
-/// The test's directories on the gateway, removed when the test ends, passed or failed.
-struct RemoteDirs(GatewayConfig, Vec<String>);
-
-impl Drop for RemoteDirs {
-    fn drop(&mut self) {
-        if let Ok(gw) = Gateway::connect(&self.0) {
-            let dirs: Vec<String> = self.1.iter().map(|d| shell_quote(d)).collect();
-            let _ = gw.output(&format!("rm -rf {}", dirs.join(" ")));
-        }
-    }
-}
-
 /// This workspace's edxc-map, which a cluster run uploads to `mapper_path` (built once per test process).
 fn mapper() -> PathBuf {
     static BUILT: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
-    BUILT.get_or_init(build_mapper).clone()
-}
-
-fn build_mapper() -> PathBuf {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let status = std::process::Command::new(cargo)
-        .args(["build", "-q", "-p", "edxc-map", "--bin", "edxc-map"])
-        .current_dir(repo())
-        .status()
-        .unwrap();
-    assert!(status.success(), "cargo build -p edxc-map");
-    let exe = std::env::current_exe().unwrap();
-    exe.parent().and_then(Path::parent).unwrap().join("edxc-map")
+    BUILT.get_or_init(edxc_map_binary).clone()
 }
 
 /// `--var`s of a cluster run on the test gateway, everything under `dir` (owned by the gateway user).
 fn cluster_vars(e: &BTreeMap<String, String>, dir: &str, logs: &str, cli: &str, store: &str) -> Vec<String> {
     let tag = cli.replace(|c: char| !c.is_ascii_alphanumeric(), "_");
-    let vars = [
-        ("ssh_host", e["EDXC_GATEWAY_HOST"].clone()),
-        ("ssh_port", e["EDXC_GATEWAY_PORT"].clone()),
-        ("ssh_user", e["EDXC_GATEWAY_USER"].clone()),
-        ("ssh_key", e["EDXC_GATEWAY_KEY"].clone()),
-        ("ssh_known_hosts", e["EDXC_GATEWAY_KNOWN_HOSTS"].clone()),
+    let mut vars = gateway_vars(e);
+    vars.extend([
         ("hive_cli", e[cli].clone()),
         ("warehouse", format!("file://{dir}/warehouse")),
         ("tracking_logs", format!("file://{logs}")),
@@ -74,7 +47,7 @@ fn cluster_vars(e: &BTreeMap<String, String>, dir: &str, logs: &str, cli: &str, 
         ("lms_import", "direct".into()),
         ("lms", "sample-data/lms".into()),
         ("result_store", store.into()),
-    ];
+    ]);
     vars.iter().flat_map(|(k, v)| ["--var".to_string(), format!("{k}={v}")]).collect()
 }
 
@@ -115,30 +88,13 @@ fn tables(db: &TestDb) -> BTreeMap<String, Vec<Vec<String>>> {
     out
 }
 
-/// Every file under `dir` with its bytes (the gateway is this machine: its `file://` warehouse is readable here).
-fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                out.insert(p.strip_prefix(dir).unwrap().to_path_buf(), std::fs::read(&p).unwrap());
-            }
-        }
-    }
-    out
-}
-
 #[test]
 fn shipped_pipelines_on_hive_and_spark_sql_load_the_embedded_engines_rows_and_a_failed_run_changes_nothing() {
     let started = Instant::now();
     let e = gateway_env();
     let gw = Gateway::connect(&gateway_config(&e)).expect("connects to the test gateway");
     let base = format!("{}/edxc-hive-apply-{}", e["EDXC_GATEWAY_TMP"], std::process::id());
-    let _cleanup = RemoteDirs(gateway_config(&e), vec![base.clone()]);
+    let _cleanup = RemoteDirs::new(gateway_config(&e), vec![base.clone()]);
     let logs = format!("{base}/tracking");
     gw.output(&format!("rm -rf {0} && mkdir -p {0}/lms-1", shell_quote(&logs))).unwrap();
     for f in std::fs::read_dir(repo().join("sample-data/tracking/lms-1")).unwrap() {
@@ -220,7 +176,7 @@ fn shipped_pipelines_on_hive_and_spark_sql_load_the_embedded_engines_rows_and_a_
     let cli = "EDXC_GATEWAY_HIVE";
     let dir = format!("{base}/{}", e[cli]);
     let warehouse = PathBuf::from(format!("{dir}/warehouse"));
-    let before = snapshot(&warehouse);
+    let before = file_tree(&warehouse);
     let store_before = tables(&dbs[0]);
     let mut args = run_args();
     args.extend(["--profile".to_string(), "hadoop.example".to_string()]);
@@ -237,7 +193,7 @@ fn shipped_pipelines_on_hive_and_spark_sql_load_the_embedded_engines_rows_and_a_
         error[0]
     );
     println!("a failing statement: {}", error[0]);
-    let after = snapshot(&warehouse);
+    let after = file_tree(&warehouse);
     let changed: Vec<&PathBuf> = before
         .keys()
         .chain(after.keys())

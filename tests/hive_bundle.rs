@@ -13,12 +13,13 @@
 //! is the same run: they read only the logs and the LMS, never a table an `hql` step writes.
 
 mod common;
+use common::cluster::{edxc_map_binary, RemoteDirs};
 use common::{gateway_config, gateway_env};
 use edxc::cli::compile::{artifacts, CompileArgs};
 use edxc::cli::{load_checked, RunOptions, Selection};
 use edxc::config::engine_config::RunFlags;
 use edxc::config::Project;
-use edxc::engine::hive::ssh::{shell_quote, Gateway, GatewayConfig};
+use edxc::engine::hive::ssh::{shell_quote, Gateway};
 use edxc::graph::{Plan, TaskKind};
 use edxc::model::ColumnType;
 use edxc::warehouse::{Row, Staging, WarehouseRead};
@@ -32,18 +33,6 @@ fn repo() -> PathBuf {
 
 fn connect(e: &BTreeMap<String, String>) -> Gateway {
     Gateway::connect(&gateway_config(e)).expect("connects to the test gateway")
-}
-
-/// The test's directories on the gateway (uploads, warehouses), removed when the test ends, passed or failed.
-struct RemoteDirs(GatewayConfig, Vec<String>);
-
-impl Drop for RemoteDirs {
-    fn drop(&mut self) {
-        if let Ok(gw) = Gateway::connect(&self.0) {
-            let dirs: Vec<String> = self.1.iter().map(|d| shell_quote(d)).collect();
-            let _ = gw.output(&format!("rm -rf {}", dirs.join(" ")));
-        }
-    }
 }
 
 /// The run of `target-profiles/local.toml` on the sample data: its interval and params, pinned to its last day.
@@ -272,19 +261,11 @@ fn the_bundle_writes_the_embedded_engines_rows_on_hive_and_spark_sql() {
     let e = gateway_env();
     let gw = connect(&e);
     // The mapper the bundle ships (ADD FILE): this workspace's edxc-map.
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let status = std::process::Command::new(cargo)
-        .args(["build", "-q", "-p", "edxc-map", "--bin", "edxc-map"])
-        .current_dir(repo())
-        .status()
-        .unwrap();
-    assert!(status.success(), "cargo build -p edxc-map");
-    let exe = std::env::current_exe().unwrap();
-    let built = exe.parent().and_then(Path::parent).unwrap().join("edxc-map");
+    let built = edxc_map_binary();
 
     let base = format!("{}/edxc-hive-bundle-{}", e["EDXC_GATEWAY_TMP"], std::process::id());
     let local_warehouses = warehouses(&e).strip_prefix("file://").expect("a file:// warehouse").to_string();
-    let _cleanup = RemoteDirs(gateway_config(&e), vec![base.clone(), local_warehouses]);
+    let _cleanup = RemoteDirs::new(gateway_config(&e), vec![base.clone(), local_warehouses]);
     let logs = format!("{base}/tracking");
     let mapper = format!("{base}/edxc-map");
     gw.output(&format!("rm -rf {0} && mkdir -p {0}/lms-1", shell_quote(&logs))).unwrap();

@@ -37,6 +37,12 @@ pub struct RemoteDirs {
     dirs: Vec<String>,
 }
 
+impl RemoteDirs {
+    pub fn new(config: GatewayConfig, dirs: Vec<String>) -> Self {
+        Self { config, dirs }
+    }
+}
+
 impl Drop for RemoteDirs {
     fn drop(&mut self) {
         let dirs: Vec<String> = self.dirs.iter().map(|d| shell_quote(d)).collect();
@@ -131,19 +137,15 @@ impl Cluster {
         let database = format!("edxc_conf_{tag}");
         self.databases.lock().unwrap().push(database.clone());
         let e = &self.env;
-        let vars = [
-            ("ssh_host", e["EDXC_GATEWAY_HOST"].clone()),
-            ("ssh_port", e["EDXC_GATEWAY_PORT"].clone()),
-            ("ssh_user", e["EDXC_GATEWAY_USER"].clone()),
-            ("ssh_key", e["EDXC_GATEWAY_KEY"].clone()),
-            ("ssh_known_hosts", e["EDXC_GATEWAY_KNOWN_HOSTS"].clone()),
+        let mut vars = super::gateway_vars(e);
+        vars.extend([
             ("hive_cli", self.cli.clone()),
             ("hive_database", database),
             ("mapper_path", format!("file://{base}/bin/edxc-map")),
             ("mapper_binary", self.mapper_binary.display().to_string()),
             ("gateway_dir", format!("{base}/runs")),
             ("lms_import", "direct".to_string()),
-        ];
+        ]);
         ClusterRun { base, vars: vars.into_iter().map(|(k, v)| (k.to_string(), v)).collect(), dirs }
     }
 }

@@ -26,6 +26,17 @@ pub fn gateway_env() -> BTreeMap<String, String> {
         .collect()
 }
 
+/// The profile keys that reach the test gateway (`--var` values of a cluster run).
+pub fn gateway_vars(e: &BTreeMap<String, String>) -> Vec<(&'static str, String)> {
+    vec![
+        ("ssh_host", e["EDXC_GATEWAY_HOST"].clone()),
+        ("ssh_port", e["EDXC_GATEWAY_PORT"].clone()),
+        ("ssh_user", e["EDXC_GATEWAY_USER"].clone()),
+        ("ssh_key", e["EDXC_GATEWAY_KEY"].clone()),
+        ("ssh_known_hosts", e["EDXC_GATEWAY_KNOWN_HOSTS"].clone()),
+    ]
+}
+
 pub fn gateway_config(e: &BTreeMap<String, String>) -> GatewayConfig {
     GatewayConfig {
         host: e["EDXC_GATEWAY_HOST"].clone(),
