@@ -25,7 +25,7 @@
 set -euo pipefail
 
 SIZE="${1:-1G}"
-case "$SIZE" in -h|--help) sed -n '2,27p' "$0"; exit 0 ;; esac
+case "$SIZE" in -h|--help) sed -n '2,24p' "$0"; exit 0 ;; esac
 ROUNDS="${ROUNDS:-3}"
 SEED="${SEED:-1}"
 DUCKDB_VERSION="${DUCKDB_VERSION:-2.0.1}"
