@@ -171,14 +171,14 @@ edge_status=0
 log "edxc $("$EDXC_BIN" --version 2>/dev/null || echo '?'), duckdb $DUCKDB_ACTUAL ($DUCKDB_THREADS threads), $ROUNDS rounds"
 for layout in $LAYOUTS; do cat "$DATA/$layout"/* > /dev/null; done     # warm the page cache
 CMDS=(edxc map1 map2 duckdb)
-[ "$APPLY_HAS_JOBS" = 1 ] && CMDS+=(edxc2)
+[ "$APPLY_HAS_JOBS" = 1 ] && CMDS+=(edxc1)
 for round in $(seq "$ROUNDS"); do
   for layout in $LAYOUTS; do
     n=${#CMDS[@]}
     for i in $(seq 0 $((n - 1))); do       # rotate the order each round
       case "${CMDS[$(( (i + round - 1) % n ))]}" in
         edxc) run_edxc "$layout" "$round" ;;
-        edxc2) run_edxc "$layout" "$round" 2 ;;
+        edxc1) run_edxc "$layout" "$round" 1 ;;
         map1) run_map "$layout" "$round" 1 ;;
         map2) run_map "$layout" "$round" 2 ;;
         duckdb) run_duckdb "$layout" "$round" ;;
@@ -202,7 +202,7 @@ for layout, name, _round, wall, user, sys_, rss in rows:
 def med(layout, name, i):
     v = m.get((layout, name))
     return st.median(x[i] for x in v) if v else None
-names = [("edxc_apply", "edxc apply"), ("edxc_apply_j2", "edxc apply --jobs 2"), ("edxc_map_j1", "edxc-map, 1 job"),
+names = [("edxc_apply", "edxc apply (all cores)"), ("edxc_apply_j1", "edxc apply --jobs 1"), ("edxc_map_j1", "edxc-map, 1 job"),
          ("edxc_map_j2", "edxc-map, 2 jobs"), ("duckdb", "DuckDB")]
 layouts = [l for l in ("plain", "gz", "daily") if any(k[0] == l for k in m)]
 title = {"plain": "1 plain file", "gz": "1 .gz file", "daily": "14 daily .gz"}
@@ -224,8 +224,8 @@ for l in layouts:
     parts = [f"edxc/DuckDB {e / d:.2f}x", f"edxc apply / edxc-map 1 job {e / m1:.2f}x",
              f"edxc apply / edxc-map 2 jobs {e / m2:.2f}x", f"edxc-map 1 job / 2 jobs {m1 / m2:.2f}x"]
     if has_jobs:
-        e2 = med(l, "edxc_apply_j2", 0)
-        parts.append(f"edxc apply 1 job / 2 jobs {e / e2:.2f}x")
+        e1 = med(l, "edxc_apply_j1", 0)
+        parts.append(f"edxc apply --jobs 1 / all cores {e1 / e:.2f}x")
     print(f"  {title[l]}: " + ", ".join(parts))
 if not has_jobs:
     print("  edxc apply has no --jobs option (its embedded mapper reads the files one after the other on one thread);"
