@@ -435,3 +435,17 @@ fn reading_logs_on_several_workers_writes_the_same_bytes_as_one() {
     assert_eq!(damaged_one, damaged_two);
     assert_eq!(counters_one, counters_two);
 }
+
+#[test]
+fn quiet_runs_print_only_the_summary() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (code, out, err) = apply(tmp.path(), &["--quiet", "--today", "2026-11-09"], &[]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(err, "", "nothing on stderr for a clean run");
+    assert!(out.contains("Result store") && out.contains("course_activity"), "{out}");
+    // Without it, the same run reports its progress there.
+    let tmp = tempfile::tempdir().unwrap();
+    let (code, _, err) = apply(tmp.path(), &["--today", "2026-11-09"], &[]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("edxc: pipeline") && err.contains("course_activity"), "{err}");
+}

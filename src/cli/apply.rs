@@ -34,6 +34,9 @@ pub struct ApplyArgs {
     /// Tracking-log files the embedded engine reads at once (default: one per core).
     #[arg(long, default_value_t = 0, hide_default_value = true)]
     pub jobs: usize,
+    /// No progress on stderr: only warnings, errors and the summary (stdout).
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
     /// Accept a run that reads no tracking-log file, or reads no events for days where earlier runs found some.
     #[arg(long)]
     pub allow_empty: bool,
@@ -101,7 +104,7 @@ fn run_inner(project: &Project, a: &ApplyArgs) -> anyhow::Result<ExitCode> {
         );
     }
     let root = &project.root;
-    let flags = RunFlags { max_bad_ratio: a.max_bad_ratio, allow_empty: a.allow_empty, jobs: a.jobs };
+    let flags = RunFlags { max_bad_ratio: a.max_bad_ratio, allow_empty: a.allow_empty, jobs: a.jobs, quiet: a.quiet };
     let kind = crate::engine::kind(profile.engine()).map_err(anyhow::Error::msg)?;
     let mut engine = (kind.build)(&profile, root, &flags)?;
     let wh = engine.warehouse();
@@ -142,10 +145,13 @@ fn run_inner(project: &Project, a: &ApplyArgs) -> anyhow::Result<ExitCode> {
     }
 
     let mut staging = Staging::begin_on(&wh, &run_id)?;
-    for p in &plans {
+    for p in plans.iter().filter(|_| !a.quiet) {
         eprintln!("edxc: pipeline {} interval {} ({} tasks)", p.pipeline, p.interval, p.tasks.len());
     }
     let mut progress = |t: &TaskReport| {
+        if a.quiet {
+            return;
+        }
         let parts = match t.partitions.len() {
             0 => String::new(),
             1 => format!(" dt={}", t.partitions[0]),

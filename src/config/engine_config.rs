@@ -20,6 +20,8 @@ pub struct RunFlags {
     pub allow_empty: bool,
     /// `--jobs`: files read at once (0: every core).
     pub jobs: usize,
+    /// `--quiet`: no progress on stderr (warnings and errors still go there).
+    pub quiet: bool,
 }
 
 /// Where the embedded engine finds and puts things (secrets already substituted).
@@ -37,6 +39,8 @@ pub struct EmbeddedConfig {
     pub allow_empty: bool,
     /// Tracking-log files read at once.
     pub jobs: usize,
+    /// No progress lines.
+    pub quiet: bool,
 }
 
 impl EmbeddedConfig {
@@ -70,6 +74,7 @@ impl EmbeddedConfig {
             max_bad_ratio,
             ccx_enabled: profile.bool_or("ccx_enabled", false)?,
             allow_empty: flags.allow_empty,
+            quiet: flags.quiet,
             jobs: match flags.jobs {
                 0 => std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
                 n => n,

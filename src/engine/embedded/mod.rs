@@ -243,7 +243,7 @@ impl EmbeddedRun<'_> {
             );
         }
         // On a terminal, a line that says how far the pass is (it can take minutes on a large site's logs).
-        let tty = std::io::stderr().is_terminal();
+        let tty = std::io::stderr().is_terminal() && !self.config.quiet;
         let total = files.len();
         let mut progress = |done: usize, bytes: u64| {
             if tty {

@@ -66,9 +66,9 @@ fn open_warehouse(gw: &Arc<ssh::Gateway>, url: &str) -> Result<Warehouse> {
     bail!("warehouse `{url}`: a cluster warehouse is a file:// or hdfs:// URL")
 }
 
-fn build(profile: &Profile, root: &Path, _flags: &RunFlags) -> Result<Box<dyn Engine>> {
+fn build(profile: &Profile, root: &Path, flags: &RunFlags) -> Result<Box<dyn Engine>> {
     let config = HiveConfig::from_profile(profile, root).map_err(anyhow::Error::msg)?;
     let gateway = connect(&config.gateway)?;
     let warehouse = open_warehouse(&gateway, &config.warehouse)?;
-    Ok(Box::new(run::HiveEngine { config, profile: profile.clone(), gateway, warehouse }))
+    Ok(Box::new(run::HiveEngine { config, quiet: flags.quiet, profile: profile.clone(), gateway, warehouse }))
 }

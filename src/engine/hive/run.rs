@@ -16,6 +16,8 @@ use std::time::{Duration, Instant};
 
 pub struct HiveEngine {
     pub config: HiveConfig,
+    /// `--quiet`: the engines' output is not streamed (a failure still quotes the engine's message).
+    pub quiet: bool,
     pub profile: Profile,
     pub gateway: Arc<Gateway>,
     pub warehouse: Warehouse,
@@ -131,7 +133,12 @@ impl Engine for HiveEngine {
         // The gateway's own disk, whatever the warehouse is on: the bundle is read by the gateway's commands.
         let scratch = SftpFs::new(self.gateway.clone())?;
         let run_dir = Path::new(&self.config.gateway_dir).join(staging.run_id());
-        eprintln!("edxc: uploading the bundle ({} files) to {}", arts.len(), scratch.describe(&run_dir));
+        let say = |m: String| {
+            if !self.quiet {
+                eprintln!("{m}");
+            }
+        };
+        say(format!("edxc: uploading the bundle ({} files) to {}", arts.len(), scratch.describe(&run_dir)));
         for a in &arts {
             let path = run_dir.join(&a.path);
             if let Some(parent) = path.parent() {
@@ -155,10 +162,15 @@ impl Engine for HiveEngine {
         let _scratch_logs = ScratchDir::new(self.warehouse.clone(), "edxc_tracking_log")?;
 
         let cd = format!("cd {}", shell_quote(&run_dir.display().to_string()));
-        let mut log = |l: &str| eprintln!("    | {l}");
+        let quiet = self.quiet;
+        let mut log = |l: &str| {
+            if !quiet {
+                eprintln!("    | {l}");
+            }
+        };
         let mut staged_logs = None;
         for s in steps.iter().filter(|s| s.kind == "sh") {
-            eprintln!("edxc: step {} {}", s.step, s.file);
+            say(format!("edxc: step {} {}", s.step, s.file));
             let (status, lines) = self.stream(&format!("{cd} && sh {}", shell_quote(&s.file)), &mut log)?;
             if status != 0 {
                 bail!("step {} ({}) failed on the gateway (exit {status}): {}", s.step, s.file, engine_message(&lines));
@@ -170,7 +182,7 @@ impl Engine for HiveEngine {
             LmsImport::Direct { lms } => self.import_direct(lms, plans)?,
             LmsImport::Sqoop => {
                 for s in steps.iter().filter(|s| s.kind == "sqoop") {
-                    eprintln!("edxc: step {} {}", s.step, s.file);
+                    say(format!("edxc: step {} {}", s.step, s.file));
                     let (status, lines) = self.stream(&format!("{cd} && sh {}", shell_quote(&s.file)), &mut log)?;
                     if status != 0 {
                         bail!("step {} ({}) failed (exit {status}): {}", s.step, s.file, engine_message(&lines));
@@ -187,7 +199,7 @@ impl Engine for HiveEngine {
         }
         scratch.write(&run_dir.join("run.hql"), script.text.as_bytes())?;
         let cli = &self.config.cli;
-        eprintln!("edxc: running {} HiveQL statement(s) with `{cli} -f run.hql`", script.origins.len());
+        say(format!("edxc: running {} HiveQL statement(s) with `{cli} -f run.hql`", script.origins.len()));
         let hql_started = Instant::now();
         let mut current: Option<usize> = None;
         let mut since_marker: Vec<String> = Vec::new();
@@ -201,7 +213,9 @@ impl Engine for HiveEngine {
                 return;
             }
             since_marker.push(l.to_string());
-            eprintln!("    | {l}");
+            if !quiet {
+                eprintln!("    | {l}");
+            }
         })?;
         if status != 0 {
             let at = match current.and_then(|n| script.origins.get(n)) {
@@ -253,7 +267,7 @@ impl Engine for HiveEngine {
             report.tasks.push(task);
         }
         drop(cleanup);
-        eprintln!("edxc: the cluster run took {:.1}s", started.elapsed().as_secs_f64());
+        say(format!("edxc: the cluster run took {:.1}s", started.elapsed().as_secs_f64()));
         Ok(report)
     }
 }
