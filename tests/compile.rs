@@ -5,6 +5,8 @@
 //!
 //! Regenerate the golden files after an intended change with `EDXC_BLESS=1 cargo test --test compile`.
 
+mod common;
+
 use edxc::cli::compile::{artifacts, CompileArgs};
 use edxc::cli::{RunOptions, Selection};
 use edxc::codegen::Artifact;
@@ -233,19 +235,7 @@ fn compile_replaces_its_previous_bundle_and_nothing_else() {
     edxc::cli::compile::run(&Project::new(repo()), &a).unwrap();
     assert!(!stale.exists());
     assert!(out.path().join("enrollments/notes.txt").exists() && out.path().join("README").exists());
-    let mut left: Vec<String> = Vec::new();
-    let mut stack = vec![out.path().to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                left.push(p.strip_prefix(out.path()).unwrap().display().to_string());
-            }
-        }
-    }
-    left.sort();
+    let left: Vec<String> = common::file_tree(out.path()).keys().map(|p| p.display().to_string()).collect();
     let mut want = vec!["README".to_string(), "enrollments/notes.txt".to_string()];
     let now = artifacts(&Project::new(repo()), &a).unwrap().unwrap();
     want.extend(now.iter().map(|a| a.path.clone()));
