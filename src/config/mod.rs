@@ -53,23 +53,33 @@ impl Project {
     /// Loads the named pipelines (all when `names` is empty). Paths in diagnostics are relative to the root.
     pub fn load_pipelines(&self, names: &[String]) -> Result<Vec<Pipeline>, Vec<Diagnostic>> {
         let files = self.pipeline_files().map_err(|e| vec![Diagnostic::new(Phase::Syntax, None, e)])?;
+        let stem = |f: &Path| f.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_default();
         let mut out = Vec::new();
         let mut diags = Vec::new();
-        for f in files {
-            let stem = f.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_default();
-            if !names.is_empty() && !names.contains(&stem) {
+        // A name is a pipeline file's stem, or an original task name in a pipeline's `[pipeline] tasks`, so
+        // `launch-task NAME` carries over as `--pipeline NAME`. Files are read only when a name needs them.
+        let by_task: Vec<&String> = names.iter().filter(|n| !files.iter().any(|f| stem(f) == **n)).collect();
+        let mut other_diags = Vec::new();
+        for f in &files {
+            let wanted = names.is_empty() || names.contains(&stem(f));
+            if !wanted && by_task.is_empty() {
                 continue;
             }
-            match load_pipeline_file(&self.root, &f) {
-                Ok(p) => out.push(p),
-                Err(d) => diags.extend(d),
+            match load_pipeline_file(&self.root, f) {
+                Ok(p) if wanted || p.tasks.iter().any(|t| by_task.contains(&t)) => out.push(p),
+                Ok(_) => {}
+                Err(d) if wanted => diags.extend(d),
+                Err(d) => other_diags.extend(d),
             }
         }
-        for n in names {
-            if !out.iter().any(|p| p.file.file_stem().is_some_and(|s| s == n.as_str())) && diags.is_empty() {
+        for n in by_task {
+            if !out.iter().any(|p| p.tasks.contains(n)) && diags.is_empty() {
+                diags.append(&mut other_diags);
                 diags.push(
-                    Diagnostic::new(Phase::Syntax, None, format!("no pipeline named `{n}`"))
-                        .hint(format!("pipelines are the files in {}", self.pipelines_dir().display())),
+                    Diagnostic::new(Phase::Syntax, None, format!("no pipeline named `{n}`")).hint(format!(
+                        "pipelines are the files in {}, or the original task names in their `[pipeline] tasks`",
+                        self.pipelines_dir().display()
+                    )),
                 );
             }
         }

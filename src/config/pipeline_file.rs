@@ -37,6 +37,9 @@ struct RawHeader {
     /// Parameters of the original task whose behaviour edxc has fixed: name → what edxc does instead.
     #[serde(default)]
     task_params: BTreeMap<String, String>,
+    /// The original pipeline's task names this pipeline replaces (`--pipeline` accepts them).
+    #[serde(default)]
+    tasks: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -469,6 +472,7 @@ pub fn parse_pipeline(file: &Path, text: &str) -> Result<Pipeline, Vec<Diagnosti
         interval,
         params,
         task_params: raw.pipeline.task_params.clone(),
+        tasks: raw.pipeline.tasks.clone(),
         sources,
         transforms,
         sinks,

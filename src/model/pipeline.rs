@@ -197,6 +197,8 @@ pub struct Pipeline {
     pub params: BTreeMap<String, At<ParamValue>>,
     /// Parameters of the original task that edxc accepts with a fixed behaviour: name → what edxc does.
     pub task_params: BTreeMap<String, String>,
+    /// The original pipeline's task names this pipeline replaces: `--pipeline` accepts them as well.
+    pub tasks: Vec<String>,
     pub sources: BTreeMap<String, Source>,
     pub transforms: BTreeMap<String, Transform>,
     pub sinks: BTreeMap<String, Sink>,

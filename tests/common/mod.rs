@@ -285,10 +285,8 @@ pub fn run_scenario_on(name: &str, backend: Backend, target: &Target) -> World {
         if let Target::Cluster(_) = target {
             args.extend(["--profile".into(), cluster::PROFILE.into()]);
         }
-        let pipeline = match run["task"].as_str().unwrap() {
-            "InsertToMysqlCourseActivityTask" => "user_activity",
-            _ => "enrollments",
-        };
+        // The original task's name, as given: each pipeline lists the tasks it replaces (`[pipeline] tasks`).
+        let pipeline = run["task"].as_str().unwrap();
         args.extend(["--pipeline".into(), pipeline.into()]);
         for (k, v) in vars.iter().cloned().chain([
             ("result_store".to_string(), result_store.clone()),
