@@ -17,13 +17,15 @@ const TODAY: &str = "2026-11-10";
 struct World {
     dir: tempfile::TempDir,
     result_store: String,
+    /// Runs after the first pass `--force`: a rerun would find every output up to date and run nothing.
+    force: std::cell::Cell<bool>,
 }
 
 impl World {
     fn sqlite() -> Self {
         let dir = tempfile::tempdir().unwrap();
         let result_store = format!("sqlite:{}", dir.path().join("results.sqlite").display());
-        Self { dir, result_store }
+        Self { dir, result_store, force: std::cell::Cell::new(false) }
     }
 
     fn warehouse(&self) -> PathBuf {
@@ -33,6 +35,9 @@ impl World {
     fn command(&self, extra: &[&str], env: &[(&str, &str)]) -> Command {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_edxc"));
         cmd.arg("--root").arg(repo()).arg("apply").arg("--auto-approve").args(["--today", TODAY]);
+        if self.force.get() {
+            cmd.arg("--force");
+        }
         let vars = [
             ("warehouse", self.warehouse().display().to_string()),
             ("result_store", self.result_store.clone()),
@@ -126,6 +131,7 @@ fn assert_same(before: &BTreeMap<String, String>, after: &BTreeMap<String, Strin
 fn loaded() -> (World, BTreeMap<String, String>) {
     let w = World::sqlite();
     w.apply_ok(&[]);
+    w.force.set(true);
     let snap = w.snapshot();
     assert!(snap.keys().any(|k| k.starts_with("wh:course_enrollment_events/")), "{:?}", snap.keys());
     assert!(snap.get("rs:course_activity").is_some_and(|r| !r.is_empty()));
@@ -214,12 +220,13 @@ fn a_failing_result_store_load_rolls_back_every_table() {
 fn a_failing_mariadb_load_rolls_back_every_table_and_drops_new_ones() {
     let db = TestDb::new("fault");
     let tmp = tempfile::tempdir().unwrap();
-    let w = World { dir: tmp, result_store: db.url.clone() };
+    let w = World { dir: tmp, result_store: db.url.clone(), force: std::cell::Cell::new(false) };
     // A fresh database: the failure at the last table leaves no table behind.
     let (code, out) = w.apply(&[], &[("EDXC_FAILPOINT", "load:course_activity=fail")]);
     assert_eq!(code, 1, "{out}");
     assert!(dump(&db.url).is_empty(), "tables left: {:?}", dump(&db.url).keys());
     w.apply_ok(&[]);
+    w.force.set(true);
     let before = w.snapshot();
     let mut conn = db.conn();
     mysql::prelude::Queryable::query_drop(&mut conn, "ALTER TABLE course_activity DROP COLUMN label").unwrap();
