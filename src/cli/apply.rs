@@ -46,7 +46,8 @@ pub struct ApplyArgs {
     /// Run summary on stdout as text or as one JSON document.
     #[arg(long, value_enum, default_value = "text")]
     pub format: Format,
-    /// Also write the run as a JUnit XML report to FILE (one test case per task; a failed run is a failing case).
+    /// Also write the run as a JUnit XML report to FILE (a test case per task and per data check; a failed run has
+    /// a failing case holding the error).
     #[arg(long, value_name = "FILE")]
     pub junit: Option<std::path::PathBuf>,
     /// Run every task, whatever the state says (by default only what is not up to date runs).
@@ -66,22 +67,56 @@ pub fn parse_ratio(s: &str) -> Result<f64, String> {
     }
 }
 
+/// What a run knew so far: on failure, the run report and JUnit report say how far it got.
+#[derive(Default)]
+struct Progress {
+    run_id: Option<String>,
+    started: Option<chrono::DateTime<chrono::Utc>>,
+    profile: String,
+    engine: String,
+    report_path: Option<std::path::PathBuf>,
+    plans: Vec<(crate::graph::Plan, Vec<crate::state::freshness::Status>)>,
+    /// Tasks finished so far, in the order they finished.
+    seen: Vec<TaskReport>,
+    /// The engine's report (counters, files, checks) once the run has one.
+    report: RunReport,
+}
+
 pub fn run(project: &Project, a: &ApplyArgs) -> anyhow::Result<ExitCode> {
-    let result = run_inner(project, a);
-    if let Err(e) = &result {
-        let message = super::one_line(&secret::redact(&format!("{e:#}")));
+    let mut progress = Progress::default();
+    let result = run_inner(project, a, &mut progress);
+    let message = result.as_ref().err().map(|e| super::one_line(&secret::redact(&format!("{e:#}"))));
+    progress.report.tasks = std::mem::take(&mut progress.seen);
+    if let (Some(run_id), Some(started), Some(path)) = (&progress.run_id, progress.started, &progress.report_path) {
+        let facts = super::run_report::RunFacts {
+            run_id,
+            started,
+            profile: &progress.profile,
+            engine: &progress.engine,
+            plans: &progress.plans,
+            report: &progress.report,
+            error: message.as_deref(),
+        };
+        match super::run_report::render(&facts).and_then(|html| super::run_report::write(path, &html)) {
+            Ok(()) if !a.quiet => eprintln!("edxc: run report {}", path.display()),
+            Ok(()) => {}
+            Err(e) => eprintln!("edxc: warning: {e:#}"),
+        }
+    }
+    if let Some(message) = &message {
         if a.format == Format::Json {
             // A scheduler reading stdout gets a document either way; the error line still goes to stderr.
             println!("{}", serde_json::json!({ "ok": false, "error": message }));
         }
         if let Some(path) = &a.junit {
-            super::junit::write(path, &super::junit::render("failed", Err(&message)))?;
+            let run_id = progress.run_id.as_deref().unwrap_or("failed");
+            super::junit::write(path, &super::junit::render(run_id, &progress.report, Some(message)))?;
         }
     }
     result
 }
 
-fn run_inner(project: &Project, a: &ApplyArgs) -> anyhow::Result<ExitCode> {
+fn run_inner(project: &Project, a: &ApplyArgs, facts: &mut Progress) -> anyhow::Result<ExitCode> {
     let (sel, run, approved) = match &a.plan {
         Some(file) => {
             let (sel, run) = saved_plan(project, a, file)?;
@@ -152,6 +187,7 @@ fn run_inner(project: &Project, a: &ApplyArgs) -> anyhow::Result<ExitCode> {
     };
     let mut sources = std::collections::BTreeMap::new();
     let mut to_run = Vec::new();
+    let mut statuses_of = Vec::new();
     for (plan, (statuses, digests)) in
         plans.iter().zip(super::assess(&plans, &snapshot, kind, &profile, root, &restate)?)
     {
@@ -166,11 +202,18 @@ fn run_inner(project: &Project, a: &ApplyArgs) -> anyhow::Result<ExitCode> {
             eprintln!("edxc: pipeline {}: {idle} of {} task(s) up to date, not run", plan.pipeline, keep.len());
         }
         to_run.push(plan.subset(&keep));
+        statuses_of.push(statuses);
     }
     if to_run.iter().all(|p| p.tasks.is_empty()) {
         drop(lock);
         return nothing_to_do(a, &snapshot);
     }
+    facts.run_id = Some(run_id.clone());
+    facts.started = Some(started);
+    facts.profile = profile.name.clone();
+    facts.engine = kind.name.to_string();
+    facts.report_path = Some(super::run_report::path(state_path.as_deref(), root, &run_id));
+    facts.plans = plans.iter().cloned().zip(statuses_of).collect();
     let flags = RunFlags { max_bad_ratio: a.max_bad_ratio, allow_empty: a.allow_empty, jobs: a.jobs, quiet: a.quiet };
     let mut engine = (kind.build)(&profile, root, &flags)?;
     let wh = engine.warehouse();
@@ -191,7 +234,9 @@ fn run_inner(project: &Project, a: &ApplyArgs) -> anyhow::Result<ExitCode> {
     for p in plans.iter().filter(|_| !a.quiet) {
         eprintln!("edxc: pipeline {} interval {} ({} tasks)", p.pipeline, p.interval, p.tasks.len());
     }
+    let seen = &mut facts.seen;
     let mut progress = |t: &TaskReport| {
+        seen.push(t.clone());
         if a.quiet {
             return;
         }
@@ -210,6 +255,7 @@ fn run_inner(project: &Project, a: &ApplyArgs) -> anyhow::Result<ExitCode> {
 
     // Data checks on what the run computed, before anything is loaded or published.
     report.checks = crate::checks::run(&plans, &staging, &wh)?;
+    facts.report = report.clone();
     let failed: Vec<&crate::model::report::CheckOutcome> = report.checks.iter().filter(|c| c.failures > 0).collect();
     for c in &failed {
         eprintln!("  check   {} dt={}: {} failed ({}) [{}]", c.table, c.dt, c.check, c.failures, c.severity);
@@ -229,6 +275,7 @@ fn run_inner(project: &Project, a: &ApplyArgs) -> anyhow::Result<ExitCode> {
     // Everything is computed and checked: load the result store inside one open transaction.
     let loads = crate::sinks::load::load_all(store.as_mut(), &plans, &staging, a.allow_empty, &mut progress)?;
     report.tasks.extend(loads);
+    facts.report = report.clone();
     if let Err(e) = crate::failpoint::hit("commit") {
         store.rollback()?;
         return Err(e);
@@ -266,7 +313,7 @@ fn run_inner(project: &Project, a: &ApplyArgs) -> anyhow::Result<ExitCode> {
     committed.finish()?;
     drop(lock);
     if let Some(path) = &a.junit {
-        super::junit::write(path, &super::junit::render(&run_id, Ok(&report)))?;
+        super::junit::write(path, &super::junit::render(&run_id, &report, None))?;
     }
     print_summary(&report, &store.describe(), &run_id, a.format);
     Ok(ExitCode::SUCCESS)
@@ -315,7 +362,7 @@ fn nothing_to_do(a: &ApplyArgs, snapshot: &crate::state::Snapshot) -> anyhow::Re
         println!("No changes: every output is up to date{since}. Nothing to do.");
     }
     if let Some(path) = &a.junit {
-        super::junit::write(path, &super::junit::render("up-to-date", Ok(&RunReport::default())))?;
+        super::junit::write(path, &super::junit::render("up-to-date", &RunReport::default(), None))?;
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -6,6 +6,7 @@ mod graph;
 mod junit;
 mod plan;
 mod restate;
+mod run_report;
 mod state;
 mod validate;
 
