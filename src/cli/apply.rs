@@ -231,25 +231,14 @@ fn run_inner(project: &Project, a: &ApplyArgs, facts: &mut Progress) -> anyhow::
     let (all_plans, plans) = (plans, to_run);
 
     let mut staging = Staging::begin_on(&wh, &run_id)?;
-    for p in plans.iter().filter(|_| !a.quiet) {
-        eprintln!("edxc: pipeline {} interval {} ({} tasks)", p.pipeline, p.interval, p.tasks.len());
+    let bar = super::progress::Progress::new(plans.iter().map(|p| p.tasks.len()).sum(), a.quiet);
+    for p in &plans {
+        bar.line(&format!("edxc: pipeline {} interval {} ({} tasks)", p.pipeline, p.interval, p.tasks.len()));
     }
     let seen = &mut facts.seen;
     let mut progress = |t: &TaskReport| {
         seen.push(t.clone());
-        if a.quiet {
-            return;
-        }
-        let parts = match t.partitions.len() {
-            0 => String::new(),
-            1 => format!(" dt={}", t.partitions[0]),
-            n => format!(" {n} partitions"),
-        };
-        let note = t.note.as_deref().map(|n| format!(" ({n})")).unwrap_or_default();
-        eprintln!("  {:<7} {:<42} {:>8} rows{parts}{note} [{:.2}s]", t.kind, t.table, t.rows, t.elapsed.as_secs_f64());
-        for (reason, n) in &t.skipped {
-            eprintln!("          skipped {n} row(s): {reason}");
-        }
+        bar.task(t);
     };
     let mut report = engine.run(&plans, &mut staging, &mut progress)?;
 
@@ -312,6 +301,7 @@ fn run_inner(project: &Project, a: &ApplyArgs, facts: &mut Progress) -> anyhow::
     }
     committed.finish()?;
     drop(lock);
+    drop(bar);
     if let Some(path) = &a.junit {
         super::junit::write(path, &super::junit::render(&run_id, &report, None))?;
     }

@@ -5,6 +5,7 @@ pub mod compile;
 mod graph;
 mod junit;
 mod plan;
+mod progress;
 mod restate;
 mod run_report;
 mod state;
