@@ -267,7 +267,8 @@ impl VideoViewing {
                     Some(seek) if seek.event_type == SEEK => seek.current_time,
                     _ => ev.current_time,
                 };
-                viewing = Some(Open { start_timestamp: iso_timestamp(ev.timestamp), start_offset, duration: ev.duration });
+                viewing =
+                    Some(Open { start_timestamp: iso_timestamp(ev.timestamp), start_offset, duration: ev.duration });
                 last_end = None;
                 continue;
             }
