@@ -507,7 +507,7 @@ mod tests {
             youtube_id: None,
             duration: Duration::Number(-1.0),
         };
-        let mut events = vec![ev(STOP), ev(SEEK), ev(PLAY), ev(PAUSE)];
+        let mut events = [ev(STOP), ev(SEEK), ev(PLAY), ev(PAUSE)];
         events.sort_by(Event::python_order);
         let order: Vec<&str> = events.iter().map(|e| e.event_type).collect();
         assert_eq!(order, [PAUSE, PLAY, SEEK, STOP]);
