@@ -408,3 +408,88 @@ fn bad_arguments_are_the_callers_error() {
     assert!(run_reducer("video_viewing", &interval("2014-05-01", "May 6"), vec![]).is_err());
     assert!(run_reducer("video_viewing", &args(&[("start", "2014-05-01")]), vec![]).is_err());
 }
+
+mod properties {
+    use super::*;
+    use edxc_map::natives::stream_reducer;
+    use proptest::prelude::*;
+
+    /// A cell of either reducer's input: event types, play times (with zones, cut short), offsets and durations
+    /// (valid, negative, huge, not finite, not numbers), arbitrary and over-long text, NULL.
+    fn cell() -> impl Strategy<Value = Option<String>> {
+        proptest::option::of(prop_oneof![
+            prop::sample::select(vec!["play_video", "pause_video", "seek_video", "stop_video", "load_video"])
+                .prop_map(str::to_string),
+            (0u32..60, prop::sample::select(vec!["", ".5", ".000000", "Z", "-05:00", "+0100", "Z.000000"]))
+                .prop_map(|(s, tail)| format!("2014-05-02T10:00:{s:02}{tail}")),
+            "-?[0-9]{1,5}(\\.[0-9]{1,3})?",
+            prop::sample::select(vec!["nan", "inf", "-inf", "1e400", "3e9", "-1", "-1.0", "36000.5", "True", ""])
+                .prop_map(str::to_string),
+            ".{0,20}",
+            "[a-z]{250,300}",
+        ])
+    }
+
+    /// A well-formed event of user 1..=3 on one video, in one minute.
+    fn event() -> impl Strategy<Value = Row> {
+        (
+            1u32..4,
+            0u32..20,
+            prop::sample::select(vec!["play_video", "pause_video", "seek_video", "stop_video"]),
+            0u32..80,
+            0u32..80,
+            prop::sample::select(vec!["-1", "30", "12.5", "abc"]),
+        )
+            .prop_map(|(user, second, et, current, old, duration)| {
+                let old = if et == "seek_video" { format!("{}", f64::from(old) / 2.0) } else { "\\N".to_string() };
+                let current = format!("{}", f64::from(current) / 2.0);
+                ev(&user.to_string(), &t(second), et, &current, &old, duration)
+            })
+    }
+
+    fn text(rows: &[Row]) -> String {
+        rows.iter().map(|r| format_row(r) + "\n").collect()
+    }
+
+    proptest! {
+        /// Any cells, NULLs and row widths: both reducers return rows and skip counts, in process and streaming.
+        #[test]
+        fn arbitrary_cells_never_fail(rows in proptest::collection::vec(proptest::collection::vec(cell(), 7..11), 0..20)) {
+            for (name, a) in [("video_viewing", interval("2014-05-01", "2014-05-06")), ("video_usage", threshold("0.05"))] {
+                prop_assert!(run_reducer_counted(name, &a, rows.clone()).is_ok());
+                let mut grouped = rows.clone();
+                grouped.sort_by(|p, q| p.get(..3).cmp(&q.get(..3)));
+                prop_assert!(stream_reducer_counted(name, &a, text(&grouped).as_bytes(), Vec::new()).is_ok());
+            }
+        }
+
+        /// The rows do not depend on the order events arrive in, and streaming key-grouped input gives the same.
+        #[test]
+        fn order_of_events_does_not_matter(rows in proptest::collection::vec(event(), 0..30).prop_shuffle()) {
+            let a = interval("2014-05-01", "2014-05-06");
+            let mut reversed = rows.clone();
+            reversed.reverse();
+            let x = run_reducer("video_viewing", &a, rows.clone()).unwrap();
+            prop_assert_eq!(&x, &run_reducer("video_viewing", &a, reversed).unwrap());
+            let mut grouped = rows;
+            grouped.sort_by(|p, q| p[0].cmp(&q[0]));
+            let mut out = Vec::new();
+            stream_reducer("video_viewing", &a, text(&grouped).as_bytes(), &mut out).unwrap();
+            prop_assert_eq!(String::from_utf8(out).unwrap(), text(&x));
+
+            for v in &x {
+                let (start, end): (f64, f64) = (v[5].as_deref().unwrap().parse().unwrap(), v[6].as_deref().unwrap().parse().unwrap());
+                prop_assert!(end - start >= 0.25);
+            }
+            let t = threshold("0.05");
+            let mut shuffled = x.clone();
+            shuffled.reverse();
+            let usage = run_reducer("video_usage", &t, x).unwrap();
+            prop_assert_eq!(&usage, &run_reducer("video_usage", &t, shuffled).unwrap());
+            for r in &usage {
+                let n = |i: usize| r[i].as_deref().unwrap().parse::<i64>().unwrap();
+                prop_assert!(n(8) >= 1 && n(9) >= n(8) && n(5) >= 0 && n(6) >= 0);
+            }
+        }
+    }
+}
