@@ -24,7 +24,8 @@
 //! * `null_value`: a NULL in a cell the original always has (every key and event column but `old_time`,
 //!   `youtube_id` and `duration`; `old_time` of a seek);
 //! * `bad_number`: an offset that is not a finite number (input rows); a viewing whose play carried a duration that
-//!   is not a number (a JSON string, where the original's `duration + 1` fails), counted when the viewing ends;
+//!   is not a number (a non-numeric JSON string: the original's `duration + 1` fails on it), counted when the
+//!   viewing ends (a numeric JSON string, which the extractor writes like the number, is read as that number);
 //!   in `video_usage`, a viewing whose offsets or duration do not read as numbers, whose offsets lie outside
 //!   0..=36000 s or end before they start (step A never writes those), or whose duration does not fit the result
 //!   store's INT column (the original's Hive table reads such a duration as NULL);
