@@ -95,6 +95,10 @@ fn bad_lines_are_counted_and_skipped_until_the_threshold() {
     // Both pipelines: user_activity parses every line, so every bad line is seen (the enrollment extractor alone
     // skips non-candidate lines without parsing them, and counts them as prefiltered).
     let base = [
+        "--pipeline",
+        "enrollments",
+        "--pipeline",
+        "user_activity",
         "--interval",
         "2014-08-01-2014-08-02",
         "--param",

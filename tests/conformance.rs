@@ -49,3 +49,13 @@ fn user_activity_sqlite() {
 fn user_activity_mariadb() {
     scenario("user_activity", Backend::Mariadb);
 }
+
+#[test]
+fn video_sqlite() {
+    scenario("video", Backend::Sqlite);
+}
+
+#[test]
+fn video_mariadb() {
+    scenario("video", Backend::Mariadb);
+}
