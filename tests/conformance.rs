@@ -49,3 +49,13 @@ fn user_activity_sqlite() {
 fn user_activity_mariadb() {
     scenario("user_activity", Backend::Mariadb);
 }
+
+#[test]
+fn location_per_course_sqlite() {
+    scenario("location_per_course", Backend::Sqlite);
+}
+
+#[test]
+fn location_per_course_mariadb() {
+    scenario("location_per_course", Backend::Mariadb);
+}
