@@ -23,7 +23,10 @@ pub fn open(path: &Path) -> Result<Reader<Vec<u8>>> {
         anyhow::bail!("GeoIP database {} does not exist (profile key geoip_database)", path.display());
     }
     Reader::open_readfile(path).map_err(|e| {
-        anyhow!("GeoIP database {} cannot be read as a MaxMind DB (.mmdb) file: {e} (profile key geoip_database)", path.display())
+        anyhow!(
+            "GeoIP database {} cannot be read as a MaxMind DB (.mmdb) file: {e} (profile key geoip_database)",
+            path.display()
+        )
     })
 }
 
@@ -58,7 +61,8 @@ pub fn country_table(path: &Path) -> Result<String> {
     }
     for (net, v4) in networks {
         let cidr = net.parse().map_err(|e| anyhow!("{net}: {e}"))?;
-        let all = reader.within(cidr, WithinOptions::default()).with_context(|| format!("reading {}", path.display()))?;
+        let all =
+            reader.within(cidr, WithinOptions::default()).with_context(|| format!("reading {}", path.display()))?;
         for item in all {
             let item = item.with_context(|| format!("reading {}", path.display()))?;
             let network = item.network().with_context(|| format!("reading {}", path.display()))?;
@@ -141,9 +145,22 @@ mod tests {
         let reader = open(&fixture()).unwrap();
         let t = load(&fixture()).unwrap();
         let ips = [
-            "31.13.64.0", "31.13.64.10", "31.13.127.255", "31.13.128.0", "31.13.63.255", "49.231.128.0",
-            "49.231.127.255", "49.231.129.0", "10.0.2.2", "8.8.8.8", "2a03:2880::1", "2a03:2880:ffff::1",
-            "2a03:2881::", "::1", "0.0.0.0", "255.255.255.255",
+            "31.13.64.0",
+            "31.13.64.10",
+            "31.13.127.255",
+            "31.13.128.0",
+            "31.13.63.255",
+            "49.231.128.0",
+            "49.231.127.255",
+            "49.231.129.0",
+            "10.0.2.2",
+            "8.8.8.8",
+            "2a03:2880::1",
+            "2a03:2880:ffff::1",
+            "2a03:2881::",
+            "::1",
+            "0.0.0.0",
+            "255.255.255.255",
         ];
         for ip in ips {
             let addr: IpAddr = ip.parse().unwrap();

@@ -500,10 +500,9 @@ fn native_rows(c: &Cluster, t: &Task, function: &str, input_file: Option<&str>) 
 /// project root), as the data file a country-looking reducer reads.
 fn country_table(c: &Cluster, node: &str) -> Result<String> {
     let root = c.profile.file.parent().and_then(std::path::Path::parent).unwrap_or(std::path::Path::new("."));
-    let path = c
-        .profile
-        .path("geoip_database", root)
-        .ok_or_else(|| anyhow!("reducer `{node}` looks countries up: profile `{}` sets no `geoip_database`", c.profile.name))?;
+    let path = c.profile.path("geoip_database", root).ok_or_else(|| {
+        anyhow!("reducer `{node}` looks countries up: profile `{}` sets no `geoip_database`", c.profile.name)
+    })?;
     crate::geoip::country_table(&path).with_context(|| format!("reducer `{node}`"))
 }
 
