@@ -142,6 +142,7 @@ impl LastCountry {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
     use std::collections::BTreeMap;
 
     const TABLE: &str = "31.13.64.0\t31.13.127.255\tIE\tIreland\n\
@@ -236,6 +237,52 @@ mod tests {
         ]);
         assert_eq!(out, vec![vec![Some("Thailand".into()), Some("TH".into()), Some("2".into())]]);
         assert_eq!(skipped, vec![("null_value".to_string(), 2), ("wrong_column_count".to_string(), 1)]);
+    }
+
+    proptest! {
+        /// Hadoop hands a reducer its values in no defined order (§0.3): the answer never depends on it, and the
+        /// streaming form (rows grouped by user, any order inside a group) gives the same rows.
+        #[test]
+        fn output_independent_of_row_order(
+            rows in proptest::collection::vec(
+                (0u8..4, 0u8..4, 1u8..4).prop_map(|(t, ip, u)| {
+                    let ips = ["31.13.64.10", "49.231.128.0", "10.0.2.2", "bogus"];
+                    vec![
+                        Some(format!("2014-07-2{t}T10:00:00.000000")),
+                        Some(ips[usize::from(ip)].to_string()),
+                        Some(u.to_string()),
+                    ]
+                }),
+                0..20,
+            ).prop_shuffle()
+        ) {
+            fn borrowed(rows: &[Vec<Option<String>>]) -> Vec<Vec<Option<&str>>> {
+                rows.iter().map(|r| r.iter().map(|c| c.as_deref()).collect()).collect()
+            }
+            let (out, _) = run(borrowed(&rows));
+            let mut reversed = rows.clone();
+            reversed.reverse();
+            prop_assert_eq!(&run(borrowed(&reversed)).0, &out);
+            let mut grouped = rows.clone();
+            grouped.sort_by(|a, b| a[2].cmp(&b[2]));
+            let mut text = Vec::new();
+            for r in &grouped {
+                crate::hive_text::write_row(r, &mut text).unwrap();
+            }
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("countries.tsv");
+            std::fs::write(&path, TABLE).unwrap();
+            let mut args = BTreeMap::new();
+            args.insert("geoip".to_string(), path.display().to_string());
+            let mut streamed = Vec::new();
+            crate::natives::stream_reducer_counted("last_country_of_user", &args, text.as_slice(), &mut streamed)
+                .unwrap();
+            let mut want = Vec::new();
+            for r in &out {
+                crate::hive_text::write_row(r, &mut want).unwrap();
+            }
+            prop_assert_eq!(String::from_utf8(streamed).unwrap(), String::from_utf8(want).unwrap());
+        }
     }
 
     #[test]
