@@ -171,6 +171,21 @@ mod tests {
     }
 
     #[test]
+    fn the_sample_database_locates_every_public_address_of_the_sample_logs() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data/geoip/GeoLite2-Country-sample.mmdb");
+        let text = country_table(&path).unwrap();
+        let t = CountryRanges::parse(&text).unwrap();
+        assert_eq!(t.lookup("1.2.3.4").map(|c| c.0), Some("IN"));
+        assert_eq!(t.lookup("223.255.255.255").map(|c| c.0), Some("NG"));
+        for special in ["10.1.2.3", "100.64.0.1", "127.0.0.1", "169.254.1.1", "172.16.0.1", "192.168.0.1", "224.0.0.1"]
+        {
+            assert_eq!(t.lookup(special), None, "{special}");
+        }
+        // One range per listed /8 (1..=223 but the six special-use ones): neighbours differ in country.
+        assert_eq!(t.len(), 217);
+    }
+
+    #[test]
     fn a_missing_or_foreign_file_is_named() {
         let err = open(Path::new("/nonexistent/GeoLite2-Country.mmdb")).unwrap_err().to_string();
         assert!(err.contains("/nonexistent/GeoLite2-Country.mmdb") && err.contains("does not exist"), "{err}");
