@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Regenerates sample-data/: two weeks of synthetic tracking logs (one gzipped file per day, named as the LMS rotates
-them) and the LMS tables the shipped pipelines import, as TSV exports. Deterministic: same bytes every run.
+them), the LMS tables the shipped pipelines import, as TSV exports, and a synthetic GeoIP country database
+(scripts/make-geoip-mmdb.py). Deterministic: same bytes every run.
 
     python3 scripts/make-sample-data.py
 """
@@ -67,6 +68,27 @@ def lms():
         grades)
 
 
+def enrollments():
+    """student_courseenrollment: most learners in one to three of the sample's courses, some no longer active."""
+    rnd = random.Random(17)
+    courses = ["MITx/DAT206x/2T2016", "course-v1:BerkeleyX+6.002x+2012_Fall",
+               "course-v1:HarvardX+HIST1x+Demo_Course_2015", "course-v1:edX+PH207x+2013_Spring"]
+    rows = []
+    for uid in range(1, USERS + 1):
+        for c in sorted(rnd.sample(courses, rnd.randint(0, 3))):
+            created = "2026-%02d-%02d %02d:%02d:%02d" % (
+                rnd.randint(8, 10), rnd.randint(1, 28), rnd.randint(0, 23), rnd.randint(0, 59), rnd.randint(0, 59))
+            rows.append((len(rows) + 1, uid, c, created, 1 if rnd.random() < 0.85 else 0,
+                         rnd.choice(["audit", "honor", "verified"])))
+    tsv("student_courseenrollment", ["id", "user_id", "course_id", "created", "is_active", "mode"], rows)
+
+
+def geoip():
+    subprocess.check_call([sys.executable, os.path.join(ROOT, "scripts", "make-geoip-mmdb.py"), "--sample"])
+
+
 if __name__ == "__main__":
     logs()
     lms()
+    enrollments()
+    geoip()

@@ -131,7 +131,7 @@ fn hive_artifacts_have_the_cluster_shape() {
     let map = find("map_logs.hql");
     assert!(map.text.contains("ADD FILE hdfs://namenode:8020/edxc/bin/edxc-map;"));
     assert!(map.text.contains(
-        "USING 'edxc-map --extractor enrollment --extractor user_activity --extractor video --interval \
+        "USING 'edxc-map --extractor enrollment --extractor location --extractor user_activity --extractor video --interval \
          2014-06-24-2014-08-07'"
     ));
     let code: String = map.text.lines().filter(|l| !l.starts_with("--")).collect();
@@ -288,14 +288,19 @@ fn shuffled_project(seed: u64) -> tempfile::TempDir {
         v
     };
     std::fs::create_dir_all(root.join("pipelines")).unwrap();
-    for name in ["enrollments", "user_activity", "video"] {
+    let mut names: Vec<String> = std::fs::read_dir(repo().join("pipelines"))
+        .unwrap()
+        .filter_map(|e| e.unwrap().file_name().to_string_lossy().strip_suffix(".toml").map(str::to_string))
+        .collect();
+    names.sort();
+    for name in names {
         let text = std::fs::read_to_string(repo().join(format!("pipelines/{name}.toml"))).unwrap();
         let table: toml::Table = toml::from_str(&text).unwrap();
         let mut out = String::new();
         emit(&table, "", &mut order, &mut out);
         std::fs::write(root.join(format!("pipelines/{name}.toml")), out).unwrap();
     }
-    for sub in ["templates", "target-profiles"] {
+    for sub in ["templates", "target-profiles", "sample-data/geoip"] {
         copy_dir(&repo().join(sub), &root.join(sub));
     }
     dir

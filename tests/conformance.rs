@@ -59,3 +59,13 @@ fn video_sqlite() {
 fn video_mariadb() {
     scenario("video", Backend::Mariadb);
 }
+
+#[test]
+fn location_per_course_sqlite() {
+    scenario("location_per_course", Backend::Sqlite);
+}
+
+#[test]
+fn location_per_course_mariadb() {
+    scenario("location_per_course", Backend::Mariadb);
+}

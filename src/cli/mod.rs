@@ -250,6 +250,17 @@ pub fn load_checked(
             let needs = crate::engine::Needs::of(&pipelines);
             let keys = crate::engine::kind(profile.engine()).map(|k| (k.required_keys)(&needs));
             diags.extend(crate::validate::validate_profile(profile, check_secrets, keys));
+            if needs.geoip {
+                if let Some(path) = profile.path("geoip_database", &project.root) {
+                    if let Err(e) = crate::geoip::open(&path) {
+                        let pos = profile.key_pos.get("geoip_database").cloned();
+                        diags.push(
+                            Diagnostic::new(crate::model::Phase::Profile, pos.as_ref(), format!("{e:#}"))
+                                .hint("point geoip_database at a MaxMind country database (GeoLite2-Country.mmdb)"),
+                        );
+                    }
+                }
+            }
         }
     }
     match (profile, diags.is_empty()) {

@@ -41,6 +41,8 @@ pub struct EmbeddedConfig {
     pub jobs: usize,
     /// No progress lines.
     pub quiet: bool,
+    /// The GeoIP country database (`geoip_database`), for pipelines that look countries up.
+    pub geoip_database: Option<PathBuf>,
 }
 
 impl EmbeddedConfig {
@@ -75,6 +77,7 @@ impl EmbeddedConfig {
             ccx_enabled: profile.bool_or("ccx_enabled", false)?,
             allow_empty: flags.allow_empty,
             quiet: flags.quiet,
+            geoip_database: profile.path("geoip_database", root),
             jobs: match flags.jobs {
                 0 => std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
                 n => n,

@@ -49,6 +49,11 @@ pub const KNOWN_KEYS: &[(&str, &str)] = &[
     ("lms_jdbc", "JDBC URL Sqoop reads the LMS from (jdbc:mysql://host/db)"),
     ("lms_username", "LMS database user for Sqoop"),
     ("lms_password_file", "HDFS path of the password file Sqoop reads"),
+    (
+        "geoip_database",
+        "MaxMind country database (.mmdb, e.g. GeoLite2-Country) the location pipeline looks addresses up in; \
+         read on this machine (a cluster bundle ships its country table)",
+    ),
 ];
 
 #[derive(Debug, Clone)]

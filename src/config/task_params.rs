@@ -22,6 +22,11 @@ pub const LOCATION_PARAMS: &[(&str, &str, &str)] = &[
         "result_store_database",
         "the result store's database name ([database-export] database); a SQLite result store ignores it",
     ),
+    (
+        "geolocation_data",
+        "geoip_database",
+        "the GeoIP country database ([geolocation] geolocation_data): a MaxMind .mmdb file in edxc",
+    ),
 ];
 
 /// Parameters every original task took that tune Hadoop or choose behaviour edxc always has: (name, what edxc does).

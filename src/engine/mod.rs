@@ -32,6 +32,8 @@ pub trait Engine {
 pub struct Needs {
     pub tracking_logs: bool,
     pub lms: bool,
+    /// Some pipeline looks countries up (profile key `geoip_database`, docs/contract.md §3.6).
+    pub geoip: bool,
 }
 
 impl Needs {
@@ -40,6 +42,7 @@ impl Needs {
         Self {
             tracking_logs: sources().any(|s| matches!(s.kind, SourceKind::TrackingLog)),
             lms: sources().any(|s| matches!(s.kind, SourceKind::LmsTable { .. })),
+            geoip: crate::geoip::needed_by(pipelines),
         }
     }
 }

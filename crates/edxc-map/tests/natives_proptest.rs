@@ -144,6 +144,23 @@ fn rows_and_shuffle() -> impl Strategy<Value = (Vec<Row>, Vec<Row>)> {
     proptest::collection::vec(event_row(), 0..25).prop_flat_map(|rows| (Just(rows.clone()), Just(rows).prop_shuffle()))
 }
 
+/// The arguments a reducer takes: the enrollment reducers' `end`, the country table of `last_country_of_user`.
+fn reducer_args(spec: &edxc_map::natives::ReducerSpec) -> std::collections::BTreeMap<String, String> {
+    static TABLE: std::sync::OnceLock<tempfile::NamedTempFile> = std::sync::OnceLock::new();
+    let table = TABLE.get_or_init(|| {
+        let f = tempfile::NamedTempFile::new().unwrap();
+        std::fs::write(f.path(), "1.0.0.0\t1.255.255.255\tXX\tX\n::1\t::1\tYY\tY\n").unwrap();
+        f
+    });
+    let path = table.path().display().to_string();
+    let mut a = args(&[]);
+    for name in spec.args {
+        let value = if *name == edxc_map::natives::GEOIP_ARG { path.clone() } else { "2014-01-08".to_string() };
+        a.insert(name.to_string(), value);
+    }
+    a
+}
+
 fn to_text(rows: &[Row]) -> String {
     let mut buf = Vec::new();
     for r in rows {

@@ -82,6 +82,9 @@ fn required_keys(needs: &super::Needs) -> Vec<&'static str> {
     if needs.lms {
         keys.push("lms");
     }
+    if needs.geoip {
+        keys.push("geoip_database");
+    }
     keys
 }
 
@@ -113,9 +116,10 @@ impl super::Engine for EmbeddedEngine {
         staging: &mut Staging,
         on_task: &mut dyn FnMut(&TaskReport),
     ) -> Result<RunReport> {
-        let mut run = EmbeddedRun { config: &self.config, staging, on_task };
+        let mut run = EmbeddedRun { config: &self.config, staging, on_task, countries: None };
         let mut report = RunReport::default();
         run.preflight(plans)?;
+        run.load_countries(plans)?;
         let mut done: Vec<Vec<bool>> = plans
             .iter()
             .map(|p| p.tasks.iter().map(|t| matches!(t.kind, TaskKind::ResultStore { .. })).collect())
@@ -182,6 +186,8 @@ struct EmbeddedRun<'a> {
     staging: &'a mut Staging,
     /// Called after each task, for progress output.
     on_task: &'a mut dyn FnMut(&TaskReport),
+    /// The country table of the profile's GeoIP database, when a reducer of the run looks countries up.
+    countries: Option<std::sync::Arc<crate::natives::CountryRanges>>,
 }
 
 impl EmbeddedRun<'_> {
@@ -198,6 +204,23 @@ impl EmbeddedRun<'_> {
                 None => bail!("the profile sets no `tracking_logs` directory"),
             }
         }
+        Ok(())
+    }
+
+    /// Reads the GeoIP database once, before any work, when a reducer of the run needs it (a missing or unreadable
+    /// file fails the run here, naming it).
+    fn load_countries(&mut self, plans: &[Plan]) -> Result<()> {
+        let needed = plans.iter().flat_map(|p| &p.tasks).any(|t| match &t.kind {
+            TaskKind::Reduce { reducer } => t.enabled && crate::geoip::reducer_needs(reducer),
+            _ => false,
+        });
+        if !needed {
+            return Ok(());
+        }
+        let path = self.config.geoip_database.as_deref().ok_or_else(|| {
+            anyhow!("the profile sets no `geoip_database` (a MaxMind country database, e.g. GeoLite2-Country.mmdb)")
+        })?;
+        self.countries = Some(std::sync::Arc::new(crate::geoip::load(path)?));
         Ok(())
     }
 
@@ -238,8 +261,9 @@ impl EmbeddedRun<'_> {
             .as_deref()
             .ok_or_else(|| anyhow!("the profile sets no `lms` (a TSV directory or mysql:// URL)"))?;
         let names: Vec<String> = t.columns.iter().map(|c| c.name.clone()).collect();
-        let rows = crate::lms::read_table(lms, lms_table, &names)
+        let mut rows = crate::lms::read_table(lms, lms_table, &names)
             .with_context(|| format!("cannot import LMS table `{lms_table}`"))?;
+        crate::lms::hive_booleans(&t.columns, &mut rows);
         let dt = Self::one_partition(t)?;
         let n = self.staging.write_partition(&t.table, &dt, &rows)?;
         Ok(Self::report(t, "import", vec![dt], n, started))
@@ -395,7 +419,16 @@ impl EmbeddedRun<'_> {
         } else {
             vec![]
         };
-        let (out, skipped) = crate::natives::run_reducer_counted(reducer, &t.args, rows)?;
+        let (out, skipped) = match (&self.countries, crate::geoip::reducer_needs(reducer)) {
+            (Some(countries), true) => {
+                let mut args = t.args.clone();
+                let db = self.config.geoip_database.as_deref().map(|p| p.display().to_string()).unwrap_or_default();
+                args.insert(crate::natives::GEOIP_ARG.to_string(), db);
+                crate::natives::run_reducer_with_countries(reducer, &args, rows, countries.clone())?
+            }
+            (None, true) => (vec![], vec![]),
+            _ => crate::natives::run_reducer_counted(reducer, &t.args, rows)?,
+        };
         let dt = Self::one_partition(t)?;
         let n = self.staging.write_partition(&t.table, &dt, &out)?;
         let mut r = Self::report(t, "reduce", vec![dt], n, started);

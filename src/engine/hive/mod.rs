@@ -44,6 +44,10 @@ fn required_keys(needs: &Needs) -> Vec<&'static str> {
     if needs.lms {
         keys.extend(["lms_jdbc", "lms_username", "lms_password_file"]);
     }
+    if needs.geoip {
+        // Read by edxc when it renders the bundle: the country table ships with it.
+        keys.push("geoip_database");
+    }
     keys
 }
 

@@ -19,8 +19,15 @@ mod course_catalog;
 mod enrollment_days;
 mod enrollment_events;
 mod enrollment_summary;
+mod last_country;
 pub mod pyfmt;
 mod video;
+
+pub use last_country::CountryRanges;
+
+/// The argument of a reducer that looks addresses up in a country table (`last_country_of_user`): the table's file.
+/// The engine supplies it from the profile's `geoip_database`, never the pipeline.
+pub const GEOIP_ARG: &str = "geoip";
 
 use anyhow::{anyhow, bail, Context, Result};
 use std::collections::BTreeMap;
@@ -226,6 +233,17 @@ static REDUCERS: &[ReducerSpec] = &[
               views, up to the final segment (from the duration, or inferred by the drop-off rule with \
               dropoff_threshold when the duration is unknown).",
     },
+    ReducerSpec {
+        name: "last_country_of_user",
+        input: &[c("timestamp", "string"), c("ip_address", "string"), c("user_id", "int")],
+        key: &["user_id"],
+        sort: &["timestamp", "ip_address"],
+        output: &[c("country_name", "string"), c("country_code", "string"), c("user_id", "int")],
+        args: &[GEOIP_ARG],
+        doc: "LastCountryOfUser (§3.6 step B): per user, the address of the latest (timestamp, ip_address) looked \
+              up in the country table (geoip = its file; edxc writes it from the profile's GeoIP database); \
+              UNKNOWN when the table has no (or a blank) country for it.",
+    },
 ];
 
 static NATIVES: &[NativeSpec] = &[
@@ -324,10 +342,16 @@ enum Reducer {
     Summary(enrollment_summary::EnrollmentSummary),
     VideoViewing(video::VideoViewing),
     VideoUsage(video::VideoUsage),
+    LastCountry(last_country::LastCountry),
 }
 
 impl Reducer {
-    fn new(name: &str, args: &BTreeMap<String, String>) -> Result<(&'static ReducerSpec, Reducer)> {
+    /// `countries`: the country table, when the caller has it in memory (else read from the `geoip` file).
+    fn new(
+        name: &str,
+        args: &BTreeMap<String, String>,
+        countries: Option<std::sync::Arc<CountryRanges>>,
+    ) -> Result<(&'static ReducerSpec, Reducer)> {
         let spec = reducer(name).ok_or_else(|| anyhow!("unknown reducer {name:?}"))?;
         check_args(&format!("reducer {name}"), spec.args, args)?;
         let end = |args: &BTreeMap<String, String>| -> Result<chrono::NaiveDate> {
@@ -366,6 +390,15 @@ impl Reducer {
                 })?;
                 Reducer::VideoUsage(video::VideoUsage { dropoff_threshold })
             }
+            "last_country_of_user" => {
+                let countries = match countries {
+                    Some(c) => c,
+                    None => std::sync::Arc::new(CountryRanges::read(
+                        args.get(GEOIP_ARG).map(String::as_str).unwrap_or_default(),
+                    )?),
+                };
+                Reducer::LastCountry(last_country::LastCountry { countries })
+            }
             other => bail!("reducer {other:?} has no implementation"),
         };
         Ok((spec, r))
@@ -377,6 +410,7 @@ impl Reducer {
             Reducer::Summary(r) => r.reduce(rows, out, skips),
             Reducer::VideoViewing(r) => r.reduce(rows, out, skips),
             Reducer::VideoUsage(r) => r.reduce(rows, out, skips),
+            Reducer::LastCountry(r) => r.reduce(rows, out, skips),
         }
     }
 }
@@ -432,7 +466,21 @@ pub fn run_reducer_counted(
     args: &BTreeMap<String, String>,
     rows: Vec<Row>,
 ) -> Result<(Vec<Row>, SkipCounts)> {
-    let (spec, r) = Reducer::new(name, args)?;
+    reduce_rows(Reducer::new(name, args, None)?, rows)
+}
+
+/// [`run_reducer_counted`] for a reducer that looks addresses up (`args` still names its `geoip` file, for the
+/// record), with the country table the engine has loaded.
+pub fn run_reducer_with_countries(
+    name: &str,
+    args: &BTreeMap<String, String>,
+    rows: Vec<Row>,
+    countries: std::sync::Arc<CountryRanges>,
+) -> Result<(Vec<Row>, SkipCounts)> {
+    reduce_rows(Reducer::new(name, args, Some(countries))?, rows)
+}
+
+fn reduce_rows((spec, r): (&'static ReducerSpec, Reducer), rows: Vec<Row>) -> Result<(Vec<Row>, SkipCounts)> {
     let key_idx = positions(spec, spec.key)?;
     let sort_idx = positions(spec, spec.sort)?;
     let mut skips = Skips::default();
@@ -474,7 +522,7 @@ pub fn stream_reducer_counted<R: BufRead, W: Write>(
     mut input: R,
     mut output: W,
 ) -> Result<(u64, SkipCounts)> {
-    let (spec, r) = Reducer::new(name, args)?;
+    let (spec, r) = Reducer::new(name, args, None)?;
     let key_idx = positions(spec, spec.key)?;
     let sort_idx = positions(spec, spec.sort)?;
     let mut skips = Skips::default();
