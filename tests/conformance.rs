@@ -49,3 +49,33 @@ fn user_activity_sqlite() {
 fn user_activity_mariadb() {
     scenario("user_activity", Backend::Mariadb);
 }
+
+#[test]
+fn tags_distribution_sqlite() {
+    scenario("tags_distribution", Backend::Sqlite);
+}
+
+#[test]
+fn tags_distribution_mariadb() {
+    scenario("tags_distribution", Backend::Mariadb);
+}
+
+#[test]
+fn grade_distribution_sqlite() {
+    scenario("grade_distribution", Backend::Sqlite);
+}
+
+#[test]
+fn grade_distribution_mariadb() {
+    scenario("grade_distribution", Backend::Mariadb);
+}
+
+#[test]
+fn sequential_open_distribution_sqlite() {
+    scenario("sequential_open_distribution", Backend::Sqlite);
+}
+
+#[test]
+fn sequential_open_distribution_mariadb() {
+    scenario("sequential_open_distribution", Backend::Mariadb);
+}
