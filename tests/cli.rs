@@ -39,13 +39,19 @@ fn sample_data_run_loads_every_table_and_reruns_identically() {
     let tmp = tempfile::tempdir().unwrap();
     let (code, out, err) = apply(tmp.path(), &[], &[]);
     assert_eq!(code, 0, "{out}\n{err}");
-    for t in
-        ["course_enrollment_daily", "course_enrollment_mode_daily", "course_meta_summary_enrollment", "course_activity"]
-    {
+    for t in [
+        "course_enrollment_daily",
+        "course_enrollment_mode_daily",
+        "course_meta_summary_enrollment",
+        "course_activity",
+        "tags_distribution",
+        "grade_distribution",
+        "sequential_open_distribution",
+    ] {
         assert!(out.lines().any(|l| l.trim_start().starts_with(t)), "summary lists {t}:\n{out}");
         assert!(rows(&tmp.path().join("results.sqlite"), t) > 0, "{t} has rows");
     }
-    assert!(out.contains("Tracking logs: 14 files, 21000 lines"), "{out}");
+    assert!(out.contains("Tracking logs: 15 files, 21300 lines"), "{out}");
     let db = tmp.path().join("results.sqlite");
     let first = rows(&db, "course_enrollment_daily");
     let (code, out, err) = apply(tmp.path(), &[], &[]);
@@ -409,7 +415,7 @@ fn graph_prints_the_lineage_of_the_shipped_pipelines() {
 
 #[test]
 fn reading_logs_on_several_workers_writes_the_same_bytes_as_one() {
-    // The sample logs (14 daily files) plus a damaged one, so the damage report's order is covered too.
+    // The sample logs (15 files) plus a damaged one, so the damage report's order is covered too.
     let logs = tempfile::tempdir().unwrap();
     for f in std::fs::read_dir(repo().join("sample-data/tracking/lms-1")).unwrap() {
         let f = f.unwrap().path();
