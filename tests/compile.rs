@@ -131,7 +131,7 @@ fn hive_artifacts_have_the_cluster_shape() {
     let map = find("map_logs.hql");
     assert!(map.text.contains("ADD FILE hdfs://namenode:8020/edxc/bin/edxc-map;"));
     assert!(map.text.contains(
-        "USING 'edxc-map --extractor enrollment --extractor user_activity --interval 2014-06-24-2014-08-07'"
+        "USING 'edxc-map --extractor enrollment --extractor tags --extractor user_activity --interval 2014-06-24-2014-08-07'"
     ));
     let code: String = map.text.lines().filter(|l| !l.starts_with("--")).collect();
     assert!(!code.contains("INPUT__FILE__NAME") && !code.contains("input_file_name"), "no query selects files");
@@ -141,7 +141,7 @@ fn hive_artifacts_have_the_cluster_shape() {
     let stage = find("stage_logs.sh");
     // Files dated in either map window, widened by 2 days; not the month between the windows.
     assert!(stage.text.contains("tracking\\.log-(20140622|20140623|"), "{}", stage.text);
-    assert!(stage.text.contains("|20140702|20140729|"), "{}", stage.text);
+    assert!(stage.text.contains("|20140702|20140728|"), "{}", stage.text);
     let daily = find("course_enrollment_daily.hql");
     assert!(daily.text.contains("course_enrollment AS (SELECT * FROM edxc.course_enrollment WHERE dt = '2014-08-07')"));
     assert!(daily.text.contains("INSERT OVERWRITE TABLE course_enrollment_daily PARTITION (dt='2014-08-07')"));
@@ -287,7 +287,12 @@ fn shuffled_project(seed: u64) -> tempfile::TempDir {
         v
     };
     std::fs::create_dir_all(root.join("pipelines")).unwrap();
-    for name in ["enrollments", "user_activity"] {
+    let mut names: Vec<String> = std::fs::read_dir(repo().join("pipelines"))
+        .unwrap()
+        .map(|e| e.unwrap().path().file_stem().unwrap().to_string_lossy().to_string())
+        .collect();
+    names.sort();
+    for name in names {
         let text = std::fs::read_to_string(repo().join(format!("pipelines/{name}.toml"))).unwrap();
         let table: toml::Table = toml::from_str(&text).unwrap();
         let mut out = String::new();
