@@ -45,14 +45,13 @@ pub struct EmbeddedConfig {
 impl EmbeddedConfig {
     /// Reads the profile; relative paths are taken from `root` (the project directory).
     pub fn from_profile(profile: &Profile, root: &Path, flags: &RunFlags) -> Result<Self, String> {
-        let lms = match profile.lms_source()? {
-            Some(v) => Some(if v.contains("://") || Path::new(&v).is_absolute() {
+        let lms = profile.lms_source()?.map(|v| {
+            if v.contains("://") || Path::new(&v).is_absolute() {
                 v
             } else {
                 root.join(v).display().to_string()
-            }),
-            None => None,
-        };
+            }
+        });
         let max_bad_ratio = match flags.max_bad_ratio {
             Some(r) => r,
             None => profile.f64_or("max_bad_ratio", 0.5)?,
