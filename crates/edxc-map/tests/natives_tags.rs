@@ -168,3 +168,98 @@ fn groups_are_per_problem() {
     assert_eq!(out[0][5..], [s("1"), s("0")]);
     assert_eq!(out[1][5..], [s("1"), s("1")]);
 }
+
+/// Saved tags of any JSON shape (objects of strings, lists, objects, numbers, NULL-like texts; non-objects), any
+/// order of the events: the reducer never fails, its output does not depend on the input order, the streaming form
+/// agrees, and every row counts every usable event of its problem.
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn tag_value() -> impl Strategy<Value = serde_json::Value> {
+        use serde_json::Value;
+        let leaf = prop_oneof![
+            prop::sample::select(vec!["Easy", "Hard", "", "None", "inf", "a\tb", "é\\x"]).prop_map(Value::from),
+            ".{0,8}".prop_map(Value::String),
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i32>().prop_map(Value::from),
+        ];
+        leaf.prop_recursive(2, 8, 3, |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..3).prop_map(Value::Array),
+                proptest::collection::btree_map("[a-c]", inner, 0..3)
+                    .prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    fn saved_tags() -> impl Strategy<Value = String> {
+        prop_oneof![
+            4 => proptest::collection::btree_map("[a-d]{1,2}", tag_value(), 0..4)
+                .prop_map(|m| serde_json::Value::Object(m.into_iter().collect()).to_string()),
+            1 => tag_value().prop_map(|v| v.to_string()),
+            1 => Just("{\"d\": \"A\", \"d\": [\"B\"]}".to_string()),
+        ]
+    }
+
+    fn events() -> impl Strategy<Value = (Vec<Row>, Vec<Row>)> {
+        proptest::collection::vec((prop::sample::select(vec!["p1", "p2"]), 1u32..4, saved_tags(), any::<bool>()), 0..12)
+            .prop_map(|evs| {
+                evs.into_iter()
+                    .map(|(p, day, tags, ok)| {
+                        let mut r = ev(&format!("2014-01-0{day}T00:00:00.000000"), &tags, ok);
+                        r[2] = s(p);
+                        r
+                    })
+                    .collect::<Vec<Row>>()
+            })
+            .prop_flat_map(|rows| (Just(rows.clone()), Just(rows).prop_shuffle()))
+    }
+
+    proptest! {
+        #[test]
+        fn any_saved_tags_in_any_order((rows, shuffled) in events()) {
+            let (out, skipped) =
+                run_reducer_counted("tags_distribution", &BTreeMap::new(), rows.clone()).unwrap();
+            prop_assert_eq!(&run_reducer("tags_distribution", &BTreeMap::new(), shuffled.clone()).unwrap(), &out);
+            let mut grouped = shuffled;
+            grouped.sort_by(|a, b| a[2].cmp(&b[2]));
+            let mut text = Vec::new();
+            for r in &grouped {
+                edxc_map::hive_text::write_row(r, &mut text).unwrap();
+            }
+            let mut streamed = Vec::new();
+            stream_reducer("tags_distribution", &BTreeMap::new(), &text[..], &mut streamed).unwrap();
+            let mut expected = Vec::new();
+            for r in &out {
+                edxc_map::hive_text::write_row(r, &mut expected).unwrap();
+            }
+            prop_assert_eq!(String::from_utf8(streamed).unwrap(), String::from_utf8(expected).unwrap());
+            let bad_events = |p: &str| {
+                rows.iter().filter(|r| r[2].as_deref() == Some(p)).filter(|r| {
+                    let v: serde_json::Value = serde_json::from_str(r[4].as_deref().unwrap()).unwrap();
+                    let truthy = match &v {
+                        serde_json::Value::Null => false,
+                        serde_json::Value::Bool(b) => *b,
+                        serde_json::Value::Number(n) => n.as_f64() != Some(0.0),
+                        serde_json::Value::String(s) => !s.is_empty(),
+                        serde_json::Value::Array(a) => !a.is_empty(),
+                        serde_json::Value::Object(_) => false,
+                    };
+                    truthy
+                }).count()
+            };
+            for r in &out {
+                let p = r[2].as_deref().unwrap();
+                let events = rows.iter().filter(|e| e[2].as_deref() == Some(p)).count() - bad_events(p);
+                prop_assert_eq!(r[5].clone(), Some(events.to_string()));
+                let name = r[3].as_deref().unwrap();
+                let value = r[4].as_deref().unwrap();
+                prop_assert!(!["None", "\\N", "inf", "-inf"].contains(&name) && !["None", "\\N", "inf", "-inf"].contains(&value));
+            }
+            let skipped_bad: u64 = skipped.iter().filter(|(k, _)| k == "bad_tags").map(|(_, n)| n).sum();
+            prop_assert!(skipped_bad as usize >= bad_events("p1") + bad_events("p2"));
+        }
+    }
+}
