@@ -455,3 +455,69 @@ fn quiet_runs_print_only_the_summary() {
     assert_eq!(code, 0, "{err}");
     assert!(err.contains("edxc: pipeline") && err.contains("course_activity"), "{err}");
 }
+
+/// The distribution workflows take every parameter of their original tasks, and `import_credentials` chooses the LMS
+/// the histograms are computed from (here a one-problem export instead of the profile's sample LMS).
+#[test]
+fn distribution_workflows_take_their_original_parameters() {
+    let tmp = tempfile::tempdir().unwrap();
+    let lms = tmp.path().join("other-lms");
+    std::fs::create_dir_all(&lms).unwrap();
+    std::fs::write(
+        lms.join("courseware_studentmodule.tsv"),
+        "module_type\tmodule_id\tcourse_id\tgrade\tmax_grade\n\
+         problem\tp1\tc/o/r\t1\t2\nproblem\tp1\tc/o/r\t1\t2\nsequential\ts1\tc/o/r\t\\N\t\\N\n",
+    )
+    .unwrap();
+    let creds = tmp.path().join("import.json");
+    std::fs::write(&creds, serde_json::json!({ "url": lms.display().to_string() }).to_string()).unwrap();
+    let common = [
+        ("n_reduce_tasks", "2"),
+        ("overwrite", "true"),
+        ("mapreduce_engine", "hadoop"),
+        ("input_format", "oddjob.ManifestTextInputFormat"),
+        ("lib_jar", "[]"),
+        ("remote_log_level", "DEBUG"),
+        ("insert_chunk_size", "100"),
+        ("database", "reports"),
+    ];
+    let run = |task: &str, own: &[(&str, &str)]| {
+        let mut args = vec!["--today".to_string(), "2026-11-09".into(), "--pipeline".into(), task.into()];
+        for (k, v) in own.iter().chain(&common) {
+            args.extend(["--param".to_string(), format!("{k}={v}")]);
+        }
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let (code, out, err) = apply(tmp.path(), &args, &[]);
+        assert_eq!(code, 0, "{task}:\n{out}\n{err}");
+    };
+    let creds = creds.display().to_string();
+    let grade = [
+        ("import_credentials", creds.as_str()),
+        ("name", "nightly"),
+        ("dest", "s3://bucket/histograms"),
+        ("num_mappers", "4"),
+        ("sqoop_overwrite", "true"),
+    ];
+    run("GradeDistFromSqoopToMySQLWorkflow", &grade);
+    let db = tmp.path().join("results.sqlite");
+    let c = rusqlite::Connection::open(&db).unwrap();
+    let one: (String, f64, f64, i64) = c
+        .query_row("SELECT module_id, grade, max_grade, count FROM grade_distribution", [], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })
+        .unwrap();
+    assert_eq!(one, ("p1".to_string(), 1.0, 2.0, 2), "the LMS of import_credentials, not the profile's");
+    assert_eq!(rows(&db, "sequential_open_distribution"), 1);
+
+    let logs = format!("[\"{}\"]", repo().join("sample-data/tracking").display());
+    let tags = [
+        ("interval", "2026-11-08-2026-11-09"),
+        ("source", logs.as_str()),
+        ("pattern", r".*tracking\.log-(?P<date>\d{8}).*"),
+        ("expand_interval", "1 day"),
+        ("date_pattern", "%Y%m%d"),
+        ("output_root", "s3://bucket/tags"),
+    ];
+    run("TagsDistributionWorkflow", &tags);
+    assert!(rows(&db, "tags_distribution") > 0);
+}
