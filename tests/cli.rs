@@ -12,8 +12,13 @@ fn repo() -> PathBuf {
 
 /// Runs `edxc apply` with outputs under `tmp`; returns (exit code, stdout, stderr).
 fn apply(tmp: &Path, extra: &[&str], env: &[(&str, &str)]) -> (i32, String, String) {
+    run(tmp, &["apply"], extra, env)
+}
+
+/// Runs `edxc <command>` with outputs under `tmp`.
+fn run(tmp: &Path, command: &[&str], extra: &[&str], env: &[(&str, &str)]) -> (i32, String, String) {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_edxc"));
-    cmd.arg("--root").arg(repo()).arg("apply").arg("--auto-approve");
+    cmd.arg("--root").arg(repo()).args(command).arg("--auto-approve");
     for (k, v) in [("warehouse", "wh"), ("result_store", "results.sqlite"), ("state", "state.sqlite")] {
         cmd.arg("--var").arg(format!("{k}={}", tmp.join(v).display()));
     }
@@ -56,6 +61,11 @@ fn sample_data_run_loads_every_table_and_reruns_identically() {
     let first = rows(&db, "course_enrollment_daily");
     let (code, out, err) = apply(tmp.path(), &[], &[]);
     assert_eq!(code, 0, "{out}\n{err}");
+    assert!(out.starts_with("No changes: every output is up to date"), "a rerun does nothing:\n{out}\n{err}");
+    // Recomputing the events and everything downstream replaces what was loaded, never appends.
+    let (code, out, err) = run(tmp.path(), &["restate", "course_enrollment_events"], &[], &[]);
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert!(out.contains("course_enrollment_daily") && !out.contains("course_activity"), "{out}");
     assert_eq!(rows(&db, "course_enrollment_daily"), first, "an overwrite run replaces, never appends");
     let markers: i64 = rusqlite::Connection::open(&db)
         .unwrap()
@@ -91,6 +101,10 @@ fn bad_lines_are_counted_and_skipped_until_the_threshold() {
     // Both pipelines: user_activity parses every line, so every bad line is seen (the enrollment extractor alone
     // skips non-candidate lines without parsing them, and counts them as prefiltered).
     let base = [
+        "--pipeline",
+        "enrollments",
+        "--pipeline",
+        "user_activity",
         "--interval",
         "2014-08-01-2014-08-02",
         "--param",
@@ -279,7 +293,9 @@ fn damaged_files_are_named_counted_and_held_to_the_threshold() {
     }
     let mut json_args = args.clone();
     json_args.extend(["--format", "json"]);
-    let (code, out, err) = apply(tmp.path(), &json_args, &[]);
+    // A fresh project: in the first one every output is now up to date, and a rerun reads nothing.
+    let fresh = tempfile::tempdir().unwrap();
+    let (code, out, err) = apply(fresh.path(), &json_args, &[]);
     assert_eq!(code, 0, "{out}\n{err}");
     let v: serde_json::Value = serde_json::from_str(&out).expect("one JSON document on stdout");
     let kinds: Vec<&str> = v["damaged_files"].as_array().unwrap().iter().map(|d| d["kind"].as_str().unwrap()).collect();

@@ -131,7 +131,8 @@ fn hive_artifacts_have_the_cluster_shape() {
     let map = find("map_logs.hql");
     assert!(map.text.contains("ADD FILE hdfs://namenode:8020/edxc/bin/edxc-map;"));
     assert!(map.text.contains(
-        "USING 'edxc-map --extractor enrollment --extractor tags --extractor user_activity --interval 2014-06-24-2014-08-07'"
+        "USING 'edxc-map --extractor enrollment --extractor tags --extractor user_activity --extractor video \
+         --interval 2014-06-24-2014-08-07'"
     ));
     let code: String = map.text.lines().filter(|l| !l.starts_with("--")).collect();
     assert!(!code.contains("INPUT__FILE__NAME") && !code.contains("input_file_name"), "no query selects files");
@@ -331,4 +332,24 @@ proptest! {
             prop_assert!(a.text == b.text, "{} differs after shuffling keys", a.path);
         }
     }
+}
+
+/// The video pipeline on a cluster: both reducers run through edxc-map over exactly the partitions the run needs
+/// (events of the map window and the interval; the viewings and usage of this run only, §0.4).
+#[test]
+fn video_reducers_in_the_bundle() {
+    let arts = compile(&repo(), "hadoop.example");
+    let find = |suffix: &str| arts.iter().find(|a| a.path.ends_with(suffix)).unwrap_or_else(|| panic!("no {suffix}"));
+    let viewing = find("video_viewing.hql");
+    assert!(viewing
+        .text
+        .contains("USING 'edxc-map --reducer video_viewing --arg end=2014-08-07 --arg start=2014-07-30'"));
+    assert!(viewing.text.contains("FROM video_events\n  WHERE dt >= '2014-07-30' AND dt < '2014-08-07'"));
+    assert!(viewing.text.contains("DISTRIBUTE BY `user_id`, `course_id`, `encoded_module_id`"));
+    let usage = find("video_usage.hql");
+    assert!(usage.text.contains("USING 'edxc-map --reducer video_usage --arg dropoff_threshold=0.05'"));
+    assert!(usage.text.contains("FROM video_viewing\n  WHERE dt = '2014-08-07'"), "{}", usage.text);
+    let video = find("-video.hql");
+    assert!(video.text.contains("video_usage AS (SELECT * FROM edxc.video_usage WHERE dt = '2014-08-07')"));
+    assert!(video.text.contains("INSERT OVERWRITE TABLE video PARTITION (dt='2014-08-07')"));
 }

@@ -51,6 +51,16 @@ fn user_activity_mariadb() {
 }
 
 #[test]
+fn video_sqlite() {
+    scenario("video", Backend::Sqlite);
+}
+
+#[test]
+fn video_mariadb() {
+    scenario("video", Backend::Mariadb);
+}
+
+#[test]
 fn tags_distribution_sqlite() {
     scenario("tags_distribution", Backend::Sqlite);
 }

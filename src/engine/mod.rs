@@ -61,6 +61,10 @@ pub struct EngineKind {
     /// Opens the profile's published warehouse without building the engine (`edxc state lock|unlock`); connects
     /// where the warehouse is remote, but resolves no secret.
     pub warehouse: fn(&Profile, &Path) -> Result<Warehouse>,
+    /// What a task's source (tracking-log files, LMS table) reads now, as a digest (`state::freshness`): equal
+    /// digests mean an up-to-date partition need not be recomputed; `None` means it cannot be told, so it is.
+    /// Reads listings only; never connects to a database and never resolves a secret.
+    pub source_digest: fn(&Profile, &Path, &crate::graph::Task) -> Result<Option<String>>,
 }
 
 /// Every engine edxc has.

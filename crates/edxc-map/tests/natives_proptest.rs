@@ -130,9 +130,14 @@ fn course_run() -> impl Strategy<Value = serde_json::Value> {
     })
 }
 
-/// The arguments a reducer takes (each reducer refuses others): `end` for the enrollment reducers.
+/// Valid arguments for a reducer: each one it takes, by name.
 fn reducer_args(spec: &edxc_map::natives::ReducerSpec) -> std::collections::BTreeMap<String, String> {
-    args(&[("end", "2014-01-08")]).into_iter().filter(|(k, _)| spec.args.contains(&k.as_str())).collect()
+    let value = |arg: &str| match arg {
+        "start" => "2014-01-01",
+        "dropoff_threshold" => "0.05",
+        _ => "2014-01-08",
+    };
+    spec.args.iter().map(|a| (a.to_string(), value(a).to_string())).collect()
 }
 
 fn rows_and_shuffle() -> impl Strategy<Value = (Vec<Row>, Vec<Row>)> {

@@ -24,7 +24,55 @@ pub const KIND: super::EngineKind = super::EngineKind {
     bundle: None,
     build,
     warehouse: local_warehouse,
+    source_digest,
 };
+
+/// For a map task, the tracking-log files its window reads (path, size, modification time); for an LMS import
+/// from a TSV export, that file's size and time. An LMS database is read once per snapshot partition (the run
+/// date): the digest names the database, so the same day's snapshot is not taken again (`edxc restate` does).
+fn source_digest(profile: &crate::config::profile::Profile, root: &Path, t: &Task) -> Result<Option<String>> {
+    use sha2::Digest as _;
+    let mut h = sha2::Sha256::new();
+    let stat = |h: &mut sha2::Sha256, path: &Path| -> Result<()> {
+        let meta = std::fs::metadata(path).with_context(|| format!("cannot stat {}", path.display()))?;
+        let mtime = meta.modified().ok().and_then(|m| m.duration_since(std::time::UNIX_EPOCH).ok());
+        h.update(format!("{}\0{}\0{:?}\n", path.display(), meta.len(), mtime).as_bytes());
+        Ok(())
+    };
+    match &t.kind {
+        TaskKind::Map { window, .. } => {
+            // The keys the map reads, straight from the profile (`EmbeddedConfig` would resolve the LMS secret).
+            let Some(logs) = profile.path("tracking_logs", root).filter(|d| d.is_dir()) else { return Ok(None) };
+            let get = |k: &str, default: &'static str| profile.get(k).unwrap_or(default).to_string();
+            let (Ok(pattern), Ok(undated), Ok(expand)) = (
+                regex::Regex::new(&get("tracking_pattern", mapper::DEFAULT_PATTERN)),
+                regex::Regex::new(&get("tracking_undated_pattern", mapper::DEFAULT_UNDATED_PATTERN)),
+                profile.i64_or("expand_interval_days", 2),
+            ) else {
+                return Ok(None);
+            };
+            let (files, _) = mapper::select_files(&logs, &pattern, &undated, window, expand)?;
+            for f in &files {
+                stat(&mut h, f)?;
+            }
+        }
+        TaskKind::ImportLms { lms_table } => {
+            let Some(lms) = profile.get("lms") else { return Ok(None) };
+            if lms.contains("://") || lms.contains("SECRET[") {
+                h.update(format!("database {lms} table {lms_table}").as_bytes());
+            } else {
+                let dir = if Path::new(lms).is_absolute() { Path::new(lms).to_path_buf() } else { root.join(lms) };
+                let file = dir.join(format!("{lms_table}.tsv"));
+                if !file.is_file() {
+                    return Ok(None);
+                }
+                stat(&mut h, &file)?;
+            }
+        }
+        _ => return Ok(None),
+    }
+    Ok(Some(h.finalize().iter().take(12).map(|b| format!("{b:02x}")).collect()))
+}
 
 fn required_keys(needs: &super::Needs) -> Vec<&'static str> {
     let mut keys = vec!["warehouse", "result_store"];

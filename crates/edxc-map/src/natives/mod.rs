@@ -21,6 +21,7 @@ mod enrollment_events;
 mod enrollment_summary;
 pub mod pyfmt;
 mod tags_distribution;
+mod video;
 
 use anyhow::{anyhow, bail, Context, Result};
 use std::collections::BTreeMap;
@@ -57,6 +58,10 @@ pub const BAD_FIELD_TYPE: &str = "bad_field_type";
 /// of strings), or a tag name or value the result store would read as NULL.
 pub const BAD_TAGS: &str = "bad_tags";
 
+/// A number the original cannot use (video reducers): not a number, not finite, or outside the range its records
+/// accept (see `video.rs`).
+pub const BAD_NUMBER: &str = "bad_number";
+
 /// Every skip reason, for reporting.
 pub const SKIP_REASONS: &[&str] = &[
     BAD_TIMESTAMP,
@@ -70,6 +75,7 @@ pub const SKIP_REASONS: &[&str] = &[
     MISSING_FIELD,
     BAD_FIELD_TYPE,
     BAD_TAGS,
+    BAD_NUMBER,
 ];
 
 /// Skip counts being gathered.
@@ -125,6 +131,31 @@ const ENROLLMENT_EVENTS: &[Col] = &[
     c("timestamp", "string"),
     c("event_type", "string"),
     c("mode", "string"),
+];
+
+/// The `video` extractor's columns (one row per play / pause / seek / stop event).
+const VIDEO_EVENTS: &[Col] = &[
+    c("user_id", "int"),
+    c("course_id", "string"),
+    c("encoded_module_id", "string"),
+    c("timestamp", "string"),
+    c("event_type", "string"),
+    c("current_time", "double"),
+    c("old_time", "double"),
+    c("youtube_id", "string"),
+    c("duration", "double"),
+];
+
+/// `video_viewing` rows: one per viewing, as `UserVideoViewingTask` writes them.
+const VIDEO_VIEWINGS: &[Col] = &[
+    c("user_id", "int"),
+    c("course_id", "string"),
+    c("encoded_module_id", "string"),
+    c("duration", "double"),
+    c("start_timestamp", "string"),
+    c("start_offset", "double"),
+    c("end_offset", "double"),
+    c("ending_event_type", "string"),
 ];
 
 static REDUCERS: &[ReducerSpec] = &[
@@ -192,6 +223,39 @@ static REDUCERS: &[ReducerSpec] = &[
         doc: "TagsDistributionPerCourse.reducer (§3.9): per problem, submissions and correct submissions of every \
               event, one row per (tag name, value) of the latest event's saved tags (a list value: one row per \
               element); nothing when those tags are empty.",
+    },
+    ReducerSpec {
+        name: "video_viewing",
+        input: VIDEO_EVENTS,
+        key: &["user_id", "course_id", "encoded_module_id"],
+        sort: &["timestamp", "event_type", "current_time", "old_time", "youtube_id", "duration"],
+        output: VIDEO_VIEWINGS,
+        args: &["start", "end"],
+        doc: "Viewings of UserVideoViewingTask (§3.3 steps A, B): per (user, course, video) a play starts a viewing, \
+              pause/stop (currentTime) or seek (old_time) ends it; kept when it lasts at least 0.25 s, does not end \
+              past duration + 1 and starts in [start, end) (YYYY-MM-DD).",
+    },
+    ReducerSpec {
+        name: "video_usage",
+        input: VIDEO_VIEWINGS,
+        key: &["course_id", "encoded_module_id"],
+        sort: &["user_id", "start_timestamp", "start_offset"],
+        output: &[
+            c("pipeline_video_id", "string"),
+            c("course_id", "string"),
+            c("encoded_module_id", "string"),
+            c("duration", "int"),
+            c("segment_length", "int"),
+            c("users_at_start", "int"),
+            c("users_at_end", "int"),
+            c("segment", "int"),
+            c("num_users", "int"),
+            c("num_views", "int"),
+        ],
+        args: &["dropoff_threshold"],
+        doc: "Segment usage of VideoUsageTask (§3.3 step C): per video and 5-second segment, distinct viewers and \
+              views, up to the final segment (from the duration, or inferred by the drop-off rule with \
+              dropoff_threshold when the duration is unknown).",
     },
 ];
 
@@ -290,6 +354,8 @@ enum Reducer {
     Days(enrollment_days::EnrollmentDays),
     Summary(enrollment_summary::EnrollmentSummary),
     Tags(tags_distribution::TagsDistribution),
+    VideoViewing(video::VideoViewing),
+    VideoUsage(video::VideoUsage),
 }
 
 impl Reducer {
@@ -316,6 +382,23 @@ impl Reducer {
                 })
             }
             "tags_distribution" => Reducer::Tags(tags_distribution::TagsDistribution),
+            "video_viewing" => {
+                let date = |arg: &str| -> Result<String> {
+                    let raw = args.get(arg).map(String::as_str).unwrap_or_default();
+                    pyfmt::parse_iso_date(raw)
+                        .map(|d| d.format("%Y-%m-%d").to_string())
+                        .ok_or_else(|| anyhow!("reducer {name}: argument {arg} {raw:?} is not a YYYY-MM-DD date"))
+                };
+                Reducer::VideoViewing(video::VideoViewing { start: date("start")?, end: date("end")? })
+            }
+            "video_usage" => {
+                let raw = args.get("dropoff_threshold").map(String::as_str).unwrap_or_default();
+                let dropoff_threshold = raw.trim().parse::<f64>().ok().filter(|t| t.is_finite() && *t >= 0.0);
+                let dropoff_threshold = dropoff_threshold.ok_or_else(|| {
+                    anyhow!("reducer {name}: argument dropoff_threshold {raw:?} is not a number >= 0 (e.g. 0.05)")
+                })?;
+                Reducer::VideoUsage(video::VideoUsage { dropoff_threshold })
+            }
             other => bail!("reducer {other:?} has no implementation"),
         };
         Ok((spec, r))
@@ -326,6 +409,8 @@ impl Reducer {
             Reducer::Days(r) => r.reduce(rows, out, skips),
             Reducer::Summary(r) => r.reduce(rows, out, skips),
             Reducer::Tags(r) => r.reduce(rows, out, skips),
+            Reducer::VideoViewing(r) => r.reduce(rows, out, skips),
+            Reducer::VideoUsage(r) => r.reduce(rows, out, skips),
         }
     }
 }

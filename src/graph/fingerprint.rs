@@ -3,7 +3,7 @@
 //! (tables, partitions and the fingerprints of the tasks that wrote them). Equal fingerprints mean the same
 //! computation over the same upstream computations.
 
-use crate::graph::{Plan, Task, TaskKind};
+use super::{Plan, Task, TaskKind};
 use sha2::{Digest, Sha256};
 
 /// The job a task runs, as text.
