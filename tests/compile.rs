@@ -131,8 +131,8 @@ fn hive_artifacts_have_the_cluster_shape() {
     let map = find("map_logs.hql");
     assert!(map.text.contains("ADD FILE hdfs://namenode:8020/edxc/bin/edxc-map;"));
     assert!(map.text.contains(
-        "USING 'edxc-map --extractor enrollment --extractor location --extractor user_activity --extractor video --interval \
-         2014-06-24-2014-08-07'"
+        "USING 'edxc-map --extractor enrollment --extractor location --extractor tags --extractor user_activity \
+         --extractor video --interval 2014-06-24-2014-08-07'"
     ));
     let code: String = map.text.lines().filter(|l| !l.starts_with("--")).collect();
     assert!(!code.contains("INPUT__FILE__NAME") && !code.contains("input_file_name"), "no query selects files");
@@ -142,7 +142,7 @@ fn hive_artifacts_have_the_cluster_shape() {
     let stage = find("stage_logs.sh");
     // Files dated in either map window, widened by 2 days; not the month between the windows.
     assert!(stage.text.contains("tracking\\.log-(20140622|20140623|"), "{}", stage.text);
-    assert!(stage.text.contains("|20140702|20140729|"), "{}", stage.text);
+    assert!(stage.text.contains("|20140702|20140728|"), "{}", stage.text);
     let daily = find("course_enrollment_daily.hql");
     assert!(daily.text.contains("course_enrollment AS (SELECT * FROM edxc.course_enrollment WHERE dt = '2014-08-07')"));
     assert!(daily.text.contains("INSERT OVERWRITE TABLE course_enrollment_daily PARTITION (dt='2014-08-07')"));

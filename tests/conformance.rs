@@ -69,3 +69,33 @@ fn location_per_course_sqlite() {
 fn location_per_course_mariadb() {
     scenario("location_per_course", Backend::Mariadb);
 }
+
+#[test]
+fn tags_distribution_sqlite() {
+    scenario("tags_distribution", Backend::Sqlite);
+}
+
+#[test]
+fn tags_distribution_mariadb() {
+    scenario("tags_distribution", Backend::Mariadb);
+}
+
+#[test]
+fn grade_distribution_sqlite() {
+    scenario("grade_distribution", Backend::Sqlite);
+}
+
+#[test]
+fn grade_distribution_mariadb() {
+    scenario("grade_distribution", Backend::Mariadb);
+}
+
+#[test]
+fn sequential_open_distribution_sqlite() {
+    scenario("sequential_open_distribution", Backend::Sqlite);
+}
+
+#[test]
+fn sequential_open_distribution_mariadb() {
+    scenario("sequential_open_distribution", Backend::Mariadb);
+}

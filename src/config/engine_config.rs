@@ -2,7 +2,6 @@
 //! Secrets are resolved here, so only commands that run an engine call these builders.
 
 use crate::config::profile::Profile;
-use crate::config::secret;
 use std::path::{Path, PathBuf};
 
 /// The tracking-log file patterns every engine selects logs with.
@@ -48,17 +47,13 @@ pub struct EmbeddedConfig {
 impl EmbeddedConfig {
     /// Reads the profile; relative paths are taken from `root` (the project directory).
     pub fn from_profile(profile: &Profile, root: &Path, flags: &RunFlags) -> Result<Self, String> {
-        let lms = match profile.get("lms") {
-            Some(v) => {
-                let v = secret::resolve(v)?;
-                Some(if v.contains("://") || Path::new(&v).is_absolute() {
-                    v
-                } else {
-                    root.join(v).display().to_string()
-                })
+        let lms = profile.lms_source()?.map(|v| {
+            if v.contains("://") || Path::new(&v).is_absolute() {
+                v
+            } else {
+                root.join(v).display().to_string()
             }
-            None => None,
-        };
+        });
         let max_bad_ratio = match flags.max_bad_ratio {
             Some(r) => r,
             None => profile.f64_or("max_bad_ratio", 0.5)?,
@@ -154,7 +149,7 @@ impl HiveConfig {
         let lms_import = match profile.get("lms_import").unwrap_or("sqoop") {
             "sqoop" => LmsImport::Sqoop,
             "direct" => {
-                let v = secret::resolve(&need("lms")?)?;
+                let v = profile.lms_source()?.ok_or("the profile sets no lms")?;
                 let lms = if v.contains("://") || Path::new(&v).is_absolute() {
                     v
                 } else {

@@ -232,6 +232,7 @@ pub fn run_vars(p: &Pipeline, profile: &Profile, args: &RunArgs) -> Result<(Inte
     };
     vars.insert("interval_start".into(), Var::Date(interval.start));
     vars.insert("interval_end".into(), Var::Date(interval.end));
+    vars.insert(crate::validate::INTERVAL_DAYS.into(), Var::Int((interval.end - interval.start).num_days()));
     vars.insert("today".into(), Var::Date(today));
     Ok((interval, vars))
 }

@@ -268,6 +268,16 @@ pub fn run_scenario_on(name: &str, backend: Backend, target: &Target) -> World {
         }
     };
     std::fs::write(&credentials, creds.to_string()).unwrap();
+    // The LMS's ([database-import] credentials): the same MySQL server (the database is the one `lms` names, as the
+    // original took it from [database-import] database); for the TSV exports, edxc's `{"url": ...}` form.
+    let import_credentials = root.join("import-credentials.json");
+    let import_creds = match backend {
+        Backend::Sqlite => serde_json::json!({ "url": lms }),
+        Backend::Mariadb => {
+            serde_json::json!({ "host": "127.0.0.1", "port": 3306, "username": "root", "password": "" })
+        }
+    };
+    std::fs::write(&import_credentials, import_creds.to_string()).unwrap();
     let [root_url, src_url, warehouse_url, out_url] = urls;
     let run_date = chrono::Utc::now().date_naive();
     let placeholders = [
@@ -278,6 +288,7 @@ pub fn run_scenario_on(name: &str, backend: Backend, target: &Target) -> World {
         ("${OUT}", out_url),
         ("${EXPORT_DB_CREDENTIALS}", credentials.display().to_string()),
         ("${EXPORT_DB_NAME}", export_db_name.clone()),
+        ("${IMPORT_DB_CREDENTIALS}", import_credentials.display().to_string()),
     ];
     let substitute = |text: &str| {
         let mut out = text.to_string();

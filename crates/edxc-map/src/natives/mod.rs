@@ -21,6 +21,7 @@ mod enrollment_events;
 mod enrollment_summary;
 mod last_country;
 pub mod pyfmt;
+mod tags_distribution;
 mod video;
 
 pub use last_country::CountryRanges;
@@ -60,6 +61,9 @@ pub const MISSING_FIELD: &str = "missing_field";
 /// A course_runs field of the wrong JSON type (a non-string string field, a non-integer integer field, `programs`
 /// not an array, a program not an object).
 pub const BAD_FIELD_TYPE: &str = "bad_field_type";
+/// tags_distribution: saved tags that are truthy but not a JSON object, a tag value that is not a string (nor a list
+/// of strings), or a tag name or value the result store would read as NULL.
+pub const BAD_TAGS: &str = "bad_tags";
 
 /// A number the original cannot use (video reducers): not a number, not finite, or outside the range its records
 /// accept (see `video.rs`).
@@ -77,6 +81,7 @@ pub const SKIP_REASONS: &[&str] = &[
     NOT_AN_OBJECT,
     MISSING_FIELD,
     BAD_FIELD_TYPE,
+    BAD_TAGS,
     BAD_NUMBER,
 ];
 
@@ -199,6 +204,32 @@ static REDUCERS: &[ReducerSpec] = &[
         args: &["end"],
         doc: "Per (course, user) enrollment summary of CourseEnrollmentSummaryTask (§3.1 step F); pairs without an \
               accepted activation are dropped; timestamps YYYY-MM-DD HH:MM:SS.ffffff; end_time = end 00:00.",
+    },
+    ReducerSpec {
+        name: "tags_distribution",
+        input: &[
+            c("course_id", "string"),
+            c("org_id", "string"),
+            c("problem_id", "string"),
+            c("timestamp", "string"),
+            c("saved_tags", "string"),
+            c("is_correct", "boolean"),
+        ],
+        key: &["course_id", "org_id", "problem_id"],
+        sort: &["timestamp"],
+        output: &[
+            c("course_id", "string"),
+            c("org_id", "string"),
+            c("module_id", "string"),
+            c("tag_name", "string"),
+            c("tag_value", "string"),
+            c("total_submissions", "int"),
+            c("correct_submissions", "int"),
+        ],
+        args: &[],
+        doc: "TagsDistributionPerCourse.reducer (§3.9): per problem, submissions and correct submissions of every \
+              event, one row per (tag name, value) of the latest event's saved tags (a list value: one row per \
+              element); nothing when those tags are empty.",
     },
     ReducerSpec {
         name: "video_viewing",
@@ -340,6 +371,7 @@ fn check_args(what: &str, allowed: &[&str], args: &BTreeMap<String, String>) -> 
 enum Reducer {
     Days(enrollment_days::EnrollmentDays),
     Summary(enrollment_summary::EnrollmentSummary),
+    Tags(tags_distribution::TagsDistribution),
     VideoViewing(video::VideoViewing),
     VideoUsage(video::VideoUsage),
     LastCountry(last_country::LastCountry),
@@ -373,6 +405,7 @@ impl Reducer {
                     end_time: format!("{} 00:00:00.000000", end_date.format("%Y-%m-%d")),
                 })
             }
+            "tags_distribution" => Reducer::Tags(tags_distribution::TagsDistribution),
             "video_viewing" => {
                 let date = |arg: &str| -> Result<String> {
                     let raw = args.get(arg).map(String::as_str).unwrap_or_default();
@@ -408,6 +441,7 @@ impl Reducer {
         match self {
             Reducer::Days(r) => r.reduce(rows, out, skips),
             Reducer::Summary(r) => r.reduce(rows, out, skips),
+            Reducer::Tags(r) => r.reduce(rows, out, skips),
             Reducer::VideoViewing(r) => r.reduce(rows, out, skips),
             Reducer::VideoUsage(r) => r.reduce(rows, out, skips),
             Reducer::LastCountry(r) => r.reduce(rows, out, skips),
