@@ -19,7 +19,9 @@ mod course_catalog;
 mod enrollment_days;
 mod enrollment_events;
 mod enrollment_summary;
+pub mod enrollment_validation;
 pub mod pyfmt;
+pub mod pyjson;
 
 use anyhow::{anyhow, bail, Context, Result};
 use std::collections::BTreeMap;
@@ -52,6 +54,8 @@ pub const MISSING_FIELD: &str = "missing_field";
 /// A course_runs field of the wrong JSON type (a non-string string field, a non-integer integer field, `programs`
 /// not an array, a program not an object).
 pub const BAD_FIELD_TYPE: &str = "bad_field_type";
+/// A validation event (enrollment_validation) without the snapshot fields (`dump_start`, ...) it is read with.
+pub const INCOMPLETE_VALIDATION: &str = "incomplete_validation";
 
 /// Every skip reason, for reporting.
 pub const SKIP_REASONS: &[&str] = &[
@@ -65,6 +69,7 @@ pub const SKIP_REASONS: &[&str] = &[
     NOT_AN_OBJECT,
     MISSING_FIELD,
     BAD_FIELD_TYPE,
+    INCOMPLETE_VALIDATION,
 ];
 
 /// Skip counts being gathered.
@@ -162,6 +167,37 @@ static REDUCERS: &[ReducerSpec] = &[
         doc: "Per (course, user) enrollment summary of CourseEnrollmentSummaryTask (§3.1 step F); pairs without an \
               accepted activation are dropped; timestamps YYYY-MM-DD HH:MM:SS.ffffff; end_time = end 00:00.",
     },
+    ReducerSpec {
+        name: "enrollment_validation",
+        input: &[
+            c("course_id", "string"),
+            c("user_id", "string"),
+            c("timestamp", "string"),
+            c("event_type", "string"),
+            c("mode", "string"),
+            c("validation", "tinyint"),
+            c("is_active", "tinyint"),
+            c("created", "string"),
+            c("dump_start", "string"),
+            c("dump_end", "string"),
+        ],
+        key: &["course_id", "user_id"],
+        sort: &["timestamp", "event_type", "mode"],
+        output: &[c("file", "string"), c("line", "string")],
+        args: &[
+            "interval_start",
+            "generate_before",
+            "include_nonstate_changes",
+            "earliest_timestamp",
+            "expected_validation",
+            "tuple_output",
+            "created_at",
+        ],
+        doc: "Synthetic enrollment events of EnrollmentValidationWorkflow (§3.15 step C): per (course, user), the \
+              events missing between the logged and validation events; rows (file, line), the file \
+              synthetic_enroll.log-YYYYMMDD.gz (or synthetic_enroll-YYYYMMDD.tsv.gz with tuple_output); \
+              earliest_timestamp / expected_validation as YYYY-MM-DDTHH or empty.",
+    },
 ];
 
 static NATIVES: &[NativeSpec] = &[
@@ -258,6 +294,7 @@ fn check_args(what: &str, allowed: &[&str], args: &BTreeMap<String, String>) -> 
 enum Reducer {
     Days(enrollment_days::EnrollmentDays),
     Summary(enrollment_summary::EnrollmentSummary),
+    Validation(enrollment_validation::EnrollmentValidation),
 }
 
 impl Reducer {
@@ -283,6 +320,9 @@ impl Reducer {
                     end_time: format!("{} 00:00:00.000000", end_date.format("%Y-%m-%d")),
                 })
             }
+            "enrollment_validation" => {
+                Reducer::Validation(enrollment_validation::EnrollmentValidation::from_args(args)?)
+            }
             other => bail!("reducer {other:?} has no implementation"),
         };
         Ok((spec, r))
@@ -292,6 +332,7 @@ impl Reducer {
         match self {
             Reducer::Days(r) => r.reduce(rows, out, skips),
             Reducer::Summary(r) => r.reduce(rows, out, skips),
+            Reducer::Validation(r) => r.reduce(rows, out, skips),
         }
     }
 }
