@@ -67,6 +67,24 @@ def lms():
         grades)
 
 
+def enrollments():
+    """The LMS enrollment table enrollment validation snapshots: some learners enrolled in some courses, a few of
+    them unenrolled since (is_active 0), created before or during the two weeks of logs."""
+    rnd = random.Random(17)
+    courses = ["MITx/DAT206x/2T2016", "course-v1:BerkeleyX+6.002x+2012_Fall",
+               "course-v1:HarvardX+HIST1x+Demo_Course_2015", "course-v1:edX+PH207x+2013_Spring"]
+    rows = []
+    for uid in range(1, USERS + 1):
+        for c in courses:
+            if rnd.random() < 0.4:
+                created = START + datetime.timedelta(days=rnd.randint(-30, DAYS - 1))
+                rows.append((len(rows) + 1, uid, c, "%s %02d:%02d:%02d" % (created.isoformat(), rnd.randint(0, 23),
+                             rnd.randint(0, 59), rnd.randint(0, 59)), 1 if rnd.random() < 0.85 else 0,
+                             rnd.choice(["audit", "honor", "verified"])))
+    tsv("student_courseenrollment", ["id", "user_id", "course_id", "created", "is_active", "mode"], rows)
+
+
 if __name__ == "__main__":
     logs()
     lms()
+    enrollments()

@@ -49,3 +49,13 @@ fn user_activity_sqlite() {
 fn user_activity_mariadb() {
     scenario("user_activity", Backend::Mariadb);
 }
+
+#[test]
+fn enrollment_validation_sqlite() {
+    scenario("enrollment_validation", Backend::Sqlite);
+}
+
+#[test]
+fn enrollment_validation_mariadb() {
+    scenario("enrollment_validation", Backend::Mariadb);
+}

@@ -90,7 +90,7 @@ fn run_inner(project: &Project, a: &ApplyArgs) -> anyhow::Result<ExitCode> {
         }
     };
     let args = run.run_args(&pipelines).map_err(anyhow::Error::msg)?;
-    let profile = run.apply_task_params(profile).map_err(anyhow::Error::msg)?;
+    let profile = run.apply_task_params(profile, &pipelines).map_err(anyhow::Error::msg)?;
     let templates = project.templates_dir();
     let read_body = |rel: &str| {
         std::fs::read_to_string(templates.join(rel)).map_err(|e| format!("cannot read template {rel}: {e}"))
@@ -104,6 +104,12 @@ fn run_inner(project: &Project, a: &ApplyArgs) -> anyhow::Result<ExitCode> {
         );
     }
     let root = &project.root;
+    if crate::sinks::files::any(&plans) && profile.engine() != "embedded" {
+        anyhow::bail!(
+            "the selected pipelines write files (a `files` sink), which only the embedded engine does yet; run them \
+             with the local profile"
+        );
+    }
     let flags = RunFlags { max_bad_ratio: a.max_bad_ratio, allow_empty: a.allow_empty, jobs: a.jobs, quiet: a.quiet };
     let kind = crate::engine::kind(profile.engine()).map_err(anyhow::Error::msg)?;
     let mut engine = (kind.build)(&profile, root, &flags)?;
@@ -183,6 +189,11 @@ fn run_inner(project: &Project, a: &ApplyArgs) -> anyhow::Result<ExitCode> {
         anyhow::bail!("{} data check(s) failed, nothing was published: {}", errors.len(), errors.join("; "));
     }
 
+    // Files written outside the warehouse are staged next to their targets, published with the partitions.
+    let base = wh.root.parent().map_or_else(|| wh.root.clone(), std::path::Path::to_path_buf);
+    let files = crate::sinks::files::stage_all(&plans, &mut staging, &base, &mut progress)?;
+    report.tasks.extend(files);
+
     // Everything is computed and checked: load the result store inside one open transaction.
     let loads = crate::sinks::load::load_all(store.as_mut(), &plans, &staging, a.allow_empty, &mut progress)?;
     report.tasks.extend(loads);
@@ -205,7 +216,9 @@ fn run_inner(project: &Project, a: &ApplyArgs) -> anyhow::Result<ExitCode> {
             return Err(e);
         }
     };
-    if let Err(e) = store.commit() {
+    // A run without result-store tables (only files) opened no transaction.
+    let has_tables = plans.iter().flat_map(|p| &p.tasks).any(|t| matches!(t.kind, crate::graph::TaskKind::ResultStore { .. }));
+    if let Err(e) = if has_tables { store.commit() } else { Ok(()) } {
         published.rollback().context("while restoring the warehouse after a failed commit")?;
         return Err(e);
     }

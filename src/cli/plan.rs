@@ -5,7 +5,6 @@
 
 use super::{load_checked, print_diagnostics, Format, RunOptions, Selection};
 use crate::config::Project;
-use crate::graph::TaskKind;
 use crate::state::fingerprint::fingerprints;
 use anyhow::Context;
 use clap::{Args, ValueEnum};
@@ -125,7 +124,7 @@ pub fn compute(
     };
     let mut args = run.run_args(&pipelines).map_err(anyhow::Error::msg)?;
     let today = *args.today.get_or_insert_with(|| chrono::Utc::now().date_naive());
-    let profile = run.apply_task_params(profile).map_err(anyhow::Error::msg)?;
+    let profile = run.apply_task_params(profile, &pipelines).map_err(anyhow::Error::msg)?;
     let kind = crate::engine::kind(profile.engine()).map_err(anyhow::Error::msg)?;
     let state = match profile.path("state", &project.root) {
         Some(path) => crate::state::read(&path)?,
@@ -160,7 +159,7 @@ pub fn compute(
             .map_err(anyhow::Error::msg)
             .with_context(|| format!("pipeline `{}`", p.name.value))?;
         for (t, fp) in plan.tasks.iter().zip(fingerprints(&plan)) {
-            if matches!(t.kind, TaskKind::ResultStore { .. }) {
+            if t.kind.is_sink() {
                 doc.sinks.push(format!(
                     "{} (from {})",
                     t.table,

@@ -263,7 +263,7 @@ fn count_steps(plans: &[(&Plan, &str)]) -> usize {
         .map(|t| match t.kind {
             TaskKind::ImportLms { .. } | TaskKind::Native { .. } => 2,
             TaskKind::Reduce { .. } | TaskKind::Sql { .. } => 1,
-            TaskKind::Map { .. } | TaskKind::ResultStore { .. } => 0,
+            TaskKind::Map { .. } | TaskKind::ResultStore { .. } | TaskKind::Files { .. } => 0,
         })
         .sum();
     per_task + if maps { 2 } else { 0 }
@@ -329,7 +329,7 @@ fn map_steps(c: &Cluster, plans: &[(&Plan, &str)], steps: &mut Steps) -> Result<
     for (plan, file) in plans {
         let before = maps.len();
         for t in &plan.tasks {
-            if let TaskKind::Map { extractor, window, count_as } = &t.kind {
+            if let TaskKind::Map { extractor, window, count_as, .. } = &t.kind {
                 maps.push(MapTask { task: t, extractor, window: *window, count_as: count_as.as_deref() });
             }
         }
@@ -502,7 +502,7 @@ fn task_steps(c: &Cluster, plan: &Plan, file: &str, t: &Task, steps: &mut Steps)
         TaskKind::Reduce { .. } => "reduce",
         TaskKind::Sql { .. } => "sql",
         TaskKind::Native { .. } => "native",
-        TaskKind::Map { .. } | TaskKind::ResultStore { .. } => return Ok(()),
+        TaskKind::Map { .. } | TaskKind::ResultStore { .. } | TaskKind::Files { .. } => return Ok(()),
     };
     let what = format!("{kind} `{}`", t.node);
     let part = || -> Result<String> { Ok(format!("{} dt={}", t.table, one(t)?)) };
@@ -604,7 +604,7 @@ fn task_steps(c: &Cluster, plan: &Plan, file: &str, t: &Task, steps: &mut Steps)
             .render()?;
             steps.push(at, "hql", part()?, text);
         }
-        TaskKind::Map { .. } | TaskKind::ResultStore { .. } => {}
+        TaskKind::Map { .. } | TaskKind::ResultStore { .. } | TaskKind::Files { .. } => {}
     }
     Ok(())
 }

@@ -27,6 +27,12 @@ pub const KNOWN_KEYS: &[(&str, &str)] = &[
          original took, or `{\"url\": ...}`); overrides the connection of result_store",
     ),
     ("result_store_database", "database name of a MySQL result store (overrides the one in result_store)"),
+    (
+        "lms_credentials",
+        "JSON credentials file of the LMS database (`{\"host\", \"port\", \"username\", \"password\"}` as the \
+         original took for [database-import], the database being lms's; or `{\"url\": ...}`, any lms value); \
+         overrides the connection of lms",
+    ),
     ("state", "state database (SQLite file) for the embedded engine"),
     ("max_bad_ratio", "fail a run when bad tracking-log lines exceed this fraction of lines read (default 0.5)"),
     ("ccx_enabled", "accept ccx-v1 course keys (default false)"),
@@ -76,6 +82,17 @@ impl Profile {
         self.get(key).map(|v| if Path::new(v).is_absolute() { PathBuf::from(v) } else { root.join(v) })
     }
 
+    /// A value that may name several things: a JSON list of strings (`["a", "b"]`), else the value itself; none
+    /// when the key is not set.
+    pub fn list(&self, key: &str) -> Result<Vec<String>, String> {
+        match self.get(key) {
+            None => Ok(vec![]),
+            Some(v) if v.trim_start().starts_with('[') => serde_json::from_str::<Vec<String>>(v)
+                .map_err(|_| format!("profile key `{key}` is not a JSON list of strings: {v}")),
+            Some(v) => Ok(vec![v.to_string()]),
+        }
+    }
+
     pub fn f64_or(&self, key: &str, default: f64) -> Result<f64, String> {
         match self.get(key) {
             None => Ok(default),
@@ -117,6 +134,20 @@ impl Profile {
             url = format!("mysql://{head}/{db}");
         }
         Ok(url)
+    }
+
+    /// The LMS source (`lms`: a TSV directory or a mysql:// URL) with secrets resolved and `lms_credentials`
+    /// applied; `None` when neither is set. Only commands that connect call this.
+    pub fn lms_source(&self) -> Result<Option<String>, String> {
+        let lms = match self.get("lms") {
+            Some(v) => secret::resolve(v)?,
+            None => String::new(),
+        };
+        let lms = match self.get("lms_credentials") {
+            Some(path) => credentials_url(Path::new(path), &lms)?,
+            None => lms,
+        };
+        Ok(Some(lms).filter(|l| !l.is_empty()))
     }
 
     pub fn bool_or(&self, key: &str, default: bool) -> Result<bool, String> {

@@ -18,6 +18,10 @@ use std::path::Path;
 /// Variables every template may use besides the pipeline's params.
 pub const RUN_VARIABLES: &[&str] = &["interval_start", "interval_end", "today"];
 
+/// Integer variables every pipeline has: `interval_days`, the number of days of the run's interval (a map window
+/// over the whole interval is `{ end = "interval_end", days = "interval_days" }`).
+pub const RUN_INT_VARIABLES: &[&str] = &["interval_days"];
+
 /// Validates one pipeline; on success the map transforms carry their extractor's columns.
 pub fn validate(p: &mut Pipeline, templates_dir: &Path) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
@@ -70,6 +74,7 @@ fn param_ref(diags: &mut Vec<Diagnostic>, p: &Pipeline, name: &At<String>, want:
         (Some(ParamValue::Bool(_)), "boolean") | (Some(ParamValue::Int(_)), "integer") => true,
         (Some(ParamValue::Text(_)), "date") => true,
         (None, "date") => RUN_VARIABLES.contains(&name.value.as_str()),
+        (None, "integer") => RUN_INT_VARIABLES.contains(&name.value.as_str()),
         _ => false,
     };
     if !ok {
@@ -161,7 +166,7 @@ fn fields(p: &mut Pipeline, diags: &mut Vec<Diagnostic>) {
         if let Some(w) = &s.when {
             param_ref(diags, p, w, "boolean");
         }
-        let SinkKind::ResultStore { table, indexes, .. } = &s.kind;
+        let SinkKind::ResultStore { table, indexes, .. } = &s.kind else { continue };
         ident(diags, "result-store table", table);
         for ix in indexes.iter().flatten() {
             if !s.columns.iter().any(|c| c.value.name == ix.value) {
@@ -241,6 +246,9 @@ pub fn sample_vars(p: &Pipeline) -> Vars {
     }
     for name in RUN_VARIABLES {
         v.insert(name.to_string(), Var::Date(d));
+    }
+    for name in RUN_INT_VARIABLES {
+        v.insert(name.to_string(), Var::Int(7));
     }
     v
 }

@@ -7,11 +7,16 @@
 //! point leaves its directory behind; [`recover`] at the start of the next run rolls an uncommitted publish back
 //! and finishes a committed one, so the warehouse ends as one run or the other left it, never a mix.
 //!
+//! Files a run writes outside the warehouse (a `files` sink's, on local disk) take part in the same protocol: each
+//! is staged as a hidden temporary file next to its target ([`Staging::stage_file`]), listed in the staging area,
+//! renamed into place by the publish (an existing file of that name set aside as a hidden backup), put back by a
+//! rollback, and the backups deleted when the run finishes.
+//!
 //! An engine that cannot write elsewhere than a table's own location (Hive's `INSERT OVERWRITE ... PARTITION`)
 //! stages [`Staging::in_place`]: the journal and the backups are made BEFORE it writes, so the partitions it
 //! writes are already "swapped in" and everything else (rollback, recovery, commit) is the same protocol.
 
-use super::{dir_data, partition_dir, write_partition_dir, Fs, FsExt, Row, Warehouse, WarehouseRead};
+use super::{dir_data, partition_dir, write_partition_dir, Fs, FsExt, LocalFs, Row, Warehouse, WarehouseRead};
 use anyhow::{anyhow, bail, Context, Result};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -23,6 +28,8 @@ pub const STAGING_DIR: &str = ".staging";
 
 const JOURNAL: &str = "journal.json";
 const OWNER: &str = "owner";
+/// The files a run has staged outside the warehouse so far, so that a killed run's temporary files are removed.
+const FILES: &str = "files.json";
 
 /// What the journal of a publish says.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
@@ -41,6 +48,18 @@ struct Journal {
     partitions: Vec<(String, String)>,
     /// What the caller needs to finish a committed publish after a crash (the run's state records).
     payload: serde_json::Value,
+    /// Files published outside the warehouse.
+    #[serde(default)]
+    files: Vec<StagedFile>,
+}
+
+/// A file staged outside the warehouse: its target, the temporary file holding the new bytes, and where the file
+/// it replaces is kept until the run finishes (all on local disk, in the target's directory).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+struct StagedFile {
+    target: PathBuf,
+    temp: PathBuf,
+    backup: PathBuf,
 }
 
 /// The staging area of one run. Dropped without publishing, it is removed and the warehouse is as it was.
@@ -52,6 +71,8 @@ pub struct Staging {
     staged: BTreeMap<(String, String), u64>,
     /// Partitions written in place (their old contents set aside), with the journal already written.
     in_place: Option<Journal>,
+    /// Files staged outside the warehouse, in the order they were staged.
+    files: Vec<StagedFile>,
     armed: bool,
 }
 
@@ -76,6 +97,7 @@ impl Staging {
             run_id: run_id.to_string(),
             staged: BTreeMap::new(),
             in_place: None,
+            files: Vec::new(),
             armed: true,
         })
     }
@@ -115,6 +137,47 @@ impl Staging {
         Ok(n)
     }
 
+    /// Adds the marker or side file `name` (e.g. `_metadata`) to partition `dt` of `table`, which this run staged.
+    pub fn write_partition_file(&mut self, table: &str, dt: &str, name: &str, bytes: &[u8]) -> Result<()> {
+        if !self.staged.contains_key(&(table.to_string(), dt.to_string())) || self.in_place.is_some() {
+            bail!("partition {table}/dt={dt} is not staged by this run");
+        }
+        if !name.starts_with('_') || name.contains('/') {
+            bail!("`{name}` is not a marker file name (it must start with `_`)");
+        }
+        self.wh.fs.write(&self.staged_dir(table, dt).join(name), bytes)
+    }
+
+    /// Stages `bytes` as the file `target` (an absolute path on local disk, outside the warehouse), to be renamed
+    /// into place when the run publishes; staging the same target again replaces the bytes.
+    pub fn stage_file(&mut self, target: &Path, bytes: &[u8]) -> Result<()> {
+        let (Some(dir), Some(name)) = (target.parent(), target.file_name().and_then(|n| n.to_str())) else {
+            bail!("{} is not a file path", target.display());
+        };
+        if !target.is_absolute() || name.starts_with('.') {
+            bail!("{} is not an absolute path to a visible file", target.display());
+        }
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        let file = StagedFile {
+            target: target.to_path_buf(),
+            temp: dir.join(format!(".{name}.edxc-{}.tmp", self.run_id)),
+            backup: dir.join(format!(".{name}.edxc-{}.bak", self.run_id)),
+        };
+        if !self.files.contains(&file) {
+            self.files.push(file.clone());
+            // Listed before it is written: a run killed from here on has its temporary file removed by `recover`.
+            self.wh.fs.write(&self.dir.join(FILES), &serde_json::to_vec_pretty(&self.files)?)?;
+        }
+        LocalFs.write(&file.temp, bytes).with_context(|| format!("cannot write {}", file.temp.display()))?;
+        crate::failpoint::hit("stage:files")?;
+        Ok(())
+    }
+
+    /// The files staged outside the warehouse, in the order they were staged.
+    pub fn staged_files(&self) -> impl Iterator<Item = &Path> {
+        self.files.iter().map(|f| f.target.as_path())
+    }
+
     /// For an engine that writes partitions where they are published: journals `partitions` and sets the
     /// published ones aside, so that a failure from here on (or a crash, through [`recover`]) removes what the
     /// engine wrote and restores them. The engine then writes `partition_dir(root, table, dt)` itself and reports
@@ -131,6 +194,7 @@ impl Staging {
             status: Status::Publishing,
             partitions: partitions.to_vec(),
             payload: serde_json::Value::Null,
+            files: vec![],
         };
         write_journal(self.wh.fs.as_ref(), &self.dir, &journal)?;
         self.in_place = Some(journal);
@@ -161,15 +225,17 @@ impl Staging {
     pub fn publish(mut self, payload: serde_json::Value) -> Result<Published> {
         let fs = self.wh.fs.clone();
         self.armed = false;
+        let files = std::mem::take(&mut self.files);
         if let Some(mut journal) = self.in_place.take() {
             journal.payload = payload;
+            journal.files = files;
             let published = Published { wh: self.wh.clone(), dir: self.dir.clone(), journal, armed: true };
             write_journal(fs.as_ref(), &published.dir, &published.journal)?;
             crate::failpoint::hit("publish")?;
-            return Ok(published);
+            return publish_files(published);
         }
         let partitions: Vec<(String, String)> = self.staged.keys().cloned().collect();
-        let journal = Journal { run_id: self.run_id.clone(), status: Status::Publishing, partitions, payload };
+        let journal = Journal { run_id: self.run_id.clone(), status: Status::Publishing, partitions, payload, files };
         let published = Published { wh: self.wh.clone(), dir: self.dir.clone(), journal, armed: true };
         write_journal(fs.as_ref(), &published.dir, &published.journal)?;
         crate::failpoint::hit("publish")?;
@@ -179,7 +245,7 @@ impl Staging {
                 return Err(e.context(format!("cannot publish partition {table}/dt={dt}")));
             }
         }
-        Ok(published)
+        publish_files(published)
     }
 }
 
@@ -192,18 +258,37 @@ impl WarehouseRead for Staging {
         }
     }
 
+    /// A file of a partition this run staged (`<table>/dt=<dt>/<name>`) is read from the staging area.
     fn read_file(&self, rel: &str) -> Result<Option<Vec<u8>>> {
-        self.wh.read_file(rel)
+        match self.staged_part_file(rel) {
+            Some(path) => self.wh.fs.read(&path),
+            None => self.wh.read_file(rel),
+        }
     }
 
     fn describe_file(&self, rel: &str) -> String {
-        self.wh.describe_file(rel)
+        match self.staged_part_file(rel) {
+            Some(path) => self.wh.fs.describe(&path),
+            None => self.wh.describe_file(rel),
+        }
+    }
+}
+
+impl Staging {
+    /// Where `rel`, a file of a partition this run staged, is in the staging area.
+    fn staged_part_file(&self, rel: &str) -> Option<PathBuf> {
+        let mut parts = rel.splitn(3, '/');
+        let (table, part, name) = (parts.next()?, parts.next()?, parts.next()?);
+        let dt = part.strip_prefix("dt=")?;
+        let staged = self.in_place.is_none() && self.staged.contains_key(&(table.to_string(), dt.to_string()));
+        staged.then(|| self.staged_dir(table, dt).join(name))
     }
 }
 
 impl Drop for Staging {
     fn drop(&mut self) {
         if self.armed {
+            remove_temps(&self.files);
             if let Some(j) = &self.in_place {
                 let _ = undo(&self.wh, &self.dir, &j.partitions);
             }
@@ -235,12 +320,13 @@ impl Published {
         self.journal.status = Status::Committed;
         write_journal(self.wh.fs.as_ref(), &self.dir, &self.journal)?;
         self.armed = false;
-        Ok(Committed { wh: self.wh.clone(), dir: self.dir.clone() })
+        Ok(Committed { wh: self.wh.clone(), dir: self.dir.clone(), files: self.journal.files.clone() })
     }
 
-    /// Puts every old partition back and removes the new ones and the staging area.
+    /// Puts every old partition (and file) back and removes the new ones and the staging area.
     pub fn rollback(mut self) -> Result<()> {
         self.armed = false;
+        undo_files(&self.journal.files)?;
         undo(&self.wh, &self.dir, &self.journal.partitions)?;
         self.wh.fs.remove_all(&self.dir)?;
         remove_if_empty(self.wh.fs.as_ref(), &self.dir);
@@ -251,6 +337,7 @@ impl Published {
 impl Drop for Published {
     fn drop(&mut self) {
         if self.armed {
+            let _ = undo_files(&self.journal.files);
             let _ = undo(&self.wh, &self.dir, &self.journal.partitions);
             let _ = self.wh.fs.remove_all(&self.dir);
             remove_if_empty(self.wh.fs.as_ref(), &self.dir);
@@ -258,17 +345,70 @@ impl Drop for Published {
     }
 }
 
+/// Renames every staged file into place (an existing one set aside first); on error everything is undone.
+fn publish_files(published: Published) -> Result<Published> {
+    for f in published.journal.files.clone() {
+        let swap = || -> Result<()> {
+            if f.target.exists() {
+                std::fs::rename(&f.target, &f.backup)?;
+            }
+            crate::failpoint::hit("swap:files")?;
+            std::fs::rename(&f.temp, &f.target)?;
+            Ok(())
+        };
+        if let Err(e) = swap() {
+            published.rollback().context("while undoing a failed publish")?;
+            return Err(e.context(format!("cannot publish {}", f.target.display())));
+        }
+    }
+    Ok(published)
+}
+
+/// Reverses [`publish_files`] whatever step each file reached: a target whose temporary file is gone is the new
+/// one and goes; a backup is moved back; a temporary file left is removed.
+fn undo_files(files: &[StagedFile]) -> Result<()> {
+    for f in files.iter().rev() {
+        if !f.temp.exists() && f.target.exists() {
+            std::fs::remove_file(&f.target).with_context(|| format!("cannot remove {}", f.target.display()))?;
+        }
+        if f.backup.exists() {
+            std::fs::rename(&f.backup, &f.target).with_context(|| format!("cannot restore {}", f.target.display()))?;
+        }
+    }
+    remove_temps(files);
+    Ok(())
+}
+
+/// Removes the temporary files of staged files, where they are left.
+fn remove_temps(files: &[StagedFile]) {
+    for f in files {
+        let _ = std::fs::remove_file(&f.temp);
+    }
+}
+
+/// Removes the backups of published files (the run is committed).
+fn remove_backups(files: &[StagedFile]) -> Result<()> {
+    for f in files {
+        if f.backup.exists() {
+            std::fs::remove_file(&f.backup).with_context(|| format!("cannot remove {}", f.backup.display()))?;
+        }
+    }
+    Ok(())
+}
+
 /// A committed publish whose old partitions are still kept aside. Dropped unfinished, it stays on disk for
 /// [`recover`] to finish (the caller's payload, e.g. the run's state records, is still in its journal).
 pub struct Committed {
     wh: Warehouse,
     dir: PathBuf,
+    files: Vec<StagedFile>,
 }
 
 impl Committed {
-    /// Deletes the old partitions and the staging area.
+    /// Deletes the old partitions (and replaced files) and the staging area.
     pub fn finish(self) -> Result<()> {
         crate::failpoint::hit("finish")?;
+        remove_backups(&self.files)?;
         self.wh.fs.remove_all(&self.dir)?;
         remove_if_empty(self.wh.fs.as_ref(), &self.dir);
         Ok(())
@@ -300,12 +440,21 @@ pub fn recover(wh: &Warehouse) -> Result<Vec<Recovered>> {
         let run_id = entry.name.clone();
         let journal = read_journal(fs, &dir)?;
         let outcome = match journal {
-            None => Recovered::Discarded { run_id },
+            None => {
+                if let Some(bytes) = fs.read(&dir.join(FILES))? {
+                    remove_temps(&serde_json::from_slice::<Vec<StagedFile>>(&bytes).unwrap_or_default());
+                }
+                Recovered::Discarded { run_id }
+            }
             Some(j) if j.status == Status::Publishing => {
+                undo_files(&j.files)?;
                 undo(wh, &dir, &j.partitions)?;
                 Recovered::RolledBack { run_id, partitions: j.partitions.len() }
             }
-            Some(j) => Recovered::Finished { run_id, payload: j.payload },
+            Some(j) => {
+                remove_backups(&j.files)?;
+                Recovered::Finished { run_id, payload: j.payload }
+            }
         };
         fs.remove_all(&dir)?;
         remove_if_empty(fs, &dir);
@@ -481,6 +630,7 @@ mod tests {
             status: Status::Publishing,
             partitions: vec![("t".into(), "d1".into()), ("t".into(), "d2".into())],
             payload: serde_json::Value::Null,
+            files: vec![],
         };
         write_journal(&LocalFs, &dir, &journal).unwrap();
         swap_in(&Warehouse::local(root), &dir, "t", "d1").unwrap();

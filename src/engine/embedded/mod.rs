@@ -70,7 +70,7 @@ impl super::Engine for EmbeddedEngine {
         run.preflight(plans)?;
         let mut done: Vec<Vec<bool>> = plans
             .iter()
-            .map(|p| p.tasks.iter().map(|t| matches!(t.kind, TaskKind::ResultStore { .. })).collect())
+            .map(|p| p.tasks.iter().map(|t| t.kind.is_sink()).collect())
             .collect();
         loop {
             let ready: Vec<(usize, usize)> = plans
@@ -100,7 +100,7 @@ impl super::Engine for EmbeddedEngine {
                         }
                         continue;
                     }
-                    TaskKind::ResultStore { .. } => continue,
+                    TaskKind::ResultStore { .. } | TaskKind::Files { .. } => continue,
                 };
                 run.finish(&mut report, r)?;
             }
@@ -141,13 +141,14 @@ impl EmbeddedRun<'_> {
     fn preflight(&self, plans: &[Plan]) -> Result<()> {
         let has_maps = plans.iter().flat_map(|p| &p.tasks).any(|t| matches!(t.kind, TaskKind::Map { .. }));
         if has_maps {
-            match &self.config.tracking_logs {
-                Some(dir) if dir.is_dir() => {}
-                Some(dir) => bail!(
+            if self.config.tracking_logs.is_empty() {
+                bail!("the profile sets no `tracking_logs` directory");
+            }
+            for dir in self.config.tracking_logs.iter().filter(|d| !d.is_dir()) {
+                bail!(
                     "tracking log directory {} does not exist (set tracking_logs in the profile or --var tracking_logs=DIR)",
                     dir.display()
-                ),
-                None => bail!("the profile sets no `tracking_logs` directory"),
+                );
             }
         }
         Ok(())
@@ -190,10 +191,21 @@ impl EmbeddedRun<'_> {
             .as_deref()
             .ok_or_else(|| anyhow!("the profile sets no `lms` (a TSV directory or mysql:// URL)"))?;
         let names: Vec<String> = t.columns.iter().map(|c| c.name.clone()).collect();
+        let now = || chrono::Utc::now().format("%Y-%m-%dT%H:%M:%S%.6f").to_string();
+        let start_time = now();
         let rows = crate::lms::read_table(lms, lms_table, &names)
             .with_context(|| format!("cannot import LMS table `{lms_table}`"))?;
+        let end_time = now();
         let dt = Self::one_partition(t)?;
         let n = self.staging.write_partition(&t.table, &dt, &rows)?;
+        // When the snapshot was taken, as Sqoop's `_metadata` records it (docs/contract.md §2.4): enrollment
+        // validation dates its events by it (§3.15).
+        let metadata = serde_json::json!({
+            "start_time": start_time,
+            "end_time": end_time,
+            "format": { "table_name": lms_table, "columns": names },
+        });
+        self.staging.write_partition_file(&t.table, &dt, "_metadata", metadata.to_string().as_bytes())?;
         Ok(Self::report(t, "import", vec![dt], n, started))
     }
 
@@ -204,31 +216,68 @@ impl EmbeddedRun<'_> {
             return Ok(());
         }
         let started = Instant::now();
-        let jobs: Vec<mapper::MapJob> = maps
-            .iter()
-            .filter_map(|t| match &t.kind {
-                TaskKind::Map { extractor, window, count_as } => Some(mapper::MapJob {
+        let mut jobs = Vec::new();
+        let mut dirs = Vec::new();
+        for t in &maps {
+            if let TaskKind::Map { extractor, window, count_as, dirs: own } = &t.kind {
+                jobs.push(mapper::MapJob {
                     table: t.table.clone(),
                     extractor: extractor.clone(),
                     window: *window,
                     count_as: count_as.clone(),
-                }),
-                _ => None,
-            })
-            .collect();
-        let root = self
-            .config
-            .tracking_logs
-            .clone()
-            .ok_or_else(|| anyhow!("the profile sets no `tracking_logs` directory"))?;
-        let pattern = regex::Regex::new(&self.config.tracking_pattern)
-            .with_context(|| format!("invalid tracking_pattern `{}`", self.config.tracking_pattern))?;
+                });
+                dirs.push(own.clone());
+            }
+        }
+        let roots = self.config.tracking_logs.clone();
+        let root = roots.first().cloned().ok_or_else(|| anyhow!("the profile sets no `tracking_logs` directory"))?;
+        let regex = |what: &str, p: &str| regex::Regex::new(p).with_context(|| format!("invalid {what} `{p}`"));
+        let patterns =
+            self.config.tracking_patterns.iter().map(|p| regex("tracking_pattern", p)).collect::<Result<Vec<_>>>()?;
         let span = jobs.iter().map(|j| j.window).reduce(|a, b| a.union(&b)).ok_or_else(|| anyhow!("no map window"))?;
-        let undated = regex::Regex::new(&self.config.tracking_undated_pattern)
-            .with_context(|| format!("invalid tracking_undated_pattern `{}`", self.config.tracking_undated_pattern))?;
-        let (files, selection) =
-            mapper::select_files(&root, &pattern, &undated, &span, self.config.expand_interval_days)?;
+        let undated = regex("tracking_undated_pattern", &self.config.tracking_undated_pattern)?;
+        let (selected, selection) =
+            mapper::select_files(&roots, &patterns, Some(&undated), &span, self.config.expand_interval_days)?;
         report.files = selection;
+        let mut files: Vec<mapper::LogFile> =
+            selected.into_iter().map(|path| mapper::LogFile { path, jobs: None }).collect();
+        // A pipeline's own log directories: read by the maps that list them only; one that does not exist yet has
+        // no files (as an empty directory). A relative one is taken from the directory holding the warehouse, as
+        // the files sinks that write them do (`sinks::files`).
+        let base = self.config.warehouse.parent().unwrap_or(&self.config.warehouse).to_path_buf();
+        for (j, own) in dirs.iter().enumerate() {
+            for (dir, pattern) in own {
+                let dir = base.join(dir);
+                if !dir.is_dir() {
+                    continue;
+                }
+                let pattern = regex("tracking_log_dir pattern", pattern)?;
+                let window = jobs[j].window;
+                let (found, why) = mapper::select_files(
+                    std::slice::from_ref(&dir),
+                    std::slice::from_ref(&pattern),
+                    None,
+                    &window,
+                    self.config.expand_interval_days,
+                )?;
+                report.files.undated += why.undated;
+                report.files.outside_interval += why.outside_interval;
+                report.files.not_matching += why.not_matching;
+                report.files.hidden += why.hidden;
+                for path in found {
+                    match files.iter_mut().find(|f| f.path == path) {
+                        Some(mapper::LogFile { jobs: None, .. }) => {}
+                        Some(mapper::LogFile { jobs: Some(readers), .. }) => {
+                            if !readers.contains(&j) {
+                                readers.push(j);
+                            }
+                        }
+                        None => files.push(mapper::LogFile { path, jobs: Some(vec![j]) }),
+                    }
+                }
+            }
+        }
+        report.files.read = files.len();
         if files.is_empty() && !self.config.allow_empty {
             let f = &report.files;
             bail!(
