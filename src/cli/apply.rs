@@ -217,7 +217,8 @@ fn run_inner(project: &Project, a: &ApplyArgs) -> anyhow::Result<ExitCode> {
         }
     };
     // A run without result-store tables (only files) opened no transaction.
-    let has_tables = plans.iter().flat_map(|p| &p.tasks).any(|t| matches!(t.kind, crate::graph::TaskKind::ResultStore { .. }));
+    let has_tables =
+        plans.iter().flat_map(|p| &p.tasks).any(|t| matches!(t.kind, crate::graph::TaskKind::ResultStore { .. }));
     if let Err(e) = if has_tables { store.commit() } else { Ok(()) } {
         published.rollback().context("while restoring the warehouse after a failed commit")?;
         return Err(e);

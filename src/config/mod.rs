@@ -75,12 +75,10 @@ impl Project {
         for n in by_task {
             if !out.iter().any(|p| p.tasks.contains(n)) && diags.is_empty() {
                 diags.append(&mut other_diags);
-                diags.push(
-                    Diagnostic::new(Phase::Syntax, None, format!("no pipeline named `{n}`")).hint(format!(
-                        "pipelines are the files in {}, or the original task names in their `[pipeline] tasks`",
-                        self.pipelines_dir().display()
-                    )),
-                );
+                diags.push(Diagnostic::new(Phase::Syntax, None, format!("no pipeline named `{n}`")).hint(format!(
+                    "pipelines are the files in {}, or the original task names in their `[pipeline] tasks`",
+                    self.pipelines_dir().display()
+                )));
             }
         }
         if diags.is_empty() {

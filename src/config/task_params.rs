@@ -8,11 +8,7 @@ use crate::model::Pipeline;
 
 /// Location parameters shared by the original tasks: (parameter, profile key it sets, meaning).
 pub const LOCATION_PARAMS: &[(&str, &str, &str)] = &[
-    (
-        "source",
-        "tracking_logs",
-        "the tracking-log directory ([event-logs] source; a JSON list names several)",
-    ),
+    ("source", "tracking_logs", "the tracking-log directory ([event-logs] source; a JSON list names several)"),
     ("pattern", "tracking_pattern", "the regex a log path must match ([event-logs] pattern; a JSON list: any of them)"),
     ("expand_interval", "expand_interval_days", "days around the interval to select logs by file date (`2 days`)"),
     ("warehouse_path", "warehouse", "the warehouse root ([hive] warehouse_path)"),

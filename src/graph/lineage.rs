@@ -32,7 +32,9 @@ pub fn lineage(pipelines: &[Pipeline]) -> Lineage {
                 SourceKind::TrackingLog => ("tracking logs", format!("{name}\n(tracking logs)")),
                 SourceKind::LmsTable { table, .. } => ("lms", format!("{name}\n(LMS {})", table.value)),
                 SourceKind::WarehouseFile { path } => ("file", format!("{name}\n({})", path.value)),
-                SourceKind::LogDir { path, .. } => ("tracking logs", format!("{name}\n(tracking logs in {})", path.value)),
+                SourceKind::LogDir { path, .. } => {
+                    ("tracking logs", format!("{name}\n(tracking logs in {})", path.value))
+                }
             };
             out.nodes.push(Node { id: id(name), label, kind, pipeline: pn.clone() });
         }

@@ -164,8 +164,8 @@ fn validation_events(plan: &Plan, t: &Task, staging: &Staging, dir: &Path, out: 
             }
             continue;
         };
-        let meta: serde_json::Value = serde_json::from_slice(&meta)
-            .with_context(|| format!("{} is not JSON", staging.describe_file(&rel)))?;
+        let meta: serde_json::Value =
+            serde_json::from_slice(&meta).with_context(|| format!("{} is not JSON", staging.describe_file(&rel)))?;
         let (Some(start), Some(end)) = (meta["start_time"].as_str(), meta["end_time"].as_str()) else {
             bail!("{} has no start_time and end_time", staging.describe_file(&rel));
         };

@@ -135,7 +135,11 @@ fn files_sink(
                 Diagnostic::new(
                     Phase::Schemas,
                     Some(&input.pos),
-                    format!("sink `{name}` ({}) needs column `{c}`, which `{}` does not have", format.name(), input.value),
+                    format!(
+                        "sink `{name}` ({}) needs column `{c}`, which `{}` does not have",
+                        format.name(),
+                        input.value
+                    ),
                 )
                 .hint(format!("format `{}` reads: {}", format.name(), needs.join(", "))),
             );

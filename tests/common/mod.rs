@@ -212,7 +212,11 @@ pub fn run_scenario_on(name: &str, backend: Backend, target: &Target) -> World {
         let local = root.join("src").join(&path);
         match log.get("template").and_then(|t| t.as_table()) {
             Some(t) => {
-                assert_eq!(t.get("engine").and_then(|e| e.as_str()), Some("jinja2"), "scenario {name}: template engine");
+                assert_eq!(
+                    t.get("engine").and_then(|e| e.as_str()),
+                    Some("jinja2"),
+                    "scenario {name}: template engine"
+                );
                 let start = with_dates(t["start_date"].as_str().unwrap());
                 let start = chrono::NaiveDate::parse_from_str(&start, "%Y-%m-%d").unwrap();
                 let text = std::fs::read_to_string(fixtures.join(fixture)).unwrap();

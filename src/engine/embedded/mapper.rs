@@ -157,12 +157,15 @@ struct Scan<'a> {
 impl Scan<'_> {
     /// The extractors to run over a file read by the jobs `subset` only, and the jobs each one feeds.
     fn for_jobs(&self, subset: &[usize]) -> (Vec<&str>, Vec<Vec<usize>>) {
-        let mut names: Vec<&str> = subset.iter().filter_map(|&j| self.jobs.get(j)).map(|j| j.extractor.as_str()).collect();
+        let mut names: Vec<&str> =
+            subset.iter().filter_map(|&j| self.jobs.get(j)).map(|j| j.extractor.as_str()).collect();
         names.sort();
         names.dedup();
         let by_extractor = names
             .iter()
-            .map(|n| subset.iter().copied().filter(|&j| self.jobs.get(j).is_some_and(|job| job.extractor == *n)).collect())
+            .map(|n| {
+                subset.iter().copied().filter(|&j| self.jobs.get(j).is_some_and(|job| job.extractor == *n)).collect()
+            })
             .collect();
         (names, by_extractor)
     }

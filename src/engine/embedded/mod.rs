@@ -68,10 +68,8 @@ impl super::Engine for EmbeddedEngine {
         let mut run = EmbeddedRun { config: &self.config, staging, on_task };
         let mut report = RunReport::default();
         run.preflight(plans)?;
-        let mut done: Vec<Vec<bool>> = plans
-            .iter()
-            .map(|p| p.tasks.iter().map(|t| t.kind.is_sink()).collect())
-            .collect();
+        let mut done: Vec<Vec<bool>> =
+            plans.iter().map(|p| p.tasks.iter().map(|t| t.kind.is_sink()).collect()).collect();
         loop {
             let ready: Vec<(usize, usize)> = plans
                 .iter()

@@ -151,8 +151,7 @@ impl Engine for HiveEngine {
         self.upload_mapper(&scratch, &run_dir)?;
 
         // Hive writes each partition where its table says: the published ones it replaces are set aside first.
-        let tasks: Vec<&Task> =
-            plans.iter().flat_map(|p| &p.tasks).filter(|t| !t.kind.is_sink()).collect();
+        let tasks: Vec<&Task> = plans.iter().flat_map(|p| &p.tasks).filter(|t| !t.kind.is_sink()).collect();
         let parts: Vec<(String, String)> = tasks
             .iter()
             .flat_map(|t| t.writes.iter().flat_map(|w| w.values()).map(|dt| (t.table.clone(), dt)))
