@@ -109,7 +109,8 @@ impl Lineage {
             for n in nodes {
                 let shape = match n.kind {
                     "tracking logs" | "lms" | "file" => "cylinder",
-                    "result store" | "files" => "box3d",
+                    "result store" => "box3d",
+                    "files" => "folder",
                     _ => "box",
                 };
                 let _ = writeln!(s, "{indent}{} [label={}, shape={shape}];", quote(&n.id), quote(&n.label));
@@ -138,7 +139,8 @@ impl Lineage {
                 let text = n.label.replace('"', "'").replace('\n', "<br/>");
                 let (open, close) = match n.kind {
                     "tracking logs" | "lms" | "file" => ("[(", ")]"),
-                    "result store" | "files" => ("[[", "]]"),
+                    "result store" => ("[[", "]]"),
+                    "files" => ("[/", "/]"),
                     _ => ("[", "]"),
                 };
                 let _ = writeln!(s, "    {}{open}\"{text}\"{close}", key(&n.id));
