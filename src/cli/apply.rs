@@ -104,12 +104,6 @@ fn run_inner(project: &Project, a: &ApplyArgs) -> anyhow::Result<ExitCode> {
         );
     }
     let root = &project.root;
-    if crate::sinks::files::any(&plans) && profile.engine() != "embedded" {
-        anyhow::bail!(
-            "the selected pipelines write files (a `files` sink), which only the embedded engine does yet; run them \
-             with the local profile"
-        );
-    }
     let flags = RunFlags { max_bad_ratio: a.max_bad_ratio, allow_empty: a.allow_empty, jobs: a.jobs, quiet: a.quiet };
     let kind = crate::engine::kind(profile.engine()).map_err(anyhow::Error::msg)?;
     let mut engine = (kind.build)(&profile, root, &flags)?;

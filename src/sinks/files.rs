@@ -11,13 +11,15 @@
 //!   `<dir>/D/_SUCCESS`), one file `<dir>/D/<course>_enroll_validated_<YYYYMMDD>.log.gz` per course, then
 //!   `<dir>/D/_SUCCESS`.
 //!
-//! A relative directory is taken from the directory holding the warehouse (`.edxc/` for the shipped profile).
+//! The files go to the warehouse's filesystem (local disk for the embedded engine, the cluster's for a cluster
+//! profile); a relative directory is taken from the directory holding the warehouse (`.edxc/` for the shipped
+//! profile).
 
 use crate::graph::{Plan, Task, TaskKind};
 use crate::model::report::TaskReport;
 use crate::model::FileFormat;
 use crate::natives::enrollment_validation::{validation_event, validation_file_name, Snapshot};
-use crate::warehouse::{Staging, WarehouseRead};
+use crate::warehouse::{FsExt, Staging, WarehouseRead};
 use anyhow::{anyhow, bail, Context, Result};
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -26,11 +28,6 @@ use std::time::Instant;
 
 /// Why a row wrote nothing: its file name is not a relative path of visible names.
 pub const BAD_FILE_NAME: &str = "bad_file_name";
-
-/// Whether `plans` have `files` sinks.
-pub fn any(plans: &[Plan]) -> bool {
-    plans.iter().flat_map(|p| &p.tasks).any(|t| matches!(t.kind, TaskKind::Files { .. }))
-}
 
 /// Stages the files of every `files` sink of `plans`. `base`: where relative directories are taken from.
 pub fn stage_all(
@@ -154,7 +151,7 @@ fn validation_events(plan: &Plan, t: &Task, staging: &Staging, dir: &Path, out: 
     while day <= plan.interval.end {
         let d = day.format("%Y-%m-%d").to_string();
         day += chrono::Duration::days(1);
-        if dir.join(&d).join(crate::warehouse::SUCCESS).exists() {
+        if staging.fs().exists(&dir.join(&d).join(crate::warehouse::SUCCESS))? {
             continue;
         }
         let rel = format!("{}/dt={d}/_metadata", i.table);

@@ -7,7 +7,8 @@
 //! point leaves its directory behind; [`recover`] at the start of the next run rolls an uncommitted publish back
 //! and finishes a committed one, so the warehouse ends as one run or the other left it, never a mix.
 //!
-//! Files a run writes outside the warehouse (a `files` sink's, on local disk) take part in the same protocol: each
+//! Files a run writes outside the warehouse (a `files` sink's, on the warehouse's filesystem) take part in the same
+//! protocol: each
 //! is staged as a hidden temporary file next to its target ([`Staging::stage_file`]), listed in the staging area,
 //! renamed into place by the publish (an existing file of that name set aside as a hidden backup), put back by a
 //! rollback, and the backups deleted when the run finishes.
@@ -16,7 +17,7 @@
 //! stages [`Staging::in_place`]: the journal and the backups are made BEFORE it writes, so the partitions it
 //! writes are already "swapped in" and everything else (rollback, recovery, commit) is the same protocol.
 
-use super::{dir_data, partition_dir, write_partition_dir, Fs, FsExt, LocalFs, Row, Warehouse, WarehouseRead};
+use super::{dir_data, partition_dir, write_partition_dir, Fs, FsExt, Row, Warehouse, WarehouseRead};
 use anyhow::{anyhow, bail, Context, Result};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -54,7 +55,7 @@ struct Journal {
 }
 
 /// A file staged outside the warehouse: its target, the temporary file holding the new bytes, and where the file
-/// it replaces is kept until the run finishes (all on local disk, in the target's directory).
+/// it replaces is kept until the run finishes (all in the target's directory, on the warehouse's filesystem).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 struct StagedFile {
     target: PathBuf,
@@ -148,8 +149,8 @@ impl Staging {
         self.wh.fs.write(&self.staged_dir(table, dt).join(name), bytes)
     }
 
-    /// Stages `bytes` as the file `target` (an absolute path on local disk, outside the warehouse), to be renamed
-    /// into place when the run publishes; staging the same target again replaces the bytes.
+    /// Stages `bytes` as the file `target` (an absolute path on the warehouse's filesystem, outside the warehouse),
+    /// to be renamed into place when the run publishes; staging the same target again replaces the bytes.
     pub fn stage_file(&mut self, target: &Path, bytes: &[u8]) -> Result<()> {
         let (Some(dir), Some(name)) = (target.parent(), target.file_name().and_then(|n| n.to_str())) else {
             bail!("{} is not a file path", target.display());
@@ -157,7 +158,7 @@ impl Staging {
         if !target.is_absolute() || name.starts_with('.') {
             bail!("{} is not an absolute path to a visible file", target.display());
         }
-        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        self.wh.fs.create_dir_all(dir)?;
         let file = StagedFile {
             target: target.to_path_buf(),
             temp: dir.join(format!(".{name}.edxc-{}.tmp", self.run_id)),
@@ -168,7 +169,7 @@ impl Staging {
             // Listed before it is written: a run killed from here on has its temporary file removed by `recover`.
             self.wh.fs.write(&self.dir.join(FILES), &serde_json::to_vec_pretty(&self.files)?)?;
         }
-        LocalFs.write(&file.temp, bytes).with_context(|| format!("cannot write {}", file.temp.display()))?;
+        self.wh.fs.write(&file.temp, bytes)?;
         crate::failpoint::hit("stage:files")?;
         Ok(())
     }
@@ -288,7 +289,7 @@ impl Staging {
 impl Drop for Staging {
     fn drop(&mut self) {
         if self.armed {
-            remove_temps(&self.files);
+            remove_temps(self.wh.fs.as_ref(), &self.files);
             if let Some(j) = &self.in_place {
                 let _ = undo(&self.wh, &self.dir, &j.partitions);
             }
@@ -326,7 +327,7 @@ impl Published {
     /// Puts every old partition (and file) back and removes the new ones and the staging area.
     pub fn rollback(mut self) -> Result<()> {
         self.armed = false;
-        undo_files(&self.journal.files)?;
+        undo_files(self.wh.fs.as_ref(), &self.journal.files)?;
         undo(&self.wh, &self.dir, &self.journal.partitions)?;
         self.wh.fs.remove_all(&self.dir)?;
         remove_if_empty(self.wh.fs.as_ref(), &self.dir);
@@ -337,7 +338,7 @@ impl Published {
 impl Drop for Published {
     fn drop(&mut self) {
         if self.armed {
-            let _ = undo_files(&self.journal.files);
+            let _ = undo_files(self.wh.fs.as_ref(), &self.journal.files);
             let _ = undo(&self.wh, &self.dir, &self.journal.partitions);
             let _ = self.wh.fs.remove_all(&self.dir);
             remove_if_empty(self.wh.fs.as_ref(), &self.dir);
@@ -347,14 +348,14 @@ impl Drop for Published {
 
 /// Renames every staged file into place (an existing one set aside first); on error everything is undone.
 fn publish_files(published: Published) -> Result<Published> {
+    let fs = published.wh.fs.clone();
     for f in published.journal.files.clone() {
         let swap = || -> Result<()> {
-            if f.target.exists() {
-                std::fs::rename(&f.target, &f.backup)?;
+            if fs.exists(&f.target)? {
+                fs.rename(&f.target, &f.backup)?;
             }
             crate::failpoint::hit("swap:files")?;
-            std::fs::rename(&f.temp, &f.target)?;
-            Ok(())
+            fs.rename(&f.temp, &f.target)
         };
         if let Err(e) = swap() {
             published.rollback().context("while undoing a failed publish")?;
@@ -366,32 +367,30 @@ fn publish_files(published: Published) -> Result<Published> {
 
 /// Reverses [`publish_files`] whatever step each file reached: a target whose temporary file is gone is the new
 /// one and goes; a backup is moved back; a temporary file left is removed.
-fn undo_files(files: &[StagedFile]) -> Result<()> {
+fn undo_files(fs: &dyn Fs, files: &[StagedFile]) -> Result<()> {
     for f in files.iter().rev() {
-        if !f.temp.exists() && f.target.exists() {
-            std::fs::remove_file(&f.target).with_context(|| format!("cannot remove {}", f.target.display()))?;
+        if !fs.exists(&f.temp)? && fs.exists(&f.target)? {
+            fs.remove_all(&f.target)?;
         }
-        if f.backup.exists() {
-            std::fs::rename(&f.backup, &f.target).with_context(|| format!("cannot restore {}", f.target.display()))?;
+        if fs.exists(&f.backup)? {
+            fs.rename(&f.backup, &f.target).with_context(|| format!("cannot restore {}", fs.describe(&f.target)))?;
         }
     }
-    remove_temps(files);
+    remove_temps(fs, files);
     Ok(())
 }
 
 /// Removes the temporary files of staged files, where they are left.
-fn remove_temps(files: &[StagedFile]) {
+fn remove_temps(fs: &dyn Fs, files: &[StagedFile]) {
     for f in files {
-        let _ = std::fs::remove_file(&f.temp);
+        let _ = fs.remove_all(&f.temp);
     }
 }
 
 /// Removes the backups of published files (the run is committed).
-fn remove_backups(files: &[StagedFile]) -> Result<()> {
+fn remove_backups(fs: &dyn Fs, files: &[StagedFile]) -> Result<()> {
     for f in files {
-        if f.backup.exists() {
-            std::fs::remove_file(&f.backup).with_context(|| format!("cannot remove {}", f.backup.display()))?;
-        }
+        fs.remove_all(&f.backup)?;
     }
     Ok(())
 }
@@ -408,7 +407,7 @@ impl Committed {
     /// Deletes the old partitions (and replaced files) and the staging area.
     pub fn finish(self) -> Result<()> {
         crate::failpoint::hit("finish")?;
-        remove_backups(&self.files)?;
+        remove_backups(self.wh.fs.as_ref(), &self.files)?;
         self.wh.fs.remove_all(&self.dir)?;
         remove_if_empty(self.wh.fs.as_ref(), &self.dir);
         Ok(())
@@ -442,17 +441,17 @@ pub fn recover(wh: &Warehouse) -> Result<Vec<Recovered>> {
         let outcome = match journal {
             None => {
                 if let Some(bytes) = fs.read(&dir.join(FILES))? {
-                    remove_temps(&serde_json::from_slice::<Vec<StagedFile>>(&bytes).unwrap_or_default());
+                    remove_temps(fs, &serde_json::from_slice::<Vec<StagedFile>>(&bytes).unwrap_or_default());
                 }
                 Recovered::Discarded { run_id }
             }
             Some(j) if j.status == Status::Publishing => {
-                undo_files(&j.files)?;
+                undo_files(fs, &j.files)?;
                 undo(wh, &dir, &j.partitions)?;
                 Recovered::RolledBack { run_id, partitions: j.partitions.len() }
             }
             Some(j) => {
-                remove_backups(&j.files)?;
+                remove_backups(fs, &j.files)?;
                 Recovered::Finished { run_id, payload: j.payload }
             }
         };
@@ -664,6 +663,120 @@ mod tests {
         std::fs::write(s.dir.join(OWNER), format!("{} 1\n", host_name())).unwrap();
         assert!(recover(&Warehouse::local(tmp.path())).unwrap().is_empty());
         assert!(s.dir.exists());
+    }
+
+    fn text(p: &Path) -> Option<String> {
+        std::fs::read_to_string(p).ok()
+    }
+
+    /// The hidden files next to `dir`'s targets (temporary files and backups).
+    fn hidden(dir: &Path) -> Vec<String> {
+        let mut v: Vec<String> = std::fs::read_dir(dir)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with('.'))
+            .collect();
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn files_outside_the_warehouse_publish_and_roll_back_with_the_partitions() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (root, out) = (tmp.path().join("wh"), tmp.path().join("out"));
+        std::fs::create_dir_all(&out).unwrap();
+        std::fs::write(out.join("a.gz"), "old a").unwrap();
+        std::fs::write(out.join("keep"), "untouched").unwrap();
+        // Staged, nothing visible before the publish; the same target staged twice keeps the last bytes.
+        let mut s = Staging::begin(&root, "r1").unwrap();
+        s.write_partition("t", "d1", &[row("x")]).unwrap();
+        s.stage_file(&out.join("a.gz"), b"first").unwrap();
+        s.stage_file(&out.join("a.gz"), b"new a").unwrap();
+        s.stage_file(&out.join("sub/b"), b"new b").unwrap();
+        assert!(s.stage_file(Path::new("relative/x"), b"").is_err());
+        assert!(s.stage_file(&out.join(".hidden"), b"").is_err());
+        assert_eq!(text(&out.join("a.gz")).as_deref(), Some("old a"));
+        assert!(!out.join("sub/b").exists());
+        assert_eq!(s.staged_files().count(), 2);
+        // Rolled back: the old file is back, the new one gone, no temporary file or backup left.
+        let p = s.publish(serde_json::Value::Null).unwrap();
+        assert_eq!(text(&out.join("a.gz")).as_deref(), Some("new a"));
+        assert_eq!(text(&out.join("sub/b")).as_deref(), Some("new b"));
+        p.rollback().unwrap();
+        assert_eq!(text(&out.join("a.gz")).as_deref(), Some("old a"));
+        assert!(!out.join("sub/b").exists());
+        assert!(read(&root, "t", "d1").is_empty());
+        assert!(hidden(&out).is_empty() && hidden(&out.join("sub")).is_empty(), "{:?}", hidden(&out));
+        // Committed and finished: the new files stay, the backups go, other files are left alone.
+        let mut s = Staging::begin(&root, "r2").unwrap();
+        s.stage_file(&out.join("a.gz"), b"new a").unwrap();
+        s.publish(serde_json::Value::Null).unwrap().commit().unwrap().finish().unwrap();
+        assert_eq!(text(&out.join("a.gz")).as_deref(), Some("new a"));
+        assert_eq!(text(&out.join("keep")).as_deref(), Some("untouched"));
+        assert!(hidden(&out).is_empty(), "{:?}", hidden(&out));
+        // Dropped before the publish: the temporary file goes.
+        let mut s = Staging::begin(&root, "r3").unwrap();
+        s.stage_file(&out.join("c"), b"c").unwrap();
+        drop(s);
+        assert!(!out.join("c").exists() && hidden(&out).is_empty());
+    }
+
+    #[test]
+    fn recover_settles_the_files_of_a_killed_run() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (root, out) = (tmp.path().join("wh"), tmp.path().join("out"));
+        std::fs::create_dir_all(&out).unwrap();
+        std::fs::write(out.join("a"), "old").unwrap();
+        // Killed before publishing: its temporary files are removed.
+        let mut s = Staging::begin(&root, "r1").unwrap();
+        s.stage_file(&out.join("a"), b"new").unwrap();
+        std::fs::write(s.dir.join(OWNER), "elsewhere 1\n").unwrap();
+        std::mem::forget(s);
+        assert_eq!(hidden(&out).len(), 1);
+        assert_eq!(recover(&Warehouse::local(&root)).unwrap(), vec![Recovered::Discarded { run_id: "r1".into() }]);
+        assert!(hidden(&out).is_empty());
+        assert_eq!(text(&out.join("a")).as_deref(), Some("old"));
+        // Killed in the middle of its publish: rolled back.
+        let mut s = Staging::begin(&root, "r2").unwrap();
+        s.stage_file(&out.join("a"), b"new").unwrap();
+        let mut p = s.publish(serde_json::Value::Null).unwrap();
+        std::fs::write(p.dir.join(OWNER), "elsewhere 1\n").unwrap();
+        p.armed = false;
+        drop(p);
+        assert_eq!(text(&out.join("a")).as_deref(), Some("new"));
+        assert_eq!(
+            recover(&Warehouse::local(&root)).unwrap(),
+            vec![Recovered::RolledBack { run_id: "r2".into(), partitions: 0 }]
+        );
+        assert_eq!(text(&out.join("a")).as_deref(), Some("old"));
+        assert!(hidden(&out).is_empty(), "{:?}", hidden(&out));
+        // Killed after committing: finished, the backup removed.
+        let mut s = Staging::begin(&root, "r3").unwrap();
+        s.stage_file(&out.join("a"), b"new").unwrap();
+        let c = s.publish(serde_json::Value::Null).unwrap().commit().unwrap();
+        std::fs::write(c.dir.join(OWNER), "elsewhere 1\n").unwrap();
+        std::mem::forget(c);
+        let r = recover(&Warehouse::local(&root)).unwrap();
+        assert!(matches!(r.as_slice(), [Recovered::Finished { .. }]), "{r:?}");
+        assert_eq!(text(&out.join("a")).as_deref(), Some("new"));
+        assert!(hidden(&out).is_empty(), "{:?}", hidden(&out));
+    }
+
+    #[test]
+    fn a_staged_partitions_side_file_is_read_from_the_staging_area() {
+        let tmp = tempfile::tempdir().unwrap();
+        let mut s = Staging::begin(tmp.path(), "r1").unwrap();
+        assert!(s.write_partition_file("t", "d1", "_metadata", b"{}").is_err(), "not staged yet");
+        s.write_partition("t", "d1", &[row("x")]).unwrap();
+        assert!(s.write_partition_file("t", "d1", "data", b"").is_err(), "a marker name starts with _");
+        s.write_partition_file("t", "d1", "_metadata", b"{\"a\": 1}").unwrap();
+        assert_eq!(s.read_file("t/dt=d1/_metadata").unwrap().as_deref(), Some(&b"{\"a\": 1}"[..]));
+        assert_eq!(s.read_partition("t", "d1", 1).unwrap(), vec![row("x")], "a side file is not data");
+        assert_eq!(s.read_file("t/dt=d2/_metadata").unwrap(), None);
+        s.publish(serde_json::Value::Null).unwrap().commit().unwrap().finish().unwrap();
+        assert_eq!(std::fs::read(partition_dir(tmp.path(), "t", "d1").join("_metadata")).unwrap(), b"{\"a\": 1}");
     }
 
     #[test]

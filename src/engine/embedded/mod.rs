@@ -189,21 +189,16 @@ impl EmbeddedRun<'_> {
             .as_deref()
             .ok_or_else(|| anyhow!("the profile sets no `lms` (a TSV directory or mysql:// URL)"))?;
         let names: Vec<String> = t.columns.iter().map(|c| c.name.clone()).collect();
-        let now = || chrono::Utc::now().format("%Y-%m-%dT%H:%M:%S%.6f").to_string();
-        let start_time = now();
+        let start_time = crate::lms::import_time();
         let rows = crate::lms::read_table(lms, lms_table, &names)
             .with_context(|| format!("cannot import LMS table `{lms_table}`"))?;
-        let end_time = now();
+        let end_time = crate::lms::import_time();
         let dt = Self::one_partition(t)?;
         let n = self.staging.write_partition(&t.table, &dt, &rows)?;
-        // When the snapshot was taken, as Sqoop's `_metadata` records it (docs/contract.md §2.4): enrollment
-        // validation dates its events by it (§3.15).
-        let metadata = serde_json::json!({
-            "start_time": start_time,
-            "end_time": end_time,
-            "format": { "table_name": lms_table, "columns": names },
-        });
-        self.staging.write_partition_file(&t.table, &dt, "_metadata", metadata.to_string().as_bytes())?;
+        // When the snapshot was taken, as Sqoop's `_metadata` records it: enrollment validation dates its events by
+        // it (docs/contract.md §3.15).
+        let metadata = crate::lms::import_metadata(lms_table, &names, &start_time, &end_time);
+        self.staging.write_partition_file(&t.table, &dt, "_metadata", &metadata)?;
         Ok(Self::report(t, "import", vec![dt], n, started))
     }
 
