@@ -402,7 +402,10 @@ fn graph_prints_the_lineage_of_the_shipped_pipelines() {
         assert!(dot.contains(edge), "missing {edge} in\n{dot}");
     }
     let mermaid = run("mermaid");
-    assert!(mermaid.starts_with("flowchart LR\n  subgraph ") && mermaid.contains("\n  subgraph enrollments\n"), "{mermaid}");
+    assert!(
+        mermaid.starts_with("flowchart LR\n  subgraph ") && mermaid.contains("\n  subgraph enrollments\n"),
+        "{mermaid}"
+    );
     assert_eq!(mermaid.matches("(result store)").count(), dot.matches("shape=box3d").count());
     assert_eq!(run("dot"), dot, "deterministic");
 }

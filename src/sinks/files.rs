@@ -121,7 +121,7 @@ fn encode(rel: &Path, text: &str) -> Result<Vec<u8>> {
     Ok(text.as_bytes().to_vec())
 }
 
-fn input<'t>(t: &'t Task) -> Result<&'t crate::graph::InputRead> {
+fn input(t: &Task) -> Result<&crate::graph::InputRead> {
     t.inputs.first().ok_or_else(|| anyhow!("sink `{}` has no input", t.node))
 }
 

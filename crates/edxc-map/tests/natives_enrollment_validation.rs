@@ -197,7 +197,10 @@ fn validated(user: &str, ts: &str, mode: &str, active: bool, created: &str, dump
     row(&[DEMO, user, ts, VALID, mode, "1", if active { "1" } else { "0" }, created, dump.0, dump.1])
 }
 
-fn run(rows: Vec<Row>, a: &BTreeMap<String, String>) -> (Vec<(String, String, String)>, Vec<(String, u64)>) {
+/// (event_type, time, synthesized.reason) of each synthetic event.
+type Synthetic = Vec<(String, String, String)>;
+
+fn run(rows: Vec<Row>, a: &BTreeMap<String, String>) -> (Synthetic, Vec<(String, u64)>) {
     let (out, skipped) = run_reducer_counted("enrollment_validation", a, rows).unwrap();
     let out = out
         .iter()

@@ -142,7 +142,7 @@ impl EmbeddedRun<'_> {
             if self.config.tracking_logs.is_empty() {
                 bail!("the profile sets no `tracking_logs` directory");
             }
-            for dir in self.config.tracking_logs.iter().filter(|d| !d.is_dir()) {
+            if let Some(dir) = self.config.tracking_logs.iter().find(|d| !d.is_dir()) {
                 bail!(
                     "tracking log directory {} does not exist (set tracking_logs in the profile or --var tracking_logs=DIR)",
                     dir.display()
