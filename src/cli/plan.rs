@@ -160,6 +160,10 @@ pub fn compute(
             .with_context(|| format!("pipeline `{}`", p.name.value))?;
         for (t, fp) in plan.tasks.iter().zip(fingerprints(&plan)) {
             if t.kind.is_sink() {
+                // Result-store tables; a `files` sink writes files with the run, not a table.
+                if matches!(t.kind, crate::graph::TaskKind::Files { .. }) {
+                    continue;
+                }
                 doc.sinks.push(format!(
                     "{} (from {})",
                     t.table,
