@@ -618,6 +618,11 @@ fn task_steps(c: &Cluster, plan: &Plan, file: &str, t: &Task, steps: &mut Steps)
         }
         TaskKind::Reduce { reducer } => {
             let spec = crate::natives::reducer(reducer).ok_or_else(|| anyhow!("unknown reducer {reducer}"))?;
+            // The arguments go inside the single-quoted USING command: plain words only (dates, times, flags).
+            let plain = |v: &str| v.chars().all(|ch| ch.is_ascii_alphanumeric() || "_.:+-".contains(ch));
+            if let Some((k, v)) = t.args.iter().find(|(_, v)| !plain(v)) {
+                bail!("reducer `{}`: argument {k} `{v}` may hold only letters, digits and _ . : + -", t.node);
+            }
             let input = t.inputs.first().ok_or_else(|| anyhow!("reducer `{}` has no input", t.node))?;
             let at = steps.peek(0, dir, &format!("{}.hql", t.node));
             let text = ReduceHql {
