@@ -366,3 +366,82 @@ fn a_string_user_id_is_another_learner_and_is_written_back_as_a_string() {
         .collect();
     assert!(ids.contains(&serde_json::json!(5)) && ids.contains(&serde_json::json!("5")), "{ids:?}");
 }
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// A reducer input row of one of two learners: well-formed and odd times, every event type (an unknown one
+    /// too), validations with and without their snapshot fields, NULLs.
+    fn event_row() -> impl Strategy<Value = Row> {
+        let time = prop_oneof![
+            (1u32..9, 0u32..24, 0u32..3).prop_map(|(d, h, f)| {
+                let frac = ["", ".5", ".999999"][f as usize];
+                format!("2014-08-{d:02}T{h:02}:00:00{frac}")
+            }),
+            prop::sample::select(vec!["2014-08-03T10:00:00.000000Z", "garbage", "", "2014-08-03T23:59:59.999999"])
+                .prop_map(str::to_string),
+        ];
+        let opt_time = proptest::option::of(time.clone());
+        (
+            prop::sample::select(vec!["1", "\"1\"", "2"]),
+            proptest::option::of(time),
+            prop::sample::select(vec![ACT, DEACT, MODE, VALID, "edx.course.enrollment.other"]),
+            prop::sample::select(vec!["audit", "honor", "verified", ""]),
+            prop::sample::select(vec!["0", "1"]),
+            any::<bool>(),
+            (opt_time.clone(), opt_time.clone(), opt_time),
+        )
+            .prop_map(|(user, ts, et, mode, validation, active, (created, start, end))| {
+                vec![
+                    s(DEMO),
+                    s(user),
+                    ts,
+                    s(et),
+                    s(mode),
+                    s(validation),
+                    s(if active { "1" } else { "0" }),
+                    created,
+                    start,
+                    end,
+                ]
+            })
+    }
+
+    fn all_args(flags: bool) -> BTreeMap<String, String> {
+        let mut a = reducer_args("2014-08-02", flags, if flags { "2014-08-06T00" } else { "" });
+        if flags {
+            a.insert("include_nonstate_changes".into(), "true".into());
+            a.insert("earliest_timestamp".into(), "2014-08-01T12".into());
+        }
+        a
+    }
+
+    proptest! {
+        /// No input fails or panics the reducer; every output line is an event edxc reads back.
+        #[test]
+        fn any_events_give_readable_events(rows in proptest::collection::vec(event_row(), 0..20), flags: bool) {
+            let (out, _) = run_reducer_counted("enrollment_validation", &all_args(flags), rows).unwrap();
+            let text: String = out.iter().map(|r| format!("{}\n", r[1].as_deref().unwrap())).collect();
+            let back = extract(&text, "0000-01-01", "9999-12-31");
+            prop_assert_eq!(back.len(), out.len(), "{}", text);
+            for r in &out {
+                let file = r[0].as_deref().unwrap();
+                prop_assert!(file.starts_with("synthetic_enroll.log-") && !file.contains('/'), "{}", file);
+            }
+        }
+
+        /// The output does not depend on the order of the input rows.
+        #[test]
+        fn output_independent_of_row_order(
+            (rows, shuffled) in proptest::collection::vec(event_row(), 0..15)
+                .prop_flat_map(|rows| (Just(rows.clone()), Just(rows).prop_shuffle())),
+            flags: bool,
+        ) {
+            let a = all_args(flags);
+            let x = run_reducer_counted("enrollment_validation", &a, rows).unwrap();
+            let y = run_reducer_counted("enrollment_validation", &a, shuffled).unwrap();
+            prop_assert_eq!(x, y);
+        }
+    }
+}

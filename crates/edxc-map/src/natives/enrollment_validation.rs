@@ -15,7 +15,9 @@
 //! negative-offset time) is dropped (`bad_timestamp`) and the group goes on without it; a validation event without
 //! the snapshot fields (`dump_start` ...) is dropped (`incomplete_validation`); a group that would need a
 //! timestamp the original cannot compute (a missing or unreadable `created`) writes nothing (`bad_timestamp`, one
-//! per input row of the group).
+//! per input row of the group). A synthetic event whose time would not be a readable time (a validation whose
+//! `created` is text of another kind) is not written (`bad_timestamp`), where the original wrote an event that no
+//! reader dates.
 
 use super::pyfmt::py_int;
 use super::pyjson::{self, Json};
@@ -180,9 +182,10 @@ impl EnrollmentValidation {
         Ok(out)
     }
 
-    /// The output row of one synthetic event; `None` when its date cannot name a file (the original would have
-    /// written it somewhere odd or crashed).
+    /// The output row of one synthetic event; `None` when its time is not a readable time (a validation's
+    /// `created` that is not one: the original would write an event no reader dates, in a file named after it).
     fn render(&self, course_id: &str, user_id: &str, o: &Out) -> Option<Row> {
+        strptime_event(&o.timestamp)?;
         let date = o.timestamp.split('T').next().unwrap_or_default();
         let compact = date.replace('-', "");
         if compact.is_empty() || compact.chars().any(|c| c == '/' || c == '\\' || c.is_control()) {
