@@ -13,6 +13,14 @@ use crate::model::{
 use std::path::Path;
 
 pub fn check(p: &Pipeline, templates_dir: &Path, vars: &Vars, diags: &mut Vec<Diagnostic>) {
+    for s in p.sources.values() {
+        let SourceKind::LogDir { path, pattern } = &s.kind else { continue };
+        for tpl in [path, pattern] {
+            if let Err(e) = render(tpl, vars) {
+                diags.push(Diagnostic::new(Phase::Schemas, Some(&tpl.pos), e).hint("use {{ name }} with a text param"));
+            }
+        }
+    }
     for (name, t) in &p.transforms {
         let mut templated: Vec<&At<String>> = t.args.values().collect();
         templated.extend(t.partition.iter());
