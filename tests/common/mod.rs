@@ -471,7 +471,11 @@ fn matching_files(dir: &Path, glob: &str, recursive: bool) -> Vec<(PathBuf, u64)
 
 /// One `[[expected]]` `histogram` or `[[checks]]` item of a scenario; table items are `check_expected`'s.
 fn check_item(name: &str, placeholders: &[(String, String)], item: &toml::Value) -> Result<(), String> {
-    let s = |k: &str| item.get(k).and_then(|v| v.as_str()).map(|v| substitute_in(name, placeholders, v));
+    // A cluster target's roots are the gateway's `file://` URLs, on this machine's disk.
+    let s = |k: &str| {
+        let v = substitute_in(name, placeholders, item.get(k).and_then(|v| v.as_str())?);
+        Some(v.strip_prefix("file://").map(str::to_string).unwrap_or(v))
+    };
     let kind = s("kind").unwrap_or_default();
     match kind.as_str() {
         "file_count" => {
