@@ -55,6 +55,25 @@ pub fn read_table(source: &str, table: &str, columns: &[String]) -> Result<Vec<V
     }
 }
 
+/// MySQL keeps a boolean as `tinyint(1)`, read as `1`/`0`; a column the pipeline declares `boolean` is written as
+/// Hive writes a BOOLEAN, `true`/`false` (what a Sqoop import gives and Hive reads back; Hive reads `1` as NULL).
+/// Other values are left as they are.
+pub fn hive_booleans(columns: &[crate::model::Column], rows: &mut [Vec<Option<String>>]) {
+    let flags: Vec<bool> = columns.iter().map(|c| c.ty == crate::model::ColumnType::Boolean).collect();
+    if !flags.contains(&true) {
+        return;
+    }
+    for row in rows {
+        for (cell, _) in row.iter_mut().zip(&flags).filter(|(_, b)| **b) {
+            match cell.as_deref() {
+                Some("1") => *cell = Some("true".into()),
+                Some("0") => *cell = Some("false".into()),
+                _ => {}
+            }
+        }
+    }
+}
+
 fn read_mysql(url: &str, table: &str, columns: &[String]) -> Result<Vec<Vec<Option<String>>>> {
     let url = MysqlUrl::parse(url)?;
     let mut conn = url.connect(false)?;
@@ -154,6 +173,16 @@ mod tests {
         assert_eq!(unescape("\\\\N").as_deref(), Some("\\N"));
         assert_eq!(unescape("a\\qb").as_deref(), Some("a\\qb"));
         assert_eq!(unescape("").as_deref(), Some(""));
+    }
+
+    #[test]
+    fn booleans_as_hive_writes_them() {
+        use crate::model::{Column, ColumnType};
+        let cols = [Column::new("id", ColumnType::Int), Column::new("is_active", ColumnType::Boolean)];
+        let cell = |v: &str| Some(v.to_string());
+        let mut rows = vec![vec![cell("1"), cell("1")], vec![cell("0"), cell("0")], vec![cell("2"), None]];
+        hive_booleans(&cols, &mut rows);
+        assert_eq!(rows, vec![vec![cell("1"), cell("true")], vec![cell("0"), cell("false")], vec![cell("2"), None]]);
     }
 
     #[test]

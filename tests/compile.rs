@@ -294,7 +294,7 @@ fn shuffled_project(seed: u64) -> tempfile::TempDir {
     std::fs::create_dir_all(root.join("pipelines")).unwrap();
     let mut names: Vec<String> = std::fs::read_dir(repo().join("pipelines"))
         .unwrap()
-        .filter_map(|e| e.unwrap().file_name().to_str()?.strip_suffix(".toml").map(str::to_string))
+        .filter_map(|e| e.unwrap().file_name().to_string_lossy().strip_suffix(".toml").map(str::to_string))
         .collect();
     names.sort();
     for name in names {
@@ -304,7 +304,7 @@ fn shuffled_project(seed: u64) -> tempfile::TempDir {
         emit(&table, "", &mut order, &mut out);
         std::fs::write(root.join(format!("pipelines/{name}.toml")), out).unwrap();
     }
-    for sub in ["templates", "target-profiles"] {
+    for sub in ["templates", "target-profiles", "sample-data/geoip"] {
         copy_dir(&repo().join(sub), &root.join(sub));
     }
     dir
@@ -336,4 +336,24 @@ proptest! {
             prop_assert!(a.text == b.text, "{} differs after shuffling keys", a.path);
         }
     }
+}
+
+/// The video pipeline on a cluster: both reducers run through edxc-map over exactly the partitions the run needs
+/// (events of the map window and the interval; the viewings and usage of this run only, §0.4).
+#[test]
+fn video_reducers_in_the_bundle() {
+    let arts = compile(&repo(), "hadoop.example");
+    let find = |suffix: &str| arts.iter().find(|a| a.path.ends_with(suffix)).unwrap_or_else(|| panic!("no {suffix}"));
+    let viewing = find("video_viewing.hql");
+    assert!(viewing
+        .text
+        .contains("USING 'edxc-map --reducer video_viewing --arg end=2014-08-07 --arg start=2014-07-30'"));
+    assert!(viewing.text.contains("FROM video_events\n  WHERE dt >= '2014-07-30' AND dt < '2014-08-07'"));
+    assert!(viewing.text.contains("DISTRIBUTE BY `user_id`, `course_id`, `encoded_module_id`"));
+    let usage = find("video_usage.hql");
+    assert!(usage.text.contains("USING 'edxc-map --reducer video_usage --arg dropoff_threshold=0.05'"));
+    assert!(usage.text.contains("FROM video_viewing\n  WHERE dt = '2014-08-07'"), "{}", usage.text);
+    let video = find("-video.hql");
+    assert!(video.text.contains("video_usage AS (SELECT * FROM edxc.video_usage WHERE dt = '2014-08-07')"));
+    assert!(video.text.contains("INSERT OVERWRITE TABLE video PARTITION (dt='2014-08-07')"));
 }

@@ -228,7 +228,7 @@ fn copy_dir(from: &Path, to: &Path) {
 fn shipped_copy() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
-    for d in ["pipelines", "templates", "target-profiles"] {
+    for d in ["pipelines", "templates", "target-profiles", "sample-data/geoip"] {
         copy_dir(&repo.join(d), &dir.path().join(d));
     }
     dir
@@ -365,6 +365,50 @@ fn every_shipped_template_is_planned_and_valid() {
         expect_at(dir.path(), &format!("{shown}:{}:{}", line_no + 1, col + 1), &format!("table '{table}_x' not found"));
         std::fs::write(&path, text).unwrap();
     }
+}
+
+/// The location pipeline needs a readable GeoIP database: a missing or foreign file is an error naming it, at the
+/// profile key that sets it.
+#[test]
+fn a_missing_or_unreadable_geoip_database_is_named() {
+    let dir = shipped_copy();
+    let db = "sample-data/geoip/GeoLite2-Country-sample.mmdb";
+    std::fs::remove_file(dir.path().join(db)).unwrap();
+    let (code, _, err) = validate(dir.path(), &[]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("target-profiles/local.toml:") && err.contains(&format!("{db} does not exist")), "{err}");
+    std::fs::write(dir.path().join(db), b"not a MaxMind database").unwrap();
+    let (code, _, err) = validate(dir.path(), &[]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("cannot be read as a MaxMind DB"), "{err}");
+    // Pipelines that look nothing up do not need it.
+    let (code, _, err) = validate(dir.path(), &["--pipeline", "enrollments"]);
+    assert_eq!(code, 0, "{err}");
+}
+
+/// `apply` refuses a missing GeoIP database before any work: the path is named and nothing is written.
+#[test]
+fn apply_names_a_missing_geoip_database_before_any_work() {
+    let tmp = tempfile::tempdir().unwrap();
+    let missing = tmp.path().join("GeoLite2-Country.mmdb");
+    let var = |k: &str, v: &Path| format!("{k}={}", v.display());
+    let out = Command::new(env!("CARGO_BIN_EXE_edxc"))
+        .arg("--root")
+        .arg(env!("CARGO_MANIFEST_DIR"))
+        .args(["apply", "--auto-approve", "--pipeline", "location_per_course", "--var"])
+        .arg(var("geoip_database", &missing))
+        .arg("--var")
+        .arg(var("warehouse", &tmp.path().join("wh")))
+        .arg("--var")
+        .arg(var("result_store", &tmp.path().join("rs.sqlite")))
+        .arg("--var")
+        .arg(var("state", &tmp.path().join("state.sqlite")))
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains(&format!("{} does not exist", missing.display())), "{err}");
+    assert!(!tmp.path().join("rs.sqlite").exists() && !tmp.path().join("wh").exists(), "nothing written");
 }
 
 /// BASE with a pipeline's own log directory read by the map, and a `files` sink of `lines` (docs/contract.md §3.15

@@ -111,6 +111,8 @@ struct ReduceHql<'a> {
     reducer: &'a str,
     args: Vec<(String, String)>,
     columns: Vec<(String, &'static str)>,
+    /// Data files of the bundle the reducer reads (ADD FILE; the reducer finds them by name).
+    add_files: Vec<String>,
     input_columns: Vec<&'static str>,
     input: String,
     input_filter: String,
@@ -277,6 +279,7 @@ fn count_steps(plans: &[(&Plan, &str)]) -> usize {
     let per_task: usize = tasks
         .map(|t| match t.kind {
             TaskKind::ImportLms { .. } | TaskKind::Native { .. } => 2,
+            TaskKind::Reduce { ref reducer } if crate::geoip::reducer_needs(reducer) => 2,
             TaskKind::Reduce { .. } | TaskKind::Sql { .. } => 1,
             TaskKind::Map { .. } | TaskKind::ResultStore { .. } | TaskKind::Files { .. } => 0,
         })
@@ -552,6 +555,16 @@ fn native_rows(c: &Cluster, t: &Task, function: &str, input_file: Option<&str>) 
     Ok((rows.len(), text))
 }
 
+/// The country table of the profile's GeoIP database (`geoip_database`, a local file: relative paths from the
+/// project root), as the data file a country-looking reducer reads.
+fn country_table(c: &Cluster, node: &str) -> Result<String> {
+    let root = c.profile.file.parent().and_then(std::path::Path::parent).unwrap_or(std::path::Path::new("."));
+    let path = c.profile.path("geoip_database", root).ok_or_else(|| {
+        anyhow!("reducer `{node}` looks countries up: profile `{}` sets no `geoip_database`", c.profile.name)
+    })?;
+    crate::geoip::country_table(&path).with_context(|| format!("reducer `{node}`"))
+}
+
 /// The steps of one task (maps run in the shared scan, sinks outside the bundle).
 fn task_steps(c: &Cluster, plan: &Plan, file: &str, t: &Task, steps: &mut Steps) -> Result<()> {
     let dir = plan.pipeline.as_str();
@@ -624,6 +637,23 @@ fn task_steps(c: &Cluster, plan: &Plan, file: &str, t: &Task, steps: &mut Steps)
                 bail!("reducer `{}`: argument {k} `{v}` may hold only letters, digits and _ . : + -", t.node);
             }
             let input = t.inputs.first().ok_or_else(|| anyhow!("reducer `{}` has no input", t.node))?;
+            let mut args: Vec<(String, String)> = t.args.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+            let mut add_files = Vec::new();
+            if crate::geoip::reducer_needs(reducer) {
+                // The country table, written now from the profile's GeoIP database, ships as a data file.
+                let data_at = steps.peek(0, dir, &format!("{}.countries.tsv", t.node));
+                let table = if t.enabled { country_table(c, &t.node)? } else { String::new() };
+                let name = data_at.1.rsplit('/').next().unwrap_or(&data_at.1).to_string();
+                args.push((crate::natives::GEOIP_ARG.to_string(), name));
+                args.sort();
+                add_files.push(data_at.1.clone());
+                let produces = format!(
+                    "{} country range(s) of geoip_database, read by step {}",
+                    table.lines().count(),
+                    steps.peek(1, dir, "").0
+                );
+                steps.push(data_at, "data", produces, table);
+            }
             let at = steps.peek(0, dir, &format!("{}.hql", t.node));
             let text = ReduceHql {
                 header: c.header(file, &what, interval(), &at.0)?,
@@ -633,8 +663,9 @@ fn task_steps(c: &Cluster, plan: &Plan, file: &str, t: &Task, steps: &mut Steps)
                 mapper_path: c.mapper_path,
                 mapper_name: &c.mapper_name,
                 reducer,
-                args: t.args.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+                args,
                 columns: columns(t),
+                add_files,
                 input_columns: spec.input.iter().map(|col| col.name).collect(),
                 input: input.table.clone(),
                 input_filter: filter(&input.partitions),

@@ -2,7 +2,6 @@
 //! Secrets are resolved here, so only commands that run an engine call these builders.
 
 use crate::config::profile::Profile;
-use crate::config::secret;
 use std::path::{Path, PathBuf};
 
 /// The tracking-log file patterns every engine selects logs with.
@@ -44,6 +43,8 @@ pub struct EmbeddedConfig {
     pub jobs: usize,
     /// No progress lines.
     pub quiet: bool,
+    /// The GeoIP country database (`geoip_database`), for pipelines that look countries up.
+    pub geoip_database: Option<PathBuf>,
 }
 
 impl EmbeddedConfig {
@@ -83,6 +84,7 @@ impl EmbeddedConfig {
             ccx_enabled: profile.bool_or("ccx_enabled", false)?,
             allow_empty: flags.allow_empty,
             quiet: flags.quiet,
+            geoip_database: profile.path("geoip_database", root),
             jobs: match flags.jobs {
                 0 => std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
                 n => n,
@@ -159,7 +161,7 @@ impl HiveConfig {
         let lms_import = match profile.get("lms_import").unwrap_or("sqoop") {
             "sqoop" => LmsImport::Sqoop,
             "direct" => {
-                let v = secret::resolve(&need("lms")?)?;
+                let v = profile.lms_source()?.ok_or("the profile sets no lms")?;
                 let lms = if v.contains("://") || Path::new(&v).is_absolute() {
                     v
                 } else {

@@ -14,9 +14,20 @@ pub const LOCATION_PARAMS: &[(&str, &str, &str)] = &[
     ("warehouse_path", "warehouse", "the warehouse root ([hive] warehouse_path)"),
     ("credentials", "result_store_credentials", "JSON credentials of the result store ([database-export])"),
     (
+        "import_credentials",
+        "lms_credentials",
+        "JSON credentials of the LMS database ([database-import] credentials) the embedded engine and a direct \
+         import read",
+    ),
+    (
         "database",
         "result_store_database",
         "the result store's database name ([database-export] database); a SQLite result store ignores it",
+    ),
+    (
+        "geolocation_data",
+        "geoip_database",
+        "the GeoIP country database ([geolocation] geolocation_data): a MaxMind .mmdb file in edxc",
     ),
 ];
 

@@ -4,6 +4,7 @@
 
 /// Intervals are parsed with the rest of the configuration; re-exported where the run graph uses them.
 pub use crate::config::interval;
+pub mod fingerprint;
 pub mod lineage;
 
 use crate::config::placeholder::{render, Var, Vars};
@@ -62,10 +63,12 @@ pub enum TaskKind {
         allow_empty: bool,
         indexes: Vec<Vec<String>>,
     },
-    /// Write files under `dir`, outside the warehouse, published with the run (`sinks::files`).
+    /// Write files under `dir`, outside the warehouse, published with the run (`sinks::files`); what they hold
+    /// may depend on the run's interval (validation events: the snapshots dated in it).
     Files {
         dir: String,
         format: FileFormat,
+        interval: Interval,
     },
 }
 
@@ -116,6 +119,9 @@ pub struct Task {
     pub deps: Vec<usize>,
     /// Data checks on what the task writes (transforms only).
     pub checks: Vec<crate::model::Check>,
+    /// What identifies the task's output ([`fingerprint`]), fixed when the whole plan is made: a run of only some of
+    /// a plan's tasks ([`Plan::subset`]) records the same fingerprints as a run of all of them.
+    pub fingerprint: String,
 }
 
 /// Every task of one run, in dependency order.
@@ -127,6 +133,33 @@ pub struct Plan {
     pub interval: Interval,
     pub vars: Vars,
     pub tasks: Vec<Task>,
+}
+
+impl Plan {
+    /// Sets every task's fingerprint from the plan as it is (after a task's window was changed, say).
+    pub fn refingerprint(&mut self) {
+        let fingerprints = fingerprint::fingerprints(self);
+        for (t, f) in self.tasks.iter_mut().zip(fingerprints) {
+            t.fingerprint = f;
+        }
+    }
+
+    /// The plan with only the tasks `keep` marks: a task that is left out is up to date, so what it wrote is read
+    /// from the warehouse and nothing waits for it. Fingerprints stay those of the whole plan.
+    pub fn subset(&self, keep: &[bool]) -> Plan {
+        let mut new_index = vec![None; self.tasks.len()];
+        let mut tasks = Vec::new();
+        for (i, t) in self.tasks.iter().enumerate() {
+            if keep.get(i).copied().unwrap_or(false) {
+                new_index[i] = Some(tasks.len());
+                tasks.push(t.clone());
+            }
+        }
+        for t in &mut tasks {
+            t.deps = t.deps.iter().filter_map(|&d| new_index.get(d).copied().flatten()).collect();
+        }
+        Plan { tasks, ..self.clone() }
+    }
 }
 
 /// Run-time inputs of planning: the CLI's interval and params, and today's UTC date.
@@ -216,7 +249,7 @@ pub fn run_vars(p: &Pipeline, profile: &Profile, args: &RunArgs) -> Result<(Inte
     };
     vars.insert("interval_start".into(), Var::Date(interval.start));
     vars.insert("interval_end".into(), Var::Date(interval.end));
-    vars.insert("interval_days".into(), Var::Int((interval.end - interval.start).num_days()));
+    vars.insert(crate::validate::INTERVAL_DAYS.into(), Var::Int((interval.end - interval.start).num_days()));
     vars.insert("today".into(), Var::Date(today));
     Ok((interval, vars))
 }
@@ -275,6 +308,7 @@ pub fn plan(
                     enabled: true,
                     deps: vec![],
                     checks: vec![],
+                    fingerprint: String::new(),
                 });
             }
         }
@@ -365,6 +399,7 @@ pub fn plan(
             enabled,
             deps,
             checks: t.checks.clone(),
+            fingerprint: String::new(),
         });
     }
 
@@ -401,7 +436,7 @@ pub fn plan(
                 if dir.is_empty() {
                     return Err(format!("{}: sink `{name}` names no directory", path.pos));
                 }
-                (name.clone(), TaskKind::Files { dir, format: *format })
+                (name.clone(), TaskKind::Files { dir, format: *format, interval })
             }
         };
         tasks.push(Task {
@@ -416,9 +451,12 @@ pub fn plan(
             enabled,
             deps,
             checks: vec![],
+            fingerprint: String::new(),
         });
     }
-    Ok(Plan { pipeline: p.name.value.clone(), source: p.file.display().to_string(), interval, vars, tasks })
+    let mut plan = Plan { pipeline: p.name.value.clone(), source: p.file.display().to_string(), interval, vars, tasks };
+    plan.refingerprint();
+    Ok(plan)
 }
 
 fn one(t: &crate::model::Transform, r: &dyn Fn(&str) -> Result<String, String>) -> Result<Partitions, String> {

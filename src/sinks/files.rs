@@ -39,7 +39,7 @@ pub fn stage_all(
     let mut reports = Vec::new();
     for plan in plans {
         for t in &plan.tasks {
-            let TaskKind::Files { dir, format } = &t.kind else { continue };
+            let TaskKind::Files { dir, format, .. } = &t.kind else { continue };
             let started = Instant::now();
             let dir = if Path::new(dir).is_absolute() { PathBuf::from(dir) } else { base.join(dir) };
             let mut out = Staged::default();

@@ -18,9 +18,9 @@ use std::path::Path;
 /// Variables every template may use besides the pipeline's params.
 pub const RUN_VARIABLES: &[&str] = &["interval_start", "interval_end", "today"];
 
-/// Integer variables every pipeline has: `interval_days`, the number of days of the run's interval (a map window
-/// over the whole interval is `{ end = "interval_end", days = "interval_days" }`).
-pub const RUN_INT_VARIABLES: &[&str] = &["interval_days"];
+/// The run variable holding the number of days of the run's interval: a map window of `days = "interval_days"`
+/// (re)reads the whole interval, as the original tasks that read every log of their `--interval` do.
+pub const INTERVAL_DAYS: &str = "interval_days";
 
 /// Validates one pipeline; on success the map transforms carry their extractor's columns.
 pub fn validate(p: &mut Pipeline, templates_dir: &Path) -> Vec<Diagnostic> {
@@ -74,7 +74,7 @@ fn param_ref(diags: &mut Vec<Diagnostic>, p: &Pipeline, name: &At<String>, want:
         (Some(ParamValue::Bool(_)), "boolean") | (Some(ParamValue::Int(_)), "integer") => true,
         (Some(ParamValue::Text(_)), "date") => true,
         (None, "date") => RUN_VARIABLES.contains(&name.value.as_str()),
-        (None, "integer") => RUN_INT_VARIABLES.contains(&name.value.as_str()),
+        (None, "integer") => name.value == INTERVAL_DAYS,
         _ => false,
     };
     if !ok {
@@ -260,9 +260,7 @@ pub fn sample_vars(p: &Pipeline) -> Vars {
     for name in RUN_VARIABLES {
         v.insert(name.to_string(), Var::Date(d));
     }
-    for name in RUN_INT_VARIABLES {
-        v.insert(name.to_string(), Var::Int(7));
-    }
+    v.insert(INTERVAL_DAYS.to_string(), Var::Int(1));
     v
 }
 

@@ -60,6 +60,10 @@ pub fn check(p: &Pipeline, templates_dir: &Path, vars: &Vars, diags: &mut Vec<Di
                     }
                 }
                 for a in spec.args {
+                    // The country table comes from the profile's geoip_database, never from the pipeline.
+                    if *a == crate::natives::GEOIP_ARG {
+                        continue;
+                    }
                     if !t.args.contains_key(*a) {
                         diags.push(
                             Diagnostic::new(

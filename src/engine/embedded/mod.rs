@@ -10,7 +10,7 @@ use crate::graph::{Partitions, Plan, Task, TaskKind};
 use crate::warehouse::{Row, Staging, Warehouse, WarehouseRead};
 use anyhow::{anyhow, bail, Context, Result};
 use std::io::IsTerminal;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 pub use crate::config::engine_config::EmbeddedConfig;
@@ -24,7 +24,77 @@ pub const KIND: super::EngineKind = super::EngineKind {
     bundle: None,
     build,
     warehouse: local_warehouse,
+    source_digest,
 };
+
+/// For a map task, the tracking-log files its window reads (path, size, modification time); for an LMS import
+/// from a TSV export, that file's size and time. An LMS database is read once per snapshot partition (the run
+/// date): the digest names the database, so the same day's snapshot is not taken again (`edxc restate` does).
+fn source_digest(profile: &crate::config::profile::Profile, root: &Path, t: &Task) -> Result<Option<String>> {
+    use sha2::Digest as _;
+    let mut h = sha2::Sha256::new();
+    let stat = |h: &mut sha2::Sha256, path: &Path| -> Result<()> {
+        let meta = std::fs::metadata(path).with_context(|| format!("cannot stat {}", path.display()))?;
+        let mtime = meta.modified().ok().and_then(|m| m.duration_since(std::time::UNIX_EPOCH).ok());
+        h.update(format!("{}\0{}\0{:?}\n", path.display(), meta.len(), mtime).as_bytes());
+        Ok(())
+    };
+    match &t.kind {
+        TaskKind::Map { window, dirs, .. } => {
+            // The keys the map reads, straight from the profile (`EmbeddedConfig` would resolve the LMS secret).
+            let resolve = |v: String| if Path::new(&v).is_absolute() { PathBuf::from(v) } else { root.join(v) };
+            let Ok(logs) = profile.list("tracking_logs") else { return Ok(None) };
+            let logs: Vec<PathBuf> = logs.into_iter().map(resolve).collect();
+            if logs.is_empty() || logs.iter().any(|d| !d.is_dir()) {
+                return Ok(None);
+            }
+            let mut patterns = profile.list("tracking_pattern").unwrap_or_default();
+            if patterns.is_empty() {
+                patterns.push(mapper::DEFAULT_PATTERN.to_string());
+            }
+            let get = |k: &str, default: &'static str| profile.get(k).unwrap_or(default).to_string();
+            let (Ok(patterns), Ok(undated), Ok(expand)) = (
+                patterns.iter().map(|p| regex::Regex::new(p)).collect::<Result<Vec<_>, _>>(),
+                regex::Regex::new(&get("tracking_undated_pattern", mapper::DEFAULT_UNDATED_PATTERN)),
+                profile.i64_or("expand_interval_days", 2),
+            ) else {
+                return Ok(None);
+            };
+            let (files, _) = mapper::select_files(&logs, &patterns, Some(&undated), window, expand)?;
+            for f in &files {
+                stat(&mut h, f)?;
+            }
+            // The pipeline's own log directories, next to the warehouse (as the map reads them).
+            let Some(warehouse) = profile.path("warehouse", root) else { return Ok(None) };
+            let base = warehouse.parent().unwrap_or(&warehouse).to_path_buf();
+            for (dir, pattern) in dirs {
+                let (dir, Ok(pattern)) = (base.join(dir), regex::Regex::new(pattern)) else { return Ok(None) };
+                h.update(format!("dir {}\n", dir.display()).as_bytes());
+                if dir.is_dir() {
+                    let (dirs, patterns) = (std::slice::from_ref(&dir), std::slice::from_ref(&pattern));
+                    for f in mapper::select_files(dirs, patterns, None, window, expand)?.0 {
+                        stat(&mut h, &f)?;
+                    }
+                }
+            }
+        }
+        TaskKind::ImportLms { lms_table } => {
+            let Some(lms) = profile.get("lms") else { return Ok(None) };
+            if lms.contains("://") || lms.contains("SECRET[") {
+                h.update(format!("database {lms} table {lms_table}").as_bytes());
+            } else {
+                let dir = if Path::new(lms).is_absolute() { Path::new(lms).to_path_buf() } else { root.join(lms) };
+                let file = dir.join(format!("{lms_table}.tsv"));
+                if !file.is_file() {
+                    return Ok(None);
+                }
+                stat(&mut h, &file)?;
+            }
+        }
+        _ => return Ok(None),
+    }
+    Ok(Some(h.finalize().iter().take(12).map(|b| format!("{b:02x}")).collect()))
+}
 
 fn required_keys(needs: &super::Needs) -> Vec<&'static str> {
     let mut keys = vec!["warehouse", "result_store"];
@@ -33,6 +103,9 @@ fn required_keys(needs: &super::Needs) -> Vec<&'static str> {
     }
     if needs.lms {
         keys.push("lms");
+    }
+    if needs.geoip {
+        keys.push("geoip_database");
     }
     keys
 }
@@ -65,9 +138,10 @@ impl super::Engine for EmbeddedEngine {
         staging: &mut Staging,
         on_task: &mut dyn FnMut(&TaskReport),
     ) -> Result<RunReport> {
-        let mut run = EmbeddedRun { config: &self.config, staging, on_task };
+        let mut run = EmbeddedRun { config: &self.config, staging, on_task, countries: None };
         let mut report = RunReport::default();
         run.preflight(plans)?;
+        run.load_countries(plans)?;
         let mut done: Vec<Vec<bool>> =
             plans.iter().map(|p| p.tasks.iter().map(|t| t.kind.is_sink()).collect()).collect();
         loop {
@@ -132,6 +206,8 @@ struct EmbeddedRun<'a> {
     staging: &'a mut Staging,
     /// Called after each task, for progress output.
     on_task: &'a mut dyn FnMut(&TaskReport),
+    /// The country table of the profile's GeoIP database, when a reducer of the run looks countries up.
+    countries: Option<std::sync::Arc<crate::natives::CountryRanges>>,
 }
 
 impl EmbeddedRun<'_> {
@@ -149,6 +225,23 @@ impl EmbeddedRun<'_> {
                 );
             }
         }
+        Ok(())
+    }
+
+    /// Reads the GeoIP database once, before any work, when a reducer of the run needs it (a missing or unreadable
+    /// file fails the run here, naming it).
+    fn load_countries(&mut self, plans: &[Plan]) -> Result<()> {
+        let needed = plans.iter().flat_map(|p| &p.tasks).any(|t| match &t.kind {
+            TaskKind::Reduce { reducer } => t.enabled && crate::geoip::reducer_needs(reducer),
+            _ => false,
+        });
+        if !needed {
+            return Ok(());
+        }
+        let path = self.config.geoip_database.as_deref().ok_or_else(|| {
+            anyhow!("the profile sets no `geoip_database` (a MaxMind country database, e.g. GeoLite2-Country.mmdb)")
+        })?;
+        self.countries = Some(std::sync::Arc::new(crate::geoip::load(path)?));
         Ok(())
     }
 
@@ -190,9 +283,10 @@ impl EmbeddedRun<'_> {
             .ok_or_else(|| anyhow!("the profile sets no `lms` (a TSV directory or mysql:// URL)"))?;
         let names: Vec<String> = t.columns.iter().map(|c| c.name.clone()).collect();
         let start_time = crate::lms::import_time();
-        let rows = crate::lms::read_table(lms, lms_table, &names)
+        let mut rows = crate::lms::read_table(lms, lms_table, &names)
             .with_context(|| format!("cannot import LMS table `{lms_table}`"))?;
         let end_time = crate::lms::import_time();
+        crate::lms::hive_booleans(&t.columns, &mut rows);
         let dt = Self::one_partition(t)?;
         let n = self.staging.write_partition(&t.table, &dt, &rows)?;
         // When the snapshot was taken, as Sqoop's `_metadata` records it: enrollment validation dates its events by
@@ -389,7 +483,16 @@ impl EmbeddedRun<'_> {
         } else {
             vec![]
         };
-        let (out, skipped) = crate::natives::run_reducer_counted(reducer, &t.args, rows)?;
+        let (out, skipped) = match (&self.countries, crate::geoip::reducer_needs(reducer)) {
+            (Some(countries), true) => {
+                let mut args = t.args.clone();
+                let db = self.config.geoip_database.as_deref().map(|p| p.display().to_string()).unwrap_or_default();
+                args.insert(crate::natives::GEOIP_ARG.to_string(), db);
+                crate::natives::run_reducer_with_countries(reducer, &args, rows, countries.clone())?
+            }
+            (None, true) => (vec![], vec![]),
+            _ => crate::natives::run_reducer_counted(reducer, &t.args, rows)?,
+        };
         let dt = Self::one_partition(t)?;
         let n = self.staging.write_partition(&t.table, &dt, &out)?;
         let mut r = Self::report(t, "reduce", vec![dt], n, started);

@@ -3,7 +3,7 @@
 //! (tables, partitions and the fingerprints of the tasks that wrote them). Equal fingerprints mean the same
 //! computation over the same upstream computations.
 
-use crate::graph::{Plan, Task, TaskKind};
+use super::{Plan, Task, TaskKind};
 use sha2::{Digest, Sha256};
 
 /// The job a task runs, as text.
@@ -27,7 +27,7 @@ pub fn job_text(t: &Task) -> String {
         TaskKind::ResultStore { overwrite, allow_empty, indexes } => {
             format!("result store overwrite {overwrite} allow_empty {allow_empty} indexes {indexes:?}")
         }
-        TaskKind::Files { dir, format } => format!("files {} under {dir}", format.name()),
+        TaskKind::Files { dir, format, interval } => format!("files {} under {dir} for {interval}", format.name()),
     };
     let columns: Vec<String> = t.columns.iter().map(|c| format!("{} {:?} {}", c.name, c.ty, c.nullable)).collect();
     format!("{job}\nargs {}\nenabled {}\ncolumns {}", args.join(" "), t.enabled, columns.join(", "))
