@@ -1,5 +1,5 @@
 //! The enrollment validation workflow through `edxc apply` (docs/contract.md §3.15), beyond its conformance
-//! scenario: its files are published with the run or not at all, a rerun replaces them, `tuple_output`, the
+//! scenario: its files are published with the run or not at all, reruns, `tuple_output`, the
 //! original's `credentials` meaning the LMS, and damaged validation files.
 
 mod common;
@@ -121,7 +121,7 @@ fn a_failed_run_publishes_no_file_and_a_good_one_publishes_them_all() {
 }
 
 #[test]
-fn a_rerun_replaces_its_files_and_takes_the_snapshot_once() {
+fn a_rerun_has_nothing_to_do_a_forced_one_replaces_its_files_and_the_snapshot_is_validated_once() {
     let w = World::new();
     assert_eq!(w.apply(&[], &[]).0, 0);
     let name = format!("synthetic_enroll.log-{MODE_CHANGE_DAY}.gz");
@@ -132,9 +132,13 @@ fn a_rerun_replaces_its_files_and_takes_the_snapshot_once() {
         .into_iter()
         .map(|f| (f.clone(), std::fs::read(w.path("validate").join(&f)).unwrap()))
         .collect();
-    // Run again: the snapshot's events (dated when it was taken: now, outside the interval) change nothing here,
-    // and they are not made again.
+    // The snapshot's events are dated when it was taken (now), outside the interval: the logs read are the same.
     let (code, out) = w.apply(&[], &[]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("No changes"), "{out}");
+    assert_eq!(std::fs::read_to_string(w.path("out").join(&name)).unwrap(), "stale");
+    // Forced, every task runs: the file is written again, the snapshot is taken again but its events are not.
+    let (code, out) = w.apply(&["--force"], &[]);
     assert_eq!(code, 0, "{out}");
     assert!(gunzip(&w.path("out").join(&name)).contains("activate => deactivate (audit=>honor)"));
     assert_eq!(std::fs::read_to_string(w.path("out").join("notes.txt")).unwrap(), "mine");

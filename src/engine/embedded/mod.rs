@@ -79,7 +79,16 @@ fn source_digest(profile: &crate::config::profile::Profile, root: &Path, t: &Tas
             }
         }
         TaskKind::ImportLms { lms_table } => {
-            let Some(lms) = profile.get("lms") else { return Ok(None) };
+            // `lms_credentials` overrides `lms`: a `{"url": ...}` there names the LMS itself; the original's form
+            // (host, user, password) names a database, by the file that holds it (its password is never read here).
+            let from_credentials = profile.get("lms_credentials").map(|path| {
+                let url = std::fs::read(path)
+                    .ok()
+                    .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
+                    .and_then(|v| v.get("url").and_then(|u| u.as_str()).map(str::to_string));
+                url.unwrap_or_else(|| format!("mysql://credentials {path}"))
+            });
+            let Some(lms) = from_credentials.as_deref().or(profile.get("lms")) else { return Ok(None) };
             if lms.contains("://") || lms.contains("SECRET[") {
                 h.update(format!("database {lms} table {lms_table}").as_bytes());
             } else {

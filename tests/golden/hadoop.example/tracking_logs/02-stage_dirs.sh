@@ -54,4 +54,4 @@ stage() {
   rm -rf "$tmp"
 }
 
-stage 'hdfs://namenode:8020/edx-analytics-pipeline/enrollment_validation/validated' 'dir-1' '^(.*enroll_validated_[0-9]{8}\.log\.gz)$'
+stage 'hdfs://namenode:8020/edx-analytics-pipeline/enrollment_validation/validated' 'dir-1' '^(.*enroll_validated_(20140622|20140623|20140624|20140625|20140626|20140627|20140628|20140629|20140630|20140701|20140702|20140728|20140729|20140730|20140731|20140801|20140802|20140803|20140804|20140805|20140806|20140807|20140808)\.log\.gz)$'
