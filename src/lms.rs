@@ -20,6 +20,22 @@ struct LmsSelect<'a> {
     columns: &'a [String],
 }
 
+/// The `_metadata` of a table's import (docs/contract.md §2.4, as Sqoop writes it): when the LMS was read
+/// (`start_time`, `end_time`, ISO text with microseconds), and what.
+pub fn import_metadata(table: &str, columns: &[String], start_time: &str, end_time: &str) -> Vec<u8> {
+    let meta = serde_json::json!({
+        "start_time": start_time,
+        "end_time": end_time,
+        "format": { "table_name": table, "columns": columns },
+    });
+    meta.to_string().into_bytes()
+}
+
+/// The current UTC time as an import's `_metadata` writes it.
+pub fn import_time() -> String {
+    chrono::Utc::now().format("%Y-%m-%dT%H:%M:%S%.6f").to_string()
+}
+
 /// Reads `columns` of LMS table `table` from `source`: either a directory holding `<table>.tsv` or a
 /// `mysql://user[:pw]@host[:port]/db` URL. Values come back as Hive text: NULL = None, DATETIME as
 /// `YYYY-MM-DD HH:MM:SS.ffffff` (always 6 digits), DATE as YYYY-MM-DD, numbers in decimal, strings verbatim.

@@ -424,7 +424,10 @@ fn graph_prints_the_lineage_of_the_shipped_pipelines() {
         assert!(dot.contains(edge), "missing {edge} in\n{dot}");
     }
     let mermaid = run("mermaid");
-    assert!(mermaid.starts_with("flowchart LR\n  subgraph enrollments\n"), "{mermaid}");
+    assert!(
+        mermaid.starts_with("flowchart LR\n  subgraph ") && mermaid.contains("\n  subgraph enrollments\n"),
+        "{mermaid}"
+    );
     assert_eq!(mermaid.matches("(result store)").count(), dot.matches("shape=box3d").count());
     assert_eq!(run("dot"), dot, "deterministic");
 }
@@ -446,7 +449,10 @@ fn reading_logs_on_several_workers_writes_the_same_bytes_as_one() {
             apply(tmp.path(), &["--jobs", jobs, "--today", "2026-11-09", "--var", &logs_var, "--format", "json"], &[]);
         assert_eq!(code, 0, "{err}");
         let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
-        (common::file_tree(&tmp.path().join("wh")), doc["damaged_files"].clone(), doc["counters"].clone())
+        // An LMS import's `_metadata` says when that run read the LMS: the only bytes that differ by run.
+        let mut wh = common::file_tree(&tmp.path().join("wh"));
+        wh.retain(|p, _| !p.ends_with("_metadata"));
+        (wh, doc["damaged_files"].clone(), doc["counters"].clone())
     };
     let (one, damaged_one, counters_one) = run("1");
     let (two, damaged_two, counters_two) = run("2");

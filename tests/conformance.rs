@@ -99,3 +99,13 @@ fn sequential_open_distribution_sqlite() {
 fn sequential_open_distribution_mariadb() {
     scenario("sequential_open_distribution", Backend::Mariadb);
 }
+
+#[test]
+fn enrollment_validation_sqlite() {
+    scenario("enrollment_validation", Backend::Sqlite);
+}
+
+#[test]
+fn enrollment_validation_mariadb() {
+    scenario("enrollment_validation", Backend::Mariadb);
+}

@@ -410,3 +410,68 @@ fn apply_names_a_missing_geoip_database_before_any_work() {
     assert!(err.contains(&format!("{} does not exist", missing.display())), "{err}");
     assert!(!tmp.path().join("rs.sqlite").exists() && !tmp.path().join("wh").exists(), "nothing written");
 }
+
+/// BASE with a pipeline's own log directory read by the map, and a `files` sink of `lines` (docs/contract.md §3.15
+/// uses both); the `lines` transform's SQL is `templates/sql/lines.sql`.
+fn with_files() -> String {
+    let p = BASE
+        .replace("end_date = \"2014-07-01\"", "end_date = \"2014-07-01\"\nroot = \"out\"")
+        .replace("inputs = [\"tracking\"]", "inputs = [\"tracking\", \"own\"]");
+    p + r#"
+[sources.own]
+type = "tracking_log_dir"
+path = "{{ root }}/logs"
+pattern = '.*\.log'
+
+[transforms.lines]
+type = "sql"
+inputs = ["events"]
+template = "sql/lines.sql"
+partition = "{{ end_date }}"
+columns = ["file string", "line string"]
+
+[sinks.out]
+type = "files"
+inputs = ["lines"]
+path = "{{ root }}/files"
+"#
+}
+
+#[test]
+fn own_log_directories_and_files_sinks_validate() {
+    let p = with_files();
+    let dir = project(&p, SQL);
+    std::fs::write(
+        dir.path().join("templates/sql/lines.sql"),
+        "SELECT 'a.gz' AS file, e.course_id AS line FROM events e\n",
+    )
+    .unwrap();
+    let (code, out, err) = validate(dir.path(), &[]);
+    assert_eq!(code, 0, "{out}{err}");
+    let check = |edited: String, needles: &[&str]| {
+        std::fs::write(dir.path().join("pipelines/demo.toml"), edited).unwrap();
+        let (code, _, err) = validate(dir.path(), &[]);
+        assert_eq!(code, 1, "{err}");
+        for n in needles {
+            assert!(err.contains(n), "{n} in {err}");
+        }
+    };
+    // Validation events from a table without the snapshot's columns; an unknown format; an unknown placeholder.
+    let format = |f: &str| p.replace("path = \"{{ root }}/files\"", &format!("path = \"x\"\nformat = \"{f}\""));
+    check(format("validation_events"), &["sink `out` (validation_events) needs column `user_id`"]);
+    check(format("csv"), &["unknown files format `csv`", "lines, validation_events"]);
+    check(p.replace("{{ root }}/logs", "{{ nowhere }}/logs"), &["nowhere"]);
+}
+
+#[test]
+fn a_location_param_names_a_profile_key() {
+    let p = BASE
+        .replace("name = \"demo\"", "name = \"demo\"\n\n[pipeline.location_params]\ncredentials = \"lms_credential\"");
+    let dir = project(&p, SQL);
+    let (code, _, err) = validate(dir.path(), &[]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("location parameter `credentials` names `lms_credential`, which is not a profile key"),
+        "{err}"
+    );
+}

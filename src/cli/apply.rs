@@ -132,7 +132,7 @@ fn run_inner(project: &Project, a: &ApplyArgs, facts: &mut Progress) -> anyhow::
         }
     };
     let args = run.run_args(&pipelines).map_err(anyhow::Error::msg)?;
-    let profile = run.apply_task_params(profile).map_err(anyhow::Error::msg)?;
+    let profile = run.apply_task_params(profile, &pipelines).map_err(anyhow::Error::msg)?;
     let templates = project.templates_dir();
     let read_body = |rel: &str| {
         std::fs::read_to_string(templates.join(rel)).map_err(|e| format!("cannot read template {rel}: {e}"))
@@ -261,6 +261,11 @@ fn run_inner(project: &Project, a: &ApplyArgs, facts: &mut Progress) -> anyhow::
         anyhow::bail!("{} data check(s) failed, nothing was published: {}", errors.len(), errors.join("; "));
     }
 
+    // Files written outside the warehouse are staged next to their targets, published with the partitions.
+    let base = wh.root.parent().map_or_else(|| wh.root.clone(), std::path::Path::to_path_buf);
+    let files = crate::sinks::files::stage_all(&plans, &mut staging, &base, &mut progress)?;
+    report.tasks.extend(files);
+
     // Everything is computed and checked: load the result store inside one open transaction.
     let loads = crate::sinks::load::load_all(store.as_mut(), &plans, &staging, a.allow_empty, &mut progress)?;
     report.tasks.extend(loads);
@@ -286,7 +291,10 @@ fn run_inner(project: &Project, a: &ApplyArgs, facts: &mut Progress) -> anyhow::
             return Err(e);
         }
     };
-    if let Err(e) = store.commit() {
+    // A run without result-store tables (only files) opened no transaction.
+    let has_tables =
+        plans.iter().flat_map(|p| &p.tasks).any(|t| matches!(t.kind, crate::graph::TaskKind::ResultStore { .. }));
+    if let Err(e) = if has_tables { store.commit() } else { Ok(()) } {
         published.rollback().context("while restoring the warehouse after a failed commit")?;
         return Err(e);
     }

@@ -121,9 +121,10 @@ impl RunOptions {
         })
     }
 
-    /// The profile with the original tasks' location parameters (`source`, `warehouse_path`, ...) applied.
-    pub fn apply_task_params(&self, mut profile: Profile) -> Result<Profile, String> {
-        crate::config::task_params::apply(&mut profile, &self.params)?;
+    /// The profile with the original tasks' location parameters (`source`, `warehouse_path`, ...) applied, as the
+    /// selected pipelines take them.
+    pub fn apply_task_params(&self, mut profile: Profile, pipelines: &[Pipeline]) -> Result<Profile, String> {
+        crate::config::task_params::apply(&mut profile, &self.params, pipelines)?;
         Ok(profile)
     }
 }

@@ -134,7 +134,7 @@ pub fn compute(
     };
     let mut args = run.run_args(&pipelines).map_err(anyhow::Error::msg)?;
     let today = *args.today.get_or_insert_with(|| chrono::Utc::now().date_naive());
-    let profile = run.apply_task_params(profile).map_err(anyhow::Error::msg)?;
+    let profile = run.apply_task_params(profile, &pipelines).map_err(anyhow::Error::msg)?;
     let kind = crate::engine::kind(profile.engine()).map_err(anyhow::Error::msg)?;
     let state = match profile.path("state", &project.root) {
         Some(path) => crate::state::read(&path)?,
@@ -176,6 +176,10 @@ pub fn compute(
         for (t, status) in plan.tasks.iter().zip(&statuses) {
             if status.runs() {
                 any_task_runs = true;
+            }
+            // A `files` sink writes files with the run, not a table or a partition.
+            if matches!(t.kind, TaskKind::Files { .. }) {
+                continue;
             }
             if matches!(t.kind, TaskKind::ResultStore { .. }) {
                 doc.loads += usize::from(status.runs());

@@ -52,6 +52,21 @@ struct StageLogs<'a> {
     undated: String,
 }
 
+#[derive(Template)]
+#[template(path = "hive/stage_dirs.sh", escape = "none")]
+struct StageDirs<'a> {
+    source: &'a str,
+    profile: &'a str,
+    interval: String,
+    step: &'a str,
+    stage_step: &'a str,
+    map_step: &'a str,
+    map_file: &'a str,
+    staged: &'a str,
+    /// (directory URL, anchored ERE of the paths to stage).
+    dirs: Vec<(String, String)>,
+}
+
 /// One INSERT of the map step: a day partition of a map table.
 struct MapInsert {
     table: String,
@@ -266,10 +281,14 @@ fn count_steps(plans: &[(&Plan, &str)]) -> usize {
             TaskKind::ImportLms { .. } | TaskKind::Native { .. } => 2,
             TaskKind::Reduce { ref reducer } if crate::geoip::reducer_needs(reducer) => 2,
             TaskKind::Reduce { .. } | TaskKind::Sql { .. } => 1,
-            TaskKind::Map { .. } | TaskKind::ResultStore { .. } => 0,
+            TaskKind::Map { .. } | TaskKind::ResultStore { .. } | TaskKind::Files { .. } => 0,
         })
         .sum();
-    per_task + if maps { 2 } else { 0 }
+    let dirs = plans
+        .iter()
+        .flat_map(|(p, _)| &p.tasks)
+        .any(|t| matches!(&t.kind, TaskKind::Map { dirs, .. } if !dirs.is_empty()));
+    per_task + if maps { 2 } else { 0 } + usize::from(dirs)
 }
 
 /// Renders one pipeline's plan as a cluster bundle (the engine registry's compile function).
@@ -329,11 +348,17 @@ fn map_steps(c: &Cluster, plans: &[(&Plan, &str)], steps: &mut Steps) -> Result<
     }
     let mut maps = Vec::new();
     let mut sources = Vec::new();
+    let mut dirs: Vec<(&str, &str)> = Vec::new();
     for (plan, file) in plans {
         let before = maps.len();
         for t in &plan.tasks {
-            if let TaskKind::Map { extractor, window, count_as } = &t.kind {
+            if let TaskKind::Map { extractor, window, count_as, dirs: own } = &t.kind {
                 maps.push(MapTask { task: t, extractor, window: *window, count_as: count_as.as_deref() });
+                for (d, p) in own {
+                    if !dirs.contains(&(d.as_str(), p.as_str())) {
+                        dirs.push((d, p));
+                    }
+                }
             }
         }
         if maps.len() > before {
@@ -348,6 +373,11 @@ fn map_steps(c: &Cluster, plans: &[(&Plan, &str)], steps: &mut Steps) -> Result<
         maps.iter().flat_map(|m| m.window.expand(expand).days().collect::<Vec<_>>()).collect();
     let dates: Vec<String> = file_days.iter().map(|d| d.format("%Y%m%d").to_string()).collect();
     let widened = day_ranges(&file_days);
+    for key in ["tracking_logs", "tracking_pattern"] {
+        if profile.get(key).is_some_and(|v| v.trim_start().starts_with('[')) {
+            bail!("profile value `{key}` names several: a cluster bundle stages one tracking-log location and pattern");
+        }
+    }
     let pattern = profile.get("tracking_pattern").unwrap_or(DEFAULT_PATTERN);
     let undated = profile.get("tracking_undated_pattern").unwrap_or(DEFAULT_UNDATED_PATTERN);
     let dated = ere::whole_path("tracking_pattern", pattern, Some(&dates))?;
@@ -362,7 +392,8 @@ fn map_steps(c: &Cluster, plans: &[(&Plan, &str)], steps: &mut Steps) -> Result<
     let source = sources.iter().map(|(_, f)| *f).collect::<Vec<_>>().join(", ");
 
     let stage_at = steps.peek(0, "tracking_logs", "stage_logs.sh");
-    let map_at = steps.peek(1, "tracking_logs", "map_logs.hql");
+    let dirs_at = (!dirs.is_empty()).then(|| steps.peek(1, "tracking_logs", "stage_dirs.sh"));
+    let map_at = steps.peek(1 + usize::from(dirs_at.is_some()), "tracking_logs", "map_logs.hql");
     let interval = format!("map windows {span}");
     let stage = StageLogs {
         source: &source,
@@ -383,6 +414,34 @@ fn map_steps(c: &Cluster, plans: &[(&Plan, &str)], steps: &mut Steps) -> Result<
     let stage_step = stage_at.0.clone();
     let stage_file = stage_at.1.clone();
     steps.push(stage_at, "sh", produces, stage);
+    if let Some(at) = dirs_at {
+        // A relative directory is taken from the directory holding the warehouse, as on the embedded engine.
+        let base = c.warehouse.rsplit_once('/').map_or(c.warehouse, |(parent, _)| parent);
+        let mut rendered = Vec::new();
+        for (dir, pattern) in &dirs {
+            let url = if dir.starts_with('/') || dir.contains("://") {
+                dir.trim_end_matches('/').to_string()
+            } else {
+                format!("{base}/{}", dir.trim_end_matches('/'))
+            };
+            quoted_safe("tracking_log_dir path", &url)?;
+            rendered.push((url, ere::whole_path("tracking_log_dir pattern", pattern, Some(&dates))?));
+        }
+        let text = StageDirs {
+            source: &source,
+            profile: &profile.name,
+            interval: interval.clone(),
+            step: &at.0,
+            stage_step: &stage_step,
+            map_step: &map_at.0,
+            map_file: &map_at.1,
+            staged: &staged,
+            dirs: rendered.clone(),
+        }
+        .render()?;
+        let listed: Vec<&str> = rendered.iter().map(|(u, _)| u.as_str()).collect();
+        steps.push(at, "sh", format!("{staged}/dir-<n>/ (the files of {})", listed.join(", ")), text);
+    }
 
     let mut extractors: Vec<String> = maps.iter().map(|m| m.extractor.to_string()).collect();
     extractors.sort();
@@ -515,7 +574,7 @@ fn task_steps(c: &Cluster, plan: &Plan, file: &str, t: &Task, steps: &mut Steps)
         TaskKind::Reduce { .. } => "reduce",
         TaskKind::Sql { .. } => "sql",
         TaskKind::Native { .. } => "native",
-        TaskKind::Map { .. } | TaskKind::ResultStore { .. } => return Ok(()),
+        TaskKind::Map { .. } | TaskKind::ResultStore { .. } | TaskKind::Files { .. } => return Ok(()),
     };
     let what = format!("{kind} `{}`", t.node);
     let part = || -> Result<String> { Ok(format!("{} dt={}", t.table, one(t)?)) };
@@ -572,6 +631,11 @@ fn task_steps(c: &Cluster, plan: &Plan, file: &str, t: &Task, steps: &mut Steps)
         }
         TaskKind::Reduce { reducer } => {
             let spec = crate::natives::reducer(reducer).ok_or_else(|| anyhow!("unknown reducer {reducer}"))?;
+            // The arguments go inside the single-quoted USING command: plain words only (dates, times, flags).
+            let plain = |v: &str| v.chars().all(|ch| ch.is_ascii_alphanumeric() || "_.:+-".contains(ch));
+            if let Some((k, v)) = t.args.iter().find(|(_, v)| !plain(v)) {
+                bail!("reducer `{}`: argument {k} `{v}` may hold only letters, digits and _ . : + -", t.node);
+            }
             let input = t.inputs.first().ok_or_else(|| anyhow!("reducer `{}` has no input", t.node))?;
             let mut args: Vec<(String, String)> = t.args.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
             let mut add_files = Vec::new();
@@ -635,7 +699,7 @@ fn task_steps(c: &Cluster, plan: &Plan, file: &str, t: &Task, steps: &mut Steps)
             .render()?;
             steps.push(at, "hql", part()?, text);
         }
-        TaskKind::Map { .. } | TaskKind::ResultStore { .. } => {}
+        TaskKind::Map { .. } | TaskKind::ResultStore { .. } | TaskKind::Files { .. } => {}
     }
     Ok(())
 }

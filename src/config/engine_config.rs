@@ -26,8 +26,11 @@ pub struct RunFlags {
 /// Where the embedded engine finds and puts things (secrets already substituted).
 #[derive(Debug, Clone)]
 pub struct EmbeddedConfig {
-    pub tracking_logs: Option<PathBuf>,
-    pub tracking_pattern: String,
+    /// Where the tracking logs are: one directory, or several (`tracking_logs` as a JSON list, as the original's
+    /// `source` list).
+    pub tracking_logs: Vec<PathBuf>,
+    /// Path patterns of the logs (`tracking_pattern`, one regex or a JSON list; the first that matches decides).
+    pub tracking_patterns: Vec<String>,
     pub tracking_undated_pattern: String,
     pub expand_interval_days: i64,
     pub lms: Option<String>,
@@ -58,9 +61,18 @@ impl EmbeddedConfig {
             Some(r) => r,
             None => profile.f64_or("max_bad_ratio", 0.5)?,
         };
+        let tracking_logs = profile
+            .list("tracking_logs")?
+            .into_iter()
+            .map(|v| if Path::new(&v).is_absolute() { PathBuf::from(v) } else { root.join(v) })
+            .collect();
+        let mut tracking_patterns = profile.list("tracking_pattern")?;
+        if tracking_patterns.is_empty() {
+            tracking_patterns.push(DEFAULT_PATTERN.to_string());
+        }
         Ok(Self {
-            tracking_logs: profile.path("tracking_logs", root),
-            tracking_pattern: profile.get("tracking_pattern").unwrap_or(DEFAULT_PATTERN).to_string(),
+            tracking_logs,
+            tracking_patterns,
             tracking_undated_pattern: profile
                 .get("tracking_undated_pattern")
                 .unwrap_or(DEFAULT_UNDATED_PATTERN)

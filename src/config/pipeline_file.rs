@@ -40,6 +40,9 @@ struct RawHeader {
     /// The original pipeline's task names this pipeline replaces (`--pipeline` accepts them).
     #[serde(default)]
     tasks: Vec<String>,
+    /// Location parameters of the original task that set another profile key than the common one.
+    #[serde(default)]
+    location_params: BTreeMap<String, String>,
 }
 
 #[derive(Deserialize)]
@@ -83,6 +86,8 @@ struct RawNode {
     overwrite: Option<S<bool>>,
     allow_empty: Option<S<bool>>,
     checks: Option<Vec<S<RawCheck>>>,
+    pattern: Option<S<String>>,
+    format: Option<S<String>>,
 }
 
 /// A data check on a transform's output (`[[transforms.NAME.checks]]`).
@@ -191,7 +196,7 @@ impl Ctx<'_> {
     }
 
     fn only(&mut self, what: &str, node: &RawNode, allowed: &[&str]) {
-        let present: [(&str, Option<std::ops::Range<usize>>); 16] = [
+        let present: [(&str, Option<std::ops::Range<usize>>); 18] = [
             ("checks", node.checks.as_ref().and_then(|v| v.first()).map(|s| s.span())),
             ("inputs", node.inputs.as_ref().map(|s| s.span())),
             ("columns", node.columns.as_ref().map(|s| s.span())),
@@ -208,6 +213,8 @@ impl Ctx<'_> {
             ("overwrite", node.overwrite.as_ref().map(|s| s.span())),
             ("allow_empty", node.allow_empty.as_ref().map(|s| s.span())),
             ("indexes", node.indexes.as_ref().and_then(|v| v.first()?.first().map(|s| s.span()))),
+            ("pattern", node.pattern.as_ref().map(|s| s.span())),
+            ("format", node.format.as_ref().map(|s| s.span())),
         ];
         for (key, span) in present {
             if let Some(span) = span {
@@ -333,12 +340,19 @@ pub fn parse_pipeline(file: &Path, text: &str) -> Result<Pipeline, Vec<Diagnosti
                 cx.only("source", node, &["path"]);
                 SourceKind::WarehouseFile { path: cx.required("source", name, "path", node.path.as_ref()) }
             }
+            "tracking_log_dir" => {
+                cx.only("source", node, &["path", "pattern"]);
+                SourceKind::LogDir {
+                    path: cx.required("source", name, "path", node.path.as_ref()),
+                    pattern: cx.required("source", name, "pattern", node.pattern.as_ref()),
+                }
+            }
             other => {
                 cx.err(
                     Phase::Fields,
                     node.kind.span(),
                     format!("unknown source type `{other}`"),
-                    "source types are: tracking_log, lms_table, warehouse_file",
+                    "source types are: tracking_log, tracking_log_dir, lms_table, warehouse_file",
                 );
                 continue;
             }
@@ -433,17 +447,38 @@ pub fn parse_pipeline(file: &Path, text: &str) -> Result<Pipeline, Vec<Diagnosti
                     allow_empty: node.allow_empty.as_ref().map(|b| *b.get_ref()).unwrap_or(false),
                 }
             }
+            "files" => {
+                cx.only("sink", node, &["inputs", "path", "format", "when"]);
+                let path = cx.required("sink", name, "path", node.path.as_ref());
+                let format = match node.format.as_ref() {
+                    None => FileFormat::Lines,
+                    Some(f) => match FileFormat::NAMES.iter().find(|(n, _)| n == f.get_ref()) {
+                        Some((_, format)) => *format,
+                        None => {
+                            let names: Vec<&str> = FileFormat::NAMES.iter().map(|(n, _)| *n).collect();
+                            cx.err(
+                                Phase::Fields,
+                                f.span(),
+                                format!("unknown files format `{}`", f.get_ref()),
+                                &format!("formats: {}", names.join(", ")),
+                            );
+                            continue;
+                        }
+                    },
+                };
+                SinkKind::Files { path, format }
+            }
             other => {
                 cx.err(
                     Phase::Fields,
                     node.kind.span(),
                     format!("unknown sink type `{other}`"),
-                    "sink types are: result_store",
+                    "sink types are: result_store, files",
                 );
                 continue;
             }
         };
-        if node.columns.is_none() {
+        if node.columns.is_none() && matches!(kind, SinkKind::ResultStore { .. }) {
             cx.err(
                 Phase::Fields,
                 name.span(),
@@ -473,6 +508,7 @@ pub fn parse_pipeline(file: &Path, text: &str) -> Result<Pipeline, Vec<Diagnosti
         params,
         task_params: raw.pipeline.task_params.clone(),
         tasks: raw.pipeline.tasks.clone(),
+        location_params: raw.pipeline.location_params.clone(),
         sources,
         transforms,
         sinks,

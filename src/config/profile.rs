@@ -86,6 +86,17 @@ impl Profile {
         self.get(key).map(|v| if Path::new(v).is_absolute() { PathBuf::from(v) } else { root.join(v) })
     }
 
+    /// A value that may name several things: a JSON list of strings (`["a", "b"]`), else the value itself; none
+    /// when the key is not set.
+    pub fn list(&self, key: &str) -> Result<Vec<String>, String> {
+        match self.get(key) {
+            None => Ok(vec![]),
+            Some(v) if v.trim_start().starts_with('[') => serde_json::from_str::<Vec<String>>(v)
+                .map_err(|_| format!("profile key `{key}` is not a JSON list of strings: {v}")),
+            Some(v) => Ok(vec![v.to_string()]),
+        }
+    }
+
     pub fn f64_or(&self, key: &str, default: f64) -> Result<f64, String> {
         match self.get(key) {
             None => Ok(default),

@@ -11,8 +11,13 @@ pub fn job_text(t: &Task) -> String {
     let args: Vec<String> = t.args.iter().map(|(k, v)| format!("{k}={v}")).collect();
     let job = match &t.kind {
         TaskKind::ImportLms { lms_table } => format!("import lms table {lms_table}"),
-        TaskKind::Map { extractor, window, count_as } => {
-            format!("map extractor {extractor} window {window} count_as {}", count_as.as_deref().unwrap_or("-"))
+        TaskKind::Map { extractor, window, count_as, dirs } => {
+            let mut text =
+                format!("map extractor {extractor} window {window} count_as {}", count_as.as_deref().unwrap_or("-"));
+            for (dir, pattern) in dirs {
+                text.push_str(&format!(" also {dir} matching {pattern}"));
+            }
+            text
         }
         TaskKind::Reduce { reducer } => format!("reduce {reducer}"),
         TaskKind::Sql { body, .. } => format!("sql\n{}", body.trim_end()),
@@ -22,6 +27,7 @@ pub fn job_text(t: &Task) -> String {
         TaskKind::ResultStore { overwrite, allow_empty, indexes } => {
             format!("result store overwrite {overwrite} allow_empty {allow_empty} indexes {indexes:?}")
         }
+        TaskKind::Files { dir, format, interval } => format!("files {} under {dir} for {interval}", format.name()),
     };
     let columns: Vec<String> = t.columns.iter().map(|c| format!("{} {:?} {}", c.name, c.ty, c.nullable)).collect();
     format!("{job}\nargs {}\nenabled {}\ncolumns {}", args.join(" "), t.enabled, columns.join(", "))

@@ -32,6 +32,9 @@ pub fn lineage(pipelines: &[Pipeline]) -> Lineage {
                 SourceKind::TrackingLog => ("tracking logs", format!("{name}\n(tracking logs)")),
                 SourceKind::LmsTable { table, .. } => ("lms", format!("{name}\n(LMS {})", table.value)),
                 SourceKind::WarehouseFile { path } => ("file", format!("{name}\n({})", path.value)),
+                SourceKind::LogDir { path, .. } => {
+                    ("tracking logs", format!("{name}\n(tracking logs in {})", path.value))
+                }
             };
             out.nodes.push(Node { id: id(name), label, kind, pipeline: pn.clone() });
         }
@@ -48,16 +51,26 @@ pub fn lineage(pipelines: &[Pipeline]) -> Lineage {
             }
         }
         for s in p.sinks.values() {
-            let SinkKind::ResultStore { table, .. } = &s.kind;
-            let sink = format!("result_store.{}", table.value);
-            if !out.nodes.iter().any(|n| n.id == sink) {
-                out.nodes.push(Node {
-                    id: sink.clone(),
-                    label: format!("{}\n(result store)", table.value),
-                    kind: "result store",
-                    pipeline: String::new(),
-                });
-            }
+            let sink = match &s.kind {
+                SinkKind::ResultStore { table, .. } => {
+                    let sink = format!("result_store.{}", table.value);
+                    if !out.nodes.iter().any(|n| n.id == sink) {
+                        out.nodes.push(Node {
+                            id: sink.clone(),
+                            label: format!("{}\n(result store)", table.value),
+                            kind: "result store",
+                            pipeline: String::new(),
+                        });
+                    }
+                    sink
+                }
+                SinkKind::Files { path, .. } => {
+                    let sink = id(&s.name.value);
+                    let label = format!("{}\n(files in {})", s.name.value, path.value);
+                    out.nodes.push(Node { id: sink.clone(), label, kind: "files", pipeline: pn.clone() });
+                    sink
+                }
+            };
             for i in &s.inputs {
                 out.edges.push((id(&i.value), sink.clone()));
             }
@@ -97,6 +110,7 @@ impl Lineage {
                 let shape = match n.kind {
                     "tracking logs" | "lms" | "file" => "cylinder",
                     "result store" => "box3d",
+                    "files" => "folder",
                     _ => "box",
                 };
                 let _ = writeln!(s, "{indent}{} [label={}, shape={shape}];", quote(&n.id), quote(&n.label));
@@ -126,6 +140,7 @@ impl Lineage {
                 let (open, close) = match n.kind {
                     "tracking logs" | "lms" | "file" => ("[(", ")]"),
                     "result store" => ("[[", "]]"),
+                    "files" => ("[/", "/]"),
                     _ => ("[", "]"),
                 };
                 let _ = writeln!(s, "    {}{open}\"{text}\"{close}", key(&n.id));

@@ -9,7 +9,7 @@ pub mod lineage;
 
 use crate::config::placeholder::{render, Var, Vars};
 use crate::config::profile::Profile;
-use crate::model::{Column, IntervalRule, ParamValue, Pipeline, SinkKind, SourceKind, TransformKind};
+use crate::model::{Column, FileFormat, IntervalRule, ParamValue, Pipeline, SinkKind, SourceKind, TransformKind};
 use chrono::{Duration, NaiveDate};
 use interval::{iso_monday, parse_day, parse_interval, Interval};
 use std::collections::BTreeMap;
@@ -43,6 +43,9 @@ pub enum TaskKind {
         extractor: String,
         window: Interval,
         count_as: Option<String>,
+        /// The pipeline's own log directories this map also reads (`tracking_log_dir` inputs): (directory,
+        /// whole-path pattern).
+        dirs: Vec<(String, String)>,
     },
     Reduce {
         reducer: String,
@@ -60,6 +63,20 @@ pub enum TaskKind {
         allow_empty: bool,
         indexes: Vec<Vec<String>>,
     },
+    /// Write files under `dir`, outside the warehouse, published with the run (`sinks::files`); what they hold
+    /// may depend on the run's interval (validation events: the snapshots dated in it).
+    Files {
+        dir: String,
+        format: FileFormat,
+        interval: Interval,
+    },
+}
+
+impl TaskKind {
+    /// Sinks: loaded or written by edxc after the engine has run (`sinks`), never by an engine.
+    pub fn is_sink(&self) -> bool {
+        matches!(self, TaskKind::ResultStore { .. } | TaskKind::Files { .. })
+    }
 }
 
 /// What a task reads from one of its inputs.
@@ -259,10 +276,19 @@ pub fn plan(
     // What each node writes in this run, for its readers.
     let mut written: BTreeMap<String, Partitions> = BTreeMap::new();
     let mut file_inputs: BTreeMap<String, String> = BTreeMap::new();
+    let mut log_dirs: BTreeMap<String, (String, String)> = BTreeMap::new();
 
     for (name, s) in &p.sources {
         match &s.kind {
             SourceKind::TrackingLog => {}
+            SourceKind::LogDir { path, pattern } => {
+                let dir = r(path).map_err(|e| format!("{}: {e}", path.pos))?;
+                let pattern = r(pattern).map_err(|e| format!("{}: {e}", pattern.pos))?;
+                if dir.is_empty() {
+                    return Err(format!("{}: source `{name}` names no directory", path.pos));
+                }
+                log_dirs.insert(name.clone(), (dir, pattern));
+            }
             SourceKind::WarehouseFile { path } => {
                 file_inputs.insert(name.clone(), r(path)?);
             }
@@ -344,6 +370,7 @@ pub fn plan(
                     extractor: extractor.value.clone(),
                     window: w,
                     count_as: count_as.as_ref().map(|c| c.value.clone()),
+                    dirs: t.inputs.iter().filter_map(|i| log_dirs.get(&i.value).cloned()).collect(),
                 };
                 (kind, Partitions::Days(w))
             }
@@ -377,7 +404,6 @@ pub fn plan(
     }
 
     for (name, s) in &p.sinks {
-        let SinkKind::ResultStore { table, indexes, overwrite, allow_empty } = &s.kind;
         let enabled = match &s.when {
             Some(w) => as_bool(&vars, w)?,
             None => true,
@@ -396,15 +422,28 @@ pub fn plan(
                 deps.push(d);
             }
         }
+        let (table, kind) = match &s.kind {
+            SinkKind::ResultStore { table, indexes, overwrite, allow_empty } => (
+                table.value.clone(),
+                TaskKind::ResultStore {
+                    overwrite: *overwrite,
+                    allow_empty: *allow_empty,
+                    indexes: indexes.iter().map(|ix| ix.iter().map(|c| c.value.clone()).collect()).collect(),
+                },
+            ),
+            SinkKind::Files { path, format } => {
+                let dir = r(path).map_err(|e| format!("{}: {e}", path.pos))?;
+                if dir.is_empty() {
+                    return Err(format!("{}: sink `{name}` names no directory", path.pos));
+                }
+                (name.clone(), TaskKind::Files { dir, format: *format, interval })
+            }
+        };
         tasks.push(Task {
             pipeline: p.name.value.clone(),
             node: name.clone(),
-            table: table.value.clone(),
-            kind: TaskKind::ResultStore {
-                overwrite: *overwrite,
-                allow_empty: *allow_empty,
-                indexes: indexes.iter().map(|ix| ix.iter().map(|c| c.value.clone()).collect()).collect(),
-            },
+            table,
+            kind,
             columns: s.columns.iter().map(|c| c.value.clone()).collect(),
             writes: None,
             inputs,

@@ -1,6 +1,7 @@
 //! Sinks: where results leave edxc. The result store (SQLite or MySQL/MariaDB) lives here; the connections and
 //! the DATE/DATETIME texts it shares with the LMS reader are in `crate::db`.
 
+pub mod files;
 pub mod load;
 pub mod result_store;
 pub mod sql_templates;

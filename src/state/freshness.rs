@@ -140,7 +140,7 @@ mod tests {
         let window = p.interval;
         p.tasks.push(task(
             "events",
-            TaskKind::Map { extractor: "enrollment".into(), window, count_as: None },
+            TaskKind::Map { extractor: "enrollment".into(), window, count_as: None, dirs: vec![] },
             Some(crate::graph::Partitions::Days(window)),
             vec![],
         ));

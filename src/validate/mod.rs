@@ -90,6 +90,19 @@ fn param_ref(diags: &mut Vec<Diagnostic>, p: &Pipeline, name: &At<String>, want:
 }
 
 fn fields(p: &mut Pipeline, diags: &mut Vec<Diagnostic>) {
+    let known_keys = crate::config::profile::KNOWN_KEYS;
+    for (param, key) in &p.location_params {
+        if !known_keys.iter().any(|(k, _)| k == key) {
+            diags.push(
+                Diagnostic::new(
+                    Phase::Fields,
+                    Some(&p.name.pos),
+                    format!("location parameter `{param}` names `{key}`, which is not a profile key"),
+                )
+                .hint("[pipeline.location_params] maps an original parameter to a profile key (see edxc validate)"),
+            );
+        }
+    }
     for (name, s) in &p.sources {
         ident(diags, "source name", &s.name);
         if let SourceKind::LmsTable { table, columns: cols, .. } = &s.kind {
@@ -166,7 +179,7 @@ fn fields(p: &mut Pipeline, diags: &mut Vec<Diagnostic>) {
         if let Some(w) = &s.when {
             param_ref(diags, p, w, "boolean");
         }
-        let SinkKind::ResultStore { table, indexes, .. } = &s.kind;
+        let SinkKind::ResultStore { table, indexes, .. } = &s.kind else { continue };
         ident(diags, "result-store table", table);
         for ix in indexes.iter().flatten() {
             if !s.columns.iter().any(|c| c.value.name == ix.value) {

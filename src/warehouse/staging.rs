@@ -7,6 +7,12 @@
 //! point leaves its directory behind; [`recover`] at the start of the next run rolls an uncommitted publish back
 //! and finishes a committed one, so the warehouse ends as one run or the other left it, never a mix.
 //!
+//! Files a run writes outside the warehouse (a `files` sink's, on the warehouse's filesystem) take part in the same
+//! protocol: each
+//! is staged as a hidden temporary file next to its target ([`Staging::stage_file`]), listed in the staging area,
+//! renamed into place by the publish (an existing file of that name set aside as a hidden backup), put back by a
+//! rollback, and the backups deleted when the run finishes.
+//!
 //! An engine that cannot write elsewhere than a table's own location (Hive's `INSERT OVERWRITE ... PARTITION`)
 //! stages [`Staging::in_place`]: the journal and the backups are made BEFORE it writes, so the partitions it
 //! writes are already "swapped in" and everything else (rollback, recovery, commit) is the same protocol.
@@ -23,6 +29,8 @@ pub const STAGING_DIR: &str = ".staging";
 
 const JOURNAL: &str = "journal.json";
 const OWNER: &str = "owner";
+/// The files a run has staged outside the warehouse so far, so that a killed run's temporary files are removed.
+const FILES: &str = "files.json";
 
 /// What the journal of a publish says.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
@@ -41,6 +49,18 @@ struct Journal {
     partitions: Vec<(String, String)>,
     /// What the caller needs to finish a committed publish after a crash (the run's state records).
     payload: serde_json::Value,
+    /// Files published outside the warehouse.
+    #[serde(default)]
+    files: Vec<StagedFile>,
+}
+
+/// A file staged outside the warehouse: its target, the temporary file holding the new bytes, and where the file
+/// it replaces is kept until the run finishes (all in the target's directory, on the warehouse's filesystem).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+struct StagedFile {
+    target: PathBuf,
+    temp: PathBuf,
+    backup: PathBuf,
 }
 
 /// The staging area of one run. Dropped without publishing, it is removed and the warehouse is as it was.
@@ -52,6 +72,8 @@ pub struct Staging {
     staged: BTreeMap<(String, String), u64>,
     /// Partitions written in place (their old contents set aside), with the journal already written.
     in_place: Option<Journal>,
+    /// Files staged outside the warehouse, in the order they were staged.
+    files: Vec<StagedFile>,
     armed: bool,
 }
 
@@ -76,6 +98,7 @@ impl Staging {
             run_id: run_id.to_string(),
             staged: BTreeMap::new(),
             in_place: None,
+            files: Vec::new(),
             armed: true,
         })
     }
@@ -115,6 +138,47 @@ impl Staging {
         Ok(n)
     }
 
+    /// Adds the marker or side file `name` (e.g. `_metadata`) to partition `dt` of `table`, which this run staged.
+    pub fn write_partition_file(&mut self, table: &str, dt: &str, name: &str, bytes: &[u8]) -> Result<()> {
+        if !self.staged.contains_key(&(table.to_string(), dt.to_string())) || self.in_place.is_some() {
+            bail!("partition {table}/dt={dt} is not staged by this run");
+        }
+        if !name.starts_with('_') || name.contains('/') {
+            bail!("`{name}` is not a marker file name (it must start with `_`)");
+        }
+        self.wh.fs.write(&self.staged_dir(table, dt).join(name), bytes)
+    }
+
+    /// Stages `bytes` as the file `target` (an absolute path on the warehouse's filesystem, outside the warehouse),
+    /// to be renamed into place when the run publishes; staging the same target again replaces the bytes.
+    pub fn stage_file(&mut self, target: &Path, bytes: &[u8]) -> Result<()> {
+        let (Some(dir), Some(name)) = (target.parent(), target.file_name().and_then(|n| n.to_str())) else {
+            bail!("{} is not a file path", target.display());
+        };
+        if !target.is_absolute() || name.starts_with('.') {
+            bail!("{} is not an absolute path to a visible file", target.display());
+        }
+        self.wh.fs.create_dir_all(dir)?;
+        let file = StagedFile {
+            target: target.to_path_buf(),
+            temp: dir.join(format!(".{name}.edxc-{}.tmp", self.run_id)),
+            backup: dir.join(format!(".{name}.edxc-{}.bak", self.run_id)),
+        };
+        if !self.files.contains(&file) {
+            self.files.push(file.clone());
+            // Listed before it is written: a run killed from here on has its temporary file removed by `recover`.
+            self.wh.fs.write(&self.dir.join(FILES), &serde_json::to_vec_pretty(&self.files)?)?;
+        }
+        self.wh.fs.write(&file.temp, bytes)?;
+        crate::failpoint::hit("stage:files")?;
+        Ok(())
+    }
+
+    /// The files staged outside the warehouse, in the order they were staged.
+    pub fn staged_files(&self) -> impl Iterator<Item = &Path> {
+        self.files.iter().map(|f| f.target.as_path())
+    }
+
     /// For an engine that writes partitions where they are published: journals `partitions` and sets the
     /// published ones aside, so that a failure from here on (or a crash, through [`recover`]) removes what the
     /// engine wrote and restores them. The engine then writes `partition_dir(root, table, dt)` itself and reports
@@ -131,6 +195,7 @@ impl Staging {
             status: Status::Publishing,
             partitions: partitions.to_vec(),
             payload: serde_json::Value::Null,
+            files: vec![],
         };
         write_journal(self.wh.fs.as_ref(), &self.dir, &journal)?;
         self.in_place = Some(journal);
@@ -161,15 +226,17 @@ impl Staging {
     pub fn publish(mut self, payload: serde_json::Value) -> Result<Published> {
         let fs = self.wh.fs.clone();
         self.armed = false;
+        let files = std::mem::take(&mut self.files);
         if let Some(mut journal) = self.in_place.take() {
             journal.payload = payload;
+            journal.files = files;
             let published = Published { wh: self.wh.clone(), dir: self.dir.clone(), journal, armed: true };
             write_journal(fs.as_ref(), &published.dir, &published.journal)?;
             crate::failpoint::hit("publish")?;
-            return Ok(published);
+            return publish_files(published);
         }
         let partitions: Vec<(String, String)> = self.staged.keys().cloned().collect();
-        let journal = Journal { run_id: self.run_id.clone(), status: Status::Publishing, partitions, payload };
+        let journal = Journal { run_id: self.run_id.clone(), status: Status::Publishing, partitions, payload, files };
         let published = Published { wh: self.wh.clone(), dir: self.dir.clone(), journal, armed: true };
         write_journal(fs.as_ref(), &published.dir, &published.journal)?;
         crate::failpoint::hit("publish")?;
@@ -179,7 +246,7 @@ impl Staging {
                 return Err(e.context(format!("cannot publish partition {table}/dt={dt}")));
             }
         }
-        Ok(published)
+        publish_files(published)
     }
 }
 
@@ -192,18 +259,37 @@ impl WarehouseRead for Staging {
         }
     }
 
+    /// A file of a partition this run staged (`<table>/dt=<dt>/<name>`) is read from the staging area.
     fn read_file(&self, rel: &str) -> Result<Option<Vec<u8>>> {
-        self.wh.read_file(rel)
+        match self.staged_part_file(rel) {
+            Some(path) => self.wh.fs.read(&path),
+            None => self.wh.read_file(rel),
+        }
     }
 
     fn describe_file(&self, rel: &str) -> String {
-        self.wh.describe_file(rel)
+        match self.staged_part_file(rel) {
+            Some(path) => self.wh.fs.describe(&path),
+            None => self.wh.describe_file(rel),
+        }
+    }
+}
+
+impl Staging {
+    /// Where `rel`, a file of a partition this run staged, is in the staging area.
+    fn staged_part_file(&self, rel: &str) -> Option<PathBuf> {
+        let mut parts = rel.splitn(3, '/');
+        let (table, part, name) = (parts.next()?, parts.next()?, parts.next()?);
+        let dt = part.strip_prefix("dt=")?;
+        let staged = self.in_place.is_none() && self.staged.contains_key(&(table.to_string(), dt.to_string()));
+        staged.then(|| self.staged_dir(table, dt).join(name))
     }
 }
 
 impl Drop for Staging {
     fn drop(&mut self) {
         if self.armed {
+            remove_temps(self.wh.fs.as_ref(), &self.files);
             if let Some(j) = &self.in_place {
                 let _ = undo(&self.wh, &self.dir, &j.partitions);
             }
@@ -235,12 +321,13 @@ impl Published {
         self.journal.status = Status::Committed;
         write_journal(self.wh.fs.as_ref(), &self.dir, &self.journal)?;
         self.armed = false;
-        Ok(Committed { wh: self.wh.clone(), dir: self.dir.clone() })
+        Ok(Committed { wh: self.wh.clone(), dir: self.dir.clone(), files: self.journal.files.clone() })
     }
 
-    /// Puts every old partition back and removes the new ones and the staging area.
+    /// Puts every old partition (and file) back and removes the new ones and the staging area.
     pub fn rollback(mut self) -> Result<()> {
         self.armed = false;
+        undo_files(self.wh.fs.as_ref(), &self.journal.files)?;
         undo(&self.wh, &self.dir, &self.journal.partitions)?;
         self.wh.fs.remove_all(&self.dir)?;
         remove_if_empty(self.wh.fs.as_ref(), &self.dir);
@@ -251,6 +338,7 @@ impl Published {
 impl Drop for Published {
     fn drop(&mut self) {
         if self.armed {
+            let _ = undo_files(self.wh.fs.as_ref(), &self.journal.files);
             let _ = undo(&self.wh, &self.dir, &self.journal.partitions);
             let _ = self.wh.fs.remove_all(&self.dir);
             remove_if_empty(self.wh.fs.as_ref(), &self.dir);
@@ -258,17 +346,68 @@ impl Drop for Published {
     }
 }
 
+/// Renames every staged file into place (an existing one set aside first); on error everything is undone.
+fn publish_files(published: Published) -> Result<Published> {
+    let fs = published.wh.fs.clone();
+    for f in published.journal.files.clone() {
+        let swap = || -> Result<()> {
+            if fs.exists(&f.target)? {
+                fs.rename(&f.target, &f.backup)?;
+            }
+            crate::failpoint::hit("swap:files")?;
+            fs.rename(&f.temp, &f.target)
+        };
+        if let Err(e) = swap() {
+            published.rollback().context("while undoing a failed publish")?;
+            return Err(e.context(format!("cannot publish {}", f.target.display())));
+        }
+    }
+    Ok(published)
+}
+
+/// Reverses [`publish_files`] whatever step each file reached: a target whose temporary file is gone is the new
+/// one and goes; a backup is moved back; a temporary file left is removed.
+fn undo_files(fs: &dyn Fs, files: &[StagedFile]) -> Result<()> {
+    for f in files.iter().rev() {
+        if !fs.exists(&f.temp)? && fs.exists(&f.target)? {
+            fs.remove_all(&f.target)?;
+        }
+        if fs.exists(&f.backup)? {
+            fs.rename(&f.backup, &f.target).with_context(|| format!("cannot restore {}", fs.describe(&f.target)))?;
+        }
+    }
+    remove_temps(fs, files);
+    Ok(())
+}
+
+/// Removes the temporary files of staged files, where they are left.
+fn remove_temps(fs: &dyn Fs, files: &[StagedFile]) {
+    for f in files {
+        let _ = fs.remove_all(&f.temp);
+    }
+}
+
+/// Removes the backups of published files (the run is committed).
+fn remove_backups(fs: &dyn Fs, files: &[StagedFile]) -> Result<()> {
+    for f in files {
+        fs.remove_all(&f.backup)?;
+    }
+    Ok(())
+}
+
 /// A committed publish whose old partitions are still kept aside. Dropped unfinished, it stays on disk for
 /// [`recover`] to finish (the caller's payload, e.g. the run's state records, is still in its journal).
 pub struct Committed {
     wh: Warehouse,
     dir: PathBuf,
+    files: Vec<StagedFile>,
 }
 
 impl Committed {
-    /// Deletes the old partitions and the staging area.
+    /// Deletes the old partitions (and replaced files) and the staging area.
     pub fn finish(self) -> Result<()> {
         crate::failpoint::hit("finish")?;
+        remove_backups(self.wh.fs.as_ref(), &self.files)?;
         self.wh.fs.remove_all(&self.dir)?;
         remove_if_empty(self.wh.fs.as_ref(), &self.dir);
         Ok(())
@@ -300,12 +439,21 @@ pub fn recover(wh: &Warehouse) -> Result<Vec<Recovered>> {
         let run_id = entry.name.clone();
         let journal = read_journal(fs, &dir)?;
         let outcome = match journal {
-            None => Recovered::Discarded { run_id },
+            None => {
+                if let Some(bytes) = fs.read(&dir.join(FILES))? {
+                    remove_temps(fs, &serde_json::from_slice::<Vec<StagedFile>>(&bytes).unwrap_or_default());
+                }
+                Recovered::Discarded { run_id }
+            }
             Some(j) if j.status == Status::Publishing => {
+                undo_files(fs, &j.files)?;
                 undo(wh, &dir, &j.partitions)?;
                 Recovered::RolledBack { run_id, partitions: j.partitions.len() }
             }
-            Some(j) => Recovered::Finished { run_id, payload: j.payload },
+            Some(j) => {
+                remove_backups(fs, &j.files)?;
+                Recovered::Finished { run_id, payload: j.payload }
+            }
         };
         fs.remove_all(&dir)?;
         remove_if_empty(fs, &dir);
@@ -481,6 +629,7 @@ mod tests {
             status: Status::Publishing,
             partitions: vec![("t".into(), "d1".into()), ("t".into(), "d2".into())],
             payload: serde_json::Value::Null,
+            files: vec![],
         };
         write_journal(&LocalFs, &dir, &journal).unwrap();
         swap_in(&Warehouse::local(root), &dir, "t", "d1").unwrap();
@@ -514,6 +663,120 @@ mod tests {
         std::fs::write(s.dir.join(OWNER), format!("{} 1\n", host_name())).unwrap();
         assert!(recover(&Warehouse::local(tmp.path())).unwrap().is_empty());
         assert!(s.dir.exists());
+    }
+
+    fn text(p: &Path) -> Option<String> {
+        std::fs::read_to_string(p).ok()
+    }
+
+    /// The hidden files next to `dir`'s targets (temporary files and backups).
+    fn hidden(dir: &Path) -> Vec<String> {
+        let mut v: Vec<String> = std::fs::read_dir(dir)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with('.'))
+            .collect();
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn files_outside_the_warehouse_publish_and_roll_back_with_the_partitions() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (root, out) = (tmp.path().join("wh"), tmp.path().join("out"));
+        std::fs::create_dir_all(&out).unwrap();
+        std::fs::write(out.join("a.gz"), "old a").unwrap();
+        std::fs::write(out.join("keep"), "untouched").unwrap();
+        // Staged, nothing visible before the publish; the same target staged twice keeps the last bytes.
+        let mut s = Staging::begin(&root, "r1").unwrap();
+        s.write_partition("t", "d1", &[row("x")]).unwrap();
+        s.stage_file(&out.join("a.gz"), b"first").unwrap();
+        s.stage_file(&out.join("a.gz"), b"new a").unwrap();
+        s.stage_file(&out.join("sub/b"), b"new b").unwrap();
+        assert!(s.stage_file(Path::new("relative/x"), b"").is_err());
+        assert!(s.stage_file(&out.join(".hidden"), b"").is_err());
+        assert_eq!(text(&out.join("a.gz")).as_deref(), Some("old a"));
+        assert!(!out.join("sub/b").exists());
+        assert_eq!(s.staged_files().count(), 2);
+        // Rolled back: the old file is back, the new one gone, no temporary file or backup left.
+        let p = s.publish(serde_json::Value::Null).unwrap();
+        assert_eq!(text(&out.join("a.gz")).as_deref(), Some("new a"));
+        assert_eq!(text(&out.join("sub/b")).as_deref(), Some("new b"));
+        p.rollback().unwrap();
+        assert_eq!(text(&out.join("a.gz")).as_deref(), Some("old a"));
+        assert!(!out.join("sub/b").exists());
+        assert!(read(&root, "t", "d1").is_empty());
+        assert!(hidden(&out).is_empty() && hidden(&out.join("sub")).is_empty(), "{:?}", hidden(&out));
+        // Committed and finished: the new files stay, the backups go, other files are left alone.
+        let mut s = Staging::begin(&root, "r2").unwrap();
+        s.stage_file(&out.join("a.gz"), b"new a").unwrap();
+        s.publish(serde_json::Value::Null).unwrap().commit().unwrap().finish().unwrap();
+        assert_eq!(text(&out.join("a.gz")).as_deref(), Some("new a"));
+        assert_eq!(text(&out.join("keep")).as_deref(), Some("untouched"));
+        assert!(hidden(&out).is_empty(), "{:?}", hidden(&out));
+        // Dropped before the publish: the temporary file goes.
+        let mut s = Staging::begin(&root, "r3").unwrap();
+        s.stage_file(&out.join("c"), b"c").unwrap();
+        drop(s);
+        assert!(!out.join("c").exists() && hidden(&out).is_empty());
+    }
+
+    #[test]
+    fn recover_settles_the_files_of_a_killed_run() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (root, out) = (tmp.path().join("wh"), tmp.path().join("out"));
+        std::fs::create_dir_all(&out).unwrap();
+        std::fs::write(out.join("a"), "old").unwrap();
+        // Killed before publishing: its temporary files are removed.
+        let mut s = Staging::begin(&root, "r1").unwrap();
+        s.stage_file(&out.join("a"), b"new").unwrap();
+        std::fs::write(s.dir.join(OWNER), "elsewhere 1\n").unwrap();
+        std::mem::forget(s);
+        assert_eq!(hidden(&out).len(), 1);
+        assert_eq!(recover(&Warehouse::local(&root)).unwrap(), vec![Recovered::Discarded { run_id: "r1".into() }]);
+        assert!(hidden(&out).is_empty());
+        assert_eq!(text(&out.join("a")).as_deref(), Some("old"));
+        // Killed in the middle of its publish: rolled back.
+        let mut s = Staging::begin(&root, "r2").unwrap();
+        s.stage_file(&out.join("a"), b"new").unwrap();
+        let mut p = s.publish(serde_json::Value::Null).unwrap();
+        std::fs::write(p.dir.join(OWNER), "elsewhere 1\n").unwrap();
+        p.armed = false;
+        drop(p);
+        assert_eq!(text(&out.join("a")).as_deref(), Some("new"));
+        assert_eq!(
+            recover(&Warehouse::local(&root)).unwrap(),
+            vec![Recovered::RolledBack { run_id: "r2".into(), partitions: 0 }]
+        );
+        assert_eq!(text(&out.join("a")).as_deref(), Some("old"));
+        assert!(hidden(&out).is_empty(), "{:?}", hidden(&out));
+        // Killed after committing: finished, the backup removed.
+        let mut s = Staging::begin(&root, "r3").unwrap();
+        s.stage_file(&out.join("a"), b"new").unwrap();
+        let c = s.publish(serde_json::Value::Null).unwrap().commit().unwrap();
+        std::fs::write(c.dir.join(OWNER), "elsewhere 1\n").unwrap();
+        std::mem::forget(c);
+        let r = recover(&Warehouse::local(&root)).unwrap();
+        assert!(matches!(r.as_slice(), [Recovered::Finished { .. }]), "{r:?}");
+        assert_eq!(text(&out.join("a")).as_deref(), Some("new"));
+        assert!(hidden(&out).is_empty(), "{:?}", hidden(&out));
+    }
+
+    #[test]
+    fn a_staged_partitions_side_file_is_read_from_the_staging_area() {
+        let tmp = tempfile::tempdir().unwrap();
+        let mut s = Staging::begin(tmp.path(), "r1").unwrap();
+        assert!(s.write_partition_file("t", "d1", "_metadata", b"{}").is_err(), "not staged yet");
+        s.write_partition("t", "d1", &[row("x")]).unwrap();
+        assert!(s.write_partition_file("t", "d1", "data", b"").is_err(), "a marker name starts with _");
+        s.write_partition_file("t", "d1", "_metadata", b"{\"a\": 1}").unwrap();
+        assert_eq!(s.read_file("t/dt=d1/_metadata").unwrap().as_deref(), Some(&b"{\"a\": 1}"[..]));
+        assert_eq!(s.read_partition("t", "d1", 1).unwrap(), vec![row("x")], "a side file is not data");
+        assert_eq!(s.read_file("t/dt=d2/_metadata").unwrap(), None);
+        s.publish(serde_json::Value::Null).unwrap().commit().unwrap().finish().unwrap();
+        assert_eq!(std::fs::read(partition_dir(tmp.path(), "t", "d1").join("_metadata")).unwrap(), b"{\"a\": 1}");
     }
 
     #[test]

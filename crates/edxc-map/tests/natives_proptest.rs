@@ -130,21 +130,13 @@ fn course_run() -> impl Strategy<Value = serde_json::Value> {
     })
 }
 
-/// Valid arguments for a reducer: each one it takes, by name.
-fn reducer_args(spec: &edxc_map::natives::ReducerSpec) -> std::collections::BTreeMap<String, String> {
-    let value = |arg: &str| match arg {
-        "start" => "2014-01-01",
-        "dropoff_threshold" => "0.05",
-        _ => "2014-01-08",
-    };
-    spec.args.iter().map(|a| (a.to_string(), value(a).to_string())).collect()
-}
-
 fn rows_and_shuffle() -> impl Strategy<Value = (Vec<Row>, Vec<Row>)> {
     proptest::collection::vec(event_row(), 0..25).prop_flat_map(|rows| (Just(rows.clone()), Just(rows).prop_shuffle()))
 }
 
-/// The arguments a reducer takes: the enrollment reducers' `end`, the country table of `last_country_of_user`.
+/// Valid arguments for a reducer, each one it takes by name: the enrollment reducers' `end`, the video reducers'
+/// `start` and `dropoff_threshold`, the country table of `last_country_of_user`, enrollment validation's interval
+/// start, date-hours and flags (set, so that it takes its longest paths).
 fn reducer_args(spec: &edxc_map::natives::ReducerSpec) -> std::collections::BTreeMap<String, String> {
     static TABLE: std::sync::OnceLock<tempfile::NamedTempFile> = std::sync::OnceLock::new();
     let table = TABLE.get_or_init(|| {
@@ -155,7 +147,16 @@ fn reducer_args(spec: &edxc_map::natives::ReducerSpec) -> std::collections::BTre
     let path = table.path().display().to_string();
     let mut a = args(&[]);
     for name in spec.args {
-        let value = if *name == edxc_map::natives::GEOIP_ARG { path.clone() } else { "2014-01-08".to_string() };
+        let value = match *name {
+            n if n == edxc_map::natives::GEOIP_ARG => path.clone(),
+            "start" | "interval_start" => "2014-01-01".to_string(),
+            "dropoff_threshold" => "0.05".to_string(),
+            "created_at" => "2014-01-08T00:00:00".to_string(),
+            "earliest_timestamp" => "2014-01-02T00".to_string(),
+            "expected_validation" => "2014-01-05T00".to_string(),
+            "generate_before" | "include_nonstate_changes" | "tuple_output" => "true".to_string(),
+            _ => "2014-01-08".to_string(),
+        };
         a.insert(name.to_string(), value);
     }
     a

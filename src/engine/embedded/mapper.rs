@@ -8,7 +8,7 @@ use crate::warehouse::{Row, Staging};
 use anyhow::{bail, Context, Result};
 use regex::Regex;
 use std::collections::{BTreeMap, HashMap};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// One map task of the run.
 pub struct MapJob {
@@ -18,28 +18,39 @@ pub struct MapJob {
     pub count_as: Option<String>,
 }
 
+/// A log file of the run and the map jobs that read it (`None`: every job; a file of a pipeline's own
+/// `tracking_log_dir` feeds only the maps that list that source).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogFile {
+    pub path: PathBuf,
+    pub jobs: Option<Vec<usize>>,
+}
+
 pub use crate::config::engine_config::{DEFAULT_PATTERN, DEFAULT_UNDATED_PATTERN};
 
-/// Every file under `root` (recursively) whose whole path matches `pattern` (when its `date` group matched, only
-/// files dated in `[start - expand, end + expand)`) or `undated` (always read: files without a date in their
-/// name). Also says why the other files were not selected.
+/// Every file under the `roots` (recursively) whose whole path matches one of `patterns` (the first that matches
+/// decides: when its `date` group matched, only files dated in `[start - expand, end + expand)`) or `undated`
+/// (always read: files without a date in their name). Also says why the other files were not selected.
 pub fn select_files(
-    root: &Path,
-    pattern: &Regex,
-    undated: &Regex,
+    roots: &[PathBuf],
+    patterns: &[Regex],
+    undated: Option<&Regex>,
     window: &Interval,
     expand_days: i64,
 ) -> Result<(Vec<PathBuf>, FileSelection)> {
-    if !root.is_dir() {
-        bail!(
-            "tracking log directory {} does not exist (set tracking_logs in the profile or --var tracking_logs=DIR)",
-            root.display()
-        );
+    for root in roots {
+        if !root.is_dir() {
+            bail!(
+                "tracking log directory {} does not exist (set tracking_logs in the profile or --var \
+                 tracking_logs=DIR)",
+                root.display()
+            );
+        }
     }
     let widened = window.expand(expand_days);
     let mut out = Vec::new();
     let mut why = FileSelection::default();
-    let mut stack = vec![root.to_path_buf()];
+    let mut stack: Vec<PathBuf> = roots.to_vec();
     while let Some(dir) = stack.pop() {
         for entry in std::fs::read_dir(&dir).with_context(|| format!("cannot list {}", dir.display()))? {
             let path = entry?.path();
@@ -56,8 +67,8 @@ pub fn select_files(
             let whole = |re: &Regex| {
                 re.captures(&text).filter(|c| c.get(0).is_some_and(|m| m.start() == 0 && m.end() == text.len()))
             };
-            let Some(caps) = whole(pattern) else {
-                if whole(undated).is_some() {
+            let Some(caps) = patterns.iter().find_map(whole) else {
+                if undated.is_some_and(|u| whole(u).is_some()) {
                     why.undated += 1;
                     out.push(path);
                 } else {
@@ -79,6 +90,7 @@ pub fn select_files(
         }
     }
     out.sort();
+    out.dedup();
     why.read = out.len();
     Ok((out, why))
 }
@@ -143,8 +155,29 @@ struct Scan<'a> {
 }
 
 impl Scan<'_> {
-    fn file(&self, f: &Path) -> Result<Partial> {
+    /// The extractors to run over a file read by the jobs `subset` only, and the jobs each one feeds.
+    fn for_jobs(&self, subset: &[usize]) -> (Vec<&str>, Vec<Vec<usize>>) {
+        let mut names: Vec<&str> =
+            subset.iter().filter_map(|&j| self.jobs.get(j)).map(|j| j.extractor.as_str()).collect();
+        names.sort();
+        names.dedup();
+        let by_extractor = names
+            .iter()
+            .map(|n| {
+                subset.iter().copied().filter(|&j| self.jobs.get(j).is_some_and(|job| job.extractor == *n)).collect()
+            })
+            .collect();
+        (names, by_extractor)
+    }
+
+    fn file(&self, log: &LogFile) -> Result<Partial> {
+        let f = log.path.as_path();
         let jobs = self.jobs;
+        let subset = log.jobs.as_deref().map(|s| self.for_jobs(s));
+        let (names, by_extractor) = match &subset {
+            Some((n, b)) => (n, b),
+            None => (&self.names, &self.by_extractor),
+        };
         let mut out = Partial::new(jobs.len());
         let (plain, counted) = (&mut out.plain, &mut out.counted);
         let mut key = Vec::new();
@@ -158,7 +191,7 @@ impl Scan<'_> {
                     date
                 }
             };
-            for &j in self.by_extractor.get(ex).into_iter().flatten() {
+            for &j in by_extractor.get(ex).into_iter().flatten() {
                 if !jobs[j].window.contains(date) {
                     continue;
                 }
@@ -185,7 +218,7 @@ impl Scan<'_> {
                 }
             }
         };
-        let damage = events::scan_file_checked(f, &self.names, &self.opts, &mut out.counters, &mut emit)
+        let damage = events::scan_file_checked(f, names, &self.opts, &mut out.counters, &mut emit)
             .with_context(|| format!("cannot read {}", f.display()))?;
         out.damage = damage.map(|d| DamagedFile {
             path: f.display().to_string(),
@@ -201,7 +234,7 @@ impl Scan<'_> {
 /// unreadable file is read up to the damage and reported, never fatal: the caller applies the bad-input threshold.
 pub fn run(
     jobs: &[MapJob],
-    files: &[PathBuf],
+    files: &[LogFile],
     staging: &mut Staging,
     ccx_enabled: bool,
     workers: usize,
@@ -265,7 +298,7 @@ pub fn run(
             pending.insert(i, part);
             while let Some(p) = pending.remove(&merged) {
                 all.absorb(p);
-                bytes += std::fs::metadata(&files[merged]).map(|m| m.len()).unwrap_or(0);
+                bytes += std::fs::metadata(&files[merged].path).map(|m| m.len()).unwrap_or(0);
                 merged += 1;
                 progress(merged, bytes);
             }

@@ -10,7 +10,7 @@ use crate::graph::{Partitions, Plan, Task, TaskKind};
 use crate::warehouse::{Row, Staging, Warehouse, WarehouseRead};
 use anyhow::{anyhow, bail, Context, Result};
 use std::io::IsTerminal;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 pub use crate::config::engine_config::EmbeddedConfig;
@@ -40,24 +40,55 @@ fn source_digest(profile: &crate::config::profile::Profile, root: &Path, t: &Tas
         Ok(())
     };
     match &t.kind {
-        TaskKind::Map { window, .. } => {
+        TaskKind::Map { window, dirs, .. } => {
             // The keys the map reads, straight from the profile (`EmbeddedConfig` would resolve the LMS secret).
-            let Some(logs) = profile.path("tracking_logs", root).filter(|d| d.is_dir()) else { return Ok(None) };
+            let resolve = |v: String| if Path::new(&v).is_absolute() { PathBuf::from(v) } else { root.join(v) };
+            let Ok(logs) = profile.list("tracking_logs") else { return Ok(None) };
+            let logs: Vec<PathBuf> = logs.into_iter().map(resolve).collect();
+            if logs.is_empty() || logs.iter().any(|d| !d.is_dir()) {
+                return Ok(None);
+            }
+            let mut patterns = profile.list("tracking_pattern").unwrap_or_default();
+            if patterns.is_empty() {
+                patterns.push(mapper::DEFAULT_PATTERN.to_string());
+            }
             let get = |k: &str, default: &'static str| profile.get(k).unwrap_or(default).to_string();
-            let (Ok(pattern), Ok(undated), Ok(expand)) = (
-                regex::Regex::new(&get("tracking_pattern", mapper::DEFAULT_PATTERN)),
+            let (Ok(patterns), Ok(undated), Ok(expand)) = (
+                patterns.iter().map(|p| regex::Regex::new(p)).collect::<Result<Vec<_>, _>>(),
                 regex::Regex::new(&get("tracking_undated_pattern", mapper::DEFAULT_UNDATED_PATTERN)),
                 profile.i64_or("expand_interval_days", 2),
             ) else {
                 return Ok(None);
             };
-            let (files, _) = mapper::select_files(&logs, &pattern, &undated, window, expand)?;
+            let (files, _) = mapper::select_files(&logs, &patterns, Some(&undated), window, expand)?;
             for f in &files {
                 stat(&mut h, f)?;
             }
+            // The pipeline's own log directories, next to the warehouse (as the map reads them).
+            let Some(warehouse) = profile.path("warehouse", root) else { return Ok(None) };
+            let base = warehouse.parent().unwrap_or(&warehouse).to_path_buf();
+            for (dir, pattern) in dirs {
+                let (dir, Ok(pattern)) = (base.join(dir), regex::Regex::new(pattern)) else { return Ok(None) };
+                h.update(format!("dir {}\n", dir.display()).as_bytes());
+                if dir.is_dir() {
+                    let (dirs, patterns) = (std::slice::from_ref(&dir), std::slice::from_ref(&pattern));
+                    for f in mapper::select_files(dirs, patterns, None, window, expand)?.0 {
+                        stat(&mut h, &f)?;
+                    }
+                }
+            }
         }
         TaskKind::ImportLms { lms_table } => {
-            let Some(lms) = profile.get("lms") else { return Ok(None) };
+            // `lms_credentials` overrides `lms`: a `{"url": ...}` there names the LMS itself; the original's form
+            // (host, user, password) names a database, by the file that holds it (its password is never read here).
+            let from_credentials = profile.get("lms_credentials").map(|path| {
+                let url = std::fs::read(path)
+                    .ok()
+                    .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
+                    .and_then(|v| v.get("url").and_then(|u| u.as_str()).map(str::to_string));
+                url.unwrap_or_else(|| format!("mysql://credentials {path}"))
+            });
+            let Some(lms) = from_credentials.as_deref().or(profile.get("lms")) else { return Ok(None) };
             if lms.contains("://") || lms.contains("SECRET[") {
                 h.update(format!("database {lms} table {lms_table}").as_bytes());
             } else {
@@ -120,10 +151,8 @@ impl super::Engine for EmbeddedEngine {
         let mut report = RunReport::default();
         run.preflight(plans)?;
         run.load_countries(plans)?;
-        let mut done: Vec<Vec<bool>> = plans
-            .iter()
-            .map(|p| p.tasks.iter().map(|t| matches!(t.kind, TaskKind::ResultStore { .. })).collect())
-            .collect();
+        let mut done: Vec<Vec<bool>> =
+            plans.iter().map(|p| p.tasks.iter().map(|t| t.kind.is_sink()).collect()).collect();
         loop {
             let ready: Vec<(usize, usize)> = plans
                 .iter()
@@ -152,7 +181,7 @@ impl super::Engine for EmbeddedEngine {
                         }
                         continue;
                     }
-                    TaskKind::ResultStore { .. } => continue,
+                    TaskKind::ResultStore { .. } | TaskKind::Files { .. } => continue,
                 };
                 run.finish(&mut report, r)?;
             }
@@ -195,13 +224,14 @@ impl EmbeddedRun<'_> {
     fn preflight(&self, plans: &[Plan]) -> Result<()> {
         let has_maps = plans.iter().flat_map(|p| &p.tasks).any(|t| matches!(t.kind, TaskKind::Map { .. }));
         if has_maps {
-            match &self.config.tracking_logs {
-                Some(dir) if dir.is_dir() => {}
-                Some(dir) => bail!(
+            if self.config.tracking_logs.is_empty() {
+                bail!("the profile sets no `tracking_logs` directory");
+            }
+            if let Some(dir) = self.config.tracking_logs.iter().find(|d| !d.is_dir()) {
+                bail!(
                     "tracking log directory {} does not exist (set tracking_logs in the profile or --var tracking_logs=DIR)",
                     dir.display()
-                ),
-                None => bail!("the profile sets no `tracking_logs` directory"),
+                );
             }
         }
         Ok(())
@@ -261,11 +291,17 @@ impl EmbeddedRun<'_> {
             .as_deref()
             .ok_or_else(|| anyhow!("the profile sets no `lms` (a TSV directory or mysql:// URL)"))?;
         let names: Vec<String> = t.columns.iter().map(|c| c.name.clone()).collect();
+        let start_time = crate::lms::import_time();
         let mut rows = crate::lms::read_table(lms, lms_table, &names)
             .with_context(|| format!("cannot import LMS table `{lms_table}`"))?;
+        let end_time = crate::lms::import_time();
         crate::lms::hive_booleans(&t.columns, &mut rows);
         let dt = Self::one_partition(t)?;
         let n = self.staging.write_partition(&t.table, &dt, &rows)?;
+        // When the snapshot was taken, as Sqoop's `_metadata` records it: enrollment validation dates its events by
+        // it (docs/contract.md §3.15).
+        let metadata = crate::lms::import_metadata(lms_table, &names, &start_time, &end_time);
+        self.staging.write_partition_file(&t.table, &dt, "_metadata", &metadata)?;
         Ok(Self::report(t, "import", vec![dt], n, started))
     }
 
@@ -276,31 +312,68 @@ impl EmbeddedRun<'_> {
             return Ok(());
         }
         let started = Instant::now();
-        let jobs: Vec<mapper::MapJob> = maps
-            .iter()
-            .filter_map(|t| match &t.kind {
-                TaskKind::Map { extractor, window, count_as } => Some(mapper::MapJob {
+        let mut jobs = Vec::new();
+        let mut dirs = Vec::new();
+        for t in &maps {
+            if let TaskKind::Map { extractor, window, count_as, dirs: own } = &t.kind {
+                jobs.push(mapper::MapJob {
                     table: t.table.clone(),
                     extractor: extractor.clone(),
                     window: *window,
                     count_as: count_as.clone(),
-                }),
-                _ => None,
-            })
-            .collect();
-        let root = self
-            .config
-            .tracking_logs
-            .clone()
-            .ok_or_else(|| anyhow!("the profile sets no `tracking_logs` directory"))?;
-        let pattern = regex::Regex::new(&self.config.tracking_pattern)
-            .with_context(|| format!("invalid tracking_pattern `{}`", self.config.tracking_pattern))?;
+                });
+                dirs.push(own.clone());
+            }
+        }
+        let roots = self.config.tracking_logs.clone();
+        let root = roots.first().cloned().ok_or_else(|| anyhow!("the profile sets no `tracking_logs` directory"))?;
+        let regex = |what: &str, p: &str| regex::Regex::new(p).with_context(|| format!("invalid {what} `{p}`"));
+        let patterns =
+            self.config.tracking_patterns.iter().map(|p| regex("tracking_pattern", p)).collect::<Result<Vec<_>>>()?;
         let span = jobs.iter().map(|j| j.window).reduce(|a, b| a.union(&b)).ok_or_else(|| anyhow!("no map window"))?;
-        let undated = regex::Regex::new(&self.config.tracking_undated_pattern)
-            .with_context(|| format!("invalid tracking_undated_pattern `{}`", self.config.tracking_undated_pattern))?;
-        let (files, selection) =
-            mapper::select_files(&root, &pattern, &undated, &span, self.config.expand_interval_days)?;
+        let undated = regex("tracking_undated_pattern", &self.config.tracking_undated_pattern)?;
+        let (selected, selection) =
+            mapper::select_files(&roots, &patterns, Some(&undated), &span, self.config.expand_interval_days)?;
         report.files = selection;
+        let mut files: Vec<mapper::LogFile> =
+            selected.into_iter().map(|path| mapper::LogFile { path, jobs: None }).collect();
+        // A pipeline's own log directories: read by the maps that list them only; one that does not exist yet has
+        // no files (as an empty directory). A relative one is taken from the directory holding the warehouse, as
+        // the files sinks that write them do (`sinks::files`).
+        let base = self.config.warehouse.parent().unwrap_or(&self.config.warehouse).to_path_buf();
+        for (j, own) in dirs.iter().enumerate() {
+            for (dir, pattern) in own {
+                let dir = base.join(dir);
+                if !dir.is_dir() {
+                    continue;
+                }
+                let pattern = regex("tracking_log_dir pattern", pattern)?;
+                let window = jobs[j].window;
+                let (found, why) = mapper::select_files(
+                    std::slice::from_ref(&dir),
+                    std::slice::from_ref(&pattern),
+                    None,
+                    &window,
+                    self.config.expand_interval_days,
+                )?;
+                report.files.undated += why.undated;
+                report.files.outside_interval += why.outside_interval;
+                report.files.not_matching += why.not_matching;
+                report.files.hidden += why.hidden;
+                for path in found {
+                    match files.iter_mut().find(|f| f.path == path) {
+                        Some(mapper::LogFile { jobs: None, .. }) => {}
+                        Some(mapper::LogFile { jobs: Some(readers), .. }) => {
+                            if !readers.contains(&j) {
+                                readers.push(j);
+                            }
+                        }
+                        None => files.push(mapper::LogFile { path, jobs: Some(vec![j]) }),
+                    }
+                }
+            }
+        }
+        report.files.read = files.len();
         if files.is_empty() && !self.config.allow_empty {
             let f = &report.files;
             bail!(

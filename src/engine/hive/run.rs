@@ -50,6 +50,7 @@ fn kind_name(t: &Task) -> &'static str {
         TaskKind::Sql { .. } => "sql",
         TaskKind::Native { .. } => "native",
         TaskKind::ResultStore { .. } => "load",
+        TaskKind::Files { .. } => "files",
     }
 }
 
@@ -99,17 +100,20 @@ impl HiveEngine {
         for t in plans.iter().flat_map(|p| &p.tasks) {
             let TaskKind::ImportLms { lms_table } = &t.kind else { continue };
             let columns: Vec<String> = t.columns.iter().map(|c| c.name.clone()).collect();
+            let start_time = crate::lms::import_time();
             let mut rows = if t.enabled {
                 crate::lms::read_table(lms, lms_table, &columns)
                     .with_context(|| format!("importing LMS table `{lms_table}`"))?
             } else {
                 vec![]
             };
+            let metadata = crate::lms::import_metadata(lms_table, &columns, &start_time, &crate::lms::import_time());
             crate::lms::hive_booleans(&t.columns, &mut rows);
             for dt in t.writes.iter().flat_map(|w| w.values()) {
                 let dir = partition_dir(&self.warehouse.root, &t.table, &dt);
                 self.warehouse.fs.remove_all(&dir)?;
                 write_partition_dir(self.warehouse.fs.as_ref(), &dir, &rows)?;
+                self.warehouse.fs.write(&dir.join("_metadata"), &metadata)?;
             }
         }
         Ok(())
@@ -151,8 +155,7 @@ impl Engine for HiveEngine {
         self.upload_mapper(&scratch, &run_dir)?;
 
         // Hive writes each partition where its table says: the published ones it replaces are set aside first.
-        let tasks: Vec<&Task> =
-            plans.iter().flat_map(|p| &p.tasks).filter(|t| !matches!(t.kind, TaskKind::ResultStore { .. })).collect();
+        let tasks: Vec<&Task> = plans.iter().flat_map(|p| &p.tasks).filter(|t| !t.kind.is_sink()).collect();
         let parts: Vec<(String, String)> = tasks
             .iter()
             .flat_map(|t| t.writes.iter().flat_map(|w| w.values()).map(|dt| (t.table.clone(), dt)))

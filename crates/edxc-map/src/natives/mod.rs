@@ -19,8 +19,10 @@ mod course_catalog;
 mod enrollment_days;
 mod enrollment_events;
 mod enrollment_summary;
+pub mod enrollment_validation;
 mod last_country;
 pub mod pyfmt;
+pub mod pyjson;
 mod tags_distribution;
 mod video;
 
@@ -69,6 +71,9 @@ pub const BAD_TAGS: &str = "bad_tags";
 /// accept (see `video.rs`).
 pub const BAD_NUMBER: &str = "bad_number";
 
+/// A validation event (enrollment_validation) without the snapshot fields (`dump_start`, ...) it is read with.
+pub const INCOMPLETE_VALIDATION: &str = "incomplete_validation";
+
 /// Every skip reason, for reporting.
 pub const SKIP_REASONS: &[&str] = &[
     BAD_TIMESTAMP,
@@ -83,6 +88,7 @@ pub const SKIP_REASONS: &[&str] = &[
     BAD_FIELD_TYPE,
     BAD_TAGS,
     BAD_NUMBER,
+    INCOMPLETE_VALIDATION,
 ];
 
 /// Skip counts being gathered.
@@ -275,6 +281,37 @@ static REDUCERS: &[ReducerSpec] = &[
               up in the country table (geoip = its file; edxc writes it from the profile's GeoIP database); \
               UNKNOWN when the table has no (or a blank) country for it.",
     },
+    ReducerSpec {
+        name: "enrollment_validation",
+        input: &[
+            c("course_id", "string"),
+            c("user_id", "string"),
+            c("timestamp", "string"),
+            c("event_type", "string"),
+            c("mode", "string"),
+            c("validation", "tinyint"),
+            c("is_active", "tinyint"),
+            c("created", "string"),
+            c("dump_start", "string"),
+            c("dump_end", "string"),
+        ],
+        key: &["course_id", "user_id"],
+        sort: &["timestamp", "event_type", "mode"],
+        output: &[c("file", "string"), c("line", "string")],
+        args: &[
+            "interval_start",
+            "generate_before",
+            "include_nonstate_changes",
+            "earliest_timestamp",
+            "expected_validation",
+            "tuple_output",
+            "created_at",
+        ],
+        doc: "Synthetic enrollment events of EnrollmentValidationWorkflow (§3.15 step C): per (course, user), the \
+              events missing between the logged and validation events; rows (file, line), the file \
+              synthetic_enroll.log-YYYYMMDD.gz (or synthetic_enroll-YYYYMMDD.tsv.gz with tuple_output); \
+              earliest_timestamp / expected_validation as YYYY-MM-DDTHH or empty.",
+    },
 ];
 
 static NATIVES: &[NativeSpec] = &[
@@ -375,6 +412,7 @@ enum Reducer {
     VideoViewing(video::VideoViewing),
     VideoUsage(video::VideoUsage),
     LastCountry(last_country::LastCountry),
+    Validation(enrollment_validation::EnrollmentValidation),
 }
 
 impl Reducer {
@@ -432,6 +470,9 @@ impl Reducer {
                 };
                 Reducer::LastCountry(last_country::LastCountry { countries })
             }
+            "enrollment_validation" => {
+                Reducer::Validation(enrollment_validation::EnrollmentValidation::from_args(args)?)
+            }
             other => bail!("reducer {other:?} has no implementation"),
         };
         Ok((spec, r))
@@ -445,6 +486,7 @@ impl Reducer {
             Reducer::VideoViewing(r) => r.reduce(rows, out, skips),
             Reducer::VideoUsage(r) => r.reduce(rows, out, skips),
             Reducer::LastCountry(r) => r.reduce(rows, out, skips),
+            Reducer::Validation(r) => r.reduce(rows, out, skips),
         }
     }
 }
