@@ -190,6 +190,15 @@ impl Staging {
         for (t, d) in partitions {
             check_part(t, d)?;
         }
+        // Once each: two tasks may write one partition (two pipelines importing the same LMS table), and a second
+        // entry would undo the first one's restore on rollback.
+        let mut unique: Vec<(String, String)> = Vec::with_capacity(partitions.len());
+        for p in partitions {
+            if !unique.contains(p) {
+                unique.push(p.clone());
+            }
+        }
+        let partitions = unique.as_slice();
         let journal = Journal {
             run_id: self.run_id.clone(),
             status: Status::Publishing,
@@ -818,5 +827,21 @@ mod tests {
         s.publish(serde_json::Value::Null).unwrap().commit().unwrap().finish().unwrap();
         assert_eq!(read(root, "t", "d1"), vec![row("new")]);
         assert!(!root.join(STAGING_DIR).exists());
+    }
+
+    #[test]
+    fn a_partition_two_tasks_write_in_place_is_restored_once() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        let mut s = Staging::begin(root, "r1").unwrap();
+        s.write_partition("lms", "d1", &[row("old")]).unwrap();
+        s.publish(serde_json::Value::Null).unwrap().commit().unwrap().finish().unwrap();
+        // Two pipelines import the same LMS table into the same partition; the run fails after writing it.
+        let twice = vec![("lms".to_string(), "d1".to_string()), ("lms".to_string(), "d1".to_string())];
+        let mut s = Staging::begin(root, "r2").unwrap();
+        s.in_place(&twice).unwrap();
+        write_partition_dir(&LocalFs, &partition_dir(root, "lms", "d1"), &[row("new")]).unwrap();
+        drop(s);
+        assert_eq!(read(root, "lms", "d1"), vec![row("old")]);
     }
 }
