@@ -183,7 +183,10 @@ fn run_inner(project: &Project, a: &ApplyArgs) -> anyhow::Result<ExitCode> {
         anyhow::bail!("{} data check(s) failed, nothing was published: {}", errors.len(), errors.join("; "));
     }
 
-    // Everything is computed and checked: load the result store inside one open transaction.
+    // Everything is computed and checked: write the csv sinks' files beside their targets (swapped in by the
+    // publish), then load the result store inside one open transaction.
+    let files = crate::sinks::csv::stage_all(&plans, &mut staging, root, &mut progress)?;
+    report.tasks.extend(files);
     let loads = crate::sinks::load::load_all(store.as_mut(), &plans, &staging, a.allow_empty, &mut progress)?;
     report.tasks.extend(loads);
     if let Err(e) = crate::failpoint::hit("commit") {

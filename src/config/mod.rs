@@ -1,6 +1,7 @@
 //! Loading: pipeline TOML files, target profiles, `--var`/`--param` overrides and secret references.
 
 pub mod engine_config;
+pub mod include;
 pub mod interval;
 pub mod pipeline_file;
 pub mod placeholder;
@@ -75,12 +76,10 @@ impl Project {
         for n in by_task {
             if !out.iter().any(|p| p.tasks.contains(n)) && diags.is_empty() {
                 diags.append(&mut other_diags);
-                diags.push(
-                    Diagnostic::new(Phase::Syntax, None, format!("no pipeline named `{n}`")).hint(format!(
-                        "pipelines are the files in {}, or the original task names in their `[pipeline] tasks`",
-                        self.pipelines_dir().display()
-                    )),
-                );
+                diags.push(Diagnostic::new(Phase::Syntax, None, format!("no pipeline named `{n}`")).hint(format!(
+                    "pipelines are the files in {}, or the original task names in their `[pipeline] tasks`",
+                    self.pipelines_dir().display()
+                )));
             }
         }
         if diags.is_empty() {

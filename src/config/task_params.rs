@@ -14,6 +14,12 @@ pub const LOCATION_PARAMS: &[(&str, &str, &str)] = &[
         "the tracking-log directory ([event-logs] source; a one-element JSON list is taken too)",
     ),
     ("pattern", "tracking_pattern", "the regex a log path must match ([event-logs] pattern)"),
+    (
+        "src",
+        "tracking_logs",
+        "the tracking-log directory of a workflow without an interval (answer distribution; a one-element JSON list \
+         is taken too)",
+    ),
     ("expand_interval", "expand_interval_days", "days around the interval to select logs by file date (`2 days`)"),
     ("warehouse_path", "warehouse", "the warehouse root ([hive] warehouse_path)"),
     ("credentials", "result_store_credentials", "JSON credentials of the result store ([database-export])"),
@@ -60,7 +66,7 @@ pub fn apply(profile: &mut Profile, params: &[(String, String)]) -> Result<(), S
     for (name, value) in params {
         let Some((_, key, _)) = LOCATION_PARAMS.iter().find(|(n, _, _)| n == name) else { continue };
         let value = match name.as_str() {
-            "source" | "pattern" => single(name, value)?,
+            "source" | "pattern" | "src" => single(name, value)?,
             "expand_interval" => days(value).ok_or_else(|| {
                 format!("--param expand_interval: `{value}` is not a number of days (e.g. `2 days`, `P2D`, `2`)")
             })?,

@@ -1,4 +1,4 @@
-//! The lineage of the pipelines (sources → transforms → result-store tables) as DOT or Mermaid, for `edxc graph`:
+//! The lineage of the pipelines (sources → transforms → result-store tables and files) as DOT or Mermaid, for `edxc graph`:
 //! what feeds what, from the TOML alone (no interval or profile needed).
 
 use crate::model::{Pipeline, SinkKind, SourceKind, TransformKind};
@@ -7,7 +7,7 @@ use std::fmt::Write;
 /// One box of the lineage.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Node {
-    /// Unique across pipelines: `pipeline.name` (sources and transforms), `result_store.table` (sinks).
+    /// Unique across pipelines: `pipeline.name` (sources, transforms, csv sinks), `result_store.table` (tables).
     pub id: String,
     pub label: String,
     pub kind: &'static str,
@@ -47,16 +47,19 @@ pub fn lineage(pipelines: &[Pipeline]) -> Lineage {
                 out.edges.push((id(&i.value), id(name)));
             }
         }
-        for s in p.sinks.values() {
-            let SinkKind::ResultStore { table, .. } = &s.kind;
-            let sink = format!("result_store.{}", table.value);
+        for (name, s) in &p.sinks {
+            // Result-store tables are shared by the pipelines; a csv sink's files belong to its pipeline.
+            let (sink, label, kind, pipeline) = match &s.kind {
+                SinkKind::ResultStore { table, .. } => (
+                    format!("result_store.{}", table.value),
+                    format!("{}\n(result store)", table.value),
+                    "result store",
+                    String::new(),
+                ),
+                SinkKind::Csv(csv) => (id(name), format!("{name}\n(files {})", csv.file.value), "files", pn.clone()),
+            };
             if !out.nodes.iter().any(|n| n.id == sink) {
-                out.nodes.push(Node {
-                    id: sink.clone(),
-                    label: format!("{}\n(result store)", table.value),
-                    kind: "result store",
-                    pipeline: String::new(),
-                });
+                out.nodes.push(Node { id: sink.clone(), label, kind, pipeline });
             }
             for i in &s.inputs {
                 out.edges.push((id(&i.value), sink.clone()));
@@ -97,6 +100,7 @@ impl Lineage {
                 let shape = match n.kind {
                     "tracking logs" | "lms" | "file" => "cylinder",
                     "result store" => "box3d",
+                    "files" => "note",
                     _ => "box",
                 };
                 let _ = writeln!(s, "{indent}{} [label={}, shape={shape}];", quote(&n.id), quote(&n.label));
@@ -126,6 +130,7 @@ impl Lineage {
                 let (open, close) = match n.kind {
                     "tracking logs" | "lms" | "file" => ("[(", ")]"),
                     "result store" => ("[[", "]]"),
+                    "files" => ("[/", "/]"),
                     _ => ("[", "]"),
                 };
                 let _ = writeln!(s, "    {}{open}\"{text}\"{close}", key(&n.id));

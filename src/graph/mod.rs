@@ -37,10 +37,12 @@ pub enum TaskKind {
     ImportLms {
         lms_table: String,
     },
-    /// Run extractors over the tracking logs.
+    /// Run extractors over the tracking logs: the events dated in `window`, one partition per day; without a
+    /// window, every event of the files below the source matching `include` (globs), into one partition.
     Map {
         extractor: String,
-        window: Interval,
+        window: Option<Interval>,
+        include: Vec<String>,
         count_as: Option<String>,
     },
     Reduce {
@@ -59,6 +61,21 @@ pub enum TaskKind {
         allow_empty: bool,
         indexes: Vec<Vec<String>>,
     },
+    /// Write files of delimited text (`sinks::csv`): `dir` rendered for the run (empty: write nothing), `file` the
+    /// per-row path template.
+    Csv {
+        dir: String,
+        file: String,
+        sort_by: Vec<String>,
+        format: crate::model::csv::CsvFormat,
+    },
+}
+
+impl TaskKind {
+    /// Sinks run after every transform and its checks, outside the engine.
+    pub fn is_sink(&self) -> bool {
+        matches!(self, Self::ResultStore { .. } | Self::Csv { .. })
+    }
 }
 
 /// What a task reads from one of its inputs.
@@ -287,7 +304,7 @@ pub fn plan(
             }
         }
         let (kind, writes) = match &t.kind {
-            TransformKind::Map { extractor, window, count_as } => {
+            TransformKind::Map { extractor, window: Some(window), count_as, .. } => {
                 let end = match vars.get(&window.end.value) {
                     Some(Var::Date(d)) => *d,
                     _ => {
@@ -309,10 +326,25 @@ pub fn plan(
                 let w = Interval::new(end - Duration::days(days), end)?;
                 let kind = TaskKind::Map {
                     extractor: extractor.value.clone(),
-                    window: w,
+                    window: Some(w),
+                    include: vec![],
                     count_as: count_as.as_ref().map(|c| c.value.clone()),
                 };
                 (kind, Partitions::Days(w))
+            }
+            TransformKind::Map { extractor, window: None, include, count_as } => {
+                let include = match include {
+                    Some(tpl) => crate::config::include::parse_list(&r(tpl)?)
+                        .map_err(|e| format!("{}: include: {e}", tpl.pos))?,
+                    None => vec!["*".to_string()],
+                };
+                let kind = TaskKind::Map {
+                    extractor: extractor.value.clone(),
+                    window: None,
+                    include,
+                    count_as: count_as.as_ref().map(|c| c.value.clone()),
+                };
+                (kind, one(t, &r)?)
             }
             TransformKind::Reduce { reducer } => (TaskKind::Reduce { reducer: reducer.value.clone() }, one(t, &r)?),
             TransformKind::Sql { template } => {
@@ -343,7 +375,25 @@ pub fn plan(
     }
 
     for (name, s) in &p.sinks {
-        let SinkKind::ResultStore { table, indexes, overwrite, allow_empty } = &s.kind;
+        let (table, kind) = match &s.kind {
+            SinkKind::ResultStore { table, indexes, overwrite, allow_empty } => (
+                table.value.clone(),
+                TaskKind::ResultStore {
+                    overwrite: *overwrite,
+                    allow_empty: *allow_empty,
+                    indexes: indexes.iter().map(|ix| ix.iter().map(|c| c.value.clone()).collect()).collect(),
+                },
+            ),
+            SinkKind::Csv(csv) => (
+                name.clone(),
+                TaskKind::Csv {
+                    dir: r(&csv.dir).map_err(|e| format!("{}: {e}", csv.dir.pos))?,
+                    file: r(&csv.file).map_err(|e| format!("{}: {e}", csv.file.pos))?,
+                    sort_by: csv.sort_by.iter().map(|c| c.value.clone()).collect(),
+                    format: csv.format.clone(),
+                },
+            ),
+        };
         let enabled = match &s.when {
             Some(w) => as_bool(&vars, w)?,
             None => true,
@@ -365,12 +415,8 @@ pub fn plan(
         tasks.push(Task {
             pipeline: p.name.value.clone(),
             node: name.clone(),
-            table: table.value.clone(),
-            kind: TaskKind::ResultStore {
-                overwrite: *overwrite,
-                allow_empty: *allow_empty,
-                indexes: indexes.iter().map(|ix| ix.iter().map(|c| c.value.clone()).collect()).collect(),
-            },
+            table,
+            kind,
             columns: s.columns.iter().map(|c| c.value.clone()).collect(),
             writes: None,
             inputs,
@@ -386,7 +432,10 @@ pub fn plan(
 fn one(t: &crate::model::Transform, r: &dyn Fn(&str) -> Result<String, String>) -> Result<Partitions, String> {
     let part = t.partition.as_ref().ok_or_else(|| format!("transform `{}` has no partition", t.name.value))?;
     let value = r(part).map_err(|e| format!("{}: {e}", part.pos))?;
-    if value.is_empty() || value.contains('/') || value.contains("..") {
+    // Partition values are path segments and quoted HiveQL literals (a param such as answer distribution's `name`
+    // can be any text).
+    let bad_char = |c: char| c.is_control() || matches!(c, '/' | '\'' | '"' | '\\' | '`');
+    if value.is_empty() || value.contains(bad_char) || value.contains("..") {
         return Err(format!("{}: partition value `{value}` is not a valid dt= value", part.pos));
     }
     Ok(Partitions::One(value))

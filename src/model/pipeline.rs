@@ -90,8 +90,10 @@ pub struct Window {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TransformKind {
-    /// The native mapper over tracking logs; one output partition per event day of the window.
-    Map { extractor: At<String>, window: Window, count_as: Option<At<String>> },
+    /// The native mapper over tracking logs; one output partition per event day of the window. Without a window
+    /// (a workflow with no interval, such as answer distribution), every event of every log file below the source
+    /// that matches `include` (globs, default `*`), whatever its date, into the one partition `partition`.
+    Map { extractor: At<String>, window: Option<Window>, include: Option<At<String>>, count_as: Option<At<String>> },
     /// A native reducer over its input rows grouped by key (a Hive `TRANSFORM` on a cluster).
     Reduce { reducer: At<String> },
     /// A SQL body from `templates/`, one text for every engine.
@@ -175,6 +177,8 @@ impl CheckKind {
 pub enum SinkKind {
     /// A table of the result store that Insights reads.
     ResultStore { table: At<String>, indexes: Vec<Vec<At<String>>>, overwrite: bool, allow_empty: bool },
+    /// Files of delimited text on local disk, one per group of rows (`src/sinks/csv.rs`).
+    Csv(super::csv::CsvSink),
 }
 
 #[derive(Debug, Clone)]

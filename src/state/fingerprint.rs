@@ -11,8 +11,12 @@ pub fn job_text(t: &Task) -> String {
     let args: Vec<String> = t.args.iter().map(|(k, v)| format!("{k}={v}")).collect();
     let job = match &t.kind {
         TaskKind::ImportLms { lms_table } => format!("import lms table {lms_table}"),
-        TaskKind::Map { extractor, window, count_as } => {
-            format!("map extractor {extractor} window {window} count_as {}", count_as.as_deref().unwrap_or("-"))
+        TaskKind::Map { extractor, window, include, count_as } => {
+            let scope = match window {
+                Some(w) => format!("window {w}"),
+                None => format!("every file matching {}", include.join(" ")),
+            };
+            format!("map extractor {extractor} {scope} count_as {}", count_as.as_deref().unwrap_or("-"))
         }
         TaskKind::Reduce { reducer } => format!("reduce {reducer}"),
         TaskKind::Sql { body, .. } => format!("sql\n{}", body.trim_end()),
@@ -21,6 +25,9 @@ pub fn job_text(t: &Task) -> String {
         }
         TaskKind::ResultStore { overwrite, allow_empty, indexes } => {
             format!("result store overwrite {overwrite} allow_empty {allow_empty} indexes {indexes:?}")
+        }
+        TaskKind::Csv { dir, file, sort_by, format } => {
+            format!("csv files {dir}/{file} sort_by {sort_by:?} format {format:?}")
         }
     };
     let columns: Vec<String> = t.columns.iter().map(|c| format!("{} {:?} {}", c.name, c.ty, c.nullable)).collect();

@@ -4,6 +4,7 @@
 
 pub mod fs;
 pub mod hdfs;
+pub mod staged_files;
 mod staging;
 
 pub use fs::{Fs, FsExt, LocalFs};

@@ -11,6 +11,7 @@
 //! stages [`Staging::in_place`]: the journal and the backups are made BEFORE it writes, so the partitions it
 //! writes are already "swapped in" and everything else (rollback, recovery, commit) is the same protocol.
 
+use super::staged_files::{self, StagedFile};
 use super::{dir_data, partition_dir, write_partition_dir, Fs, FsExt, Row, Warehouse, WarehouseRead};
 use anyhow::{anyhow, bail, Context, Result};
 use serde::{Deserialize, Serialize};
@@ -22,6 +23,8 @@ use std::sync::Arc;
 pub const STAGING_DIR: &str = ".staging";
 
 const JOURNAL: &str = "journal.json";
+/// The files outside the warehouse a run stages (`staged_files`), listed before any is written.
+const FILES: &str = "files.json";
 const OWNER: &str = "owner";
 
 /// What the journal of a publish says.
@@ -41,6 +44,9 @@ struct Journal {
     partitions: Vec<(String, String)>,
     /// What the caller needs to finish a committed publish after a crash (the run's state records).
     payload: serde_json::Value,
+    /// Files published outside the warehouse with the partitions.
+    #[serde(default)]
+    files: Vec<StagedFile>,
 }
 
 /// The staging area of one run. Dropped without publishing, it is removed and the warehouse is as it was.
@@ -52,6 +58,8 @@ pub struct Staging {
     staged: BTreeMap<(String, String), u64>,
     /// Partitions written in place (their old contents set aside), with the journal already written.
     in_place: Option<Journal>,
+    /// Files outside the warehouse, written beside their targets, swapped in by the publish.
+    files: Vec<StagedFile>,
     armed: bool,
 }
 
@@ -76,6 +84,7 @@ impl Staging {
             run_id: run_id.to_string(),
             staged: BTreeMap::new(),
             in_place: None,
+            files: Vec::new(),
             armed: true,
         })
     }
@@ -131,6 +140,7 @@ impl Staging {
             status: Status::Publishing,
             partitions: partitions.to_vec(),
             payload: serde_json::Value::Null,
+            files: Vec::new(),
         };
         write_journal(self.wh.fs.as_ref(), &self.dir, &journal)?;
         self.in_place = Some(journal);
@@ -151,6 +161,26 @@ impl Staging {
         Ok(())
     }
 
+    /// Stages files outside the warehouse (local paths), published with the partitions: each is written whole
+    /// beside its target now; the target changes only when the run publishes. A target staged twice is an error.
+    pub fn stage_files(&mut self, files: Vec<(PathBuf, Vec<u8>)>) -> Result<()> {
+        let mut planned = Vec::with_capacity(files.len());
+        for (target, _) in &files {
+            if self.files.iter().chain(&planned).any(|f: &StagedFile| &f.target == target) {
+                bail!("{} is written twice in this run", target.display());
+            }
+            planned.push(StagedFile::plan(target, &self.run_id)?);
+        }
+        let start = self.files.len();
+        self.files.extend(planned);
+        // Listed before anything is written, so the next run can remove what a killed one left.
+        self.wh.fs.write(&self.dir.join(FILES), &serde_json::to_vec_pretty(&self.files)?)?;
+        for (f, (_, bytes)) in self.files[start..].iter().zip(&files) {
+            f.write(bytes)?;
+        }
+        Ok(())
+    }
+
     /// Every staged partition with its row count, in (table, dt) order.
     pub fn staged(&self) -> impl Iterator<Item = (&str, &str, u64)> {
         self.staged.iter().map(|((t, d), n)| (t.as_str(), d.as_str(), *n))
@@ -161,15 +191,17 @@ impl Staging {
     pub fn publish(mut self, payload: serde_json::Value) -> Result<Published> {
         let fs = self.wh.fs.clone();
         self.armed = false;
+        let files = std::mem::take(&mut self.files);
         if let Some(mut journal) = self.in_place.take() {
             journal.payload = payload;
+            journal.files = files;
             let published = Published { wh: self.wh.clone(), dir: self.dir.clone(), journal, armed: true };
             write_journal(fs.as_ref(), &published.dir, &published.journal)?;
             crate::failpoint::hit("publish")?;
-            return Ok(published);
+            return published.swap_files();
         }
         let partitions: Vec<(String, String)> = self.staged.keys().cloned().collect();
-        let journal = Journal { run_id: self.run_id.clone(), status: Status::Publishing, partitions, payload };
+        let journal = Journal { run_id: self.run_id.clone(), status: Status::Publishing, partitions, payload, files };
         let published = Published { wh: self.wh.clone(), dir: self.dir.clone(), journal, armed: true };
         write_journal(fs.as_ref(), &published.dir, &published.journal)?;
         crate::failpoint::hit("publish")?;
@@ -179,7 +211,7 @@ impl Staging {
                 return Err(e.context(format!("cannot publish partition {table}/dt={dt}")));
             }
         }
-        Ok(published)
+        published.swap_files()
     }
 }
 
@@ -207,6 +239,7 @@ impl Drop for Staging {
             if let Some(j) = &self.in_place {
                 let _ = undo(&self.wh, &self.dir, &j.partitions);
             }
+            let _ = staged_files::each(&self.files, StagedFile::discard);
             let _ = self.wh.fs.remove_all(&self.dir);
             remove_if_empty(self.wh.fs.as_ref(), &self.dir);
         }
@@ -229,18 +262,36 @@ pub struct Published {
 }
 
 impl Published {
+    /// Swaps the run's files in after its partitions; on failure everything is undone.
+    fn swap_files(self) -> Result<Self> {
+        let swapped = crate::failpoint::hit("swap-files").and_then(|()| {
+            self.journal
+                .files
+                .iter()
+                .try_for_each(|f| f.swap_in().with_context(|| format!("cannot publish {}", f.target.display())))
+        });
+        match swapped {
+            Ok(()) => Ok(self),
+            Err(e) => {
+                self.rollback().context("while undoing a failed publish")?;
+                Err(e)
+            }
+        }
+    }
+
     /// The new partitions stay: the journal says so (a crash from here on finishes the run rather than undoing
     /// it). The caller records the run, then [`Committed::finish`]es.
     pub fn commit(mut self) -> Result<Committed> {
         self.journal.status = Status::Committed;
         write_journal(self.wh.fs.as_ref(), &self.dir, &self.journal)?;
         self.armed = false;
-        Ok(Committed { wh: self.wh.clone(), dir: self.dir.clone() })
+        Ok(Committed { wh: self.wh.clone(), dir: self.dir.clone(), files: std::mem::take(&mut self.journal.files) })
     }
 
     /// Puts every old partition back and removes the new ones and the staging area.
     pub fn rollback(mut self) -> Result<()> {
         self.armed = false;
+        staged_files::each(&self.journal.files, StagedFile::undo)?;
         undo(&self.wh, &self.dir, &self.journal.partitions)?;
         self.wh.fs.remove_all(&self.dir)?;
         remove_if_empty(self.wh.fs.as_ref(), &self.dir);
@@ -251,6 +302,7 @@ impl Published {
 impl Drop for Published {
     fn drop(&mut self) {
         if self.armed {
+            let _ = staged_files::each(&self.journal.files, StagedFile::undo);
             let _ = undo(&self.wh, &self.dir, &self.journal.partitions);
             let _ = self.wh.fs.remove_all(&self.dir);
             remove_if_empty(self.wh.fs.as_ref(), &self.dir);
@@ -263,12 +315,14 @@ impl Drop for Published {
 pub struct Committed {
     wh: Warehouse,
     dir: PathBuf,
+    files: Vec<StagedFile>,
 }
 
 impl Committed {
     /// Deletes the old partitions and the staging area.
     pub fn finish(self) -> Result<()> {
         crate::failpoint::hit("finish")?;
+        staged_files::each(&self.files, StagedFile::finish)?;
         self.wh.fs.remove_all(&self.dir)?;
         remove_if_empty(self.wh.fs.as_ref(), &self.dir);
         Ok(())
@@ -299,13 +353,27 @@ pub fn recover(wh: &Warehouse) -> Result<Vec<Recovered>> {
         }
         let run_id = entry.name.clone();
         let journal = read_journal(fs, &dir)?;
+        // Files written beside their targets: those a publish swapped in are in its journal.
+        let listed: Vec<StagedFile> = match fs.read(&dir.join(FILES))? {
+            Some(bytes) => serde_json::from_slice(&bytes)
+                .with_context(|| format!("unreadable file list in {}", fs.describe(&dir)))?,
+            None => Vec::new(),
+        };
         let outcome = match journal {
-            None => Recovered::Discarded { run_id },
+            None => {
+                staged_files::each(&listed, StagedFile::discard)?;
+                Recovered::Discarded { run_id }
+            }
             Some(j) if j.status == Status::Publishing => {
+                staged_files::each(&j.files, StagedFile::undo)?;
+                staged_files::each(&listed, StagedFile::discard)?;
                 undo(wh, &dir, &j.partitions)?;
                 Recovered::RolledBack { run_id, partitions: j.partitions.len() }
             }
-            Some(j) => Recovered::Finished { run_id, payload: j.payload },
+            Some(j) => {
+                staged_files::each(&j.files, StagedFile::finish)?;
+                Recovered::Finished { run_id, payload: j.payload }
+            }
         };
         fs.remove_all(&dir)?;
         remove_if_empty(fs, &dir);

@@ -1,5 +1,7 @@
 //! The map step on one machine: select tracking-log files by the date in their name, then one pass over them feeds
 //! every extractor of the run (N workflows cost one scan). Output: one warehouse partition per day of each window.
+//! A map without a window (a workflow with no interval) takes every event of the files its `include` globs select,
+//! whatever their dates, into one partition.
 
 use crate::engine::{DamagedFile, FileSelection};
 use crate::events::{self, Counters, ScanOptions};
@@ -14,8 +16,30 @@ use std::path::{Path, PathBuf};
 pub struct MapJob {
     pub table: String,
     pub extractor: String,
-    pub window: Interval,
+    /// The days whose events it keeps, one partition each; `None`: every event, into `partition`.
+    pub window: Option<Interval>,
+    pub partition: String,
+    /// Without a window: the globs selecting its files (relative to the log directory).
+    pub include: Vec<String>,
     pub count_as: Option<String>,
+}
+
+impl MapJob {
+    /// The partitions it writes.
+    pub fn partitions(&self) -> Vec<String> {
+        match &self.window {
+            Some(w) => w.days().map(|d| d.format("%Y-%m-%d").to_string()).collect(),
+            None => vec![self.partition.clone()],
+        }
+    }
+
+    /// The partition an event of `day` goes to, if the job keeps it.
+    fn bucket<'a>(&'a self, day: &'a str, date: chrono::NaiveDate) -> Option<&'a str> {
+        match &self.window {
+            Some(w) => w.contains(date).then_some(day),
+            None => Some(&self.partition),
+        }
+    }
 }
 
 pub use crate::config::engine_config::{DEFAULT_PATTERN, DEFAULT_UNDATED_PATTERN};
@@ -83,6 +107,39 @@ pub fn select_files(
     Ok((out, why))
 }
 
+/// Every file under `root` (recursively, hidden names included) whose path relative to `root` matches one of
+/// `globs`, as the original `PathSetTask` selects (docs/contract.md §1.7); also how many did not match.
+pub fn select_included(root: &Path, globs: &[Regex]) -> Result<(Vec<PathBuf>, FileSelection)> {
+    if !root.is_dir() {
+        bail!(
+            "tracking log directory {} does not exist (set tracking_logs in the profile or --var tracking_logs=DIR)",
+            root.display()
+        );
+    }
+    let mut out = Vec::new();
+    let mut why = FileSelection::default();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).with_context(|| format!("cannot list {}", dir.display()))? {
+            let path = entry?.path();
+            if path.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            let rel = path.strip_prefix(root).unwrap_or(&path).to_string_lossy().to_string();
+            if crate::config::include::matches(globs, &rel) {
+                out.push(path);
+            } else {
+                why.not_matching += 1;
+            }
+        }
+    }
+    out.sort();
+    why.read = out.len();
+    why.undated = out.len();
+    Ok((out, why))
+}
+
 /// What the map pass did.
 pub struct MapOutput {
     /// Rows written per table.
@@ -136,7 +193,7 @@ impl Partial {
 
 /// What every map job needs to scan a file.
 struct Scan<'a> {
-    jobs: &'a [MapJob],
+    jobs: &'a [&'a MapJob],
     names: Vec<&'a str>,
     by_extractor: Vec<Vec<usize>>,
     opts: ScanOptions,
@@ -159,9 +216,7 @@ impl Scan<'_> {
                 }
             };
             for &j in self.by_extractor.get(ex).into_iter().flatten() {
-                if !jobs[j].window.contains(date) {
-                    continue;
-                }
+                let Some(day) = jobs[j].bucket(day, date) else { continue };
                 if jobs[j].count_as.is_some() {
                     if !counted[j].contains_key(day) {
                         counted[j].insert(day.to_string(), HashMap::new());
@@ -200,7 +255,7 @@ impl Scan<'_> {
 /// (each file is read whole by one worker; the rows come out as a one-worker run gives them). A damaged or
 /// unreadable file is read up to the damage and reported, never fatal: the caller applies the bad-input threshold.
 pub fn run(
-    jobs: &[MapJob],
+    jobs: &[&MapJob],
     files: &[PathBuf],
     staging: &mut Staging,
     ccx_enabled: bool,
@@ -210,12 +265,13 @@ pub fn run(
     let mut names: Vec<&str> = jobs.iter().map(|j| j.extractor.as_str()).collect();
     names.sort();
     names.dedup();
-    let span = jobs.iter().map(|j| j.window).reduce(|a, b| a.union(&b));
-    let Some(span) = span else {
+    if jobs.is_empty() {
         return Ok(MapOutput { written: BTreeMap::new(), counters: Counters::default(), damaged: vec![] });
-    };
+    }
+    // Lines dated outside every window are skipped before the extractors; a job without a window keeps them all.
+    let span = jobs.iter().map(|j| j.window).reduce(|a, b| Some(a?.union(&b?))).flatten();
     let opts = ScanOptions {
-        interval: Some((span.start.format("%Y-%m-%d").to_string(), span.end.format("%Y-%m-%d").to_string())),
+        interval: span.map(|s| (s.start.format("%Y-%m-%d").to_string(), s.end.format("%Y-%m-%d").to_string())),
         ccx_enabled,
     };
     let by_extractor: Vec<Vec<usize>> = names
@@ -278,8 +334,7 @@ pub fn run(
     let mut written = BTreeMap::new();
     for (j, job) in jobs.iter().enumerate() {
         let mut total = 0;
-        for day in job.window.days() {
-            let dt = day.format("%Y-%m-%d").to_string();
+        for dt in job.partitions() {
             let rows: Vec<Row> = if job.count_as.is_some() {
                 // In row order, as a sorted map of rows would give them: the partition's bytes do not depend on
                 // the hashing.

@@ -68,10 +68,8 @@ impl super::Engine for EmbeddedEngine {
         let mut run = EmbeddedRun { config: &self.config, staging, on_task };
         let mut report = RunReport::default();
         run.preflight(plans)?;
-        let mut done: Vec<Vec<bool>> = plans
-            .iter()
-            .map(|p| p.tasks.iter().map(|t| matches!(t.kind, TaskKind::ResultStore { .. })).collect())
-            .collect();
+        let mut done: Vec<Vec<bool>> =
+            plans.iter().map(|p| p.tasks.iter().map(|t| t.kind.is_sink()).collect()).collect();
         loop {
             let ready: Vec<(usize, usize)> = plans
                 .iter()
@@ -100,7 +98,7 @@ impl super::Engine for EmbeddedEngine {
                         }
                         continue;
                     }
-                    TaskKind::ResultStore { .. } => continue,
+                    TaskKind::ResultStore { .. } | TaskKind::Csv { .. } => continue,
                 };
                 run.finish(&mut report, r)?;
             }
@@ -204,44 +202,112 @@ impl EmbeddedRun<'_> {
             return Ok(());
         }
         let started = Instant::now();
-        let jobs: Vec<mapper::MapJob> = maps
-            .iter()
-            .filter_map(|t| match &t.kind {
-                TaskKind::Map { extractor, window, count_as } => Some(mapper::MapJob {
+        let mut jobs: Vec<mapper::MapJob> = Vec::new();
+        for t in &maps {
+            if let TaskKind::Map { extractor, window, include, count_as } = &t.kind {
+                jobs.push(mapper::MapJob {
                     table: t.table.clone(),
                     extractor: extractor.clone(),
                     window: *window,
+                    partition: if window.is_some() { String::new() } else { Self::one_partition(t)? },
+                    include: include.clone(),
                     count_as: count_as.clone(),
-                }),
-                _ => None,
-            })
-            .collect();
+                });
+            }
+        }
         let root = self
             .config
             .tracking_logs
             .clone()
             .ok_or_else(|| anyhow!("the profile sets no `tracking_logs` directory"))?;
-        let pattern = regex::Regex::new(&self.config.tracking_pattern)
-            .with_context(|| format!("invalid tracking_pattern `{}`", self.config.tracking_pattern))?;
-        let span = jobs.iter().map(|j| j.window).reduce(|a, b| a.union(&b)).ok_or_else(|| anyhow!("no map window"))?;
-        let undated = regex::Regex::new(&self.config.tracking_undated_pattern)
-            .with_context(|| format!("invalid tracking_undated_pattern `{}`", self.config.tracking_undated_pattern))?;
-        let (files, selection) =
-            mapper::select_files(&root, &pattern, &undated, &span, self.config.expand_interval_days)?;
-        report.files = selection;
+        // Maps with a window read the logs dated for it, in one pass; maps without one (answer distribution) read
+        // every file their globs select, in a pass of their own when both kinds run.
+        let (dated, whole): (Vec<usize>, Vec<usize>) = (0..jobs.len()).partition(|&j| jobs[j].window.is_some());
+        let mut written = std::collections::BTreeMap::new();
+        let mut counters = crate::events::Counters::default();
+        let mut files_read = 0;
+        let passes: Vec<Vec<usize>> = [dated, whole].into_iter().filter(|p| !p.is_empty()).collect();
+        let how = if passes.len() == 1 { "one pass" } else { "two passes" };
+        for pass in &passes {
+            let pass_jobs: Vec<&mapper::MapJob> = pass.iter().map(|&j| &jobs[j]).collect();
+            let (files, selection) = self.select(&root, &pass_jobs)?;
+            files_read += files.len();
+            let out = self.map_pass(&pass_jobs, &files, &root)?;
+            let f = &mut report.files;
+            f.read += selection.read;
+            f.undated += selection.undated;
+            f.outside_interval += selection.outside_interval;
+            f.not_matching += selection.not_matching;
+            f.hidden += selection.hidden;
+            counters.merge(&out.counters);
+            report.damaged_files.extend(out.damaged);
+            written.extend(out.written);
+        }
+        report.counters = counters.entries();
+        for job in &jobs {
+            self.check_not_emptied(job, written.get(&job.table).copied().unwrap_or(0), &root)?;
+        }
+        for (t, job) in maps.iter().zip(&jobs) {
+            let mut r =
+                Self::report(t, "map", job.partitions(), written.get(&job.table).copied().unwrap_or(0), started);
+            r.note = Some(format!("{files_read} files, {how}"));
+            self.finish(report, r)?;
+        }
+        Ok(())
+    }
+
+    /// The log files a pass reads, and why the others were not read.
+    fn select(
+        &self,
+        root: &Path,
+        jobs: &[&mapper::MapJob],
+    ) -> Result<(Vec<std::path::PathBuf>, crate::engine::FileSelection)> {
+        let windows = jobs.iter().filter_map(|j| j.window).reduce(|a, b| a.union(&b));
+        let (files, selection, what) = match windows {
+            Some(span) => {
+                let pattern = regex::Regex::new(&self.config.tracking_pattern)
+                    .with_context(|| format!("invalid tracking_pattern `{}`", self.config.tracking_pattern))?;
+                let undated = regex::Regex::new(&self.config.tracking_undated_pattern).with_context(|| {
+                    format!("invalid tracking_undated_pattern `{}`", self.config.tracking_undated_pattern)
+                })?;
+                let (files, selection) =
+                    mapper::select_files(root, &pattern, &undated, &span, self.config.expand_interval_days)?;
+                let what = format!(
+                    "{} (widened by {} days): {} dated outside it, {} not matching tracking_pattern, {} hidden",
+                    span,
+                    self.config.expand_interval_days,
+                    selection.outside_interval,
+                    selection.not_matching,
+                    selection.hidden
+                );
+                (files, selection, what)
+            }
+            None => {
+                let mut globs: Vec<String> = jobs.iter().flat_map(|j| j.include.iter().cloned()).collect();
+                globs.sort();
+                globs.dedup();
+                let compiled = crate::config::include::compile(&globs).map_err(anyhow::Error::msg)?;
+                let (files, selection) = mapper::select_included(root, &compiled)?;
+                let what = format!("include {}: {} not matching", globs.join(" "), selection.not_matching);
+                (files, selection, what)
+            }
+        };
         if files.is_empty() && !self.config.allow_empty {
-            let f = &report.files;
             bail!(
-                "no tracking-log file to read under {} for {} (widened by {} days): {} dated outside it, {} not \
-                 matching tracking_pattern, {} hidden; pass --allow-empty to run on no input",
-                root.display(),
-                span,
-                self.config.expand_interval_days,
-                f.outside_interval,
-                f.not_matching,
-                f.hidden
+                "no tracking-log file to read under {} for {what}; pass --allow-empty to run on no input",
+                root.display()
             );
         }
+        Ok((files, selection))
+    }
+
+    /// One pass over `files` for `jobs`, with the bad-input checks.
+    fn map_pass(
+        &mut self,
+        jobs: &[&mapper::MapJob],
+        files: &[std::path::PathBuf],
+        root: &Path,
+    ) -> Result<mapper::MapOutput> {
         // On a terminal, a line that says how far the pass is (it can take minutes on a large site's logs).
         let tty = std::io::stderr().is_terminal() && !self.config.quiet;
         let total = files.len();
@@ -253,16 +319,13 @@ impl EmbeddedRun<'_> {
                 }
             }
         };
-        let out = mapper::run(&jobs, &files, self.staging, self.config.ccx_enabled, self.config.jobs, &mut progress)?;
-        let (written, counters) = (out.written, out.counters);
-        report.counters = counters.entries();
-        report.damaged_files = out.damaged;
-        for d in &report.damaged_files {
+        let out = mapper::run(jobs, files, self.staging, self.config.ccx_enabled, self.config.jobs, &mut progress)?;
+        for d in &out.damaged {
             eprintln!("  damaged {}: {} (lines before the damage kept)", d.path, d.reason);
         }
         // Bad lines against lines read, and damaged files against files read: either past the ratio fails the run.
-        let lines = counters.lines();
-        let bad = counters.bad_records();
+        let lines = out.counters.lines();
+        let bad = out.counters.bad_records();
         let ratio = self.config.max_bad_ratio;
         if lines > 0 && (bad as f64) > ratio * lines as f64 {
             bail!(
@@ -273,9 +336,9 @@ impl EmbeddedRun<'_> {
                 root.display()
             );
         }
-        let damaged = report.damaged_files.len();
+        let damaged = out.damaged.len();
         if damaged > 0 && (damaged as f64) > ratio * files.len() as f64 {
-            let names: Vec<&str> = report.damaged_files.iter().map(|d| d.path.as_str()).collect();
+            let names: Vec<&str> = out.damaged.iter().map(|d| d.path.as_str()).collect();
             bail!(
                 "{damaged} of {} tracking-log files were damaged or unreadable, above max_bad_ratio {:.1}%: {} \
                  (nothing was published)",
@@ -284,21 +347,7 @@ impl EmbeddedRun<'_> {
                 names.join(", ")
             );
         }
-        for job in &jobs {
-            self.check_not_emptied(job, written.get(&job.table).copied().unwrap_or(0), &root)?;
-        }
-        for (t, job) in maps.iter().zip(&jobs) {
-            let mut r = Self::report(
-                t,
-                "map",
-                job.window.days().map(|d| d.format("%Y-%m-%d").to_string()).collect(),
-                written.get(&job.table).copied().unwrap_or(0),
-                started,
-            );
-            r.note = Some(format!("{} files, one pass", files.len()));
-            self.finish(report, r)?;
-        }
-        Ok(())
+        Ok(out)
     }
 
     /// A map that found nothing for days where the published warehouse holds rows from earlier runs most likely
@@ -308,16 +357,18 @@ impl EmbeddedRun<'_> {
             return Ok(());
         }
         let mut before = 0;
-        for day in job.window.days() {
-            let dt = day.format("%Y-%m-%d").to_string();
+        for dt in job.partitions() {
             before += self.staging.warehouse().count_rows(&job.table, &dt)?.unwrap_or(0);
         }
         if before > 0 {
+            let what = match &job.window {
+                Some(w) => w.to_string(),
+                None => format!("partition {}", job.partition),
+            };
             bail!(
-                "`{}` found no events for {} in the logs under {}, where earlier runs wrote {before} rows: refusing \
+                "`{}` found no events for {what} in the logs under {}, where earlier runs wrote {before} rows: refusing \
                  to replace them with nothing (check that the logs are there; pass --allow-empty if this is right)",
                 job.table,
-                job.window,
                 logs.display()
             );
         }

@@ -50,6 +50,7 @@ fn kind_name(t: &Task) -> &'static str {
         TaskKind::Sql { .. } => "sql",
         TaskKind::Native { .. } => "native",
         TaskKind::ResultStore { .. } => "load",
+        TaskKind::Csv { .. } => "files",
     }
 }
 
@@ -150,8 +151,7 @@ impl Engine for HiveEngine {
         self.upload_mapper(&scratch, &run_dir)?;
 
         // Hive writes each partition where its table says: the published ones it replaces are set aside first.
-        let tasks: Vec<&Task> =
-            plans.iter().flat_map(|p| &p.tasks).filter(|t| !matches!(t.kind, TaskKind::ResultStore { .. })).collect();
+        let tasks: Vec<&Task> = plans.iter().flat_map(|p| &p.tasks).filter(|t| !t.kind.is_sink()).collect();
         let parts: Vec<(String, String)> = tasks
             .iter()
             .flat_map(|t| t.writes.iter().flat_map(|w| w.values()).map(|dt| (t.table.clone(), dt)))
