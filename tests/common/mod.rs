@@ -4,6 +4,7 @@
 
 pub mod cluster;
 mod db;
+pub mod files;
 mod gateway;
 pub use db::*;
 #[allow(unused_imports)] // only the gateway tests use these
@@ -153,6 +154,19 @@ pub struct World {
     pub remote: Option<cluster::RemoteDirs>,
     /// What the runs printed: (the command line, its stdout and stderr) per run.
     pub runs: Vec<(String, String, String)>,
+    /// The scenario's placeholders (`${OUT}`, ...) as paths on this machine.
+    pub placeholders: Vec<(String, String)>,
+}
+
+impl World {
+    /// `text` with the scenario's placeholders replaced by paths on this machine.
+    pub fn local(&self, text: &str) -> String {
+        let mut out = text.to_string();
+        for (k, v) in &self.placeholders {
+            out = out.replace(k, v);
+        }
+        out
+    }
 }
 
 /// Where a scenario's runs go.
@@ -196,6 +210,18 @@ pub fn run_scenario_on(name: &str, backend: Backend, target: &Target) -> World {
         let path = log["path"].as_str().unwrap();
         let local = root.join("src").join(path);
         gzip_to(&fixtures.join(fixture), &local);
+        logs.push((path.to_string(), local));
+    }
+    // Raw inputs: stored under ${SRC} as given (gzipped only when asked), read like tracking logs.
+    for raw in spec.get("raw_inputs").and_then(|v| v.as_array()).into_iter().flatten() {
+        let (fixture, path) = (fixtures.join(raw["fixture"].as_str().unwrap()), raw["path"].as_str().unwrap());
+        let local = root.join("src").join(path);
+        if raw.get("gzip").and_then(|g| g.as_bool()).unwrap_or(false) {
+            gzip_to(&fixture, &local);
+        } else {
+            std::fs::create_dir_all(local.parent().unwrap()).unwrap();
+            std::fs::copy(&fixture, &local).unwrap();
+        }
         logs.push((path.to_string(), local));
     }
     let mut warehouse_files = Vec::new();
@@ -263,6 +289,17 @@ pub fn run_scenario_on(name: &str, backend: Backend, target: &Target) -> World {
     };
     std::fs::write(&credentials, creds.to_string()).unwrap();
     let [root_url, src_url, warehouse_url, out_url] = urls;
+    // The same places as paths on this machine (a cluster's file:// URLs are on the gateway, which is this host).
+    let local_path = |u: &str| u.strip_prefix("file://").unwrap_or(u).to_string();
+    let local_placeholders: Vec<(String, String)> = [
+        ("${ROOT}", &root_url),
+        ("${SRC}", &src_url),
+        ("${WAREHOUSE}", &warehouse_url),
+        ("${OUT}", &out_url),
+    ]
+    .iter()
+    .map(|(k, v)| (k.to_string(), local_path(v)))
+    .collect();
     let placeholders = [
         ("${ROOT}", root_url),
         ("${SRC}", src_url),
@@ -270,6 +307,8 @@ pub fn run_scenario_on(name: &str, backend: Backend, target: &Target) -> World {
         ("${OUT}", out_url),
         ("${EXPORT_DB_CREDENTIALS}", credentials.display().to_string()),
         ("${EXPORT_DB_NAME}", export_db_name.clone()),
+        // The original answer distribution's Hadoop input-format jar: a parameter edxc accepts and does not use.
+        ("${ODDJOB_JAR}", root.join("oddjob.jar").display().to_string()),
     ];
     let substitute = |text: &str| {
         let mut out = text.to_string();
@@ -318,7 +357,7 @@ pub fn run_scenario_on(name: &str, backend: Backend, target: &Target) -> World {
         assert_eq!(code, 0, "edxc {} failed:\n{out}\n{err}", args.join(" "));
         runs.push((args.join(" "), out, err));
     }
-    World { dir, src, warehouse, result_store, lms, dbs, remote, runs }
+    World { dir, src, warehouse, result_store, lms, dbs, remote, runs, placeholders: local_placeholders }
 }
 
 /// Checks every `[[expected]]` entry of a scenario against the world. Returns the failures.
@@ -328,6 +367,10 @@ pub fn check_expected(name: &str, w: &World) -> Vec<String> {
     let mut failures = Vec::new();
     let mut store = edxc::sinks::result_store::open(&w.result_store).expect("result store opens");
     for e in spec.get("expected").and_then(|v| v.as_array()).into_iter().flatten() {
+        if e.get("kind").and_then(|k| k.as_str()) == Some("file_set") {
+            files::check_file_set(&sdir, e.as_table().unwrap(), w, &mut failures);
+            continue;
+        }
         let table = e["name"].as_str().unwrap();
         let (header, rows) = read_csv(&sdir.join(e["file"].as_str().unwrap()));
         let compare = e["compare"].as_str().unwrap();
@@ -361,6 +404,7 @@ pub fn check_expected(name: &str, w: &World) -> Vec<String> {
             failures.push(msg);
         }
     }
+    files::check_checks(&spec, w, &mut failures);
     failures
 }
 
