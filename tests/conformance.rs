@@ -51,7 +51,8 @@ fn user_activity_mariadb() {
 }
 
 /// The course ids of the answer distribution fixture: those with explicit server problem_check events.
-const ANSWER_DIST_COURSES: [&str; 3] = ["course-v1:edX+DemoX+Test_2014", "edX/E929/2014_T2", "edX/Open_DemoX/edx_demo_course"];
+const ANSWER_DIST_COURSES: [&str; 3] =
+    ["course-v1:edX+DemoX+Test_2014", "edX/E929/2014_T2", "edX/Open_DemoX/edx_demo_course"];
 
 /// answer_distribution_csv, and the properties the original test asserts (the scenario's `property` checks): every
 /// report has a header and a data line, one with a First Response Count (4th field) above 0, one report per course.

@@ -549,6 +549,7 @@ mod tests {
             status: Status::Publishing,
             partitions: vec![("t".into(), "d1".into()), ("t".into(), "d2".into())],
             payload: serde_json::Value::Null,
+            files: vec![],
         };
         write_journal(&LocalFs, &dir, &journal).unwrap();
         swap_in(&Warehouse::local(root), &dir, "t", "d1").unwrap();
@@ -623,5 +624,85 @@ mod tests {
         s.publish(serde_json::Value::Null).unwrap().commit().unwrap().finish().unwrap();
         assert_eq!(read(root, "t", "d1"), vec![row("new")]);
         assert!(!root.join(STAGING_DIR).exists());
+    }
+
+    #[test]
+    fn files_outside_the_warehouse_publish_and_roll_back_with_the_partitions() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = &tmp.path().join("wh");
+        let out = tmp.path().join("out");
+        std::fs::create_dir_all(&out).unwrap();
+        let old = out.join("a.csv");
+        std::fs::write(&old, "old").unwrap();
+        let new = out.join("sub/b.csv");
+        let files = || vec![(old.clone(), b"new a".to_vec()), (new.clone(), b"new b".to_vec())];
+        let listing = || {
+            let mut v: Vec<String> = walk(&out);
+            v.sort();
+            v
+        };
+        let before = listing();
+        // Staged but not published (the run failed): nothing changes.
+        let mut s = Staging::begin(root, "r1").unwrap();
+        s.write_partition("t", "d1", &[row("x")]).unwrap();
+        s.stage_files(files()).unwrap();
+        assert!(s.stage_files(vec![(old.clone(), vec![])]).is_err(), "a file is written once per run");
+        drop(s);
+        assert_eq!(listing(), before);
+        // Published, then the commit failed: rolled back.
+        let mut s = Staging::begin(root, "r2").unwrap();
+        s.stage_files(files()).unwrap();
+        let p = s.publish(serde_json::Value::Null).unwrap();
+        assert_eq!(std::fs::read_to_string(&new).unwrap(), "new b");
+        p.rollback().unwrap();
+        assert_eq!(listing(), before);
+        // A run killed after its temporary files were written, before its publish: the next run removes them.
+        let mut s = Staging::begin(root, "r3").unwrap();
+        s.stage_files(files()).unwrap();
+        let dir = s.dir.clone();
+        std::fs::write(dir.join(OWNER), "elsewhere 1\n").unwrap();
+        std::mem::forget(s);
+        assert_ne!(listing(), before);
+        assert_eq!(recover(&Warehouse::local(root)).unwrap(), vec![Recovered::Discarded { run_id: "r3".into() }]);
+        assert_eq!(listing(), before);
+        // Killed halfway through its publish (one file swapped in): rolled back by the next run.
+        let mut s = Staging::begin(root, "r4").unwrap();
+        s.stage_files(files()).unwrap();
+        let dir = s.dir.clone();
+        let staged = s.files.clone();
+        let journal = Journal {
+            run_id: "r4".into(),
+            status: Status::Publishing,
+            partitions: vec![],
+            payload: serde_json::Value::Null,
+            files: staged.clone(),
+        };
+        write_journal(&LocalFs, &dir, &journal).unwrap();
+        staged[1].swap_in().unwrap();
+        std::fs::write(dir.join(OWNER), "elsewhere 1\n").unwrap();
+        std::mem::forget(s);
+        recover(&Warehouse::local(root)).unwrap();
+        assert_eq!(listing(), before);
+        // Committed: the new files stay and the backups go.
+        let mut s = Staging::begin(root, "r5").unwrap();
+        s.stage_files(files()).unwrap();
+        s.publish(serde_json::Value::Null).unwrap().commit().unwrap().finish().unwrap();
+        assert_eq!(listing(), ["a.csv", "sub/", "sub/b.csv"]);
+        assert_eq!(std::fs::read_to_string(&old).unwrap(), "new a");
+    }
+
+    /// Every file below `dir`, relative.
+    fn walk(dir: &Path) -> Vec<String> {
+        let mut out = Vec::new();
+        for e in std::fs::read_dir(dir).unwrap().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                out.extend(walk(&p).into_iter().map(|r| format!("{}/{r}", e.file_name().to_string_lossy())));
+                out.push(format!("{}/", e.file_name().to_string_lossy()));
+            } else {
+                out.push(e.file_name().to_string_lossy().into_owned());
+            }
+        }
+        out
     }
 }

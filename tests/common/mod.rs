@@ -291,15 +291,11 @@ pub fn run_scenario_on(name: &str, backend: Backend, target: &Target) -> World {
     let [root_url, src_url, warehouse_url, out_url] = urls;
     // The same places as paths on this machine (a cluster's file:// URLs are on the gateway, which is this host).
     let local_path = |u: &str| u.strip_prefix("file://").unwrap_or(u).to_string();
-    let local_placeholders: Vec<(String, String)> = [
-        ("${ROOT}", &root_url),
-        ("${SRC}", &src_url),
-        ("${WAREHOUSE}", &warehouse_url),
-        ("${OUT}", &out_url),
-    ]
-    .iter()
-    .map(|(k, v)| (k.to_string(), local_path(v)))
-    .collect();
+    let local_placeholders: Vec<(String, String)> =
+        [("${ROOT}", &root_url), ("${SRC}", &src_url), ("${WAREHOUSE}", &warehouse_url), ("${OUT}", &out_url)]
+            .iter()
+            .map(|(k, v)| (k.to_string(), local_path(v)))
+            .collect();
     let placeholders = [
         ("${ROOT}", root_url),
         ("${SRC}", src_url),
