@@ -4,11 +4,13 @@
 #
 # Puts the tracking logs this run reads under
 #   {{ staged }}/
-# for step {{ map_step }} ({{ map_file }}): every file under {{ tracking_logs }} (searched recursively) whose path
-# relative to it matches one of the include globs {{ globs }} (fnmatch: * and ? match / too), whatever its date or
-# name, as the original PathSetTask selected the files of a workflow without an interval; the embedded engine
-# selects the same files. HDFS has no hard links, so there the files are copied; on a file:// warehouse they are
-# hard-linked when they can be. Fails when no file is selected, as the embedded engine does.
+# for step {{ map_step }} ({{ map_file }}): every file below
+#   {{ tracking_logs }}
+# (searched recursively) whose path relative to it matches one of the include globs {{ globs }} (fnmatch: * and ?
+# match / too), whatever its date or name, as the original PathSetTask selected the files of a workflow without an
+# interval; the embedded engine selects the same files. HDFS has no hard links, so there the files are copied; on a
+# file:// warehouse they are hard-linked when they can be. Fails when no file is selected, as the embedded engine
+# does.
 set -eu
 src='{{ tracking_logs }}'
 dst='{{ staged }}'
