@@ -56,7 +56,7 @@ pub fn lineage(pipelines: &[Pipeline]) -> Lineage {
                     "result store",
                     String::new(),
                 ),
-                SinkKind::Csv(csv) => (id(name), format!("{name}\n(files {})", csv.file.value), "files", pn.clone()),
+                SinkKind::Csv(_) => (id(name), format!("{name}\n(csv files)"), "files", pn.clone()),
             };
             if !out.nodes.iter().any(|n| n.id == sink) {
                 out.nodes.push(Node { id: sink.clone(), label, kind, pipeline });

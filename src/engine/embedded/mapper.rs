@@ -54,6 +54,25 @@ pub fn select_files(
     window: &Interval,
     expand_days: i64,
 ) -> Result<(Vec<PathBuf>, FileSelection)> {
+    select_files_noting(root, pattern, undated, window, expand_days).map(|(files, why, _)| (files, why))
+}
+
+/// Why [`select_files`] left a file (or a hidden directory) out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Skip {
+    Hidden,
+    NotMatching,
+    OutsideInterval,
+}
+
+/// [`select_files`], also naming every file and hidden directory it left out, with the reason.
+pub fn select_files_noting(
+    root: &Path,
+    pattern: &Regex,
+    undated: &Regex,
+    window: &Interval,
+    expand_days: i64,
+) -> Result<(Vec<PathBuf>, FileSelection, Vec<(PathBuf, Skip)>)> {
     if !root.is_dir() {
         bail!(
             "tracking log directory {} does not exist (set tracking_logs in the profile or --var tracking_logs=DIR)",
@@ -63,6 +82,7 @@ pub fn select_files(
     let widened = window.expand(expand_days);
     let mut out = Vec::new();
     let mut why = FileSelection::default();
+    let mut skipped = Vec::new();
     let mut stack = vec![root.to_path_buf()];
     while let Some(dir) = stack.pop() {
         for entry in std::fs::read_dir(&dir).with_context(|| format!("cannot list {}", dir.display()))? {
@@ -70,6 +90,7 @@ pub fn select_files(
             let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
             if name.starts_with('.') || name.starts_with('_') {
                 why.hidden += 1;
+                skipped.push((path, Skip::Hidden));
                 continue;
             }
             if path.is_dir() {
@@ -86,6 +107,7 @@ pub fn select_files(
                     out.push(path);
                 } else {
                     why.not_matching += 1;
+                    skipped.push((path, Skip::NotMatching));
                 }
                 continue;
             };
@@ -94,6 +116,7 @@ pub fn select_files(
                     Ok(date) if widened.contains(date) => {}
                     _ => {
                         why.outside_interval += 1;
+                        skipped.push((path, Skip::OutsideInterval));
                         continue;
                     }
                 },
@@ -104,7 +127,7 @@ pub fn select_files(
     }
     out.sort();
     why.read = out.len();
-    Ok((out, why))
+    Ok((out, why, skipped))
 }
 
 /// Every file under `root` (recursively, hidden names included) whose path relative to `root` matches one of
@@ -196,11 +219,15 @@ struct Scan<'a> {
     jobs: &'a [&'a MapJob],
     names: Vec<&'a str>,
     by_extractor: Vec<Vec<usize>>,
-    opts: ScanOptions,
+    /// For files only maps with a window read: lines dated outside every window are skipped early.
+    dated: ScanOptions,
+    /// For files a map without a window reads: every line.
+    all: ScanOptions,
 }
 
 impl Scan<'_> {
-    fn file(&self, f: &Path) -> Result<Partial> {
+    /// Scans `f` for the jobs `reads` marks.
+    fn file(&self, f: &Path, reads: &[bool]) -> Result<Partial> {
         let jobs = self.jobs;
         let mut out = Partial::new(jobs.len());
         let (plain, counted) = (&mut out.plain, &mut out.counted);
@@ -216,6 +243,9 @@ impl Scan<'_> {
                 }
             };
             for &j in self.by_extractor.get(ex).into_iter().flatten() {
+                if !reads[j] {
+                    continue;
+                }
                 let Some(day) = jobs[j].bucket(day, date) else { continue };
                 if jobs[j].count_as.is_some() {
                     if !counted[j].contains_key(day) {
@@ -240,7 +270,9 @@ impl Scan<'_> {
                 }
             }
         };
-        let damage = events::scan_file_checked(f, &self.names, &self.opts, &mut out.counters, &mut emit)
+        let whole = reads.iter().zip(jobs).any(|(r, j)| *r && j.window.is_none());
+        let opts = if whole { &self.all } else { &self.dated };
+        let damage = events::scan_file_checked(f, &self.names, opts, &mut out.counters, &mut emit)
             .with_context(|| format!("cannot read {}", f.display()))?;
         out.damage = damage.map(|d| DamagedFile {
             path: f.display().to_string(),
@@ -251,12 +283,16 @@ impl Scan<'_> {
     }
 }
 
+/// A file to read, and which map jobs read it (by index): maps with a window read the files dated for it, maps
+/// without one the files their globs select.
+pub type FileJobs = (PathBuf, Vec<bool>);
+
 /// Runs every map job in one pass over `files` and stages their partitions, reading up to `jobs` files at once
 /// (each file is read whole by one worker; the rows come out as a one-worker run gives them). A damaged or
 /// unreadable file is read up to the damage and reported, never fatal: the caller applies the bad-input threshold.
 pub fn run(
     jobs: &[&MapJob],
-    files: &[PathBuf],
+    files: &[FileJobs],
     staging: &mut Staging,
     ccx_enabled: bool,
     workers: usize,
@@ -268,17 +304,19 @@ pub fn run(
     if jobs.is_empty() {
         return Ok(MapOutput { written: BTreeMap::new(), counters: Counters::default(), damaged: vec![] });
     }
-    // Lines dated outside every window are skipped before the extractors; a job without a window keeps them all.
-    let span = jobs.iter().map(|j| j.window).reduce(|a, b| Some(a?.union(&b?))).flatten();
-    let opts = ScanOptions {
+    // Lines dated outside every window are skipped before the extractors, unless a job without a window reads the
+    // file: it keeps them all.
+    let span = jobs.iter().filter_map(|j| j.window).reduce(|a, b| a.union(&b));
+    let dated = ScanOptions {
         interval: span.map(|s| (s.start.format("%Y-%m-%d").to_string(), s.end.format("%Y-%m-%d").to_string())),
         ccx_enabled,
     };
+    let all = ScanOptions { interval: None, ccx_enabled };
     let by_extractor: Vec<Vec<usize>> = names
         .iter()
         .map(|n| jobs.iter().enumerate().filter(|(_, j)| j.extractor == *n).map(|(i, _)| i).collect())
         .collect();
-    let scan = Scan { jobs, names, by_extractor, opts };
+    let scan = Scan { jobs, names, by_extractor, dated, all };
     let mut all = Partial::new(jobs.len());
     let mut damaged = Vec::new();
     let mut bytes = 0u64;
@@ -292,7 +330,7 @@ pub fn run(
                 let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 let Some(f) = files.get(i) else { break };
                 let failed = {
-                    let r = scan.file(f);
+                    let r = scan.file(&f.0, &f.1);
                     let failed = r.is_err();
                     if tx.send((i, r)).is_err() {
                         break;
@@ -321,7 +359,7 @@ pub fn run(
             pending.insert(i, part);
             while let Some(p) = pending.remove(&merged) {
                 all.absorb(p);
-                bytes += std::fs::metadata(&files[merged]).map(|m| m.len()).unwrap_or(0);
+                bytes += std::fs::metadata(&files[merged].0).map(|m| m.len()).unwrap_or(0);
                 merged += 1;
                 progress(merged, bytes);
             }

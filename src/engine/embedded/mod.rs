@@ -220,92 +220,102 @@ impl EmbeddedRun<'_> {
             .tracking_logs
             .clone()
             .ok_or_else(|| anyhow!("the profile sets no `tracking_logs` directory"))?;
-        // Maps with a window read the logs dated for it, in one pass; maps without one (answer distribution) read
-        // every file their globs select, in a pass of their own when both kinds run.
-        let (dated, whole): (Vec<usize>, Vec<usize>) = (0..jobs.len()).partition(|&j| jobs[j].window.is_some());
-        let mut written = std::collections::BTreeMap::new();
-        let mut counters = crate::events::Counters::default();
-        let mut files_read = 0;
-        let passes: Vec<Vec<usize>> = [dated, whole].into_iter().filter(|p| !p.is_empty()).collect();
-        let how = if passes.len() == 1 { "one pass" } else { "two passes" };
-        for pass in &passes {
-            let pass_jobs: Vec<&mapper::MapJob> = pass.iter().map(|&j| &jobs[j]).collect();
-            let (files, selection) = self.select(&root, &pass_jobs)?;
-            files_read += files.len();
-            let out = self.map_pass(&pass_jobs, &files, &root)?;
-            let f = &mut report.files;
-            f.read += selection.read;
-            f.undated += selection.undated;
-            f.outside_interval += selection.outside_interval;
-            f.not_matching += selection.not_matching;
-            f.hidden += selection.hidden;
-            counters.merge(&out.counters);
-            report.damaged_files.extend(out.damaged);
-            written.extend(out.written);
-        }
-        report.counters = counters.entries();
+        // One pass over the logs for every map: maps with a window read the files dated for it, maps without one
+        // (answer distribution) every file their globs select; each file feeds the maps that read it.
+        let all: Vec<&mapper::MapJob> = jobs.iter().collect();
+        let (files, selection) = self.select(&root, &all)?;
+        report.files = selection;
+        let out = self.map_pass(&all, &files, &root)?;
+        report.counters = out.counters.entries();
+        report.damaged_files = out.damaged;
+        let written = out.written;
         for job in &jobs {
             self.check_not_emptied(job, written.get(&job.table).copied().unwrap_or(0), &root)?;
         }
         for (t, job) in maps.iter().zip(&jobs) {
             let mut r =
                 Self::report(t, "map", job.partitions(), written.get(&job.table).copied().unwrap_or(0), started);
-            r.note = Some(format!("{files_read} files, {how}"));
+            r.note = Some(format!("{} files, one pass", files.len()));
             self.finish(report, r)?;
         }
         Ok(())
     }
 
-    /// The log files a pass reads, and why the others were not read.
+    /// The log files the maps read, each with the maps that read it, and why the other files were not read.
     fn select(
         &self,
         root: &Path,
         jobs: &[&mapper::MapJob],
-    ) -> Result<(Vec<std::path::PathBuf>, crate::engine::FileSelection)> {
-        let windows = jobs.iter().filter_map(|j| j.window).reduce(|a, b| a.union(&b));
-        let (files, selection, what) = match windows {
-            Some(span) => {
-                let pattern = regex::Regex::new(&self.config.tracking_pattern)
-                    .with_context(|| format!("invalid tracking_pattern `{}`", self.config.tracking_pattern))?;
-                let undated = regex::Regex::new(&self.config.tracking_undated_pattern).with_context(|| {
-                    format!("invalid tracking_undated_pattern `{}`", self.config.tracking_undated_pattern)
-                })?;
-                let (files, selection) =
-                    mapper::select_files(root, &pattern, &undated, &span, self.config.expand_interval_days)?;
-                let what = format!(
-                    "{} (widened by {} days): {} dated outside it, {} not matching tracking_pattern, {} hidden",
-                    span,
-                    self.config.expand_interval_days,
-                    selection.outside_interval,
-                    selection.not_matching,
-                    selection.hidden
-                );
-                (files, selection, what)
+    ) -> Result<(Vec<mapper::FileJobs>, crate::engine::FileSelection)> {
+        let n = jobs.len();
+        let mut reads: std::collections::BTreeMap<std::path::PathBuf, Vec<bool>> = std::collections::BTreeMap::new();
+        let mut why = Vec::new();
+        let mut selection: Option<crate::engine::FileSelection> = None;
+        let mut skipped = Vec::new();
+        if let Some(span) = jobs.iter().filter_map(|j| j.window).reduce(|a, b| a.union(&b)) {
+            let pattern = regex::Regex::new(&self.config.tracking_pattern)
+                .with_context(|| format!("invalid tracking_pattern `{}`", self.config.tracking_pattern))?;
+            let undated = regex::Regex::new(&self.config.tracking_undated_pattern).with_context(|| {
+                format!("invalid tracking_undated_pattern `{}`", self.config.tracking_undated_pattern)
+            })?;
+            let (files, sel, left) =
+                mapper::select_files_noting(root, &pattern, &undated, &span, self.config.expand_interval_days)?;
+            for f in files {
+                let r = reads.entry(f).or_insert_with(|| vec![false; n]);
+                for (j, job) in jobs.iter().enumerate() {
+                    r[j] = job.window.is_some();
+                }
             }
-            None => {
-                let mut globs: Vec<String> = jobs.iter().flat_map(|j| j.include.iter().cloned()).collect();
-                globs.sort();
-                globs.dedup();
-                let compiled = crate::config::include::compile(&globs).map_err(anyhow::Error::msg)?;
-                let (files, selection) = mapper::select_included(root, &compiled)?;
-                let what = format!("include {}: {} not matching", globs.join(" "), selection.not_matching);
-                (files, selection, what)
+            why.push(format!(
+                "{} (widened by {} days): {} dated outside it, {} not matching tracking_pattern, {} hidden",
+                span, self.config.expand_interval_days, sel.outside_interval, sel.not_matching, sel.hidden
+            ));
+            selection = Some(sel);
+            skipped = left;
+        }
+        for (j, job) in jobs.iter().enumerate().filter(|(_, job)| job.window.is_none()) {
+            let globs = crate::config::include::compile(&job.include).map_err(anyhow::Error::msg)?;
+            let (files, sel) = mapper::select_included(root, &globs)?;
+            why.push(format!("include {}: {} not matching", job.include.join(" "), sel.not_matching));
+            match &mut selection {
+                None => selection = Some(sel),
+                // Read whatever their date: files the other maps left out are read after all.
+                Some(s) => {
+                    let added = files.iter().filter(|f| !reads.contains_key(*f)).count();
+                    s.read += added;
+                    s.undated += added;
+                    skipped.retain(|(p, skip)| {
+                        let read = files.iter().any(|f| f.starts_with(p));
+                        if read {
+                            match skip {
+                                mapper::Skip::Hidden => s.hidden -= 1,
+                                mapper::Skip::NotMatching => s.not_matching -= 1,
+                                mapper::Skip::OutsideInterval => s.outside_interval -= 1,
+                            }
+                        }
+                        !read
+                    });
+                }
             }
-        };
-        if files.is_empty() && !self.config.allow_empty {
+            for f in files {
+                reads.entry(f).or_insert_with(|| vec![false; n])[j] = true;
+            }
+        }
+        if reads.is_empty() && !self.config.allow_empty {
             bail!(
-                "no tracking-log file to read under {} for {what}; pass --allow-empty to run on no input",
-                root.display()
+                "no tracking-log file to read under {} for {}; pass --allow-empty to run on no input",
+                root.display(),
+                why.join("; ")
             );
         }
-        Ok((files, selection))
+        Ok((reads.into_iter().collect(), selection.unwrap_or_default()))
     }
 
     /// One pass over `files` for `jobs`, with the bad-input checks.
     fn map_pass(
         &mut self,
         jobs: &[&mapper::MapJob],
-        files: &[std::path::PathBuf],
+        files: &[mapper::FileJobs],
         root: &Path,
     ) -> Result<mapper::MapOutput> {
         // On a terminal, a line that says how far the pass is (it can take minutes on a large site's logs).
