@@ -160,12 +160,15 @@ pub fn compute(
             .map_err(anyhow::Error::msg)
             .with_context(|| format!("pipeline `{}`", p.name.value))?;
         for (t, fp) in plan.tasks.iter().zip(fingerprints(&plan)) {
-            if matches!(t.kind, TaskKind::ResultStore { .. }) {
-                doc.sinks.push(format!(
-                    "{} (from {})",
-                    t.table,
-                    t.inputs.iter().map(|i| i.table.as_str()).collect::<Vec<_>>().join(", ")
-                ));
+            if t.kind.is_sink() {
+                let from = t.inputs.iter().map(|i| i.table.as_str()).collect::<Vec<_>>().join(", ");
+                doc.sinks.push(match &t.kind {
+                    TaskKind::Csv { dir, .. } if dir.is_empty() => {
+                        format!("{} (from {from}; no directory given, so no files)", t.table)
+                    }
+                    TaskKind::Csv { dir, file, .. } => format!("{} (from {from}; files {dir}/{file})", t.table),
+                    _ => format!("{} (from {from})", t.table),
+                });
                 continue;
             }
             let mut out = Output {
