@@ -1,8 +1,8 @@
 //! `edxc apply`: plan and run the selected pipelines on the profile's engine, then publish everything together.
 //!
-//! A run is all-or-nothing: the engine writes every partition into the run's staging area, the sinks load the
-//! result store inside one open transaction, and only then are the partitions swapped in, the transaction
-//! committed and the run state recorded. A failure at any step before the commit leaves the warehouse, the result
+//! A run is all-or-nothing: the engine writes every partition into the run's staging area, the csv sinks write
+//! their files beside their targets, the result-store sinks load inside one open transaction, and only then are the
+//! partitions and files swapped in, the transaction committed and the run state recorded. A failure at any step before the commit leaves the warehouse, the result
 //! store and the state as they were (see `warehouse::staging` for how a killed run is settled by the next one).
 
 use super::{load_checked, print_diagnostics, Format, RunOptions, Selection};
