@@ -437,7 +437,7 @@ pub fn parse_pipeline(file: &Path, text: &str) -> Result<Pipeline, Vec<Diagnosti
                 TransformKind::Map {
                     extractor,
                     window,
-                    include: node.include.as_ref().map(|i| cx.at(i)),
+                    include: node.include.as_ref().map(|i| Box::new(cx.at(i))),
                     count_as: node.count_as.as_ref().map(|c| cx.at(c)),
                 }
             }

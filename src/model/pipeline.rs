@@ -93,7 +93,12 @@ pub enum TransformKind {
     /// The native mapper over tracking logs; one output partition per event day of the window. Without a window
     /// (a workflow with no interval, such as answer distribution), every event of every log file below the source
     /// that matches `include` (globs, default `*`), whatever its date, into the one partition `partition`.
-    Map { extractor: At<String>, window: Option<Window>, include: Option<At<String>>, count_as: Option<At<String>> },
+    Map {
+        extractor: At<String>,
+        window: Option<Window>,
+        include: Option<Box<At<String>>>,
+        count_as: Option<At<String>>,
+    },
     /// A native reducer over its input rows grouped by key (a Hive `TRANSFORM` on a cluster).
     Reduce { reducer: At<String> },
     /// A SQL body from `templates/`, one text for every engine.

@@ -238,8 +238,11 @@ pub fn stage_all(
     Ok(reports)
 }
 
-/// The files of one sink (target path and bytes) and its report.
-fn render(t: &Task, warehouse: &dyn WarehouseRead, root: &Path) -> Result<(Vec<(PathBuf, Vec<u8>)>, TaskReport)> {
+/// A file to write: its path and bytes.
+type File = (PathBuf, Vec<u8>);
+
+/// The files of one sink and its report.
+fn render(t: &Task, warehouse: &dyn WarehouseRead, root: &Path) -> Result<(Vec<File>, TaskReport)> {
     let started = Instant::now();
     let TaskKind::Csv { dir, file, sort_by, format } = &t.kind else { bail!("`{}` is not a csv sink", t.node) };
     let dir = local_dir(dir, root)?;
@@ -250,8 +253,8 @@ fn render(t: &Task, warehouse: &dyn WarehouseRead, root: &Path) -> Result<(Vec<(
     let file_pos = pos(&mut template_columns(&pieces).into_iter())?;
     let sort_pos = pos(&mut sort_by.iter().map(String::as_str))?;
     let sort_types: Vec<ColumnType> = sort_pos.iter().map(|&i| input.columns[i].ty).collect();
-    // Rows by file, each with its sort key.
-    let mut groups: BTreeMap<String, Vec<(Vec<Option<String>>, Row)>> = BTreeMap::new();
+    // Rows by file, each after its sort key.
+    let mut groups: BTreeMap<String, Vec<(Row, Row)>> = BTreeMap::new();
     let mut bad = 0u64;
     for dt in input.partitions.values() {
         for r in warehouse.read_partition(&input.table, &dt, input.columns.len())? {

@@ -65,6 +65,9 @@ pub enum Skip {
     OutsideInterval,
 }
 
+/// The files selected, why the others were not, and each file or hidden directory left out with the reason.
+pub type Noted = (Vec<PathBuf>, FileSelection, Vec<(PathBuf, Skip)>);
+
 /// [`select_files`], also naming every file and hidden directory it left out, with the reason.
 pub fn select_files_noting(
     root: &Path,
@@ -72,7 +75,7 @@ pub fn select_files_noting(
     undated: &Regex,
     window: &Interval,
     expand_days: i64,
-) -> Result<(Vec<PathBuf>, FileSelection, Vec<(PathBuf, Skip)>)> {
+) -> Result<Noted> {
     if !root.is_dir() {
         bail!(
             "tracking log directory {} does not exist (set tracking_logs in the profile or --var tracking_logs=DIR)",
