@@ -1,6 +1,7 @@
 //! The `include` globs of a map without a window (the original `PathSetTask(src, include)`, docs/contract.md §1.7):
 //! a file below the source is read when its path relative to the source matches one of them, as Python's
-//! `fnmatch` matches (case-sensitive on POSIX; `*` and `?` match `/` too; `[...]` classes, `[!...]` negated).
+//! `fnmatch` matches (case-sensitive on POSIX; `*` and `?` match `/` too; `[...]` classes, `[!...]` negated). Names
+//! starting with `.` or `_` are not read, whatever the globs (the engines skip them as Hadoop does).
 //!
 //! Each glob becomes a regex for Rust's `regex` (the embedded engine) and POSIX extended regex (`grep -E`, the
 //! cluster bundle's staging script); they mean the same unless a `[...]` class holds a backslash, `[` or a leading

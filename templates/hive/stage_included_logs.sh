@@ -6,11 +6,11 @@
 #   {{ staged }}/
 # for step {{ map_step }} ({{ map_file }}): every file below
 #   {{ tracking_logs }}
-# (searched recursively) whose path relative to it matches one of the include globs {{ globs }} (fnmatch: * and ?
-# match / too), whatever its date or name, as the original PathSetTask selected the files of a workflow without an
-# interval; the embedded engine selects the same files. HDFS has no hard links, so there the files are copied; on a
-# file:// warehouse they are hard-linked when they can be. Fails when no file is selected, as the embedded engine
-# does.
+# (searched recursively, names starting with . or _ skipped) whose path relative to it matches one of the include
+# globs {{ globs }} (fnmatch: * and ? match / too), whatever its date or name, as the original PathSetTask selected
+# the files of a workflow without an interval; the embedded engine selects the same files. HDFS has no hard links,
+# so there the files are copied; on a file:// warehouse they are hard-linked when they can be. Fails when no file is
+# selected, as the embedded engine does.
 set -eu
 src='{{ tracking_logs }}'
 dst='{{ staged }}'
@@ -23,8 +23,10 @@ file://*) root=${src#file://}; find "$root" -type f >"$tmp/all" ;;
 *) root=$src; hdfs dfs -ls -R "$src" | awk '$1 ~ /^-/ { print $NF }' >"$tmp/all" ;;
 esac
 root=${root%/}
-awk -v root="$root/" 'index($0, root) == 1 { print substr($0, length(root) + 1) }' "$tmp/all" \
-  | grep -E -e "$include" | awk -v root="$root/" '{ print root $0 }' | LC_ALL=C sort >"$tmp/selected" || true
+# Paths relative to the source, hidden names out, then the globs.
+awk -v root="$root/" '
+  index($0, root) == 1 { rel = substr($0, length(root) + 1); if (rel !~ /(^|\/)[._]/) print rel }
+' "$tmp/all" | grep -E -e "$include" | awk -v root="$root/" '{ print root $0 }' | LC_ALL=C sort >"$tmp/selected" || true
 n=$(wc -l <"$tmp/selected")
 if [ "$n" -eq 0 ]; then
   echo "no tracking-log file under $src matches {{ globs }}" >&2

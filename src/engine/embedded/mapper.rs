@@ -133,8 +133,10 @@ pub fn select_files_noting(
     Ok((out, why, skipped))
 }
 
-/// Every file under `root` (recursively, hidden names included) whose path relative to `root` matches one of
-/// `globs`, as the original `PathSetTask` selects (docs/contract.md §1.7); also how many did not match.
+/// Every file under `root` (recursively) whose path relative to `root` matches one of `globs`, as the original
+/// `PathSetTask` selects (docs/contract.md §1.7); also how many did not. Names starting with `.` or `_` (markers,
+/// files being written) are skipped as the dated selection skips them: Hadoop's input formats skip them too, so a
+/// cluster run would not read them either.
 pub fn select_included(root: &Path, globs: &[Regex]) -> Result<(Vec<PathBuf>, FileSelection)> {
     if !root.is_dir() {
         bail!(
@@ -148,6 +150,11 @@ pub fn select_included(root: &Path, globs: &[Regex]) -> Result<(Vec<PathBuf>, Fi
     while let Some(dir) = stack.pop() {
         for entry in std::fs::read_dir(&dir).with_context(|| format!("cannot list {}", dir.display()))? {
             let path = entry?.path();
+            let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+            if name.starts_with('.') || name.starts_with('_') {
+                why.hidden += 1;
+                continue;
+            }
             if path.is_dir() {
                 stack.push(path);
                 continue;
