@@ -146,7 +146,8 @@ fn run_inner(project: &Project, a: &ApplyArgs) -> anyhow::Result<ExitCode> {
 
     let mut staging = Staging::begin_on(&wh, &run_id)?;
     for p in plans.iter().filter(|_| !a.quiet) {
-        eprintln!("edxc: pipeline {} interval {} ({} tasks)", p.pipeline, p.interval, p.tasks.len());
+        let over = if p.no_interval { "no interval".to_string() } else { format!("interval {}", p.interval) };
+        eprintln!("edxc: pipeline {} {over} ({} tasks)", p.pipeline, p.tasks.len());
     }
     let mut progress = |t: &TaskReport| {
         if a.quiet {
@@ -276,7 +277,8 @@ fn confirm(plans: &[crate::graph::Plan], warehouse: &str, store: &str) -> anyhow
     eprintln!("edxc apply will run:");
     for p in plans {
         let outputs = p.tasks.iter().filter(|t| t.writes.is_some()).count();
-        eprintln!("  {} over {} ({outputs} outputs)", p.pipeline, p.interval);
+        let over = if p.no_interval { "every event (no interval)".to_string() } else { format!("over {}", p.interval) };
+        eprintln!("  {} {over} ({outputs} outputs)", p.pipeline);
     }
     eprintln!("writing the warehouse {warehouse} and the result store {store}.");
     eprint!("Apply? (`edxc plan` shows the details; --auto-approve skips this question) [y/N] ");

@@ -581,7 +581,7 @@ fn native_rows(c: &Cluster, t: &Task, function: &str, input_file: Option<&str>) 
 /// The steps of one task (maps run in the shared scan, sinks outside the bundle).
 fn task_steps(c: &Cluster, plan: &Plan, file: &str, t: &Task, steps: &mut Steps) -> Result<()> {
     let dir = plan.pipeline.as_str();
-    let interval = || plan.interval.to_string();
+    let interval = || plan.interval_text();
     let kind = match &t.kind {
         TaskKind::ImportLms { .. } => "lms_table",
         TaskKind::Reduce { .. } => "reduce",

@@ -333,12 +333,13 @@ pub fn parse_pipeline(file: &Path, text: &str) -> Result<Pipeline, Vec<Diagnosti
                 let weeks = iv.weeks.as_ref().map(|s| s.get_ref().clone()).unwrap_or_else(|| "weeks".into());
                 IntervalRule::IsoWeeks { end_param: end, weeks_param: weeks }
             }
+            "none" => IntervalRule::None,
             other => {
                 cx.err(
                     Phase::Fields,
                     iv.kind.span(),
                     format!("unknown interval type `{other}`"),
-                    "use `explicit` (from --interval) or `iso_weeks` (from end_date and weeks params)",
+                    "use `explicit` (from --interval), `iso_weeks` (from end_date and weeks params) or `none`",
                 );
                 IntervalRule::Explicit { start: "2013-11-01".into(), end: "today".into() }
             }

@@ -126,9 +126,24 @@ pub struct Plan {
     pub pipeline: String,
     /// The pipeline's file as the project names it (`pipelines/enrollments.toml`), for generated comments.
     pub source: String,
+    /// The run's interval; empty (at the run date) and meaningless when `no_interval`.
     pub interval: Interval,
+    /// The pipeline has no interval (`[pipeline.interval] type = "none"`).
+    pub no_interval: bool,
     pub vars: Vars,
     pub tasks: Vec<Task>,
+}
+
+impl Plan {
+    /// The interval as messages, generated comments and load markers name it: `no interval` for a pipeline without
+    /// one.
+    pub fn interval_text(&self) -> String {
+        if self.no_interval {
+            "no interval".to_string()
+        } else {
+            self.interval.to_string()
+        }
+    }
 }
 
 /// Run-time inputs of planning: the CLI's interval and params, and today's UTC date.
@@ -215,6 +230,8 @@ pub fn run_vars(p: &Pipeline, profile: &Profile, args: &RunArgs) -> Result<(Inte
             };
             Interval::new(iso_monday(end - Duration::days(7 * weeks)), iso_monday(end))?
         }
+        // An empty interval at the run date: nothing of the run depends on it.
+        IntervalRule::None => Interval::new(today, today)?,
     };
     vars.insert("interval_start".into(), Var::Date(interval.start));
     vars.insert("interval_end".into(), Var::Date(interval.end));
@@ -290,8 +307,10 @@ pub fn plan(
             }
             if let Some(part) = written.get(&i.value) {
                 let part = match part {
-                    Partitions::Days(window) => Partitions::Days(window.union(&interval)),
-                    one => one.clone(),
+                    Partitions::Days(window) if p.interval != IntervalRule::None => {
+                        Partitions::Days(window.union(&interval))
+                    }
+                    other => other.clone(),
                 };
                 inputs.push(InputRead {
                     table: i.value.clone(),
@@ -426,7 +445,14 @@ pub fn plan(
             checks: vec![],
         });
     }
-    Ok(Plan { pipeline: p.name.value.clone(), source: p.file.display().to_string(), interval, vars, tasks })
+    Ok(Plan {
+        pipeline: p.name.value.clone(),
+        source: p.file.display().to_string(),
+        interval,
+        no_interval: p.interval == IntervalRule::None,
+        vars,
+        tasks,
+    })
 }
 
 fn one(t: &crate::model::Transform, r: &dyn Fn(&str) -> Result<String, String>) -> Result<Partitions, String> {

@@ -59,6 +59,9 @@ pub enum IntervalRule {
     Explicit { start: String, end: String },
     /// Whole ISO weeks: `[monday(end − 7·weeks days), monday(end))`, from two params (user activity).
     IsoWeeks { end_param: String, weeks_param: String },
+    /// No interval (answer distribution): the workflow reads every event of the files it selects; neither
+    /// `--interval` nor the profile's `interval` applies to it.
+    None,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
