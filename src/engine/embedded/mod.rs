@@ -284,14 +284,14 @@ impl EmbeddedRun<'_> {
                     let added = files.iter().filter(|f| !reads.contains_key(*f)).count();
                     s.read += added;
                     s.undated += added;
+                    // Both selections skip hidden names, so only files the dated one left out can be read now.
+                    let now: std::collections::HashSet<&std::path::PathBuf> = files.iter().collect();
                     skipped.retain(|(p, skip)| {
-                        let read = files.iter().any(|f| f.starts_with(p));
-                        if read {
-                            match skip {
-                                mapper::Skip::Hidden => s.hidden -= 1,
-                                mapper::Skip::NotMatching => s.not_matching -= 1,
-                                mapper::Skip::OutsideInterval => s.outside_interval -= 1,
-                            }
+                        let read = now.contains(p);
+                        match skip {
+                            mapper::Skip::NotMatching if read => s.not_matching -= 1,
+                            mapper::Skip::OutsideInterval if read => s.outside_interval -= 1,
+                            _ => {}
                         }
                         !read
                     });
