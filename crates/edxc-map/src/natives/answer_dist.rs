@@ -355,6 +355,22 @@ fn variant_number(v: &Value) -> Option<i64> {
     n.filter(|n| i32::try_from(*n).is_ok())
 }
 
+/// A DOUBLE as Hive writes it (Java's `Double.toString`), so that every engine writes the same partition text:
+/// plain decimals with at least one fraction digit from 1e-3 up to 1e7, `1.0E7` / `1.0E-4` style beyond.
+fn hive_double(f: f64) -> String {
+    if f == 0.0 {
+        return if f.is_sign_negative() { "-0.0".into() } else { "0.0".into() };
+    }
+    if (1e-3..1e7).contains(&f.abs()) {
+        let s = f.to_string();
+        return if s.contains('.') { s } else { format!("{s}.0") };
+    }
+    let sci = format!("{f:e}");
+    let (mantissa, exp) = sci.split_once('e').unwrap_or((sci.as_str(), "0"));
+    let mantissa = if mantissa.contains('.') { mantissa.to_string() } else { format!("{mantissa}.0") };
+    format!("{mantissa}E{exp}")
+}
+
 fn row(course_id: &str, answer_id: &str, e: Entry) -> Row {
     let text = |s: &str| (!s.is_empty()).then(|| s.to_string());
     vec![
@@ -366,7 +382,7 @@ fn row(course_id: &str, answer_id: &str, e: Entry) -> Row {
         Some(e.last.to_string()),
         text(&e.value_id),
         text(&e.answer_value),
-        finite_float(&e.answer_value).map(|f| f.to_string()),
+        finite_float(&e.answer_value).map(hive_double),
         Some(py_unicode(&e.variant)),
         truthy(&e.variant).then(|| variant_number(&e.variant)).flatten().map(|n| n.to_string()),
         truthy(&e.display_name).then(|| py_unicode(&e.display_name)),
@@ -529,10 +545,27 @@ mod tests {
         assert_eq!((inf[7].as_deref(), inf[8].as_deref()), (Some("inf"), None));
         let v1 = &out[1];
         assert_eq!((v1[6].as_deref(), v1[7].as_deref(), v1[8].as_deref()), (None, Some("3.14"), Some("3.14")));
+        assert_eq!(out[0][8], None, "inf is not a number the table takes");
         let v2 = &out[2];
         assert_eq!((v2[9].as_deref(), v2[10].as_deref()), (Some("2"), Some("2")));
         // No question key: an empty report cell and NULL in the table.
         assert_eq!((v2[12].as_deref(), v2[13].as_deref()), (Some(""), None));
+    }
+
+    #[test]
+    fn doubles_are_written_as_hive_writes_them() {
+        for (f, want) in [
+            (2699.0, "2699.0"),
+            (3.25, "3.25"),
+            (-0.5, "-0.5"),
+            (0.001, "0.001"),
+            (0.0001, "1.0E-4"),
+            (1e7, "1.0E7"),
+            (12345678.9, "1.23456789E7"),
+            (0.0, "0.0"),
+        ] {
+            assert_eq!(hive_double(f), want, "{f}");
+        }
     }
 
     #[test]
@@ -566,5 +599,61 @@ mod tests {
         let (out, skips) = dist(&[base("first", "choice_0", "x", true), bad], None);
         assert_eq!(out.len(), 1);
         assert_eq!(skips.0.get(BAD_ANSWER), Some(&1));
+    }
+
+    /// Any JSON value, with keys the reducers look at.
+    fn value() -> impl proptest::strategy::Strategy<Value = Value> {
+        use proptest::prelude::*;
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i64>().prop_map(|n| json!(n)),
+            any::<f64>().prop_filter("finite", |f| f.is_finite()).prop_map(|f| json!(f)),
+            "[a-z<>&;_ ]{0,6}".prop_map(Value::String),
+        ];
+        let keys = prop_oneof![
+            Just("answers"),
+            Just("submission"),
+            Just("correct_map"),
+            Just("state"),
+            Just("seed"),
+            Just("answer"),
+            Just("answer_value_id"),
+            Just("variant"),
+            Just("question"),
+            Just("response_type"),
+            Just("correct"),
+            Just("attempt_category"),
+            Just("p_2_1"),
+            Just("context"),
+            Just("module"),
+            Just("display_name"),
+            Just("correctness"),
+            Just("problem_id"),
+        ];
+        leaf.prop_recursive(3, 24, 4, move |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..3).prop_map(Value::Array),
+                proptest::collection::btree_map(keys.clone(), inner, 0..4)
+                    .prop_map(|m| Value::Object(m.into_iter().map(|(k, v)| (k.to_string(), v)).collect())),
+            ]
+        })
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn no_input_makes_a_reducer_panic(events in proptest::collection::vec(value(), 1..4), meta in value()) {
+            let texts: Vec<String> = events.iter().map(|v| v.to_string()).collect();
+            let rows: Vec<Vec<&str>> = texts.iter().map(|t| vec!["c", "p", "u", "t", t.as_str()]).collect();
+            let mut out = Vec::new();
+            problem_check_answers(&numbered(rows), &mut out, &mut Skips::default());
+            let answers: Vec<Vec<&str>> = texts.iter().map(|t| vec!["c", "p_2_1", "t", t.as_str()]).collect();
+            let meta = json!({"p_2_1": meta}).to_string();
+            let r = AnswerDistribution::new(DEFAULT_VALID_RESPONSE_TYPES, Some(&meta)).unwrap();
+            r.reduce(&numbered(answers), &mut out, &mut Skips::default());
+            for row in &out {
+                proptest::prop_assert!(row.len() == 4 || row.len() == 14);
+            }
+        }
     }
 }

@@ -398,4 +398,12 @@ mod tests {
         assert_eq!(t("end</"), "end</");
         assert_eq!(t("<math><mi>x</mi><mo>+</mo></math>"), "x +");
     }
+
+    proptest::proptest! {
+        #[test]
+        fn never_panics_and_yields_single_spaced_words(markup in "(<[a-zA-Z/!?]{0,3}[^<>]{0,6}>?|&#?[a-zA-Z0-9]{0,6};?|[^<&]{0,8}|\\PC){0,12}") {
+            let text = t(&markup);
+            proptest::prop_assert!(!text.starts_with(' ') && !text.ends_with(' ') && !text.contains("  "));
+        }
+    }
 }
