@@ -1,10 +1,15 @@
 #!/usr/bin/env python3
 """Regenerates sample-data/: two weeks of synthetic tracking logs (one gzipped file per day, named as the LMS rotates
-them) and the LMS tables the shipped pipelines import, as TSV exports. Deterministic: same bytes every run.
+them, and a second rotation of the last day holding tagged problem submissions), the LMS tables the shipped
+pipelines import, as TSV exports, and a synthetic GeoIP country database (scripts/make-geoip-mmdb.py).
+Deterministic: same bytes every run.
 
     python3 scripts/make-sample-data.py
 """
+import argparse
 import datetime
+import gzip
+import hashlib
 import os
 import random
 import subprocess
@@ -67,6 +72,89 @@ def lms():
         grades)
 
 
+def enrollments():
+    """student_courseenrollment: most learners in one to three of the sample's courses, some no longer active."""
+    rnd = random.Random(17)
+    courses = ["MITx/DAT206x/2T2016", "course-v1:BerkeleyX+6.002x+2012_Fall",
+               "course-v1:HarvardX+HIST1x+Demo_Course_2015", "course-v1:edX+PH207x+2013_Spring"]
+    rows = []
+    for uid in range(1, USERS + 1):
+        for c in sorted(rnd.sample(courses, rnd.randint(0, 3))):
+            created = "2026-%02d-%02d %02d:%02d:%02d" % (
+                rnd.randint(8, 10), rnd.randint(1, 28), rnd.randint(0, 23), rnd.randint(0, 59), rnd.randint(0, 59))
+            rows.append((len(rows) + 1, uid, c, created, 1 if rnd.random() < 0.85 else 0,
+                         rnd.choice(["audit", "honor", "verified"])))
+    tsv("student_courseenrollment", ["id", "user_id", "course_id", "created", "is_active", "mode"], rows)
+
+
+def geoip():
+    subprocess.check_call([sys.executable, os.path.join(ROOT, "scripts", "make-geoip-mmdb.py"), "--sample"])
+def tagged_log():
+    """A second rotation of the last day's log (the LMS names it with the rotation's epoch seconds): server
+    problem_check events of the sample's users and courses whose problems carry tags of the tagging XBlock aside
+    (context.asides.tagging_aside.saved_tags), which tags_distribution reads. A problem's tags follow from its id."""
+    sys.path.insert(0, os.path.join(ROOT, "scripts"))
+    import gen_tracking_log as gen_log
+
+    day = START + datetime.timedelta(days=DAYS - 1)
+    args = argparse.Namespace(seed=500, users=USERS, courses=4, start=day.isoformat(), days=1.0,
+                              new_style_fraction=0.7, malformed_rate=0.0, prefixed_rate=0.0, missing_time_rate=0.0,
+                              bad_course_rate=0.0, utf8=False)
+    gen = gen_log.Generator(args)
+    for c in gen.courses:
+        c.problems = c.problems[:6]  # a few tagged problems per course, each with several submissions
+    difficulty = ["Easy", "Medium", "Hard"]
+    outcome = ["Learned nothing", "Learned a few things", "Learned everything"]
+    rotated = int(datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time(),
+                                            tzinfo=datetime.timezone.utc).timestamp())
+    path = os.path.join(OUT, "tracking", "lms-1", "tracking.log-%s-%d.gz" % (day.strftime("%Y%m%d"), rotated))
+    n = 300
+    with open(path, "wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, compresslevel=6,
+                                                 mtime=0) as out:
+        for i in range(n):
+            t = gen.timestamp(i / float(n))
+            u = gen._pick(gen.user_cum, gen.users)
+            c = gen._pick(gen.course_cum, gen.courses)
+            event = gen.ev_problem_check_server(u, c, t, None)
+            h = int(hashlib.sha1(event["event"]["problem_id"].encode()).hexdigest(), 16)
+            tags = {"difficulty": difficulty[h % 3], "learning_outcome": outcome[(h // 3) % 3]}
+            event["context"]["asides"] = {"tagging_aside": {"saved_tags": tags}}
+            out.write((gen.dumps(event) + "\n").encode("utf-8"))
+
+
+def studentmodule():
+    """courseware_studentmodule, the columns the distributions read: per sample learner and course, a row for each
+    sequential they opened and each problem they loaded (graded, or NULL when never submitted)."""
+    rnd = random.Random(13)
+    courses = ["MITx/DAT206x/2T2016", "course-v1:BerkeleyX+6.002x+2012_Fall",
+               "course-v1:HarvardX+HIST1x+Demo_Course_2015", "course-v1:edX+PH207x+2013_Spring"]
+
+    def block(course, kind, n):
+        h = hashlib.sha1(("%s/%s/%d" % (course, kind, n)).encode()).hexdigest()[:32]
+        if course.startswith("course-v1:"):
+            return "block-v1:%s+type@%s+block@%s" % (course[len("course-v1:"):], kind, h)
+        org, number, _ = course.split("/")
+        return "i4x://%s/%s/%s/%s" % (org, number, kind, h)
+
+    rows = []
+    for uid in range(1, USERS + 1):
+        for c in courses:
+            if rnd.random() >= 0.2:
+                continue
+            for n in sorted(rnd.sample(range(4), rnd.randint(1, 4))):
+                rows.append(["sequential", block(c, "sequential", n), uid, None, None, c])
+            for n in sorted(rnd.sample(range(5), rnd.randint(0, 5))):
+                max_grade = (n % 3) + 1
+                grade = rnd.randint(0, max_grade) if rnd.random() < 0.8 else None
+                rows.append(["problem", block(c, "problem", n), uid, grade, max_grade, c])
+    tsv("courseware_studentmodule", ["id", "module_type", "module_id", "student_id", "grade", "max_grade", "course_id"],
+        [[i + 1] + r for i, r in enumerate(rows)])
+
+
 if __name__ == "__main__":
     logs()
+    tagged_log()
     lms()
+    enrollments()
+    geoip()
+    studentmodule()

@@ -36,6 +36,13 @@ if ! pkg-config --exists openssl 2>/dev/null; then
   apt-get update -qq && apt-get install -y -qq libssl-dev pkg-config >/dev/null
 fi
 
+# Headless Chromium renders the HTML run report in tests/run_report.rs.
+if ! command -v chromium >/dev/null 2>&1; then
+  log "installing chromium"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq && apt-get install -y -qq chromium >/dev/null
+fi
+
 # The test cluster gateway: a key-only sshd on 127.0.0.1 whose user runs the real Hive 2.3.10 CLI and Spark SQL
 # (built from the pyspark PyPI package; about a minute the first time, under a second when already up).
 log "test gateway (Hive and Spark SQL over SSH)"

@@ -5,7 +5,8 @@
 //! killed (`pause`, for SIGKILL tests). Points: `task:<node>` (after a task computed its output), `stage:<table>`
 //! (after a partition was staged), `csv:<sink>` (after a csv sink's files were written beside their targets),
 //! `load:<table>` (after a result-store table was loaded, before commit), `publish` (journal written, nothing swapped
-//! yet), `swap:<table>`, `swap-files` (partitions swapped in, files not yet), `commit` (before the result-store commit),
+//! yet), `swap:<table>`, `stage:files` / `swap:files` (a `files` or `csv` sink's file staged / about to be renamed
+//! into place), `commit` (before the result-store commit),
 //! `after-commit` (journal committed, before clean-up), `state` (before the run state is written).
 
 use anyhow::{bail, Result};

@@ -13,6 +13,7 @@ pub mod db;
 pub mod dialect;
 pub mod engine;
 pub mod failpoint;
+pub mod geoip;
 pub mod graph;
 pub mod lms;
 pub mod model;

@@ -20,6 +20,22 @@ struct LmsSelect<'a> {
     columns: &'a [String],
 }
 
+/// The `_metadata` of a table's import (docs/contract.md §2.4, as Sqoop writes it): when the LMS was read
+/// (`start_time`, `end_time`, ISO text with microseconds), and what.
+pub fn import_metadata(table: &str, columns: &[String], start_time: &str, end_time: &str) -> Vec<u8> {
+    let meta = serde_json::json!({
+        "start_time": start_time,
+        "end_time": end_time,
+        "format": { "table_name": table, "columns": columns },
+    });
+    meta.to_string().into_bytes()
+}
+
+/// The current UTC time as an import's `_metadata` writes it.
+pub fn import_time() -> String {
+    chrono::Utc::now().format("%Y-%m-%dT%H:%M:%S%.6f").to_string()
+}
+
 /// Reads `columns` of LMS table `table` from `source`: either a directory holding `<table>.tsv` or a
 /// `mysql://user[:pw]@host[:port]/db` URL. Values come back as Hive text: NULL = None, DATETIME as
 /// `YYYY-MM-DD HH:MM:SS.ffffff` (always 6 digits), DATE as YYYY-MM-DD, numbers in decimal, strings verbatim.
@@ -36,6 +52,25 @@ pub fn read_table(source: &str, table: &str, columns: &[String]) -> Result<Vec<V
     } else {
         let path = Path::new(source).join(format!("{table}.tsv"));
         read_tsv(&path, columns)
+    }
+}
+
+/// MySQL keeps a boolean as `tinyint(1)`, read as `1`/`0`; a column the pipeline declares `boolean` is written as
+/// Hive writes a BOOLEAN, `true`/`false` (what a Sqoop import gives and Hive reads back; Hive reads `1` as NULL).
+/// Other values are left as they are.
+pub fn hive_booleans(columns: &[crate::model::Column], rows: &mut [Vec<Option<String>>]) {
+    let flags: Vec<bool> = columns.iter().map(|c| c.ty == crate::model::ColumnType::Boolean).collect();
+    if !flags.contains(&true) {
+        return;
+    }
+    for row in rows {
+        for (cell, _) in row.iter_mut().zip(&flags).filter(|(_, b)| **b) {
+            match cell.as_deref() {
+                Some("1") => *cell = Some("true".into()),
+                Some("0") => *cell = Some("false".into()),
+                _ => {}
+            }
+        }
     }
 }
 
@@ -138,6 +173,16 @@ mod tests {
         assert_eq!(unescape("\\\\N").as_deref(), Some("\\N"));
         assert_eq!(unescape("a\\qb").as_deref(), Some("a\\qb"));
         assert_eq!(unescape("").as_deref(), Some(""));
+    }
+
+    #[test]
+    fn booleans_as_hive_writes_them() {
+        use crate::model::{Column, ColumnType};
+        let cols = [Column::new("id", ColumnType::Int), Column::new("is_active", ColumnType::Boolean)];
+        let cell = |v: &str| Some(v.to_string());
+        let mut rows = vec![vec![cell("1"), cell("1")], vec![cell("0"), cell("0")], vec![cell("2"), None]];
+        hive_booleans(&cols, &mut rows);
+        assert_eq!(rows, vec![vec![cell("1"), cell("true")], vec![cell("0"), cell("false")], vec![cell("2"), None]]);
     }
 
     #[test]

@@ -33,13 +33,16 @@ fn edxc(root: &Path, out: &Path, cmd: &[&str]) -> (i32, String) {
     )
 }
 
-/// Every file under `dir` with its bytes.
+/// Every file under `dir` with its bytes, but the run reports (`runs/`: what each run did, not data).
 fn files(dir: &Path) -> std::collections::BTreeMap<PathBuf, Vec<u8>> {
     let mut out = std::collections::BTreeMap::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
         for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
             let p = e.path();
+            if p == dir.join("runs") {
+                continue;
+            }
             if p.is_dir() {
                 stack.push(p);
             } else {
@@ -72,8 +75,14 @@ fn a_failing_check_fails_the_run_before_anything_is_published() {
     assert_eq!(code, 0, "{text}");
     let before = files(&out);
     add_check(&root, "type = \"unique\"\ncolumns = [\"course_id\"]");
-    let (code, text) = edxc(&root, &out, &["apply"]);
+    let junit = tmp.path().join("junit.xml");
+    let (code, text) = edxc(&root, &out, &["apply", "--junit", &junit.display().to_string()]);
     assert_eq!(code, 1, "{text}");
+    // Jenkins sees the failing check as a failing test case of its own, beside the passing ones.
+    let xml = std::fs::read_to_string(&junit).unwrap();
+    let case = xml.lines().find(|l| l.contains("course_activity dt=") && l.contains("unique (course_id)")).unwrap();
+    assert!(case.contains("<failure"), "{case}");
+    assert!(xml.contains("not_null (course_id, interval_start, interval_end, label)") && xml.contains(">passed<"));
     assert_eq!(files(&out), before, "a failing check changed the warehouse, result store or state");
     assert!(text.contains("data check(s) failed, nothing was published"), "{text}");
     assert!(text.contains("unique (course_id) failed") && text.contains("rows)"), "offending keys shown: {text}");

@@ -12,8 +12,13 @@ fn repo() -> PathBuf {
 
 /// Runs `edxc apply` with outputs under `tmp`; returns (exit code, stdout, stderr).
 fn apply(tmp: &Path, extra: &[&str], env: &[(&str, &str)]) -> (i32, String, String) {
+    run(tmp, &["apply"], extra, env)
+}
+
+/// Runs `edxc <command>` with outputs under `tmp`.
+fn run(tmp: &Path, command: &[&str], extra: &[&str], env: &[(&str, &str)]) -> (i32, String, String) {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_edxc"));
-    cmd.arg("--root").arg(repo()).arg("apply").arg("--auto-approve");
+    cmd.arg("--root").arg(repo()).args(command).arg("--auto-approve");
     for (k, v) in [("warehouse", "wh"), ("result_store", "results.sqlite"), ("state", "state.sqlite")] {
         cmd.arg("--var").arg(format!("{k}={}", tmp.join(v).display()));
     }
@@ -39,17 +44,28 @@ fn sample_data_run_loads_every_table_and_reruns_identically() {
     let tmp = tempfile::tempdir().unwrap();
     let (code, out, err) = apply(tmp.path(), &[], &[]);
     assert_eq!(code, 0, "{out}\n{err}");
-    for t in
-        ["course_enrollment_daily", "course_enrollment_mode_daily", "course_meta_summary_enrollment", "course_activity"]
-    {
+    for t in [
+        "course_enrollment_daily",
+        "course_enrollment_mode_daily",
+        "course_meta_summary_enrollment",
+        "course_activity",
+        "tags_distribution",
+        "grade_distribution",
+        "sequential_open_distribution",
+    ] {
         assert!(out.lines().any(|l| l.trim_start().starts_with(t)), "summary lists {t}:\n{out}");
         assert!(rows(&tmp.path().join("results.sqlite"), t) > 0, "{t} has rows");
     }
-    assert!(out.contains("Tracking logs: 14 files, 21000 lines"), "{out}");
+    assert!(out.contains("Tracking logs: 15 files, 21300 lines"), "{out}");
     let db = tmp.path().join("results.sqlite");
     let first = rows(&db, "course_enrollment_daily");
     let (code, out, err) = apply(tmp.path(), &[], &[]);
     assert_eq!(code, 0, "{out}\n{err}");
+    assert!(out.starts_with("No changes: every output is up to date"), "a rerun does nothing:\n{out}\n{err}");
+    // Recomputing the events and everything downstream replaces what was loaded, never appends.
+    let (code, out, err) = run(tmp.path(), &["restate", "course_enrollment_events"], &[], &[]);
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert!(out.contains("course_enrollment_daily") && !out.contains("course_activity"), "{out}");
     assert_eq!(rows(&db, "course_enrollment_daily"), first, "an overwrite run replaces, never appends");
     let markers: i64 = rusqlite::Connection::open(&db)
         .unwrap()
@@ -278,7 +294,9 @@ fn damaged_files_are_named_counted_and_held_to_the_threshold() {
     }
     let mut json_args = args.clone();
     json_args.extend(["--format", "json"]);
-    let (code, out, err) = apply(tmp.path(), &json_args, &[]);
+    // A fresh project: in the first one every output is now up to date, and a rerun reads nothing.
+    let fresh = tempfile::tempdir().unwrap();
+    let (code, out, err) = apply(fresh.path(), &json_args, &[]);
     assert_eq!(code, 0, "{out}\n{err}");
     let v: serde_json::Value = serde_json::from_str(&out).expect("one JSON document on stdout");
     let kinds: Vec<&str> = v["damaged_files"].as_array().unwrap().iter().map(|d| d["kind"].as_str().unwrap()).collect();
@@ -417,7 +435,7 @@ fn graph_prints_the_lineage_of_the_shipped_pipelines() {
 
 #[test]
 fn reading_logs_on_several_workers_writes_the_same_bytes_as_one() {
-    // The sample logs (14 daily files) plus a damaged one, so the damage report's order is covered too.
+    // The sample logs (15 files) plus a damaged one, so the damage report's order is covered too.
     let logs = tempfile::tempdir().unwrap();
     for f in std::fs::read_dir(repo().join("sample-data/tracking/lms-1")).unwrap() {
         let f = f.unwrap().path();
@@ -432,7 +450,10 @@ fn reading_logs_on_several_workers_writes_the_same_bytes_as_one() {
             apply(tmp.path(), &["--jobs", jobs, "--today", "2026-11-09", "--var", &logs_var, "--format", "json"], &[]);
         assert_eq!(code, 0, "{err}");
         let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
-        (common::file_tree(&tmp.path().join("wh")), doc["damaged_files"].clone(), doc["counters"].clone())
+        // An LMS import's `_metadata` says when that run read the LMS: the only bytes that differ by run.
+        let mut wh = common::file_tree(&tmp.path().join("wh"));
+        wh.retain(|p, _| !p.ends_with("_metadata"));
+        (wh, doc["damaged_files"].clone(), doc["counters"].clone())
     };
     let (one, damaged_one, counters_one) = run("1");
     let (two, damaged_two, counters_two) = run("2");
@@ -512,4 +533,70 @@ fn maps_without_a_window_read_every_selected_file_in_the_same_pass() {
     assert_eq!(code, 0, "{out}\n{err}");
     assert!(out.contains("Tracking logs: 2 files, 4 lines"), "{out}");
     assert!(out.contains("not read: 0 dated outside the interval, 1 not matching"), "{out}");
+}
+
+/// The distribution workflows take every parameter of their original tasks, and `import_credentials` chooses the LMS
+/// the histograms are computed from (here a one-problem export instead of the profile's sample LMS).
+#[test]
+fn distribution_workflows_take_their_original_parameters() {
+    let tmp = tempfile::tempdir().unwrap();
+    let lms = tmp.path().join("other-lms");
+    std::fs::create_dir_all(&lms).unwrap();
+    std::fs::write(
+        lms.join("courseware_studentmodule.tsv"),
+        "module_type\tmodule_id\tcourse_id\tgrade\tmax_grade\n\
+         problem\tp1\tc/o/r\t1\t2\nproblem\tp1\tc/o/r\t1\t2\nsequential\ts1\tc/o/r\t\\N\t\\N\n",
+    )
+    .unwrap();
+    let creds = tmp.path().join("import.json");
+    std::fs::write(&creds, serde_json::json!({ "url": lms.display().to_string() }).to_string()).unwrap();
+    let common = [
+        ("n_reduce_tasks", "2"),
+        ("overwrite", "true"),
+        ("mapreduce_engine", "hadoop"),
+        ("input_format", "oddjob.ManifestTextInputFormat"),
+        ("lib_jar", "[]"),
+        ("remote_log_level", "DEBUG"),
+        ("insert_chunk_size", "100"),
+        ("database", "reports"),
+    ];
+    let run = |task: &str, own: &[(&str, &str)]| {
+        let mut args = vec!["--today".to_string(), "2026-11-09".into(), "--pipeline".into(), task.into()];
+        for (k, v) in own.iter().chain(&common) {
+            args.extend(["--param".to_string(), format!("{k}={v}")]);
+        }
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let (code, out, err) = apply(tmp.path(), &args, &[]);
+        assert_eq!(code, 0, "{task}:\n{out}\n{err}");
+    };
+    let creds = creds.display().to_string();
+    let grade = [
+        ("import_credentials", creds.as_str()),
+        ("name", "nightly"),
+        ("dest", "s3://bucket/histograms"),
+        ("num_mappers", "4"),
+        ("sqoop_overwrite", "true"),
+    ];
+    run("GradeDistFromSqoopToMySQLWorkflow", &grade);
+    let db = tmp.path().join("results.sqlite");
+    let c = rusqlite::Connection::open(&db).unwrap();
+    let one: (String, f64, f64, i64) = c
+        .query_row("SELECT module_id, grade, max_grade, count FROM grade_distribution", [], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })
+        .unwrap();
+    assert_eq!(one, ("p1".to_string(), 1.0, 2.0, 2), "the LMS of import_credentials, not the profile's");
+    assert_eq!(rows(&db, "sequential_open_distribution"), 1);
+
+    let logs = format!("[\"{}\"]", repo().join("sample-data/tracking").display());
+    let tags = [
+        ("interval", "2026-11-08-2026-11-09"),
+        ("source", logs.as_str()),
+        ("pattern", r".*tracking\.log-(?P<date>\d{8}).*"),
+        ("expand_interval", "1 day"),
+        ("date_pattern", "%Y%m%d"),
+        ("output_root", "s3://bucket/tags"),
+    ];
+    run("TagsDistributionWorkflow", &tags);
+    assert!(rows(&db, "tags_distribution") > 0);
 }

@@ -130,9 +130,11 @@ fn hive_artifacts_have_the_cluster_shape() {
     let find = |suffix: &str| arts.iter().find(|a| a.path.ends_with(suffix)).unwrap_or_else(|| panic!("no {suffix}"));
     let map = find("map_logs.hql");
     assert!(map.text.contains("ADD FILE hdfs://namenode:8020/edxc/bin/edxc-map;"));
-    assert!(map.text.contains(
-        "USING 'edxc-map --extractor enrollment --extractor user_activity --interval 2014-06-24-2014-08-07'"
-    ));
+    // One edxc-map pass, every pipeline's extractors in name order, over the span of every map window.
+    let using = map.text.lines().find(|l| l.trim_start().starts_with("USING 'edxc-map ")).expect("the map's USING");
+    for part in ["--extractor enrollment ", "--extractor user_activity ", "--interval 2014-06-24-2014-08-07'"] {
+        assert!(using.contains(part), "{using}");
+    }
     let code: String = map.text.lines().filter(|l| !l.starts_with("--")).collect();
     assert!(!code.contains("INPUT__FILE__NAME") && !code.contains("input_file_name"), "no query selects files");
     assert!(map.text.contains("INSERT OVERWRITE TABLE course_enrollment_events PARTITION (dt='2014-07-31')"));
@@ -141,7 +143,8 @@ fn hive_artifacts_have_the_cluster_shape() {
     let stage = find("stage_logs.sh");
     // Files dated in either map window, widened by 2 days; not the month between the windows.
     assert!(stage.text.contains("tracking\\.log-(20140622|20140623|"), "{}", stage.text);
-    assert!(stage.text.contains("|20140702|20140729|"), "{}", stage.text);
+    assert!(stage.text.contains("|20140702|") && stage.text.contains("|20140729|"), "{}", stage.text);
+    assert!(!stage.text.contains("20140715"), "{}", stage.text);
     let daily = find("course_enrollment_daily.hql");
     assert!(daily.text.contains("course_enrollment AS (SELECT * FROM edxc.course_enrollment WHERE dt = '2014-08-07')"));
     assert!(daily.text.contains("INSERT OVERWRITE TABLE course_enrollment_daily PARTITION (dt='2014-08-07')"));
@@ -224,12 +227,10 @@ fn compile_replaces_its_previous_bundle_and_nothing_else() {
     let mut a = args("hadoop.example");
     a.out = Some(out.path().to_path_buf());
     edxc::cli::compile::run(&Project::new(repo()), &a).unwrap();
-    let stale = std::fs::read_dir(out.path().join("enrollments"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .find(|p| p.to_string_lossy().ends_with("-auth_userprofile.sqoop.sh"))
-        .unwrap();
-    assert!(stale.exists());
+    let first = common::file_tree(out.path());
+    let sqoop = first.keys().find(|p| p.to_string_lossy().ends_with("auth_userprofile.sqoop.sh"));
+    let stale = out.path().join(sqoop.expect("the auth_userprofile Sqoop step"));
+    assert!(stale.starts_with(out.path().join("enrollments")) && stale.exists());
     assert_eq!(std::fs::metadata(&stale).unwrap().permissions().mode() & 0o777, 0o755);
     std::fs::write(out.path().join("enrollments/notes.txt"), "mine").unwrap();
     std::fs::write(out.path().join("README"), "mine too").unwrap();
@@ -291,16 +292,19 @@ fn shuffled_project(seed: u64) -> tempfile::TempDir {
         v
     };
     std::fs::create_dir_all(root.join("pipelines")).unwrap();
-    for file in std::fs::read_dir(repo().join("pipelines")).unwrap() {
-        let path = file.unwrap().path();
-        let name = path.file_stem().unwrap().to_string_lossy().into_owned();
-        let text = std::fs::read_to_string(&path).unwrap();
+    let mut names: Vec<String> = std::fs::read_dir(repo().join("pipelines"))
+        .unwrap()
+        .filter_map(|e| e.unwrap().file_name().to_string_lossy().strip_suffix(".toml").map(str::to_string))
+        .collect();
+    names.sort();
+    for name in names {
+        let text = std::fs::read_to_string(repo().join(format!("pipelines/{name}.toml"))).unwrap();
         let table: toml::Table = toml::from_str(&text).unwrap();
         let mut out = String::new();
         emit(&table, "", &mut order, &mut out);
         std::fs::write(root.join(format!("pipelines/{name}.toml")), out).unwrap();
     }
-    for sub in ["templates", "target-profiles"] {
+    for sub in ["templates", "target-profiles", "sample-data/geoip"] {
         copy_dir(&repo().join(sub), &root.join(sub));
     }
     dir
@@ -332,4 +336,24 @@ proptest! {
             prop_assert!(a.text == b.text, "{} differs after shuffling keys", a.path);
         }
     }
+}
+
+/// The video pipeline on a cluster: both reducers run through edxc-map over exactly the partitions the run needs
+/// (events of the map window and the interval; the viewings and usage of this run only, §0.4).
+#[test]
+fn video_reducers_in_the_bundle() {
+    let arts = compile(&repo(), "hadoop.example");
+    let find = |suffix: &str| arts.iter().find(|a| a.path.ends_with(suffix)).unwrap_or_else(|| panic!("no {suffix}"));
+    let viewing = find("video_viewing.hql");
+    assert!(viewing
+        .text
+        .contains("USING 'edxc-map --reducer video_viewing --arg end=2014-08-07 --arg start=2014-07-30'"));
+    assert!(viewing.text.contains("FROM video_events\n  WHERE dt >= '2014-07-30' AND dt < '2014-08-07'"));
+    assert!(viewing.text.contains("DISTRIBUTE BY `user_id`, `course_id`, `encoded_module_id`"));
+    let usage = find("video_usage.hql");
+    assert!(usage.text.contains("USING 'edxc-map --reducer video_usage --arg dropoff_threshold=0.05'"));
+    assert!(usage.text.contains("FROM video_viewing\n  WHERE dt = '2014-08-07'"), "{}", usage.text);
+    let video = find("-video.hql");
+    assert!(video.text.contains("video_usage AS (SELECT * FROM edxc.video_usage WHERE dt = '2014-08-07')"));
+    assert!(video.text.contains("INSERT OVERWRITE TABLE video PARTITION (dt='2014-08-07')"));
 }

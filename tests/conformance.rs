@@ -120,3 +120,63 @@ fn answer_distribution_mysql_sqlite() {
 fn answer_distribution_mysql_mariadb() {
     answer_distribution_mysql(Backend::Mariadb);
 }
+
+#[test]
+fn video_sqlite() {
+    scenario("video", Backend::Sqlite);
+}
+
+#[test]
+fn video_mariadb() {
+    scenario("video", Backend::Mariadb);
+}
+
+#[test]
+fn location_per_course_sqlite() {
+    scenario("location_per_course", Backend::Sqlite);
+}
+
+#[test]
+fn location_per_course_mariadb() {
+    scenario("location_per_course", Backend::Mariadb);
+}
+
+#[test]
+fn tags_distribution_sqlite() {
+    scenario("tags_distribution", Backend::Sqlite);
+}
+
+#[test]
+fn tags_distribution_mariadb() {
+    scenario("tags_distribution", Backend::Mariadb);
+}
+
+#[test]
+fn grade_distribution_sqlite() {
+    scenario("grade_distribution", Backend::Sqlite);
+}
+
+#[test]
+fn grade_distribution_mariadb() {
+    scenario("grade_distribution", Backend::Mariadb);
+}
+
+#[test]
+fn sequential_open_distribution_sqlite() {
+    scenario("sequential_open_distribution", Backend::Sqlite);
+}
+
+#[test]
+fn sequential_open_distribution_mariadb() {
+    scenario("sequential_open_distribution", Backend::Mariadb);
+}
+
+#[test]
+fn enrollment_validation_sqlite() {
+    scenario("enrollment_validation", Backend::Sqlite);
+}
+
+#[test]
+fn enrollment_validation_mariadb() {
+    scenario("enrollment_validation", Backend::Mariadb);
+}

@@ -17,13 +17,15 @@ const TODAY: &str = "2026-11-10";
 struct World {
     dir: tempfile::TempDir,
     result_store: String,
+    /// Runs after the first pass `--force`: a rerun would find every output up to date and run nothing.
+    force: std::cell::Cell<bool>,
 }
 
 impl World {
     fn sqlite() -> Self {
         let dir = tempfile::tempdir().unwrap();
         let result_store = format!("sqlite:{}", dir.path().join("results.sqlite").display());
-        Self { dir, result_store }
+        Self { dir, result_store, force: std::cell::Cell::new(false) }
     }
 
     fn warehouse(&self) -> PathBuf {
@@ -33,6 +35,9 @@ impl World {
     fn command(&self, extra: &[&str], env: &[(&str, &str)]) -> Command {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_edxc"));
         cmd.arg("--root").arg(repo()).arg("apply").arg("--auto-approve").args(["--today", TODAY]);
+        if self.force.get() {
+            cmd.arg("--force");
+        }
         let vars = [
             ("warehouse", self.warehouse().display().to_string()),
             ("result_store", self.result_store.clone()),
@@ -126,6 +131,7 @@ fn assert_same(before: &BTreeMap<String, String>, after: &BTreeMap<String, Strin
 fn loaded() -> (World, BTreeMap<String, String>) {
     let w = World::sqlite();
     w.apply_ok(&[]);
+    w.force.set(true);
     let snap = w.snapshot();
     assert!(snap.keys().any(|k| k.starts_with("wh:course_enrollment_events/")), "{:?}", snap.keys());
     assert!(snap.get("rs:course_activity").is_some_and(|r| !r.is_empty()));
@@ -214,12 +220,13 @@ fn a_failing_result_store_load_rolls_back_every_table() {
 fn a_failing_mariadb_load_rolls_back_every_table_and_drops_new_ones() {
     let db = TestDb::new("fault");
     let tmp = tempfile::tempdir().unwrap();
-    let w = World { dir: tmp, result_store: db.url.clone() };
+    let w = World { dir: tmp, result_store: db.url.clone(), force: std::cell::Cell::new(false) };
     // A fresh database: the failure at the last table leaves no table behind.
     let (code, out) = w.apply(&[], &[("EDXC_FAILPOINT", "load:course_activity=fail")]);
     assert_eq!(code, 1, "{out}");
     assert!(dump(&db.url).is_empty(), "tables left: {:?}", dump(&db.url).keys());
     w.apply_ok(&[]);
+    w.force.set(true);
     let before = w.snapshot();
     let mut conn = db.conn();
     mysql::prelude::Queryable::query_drop(&mut conn, "ALTER TABLE course_activity DROP COLUMN label").unwrap();
@@ -404,6 +411,8 @@ fn a_failing_run_leaves_existing_csv_reports_unchanged() {
     std::fs::write(out.join("notes.txt"), "not a report").unwrap();
     let reports = common::file_tree(&out);
     let before = w.snapshot();
+    // Everything is up to date after the first run: the runs below are forced, so that each one runs and fails.
+    let args = [&args[..], &["--force"]].concat();
     for point in [
         "task:answer_distribution_per_course",
         "csv:answer_distribution_csv",
@@ -411,7 +420,7 @@ fn a_failing_run_leaves_existing_csv_reports_unchanged() {
         "commit",
         "publish",
         "swap:answer_distribution_per_course",
-        "swap-files",
+        "swap:files",
     ] {
         let (code, text) = w.apply(&args, &[("EDXC_FAILPOINT", &format!("{point}=fail"))]);
         assert_eq!(code, 1, "{point}: {text}");
@@ -419,7 +428,7 @@ fn a_failing_run_leaves_existing_csv_reports_unchanged() {
         assert_eq!(common::file_tree(&out), reports, "{point}: the reports changed");
         assert_same(&before, &w.snapshot(), point);
     }
-    for point in ["csv:answer_distribution_csv", "load:answer_distribution", "swap-files"] {
+    for point in ["csv:answer_distribution_csv", "load:answer_distribution", "swap:files"] {
         kill_with_args_at(&w, &args, point);
         // The next run settles the killed one first (its temporary files go, a half publish is undone), then fails.
         let (code, text) = w.apply(&args, &[("EDXC_FAILPOINT", "task:problem_check_events=fail")]);
@@ -433,4 +442,64 @@ fn a_failing_run_leaves_existing_csv_reports_unchanged() {
     let replaced: std::collections::BTreeMap<_, _> =
         now.into_iter().filter(|(p, _)| p.as_os_str() != "notes.txt").collect();
     assert_eq!(replaced, fresh, "a successful run writes every report afresh");
+    // Incremental runs: another output directory runs the csv sink again (reading what the earlier runs computed).
+    let moved = w.dir.path().join("moved");
+    let param = format!("output_root={}", moved.display());
+    let (code, text) = w.apply(&["--pipeline", "answer_distribution", "--param", param.as_str()], &[]);
+    assert_eq!(code, 0, "{text}");
+    assert!(text.contains("answer_distribution_csv"), "{text}");
+    assert_eq!(common::file_tree(&moved), fresh, "the same reports in the new directory");
+}
+
+/// The state's partitions as (table, dt) → run id.
+fn partition_runs(w: &World) -> BTreeMap<(String, String), String> {
+    let state = format!("sqlite:{}", w.dir.path().join("state.sqlite").display());
+    let mut store = edxc::sinks::result_store::open(&state).unwrap();
+    let rows = store.query("SELECT tbl, dt, run_id FROM partitions").unwrap();
+    rows.into_iter()
+        .map(|r| ((r[0].clone().unwrap(), r[1].clone().unwrap()), r[2].clone().unwrap_or_default()))
+        .collect()
+}
+
+#[test]
+fn sigkill_in_the_mapper_a_transform_or_a_load_then_apply_equals_an_uninterrupted_run() {
+    let uninterrupted = World::sqlite();
+    uninterrupted.apply_ok(&[]);
+    let expected = dump(&uninterrupted.result_store);
+    // A SQLite table's rows without the load time, sorted.
+    let data_rows = |url: &str, table: &str| {
+        let mut store = edxc::sinks::result_store::open(url).unwrap();
+        let cols: Vec<String> = store
+            .query(&format!("SELECT name FROM pragma_table_info('{table}') WHERE name <> 'created'"))
+            .unwrap()
+            .into_iter()
+            .filter_map(|r| r[0].clone())
+            .collect();
+        let mut rows = store.query(&format!("SELECT {} FROM {table}", cols.join(", "))).unwrap();
+        rows.sort();
+        rows
+    };
+    for point in ["stage:user_activity_by_user", "task:course_activity", "load:course_activity"] {
+        // Enrollments are complete from an earlier run; the run that adds user activity is killed at `point`.
+        let w = World::sqlite();
+        w.apply_ok(&["--pipeline", "enrollments"]);
+        let completed = partition_runs(&w);
+        kill_at(&w, point);
+        let (code, out) = w.apply(&[], &[]);
+        assert_eq!(code, 0, "{point}: {out}");
+        assert!(out.contains("edxc: discarded the unpublished outputs of run"), "{point}: {out}");
+        // Nothing lost, nothing duplicated: the same tables and rows as a run never interrupted (but the load
+        // times) ...
+        let tables: Vec<&String> = expected.keys().filter(|k| *k != "table_updates").collect();
+        assert_eq!(dump(&w.result_store).keys().filter(|k| *k != "table_updates").collect::<Vec<_>>(), tables);
+        for t in tables {
+            assert_eq!(data_rows(&w.result_store, t), data_rows(&uninterrupted.result_store, t), "{point}: {t}");
+        }
+        // ... and what was complete before was not computed again.
+        let after = partition_runs(&w);
+        for (part, run) in &completed {
+            assert_eq!(after.get(part), Some(run), "{point}: {part:?} was recomputed");
+        }
+        assert!(after.keys().any(|(t, _)| t == "course_activity"), "{point}: user activity recorded");
+    }
 }

@@ -188,7 +188,10 @@ fn shipped_pipelines_on_hive_and_spark_sql_load_the_embedded_engines_rows_and_a_
     let error: Vec<&str> = err.lines().filter(|l| l.starts_with("error:")).collect();
     assert_eq!(error.len(), 1, "one error line: {err}");
     assert!(
-        error[0].contains("step 02") && error[0].contains("ADD FILE") && error[0].contains("failed on `hive`"),
+        error[0].contains("step ")
+            && error[0].contains("map_logs.hql line")
+            && error[0].contains("ADD FILE")
+            && error[0].contains("failed on `hive`"),
         "{}",
         error[0]
     );

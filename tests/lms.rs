@@ -302,3 +302,37 @@ fn tsv_escapes_round_trip() {
     assert_eq!(tsv_escape(None), "\\N");
     assert_eq!(tsv_escape(Some("\\N")), "\\\\N");
 }
+
+/// `courseware_studentmodule.tsv` (the grade and sequential-open distribution scenarios on SQLite) is the
+/// conformance fixture `courseware_studentmodule_for_histograms.sql` loaded into MariaDB and read back with every
+/// column: EDXC_REGEN_LMS_FIXTURES=1 rewrites it.
+#[test]
+fn studentmodule_tsv_fixture_is_the_histogram_sql_fixture() {
+    let cols = strings(&[
+        "id",
+        "module_type",
+        "module_id",
+        "student_id",
+        "state",
+        "grade",
+        "created",
+        "modified",
+        "max_grade",
+        "done",
+        "course_id",
+    ]);
+    let db = TestDb::new("lms");
+    run_mysql_script(&db.url, &fixture_sql("courseware_studentmodule_for_histograms.sql")).expect("script");
+    let mut rows = read_table(&db.url, "courseware_studentmodule", &cols).expect("read");
+    rows.sort_by_key(|r| r[0].as_deref().and_then(|v| v.parse::<u32>().ok()));
+    assert_eq!(rows.len(), 12);
+    let path = fixtures().join("courseware_studentmodule.tsv");
+    if std::env::var_os("EDXC_REGEN_LMS_FIXTURES").is_some() {
+        write_tsv(&path, &cols, &rows).expect("write fixture");
+    }
+    let from_tsv = read_table(&fixtures().display().to_string(), "courseware_studentmodule", &cols).expect("read tsv");
+    assert_eq!(from_tsv, rows, "courseware_studentmodule.tsv is stale: rerun with EDXC_REGEN_LMS_FIXTURES=1");
+    // The row the grade histogram keeps with a NULL max_grade, and a sequential row (no grade).
+    assert!(rows.iter().any(|r| r[0].as_deref() == Some("97289") && r[5].as_deref() == Some("1") && r[8].is_none()));
+    assert!(rows.iter().any(|r| r[1].as_deref() == Some("sequential") && r[5].is_none()));
+}

@@ -228,7 +228,7 @@ fn copy_dir(from: &Path, to: &Path) {
 fn shipped_copy() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
-    for d in ["pipelines", "templates", "target-profiles"] {
+    for d in ["pipelines", "templates", "target-profiles", "sample-data/geoip"] {
         copy_dir(&repo.join(d), &dir.path().join(d));
     }
     dir
@@ -425,4 +425,113 @@ fn a_map_without_a_window_needs_a_partition_and_valid_globs() {
     let dir = project(&ok, SQL);
     let (code, out, err) = validate(dir.path(), &[]);
     assert_eq!(code, 0, "{out}{err}");
+}
+
+/// The location pipeline needs a readable GeoIP database: a missing or foreign file is an error naming it, at the
+/// profile key that sets it.
+#[test]
+fn a_missing_or_unreadable_geoip_database_is_named() {
+    let dir = shipped_copy();
+    let db = "sample-data/geoip/GeoLite2-Country-sample.mmdb";
+    std::fs::remove_file(dir.path().join(db)).unwrap();
+    let (code, _, err) = validate(dir.path(), &[]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("target-profiles/local.toml:") && err.contains(&format!("{db} does not exist")), "{err}");
+    std::fs::write(dir.path().join(db), b"not a MaxMind database").unwrap();
+    let (code, _, err) = validate(dir.path(), &[]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("cannot be read as a MaxMind DB"), "{err}");
+    // Pipelines that look nothing up do not need it.
+    let (code, _, err) = validate(dir.path(), &["--pipeline", "enrollments"]);
+    assert_eq!(code, 0, "{err}");
+}
+
+/// `apply` refuses a missing GeoIP database before any work: the path is named and nothing is written.
+#[test]
+fn apply_names_a_missing_geoip_database_before_any_work() {
+    let tmp = tempfile::tempdir().unwrap();
+    let missing = tmp.path().join("GeoLite2-Country.mmdb");
+    let var = |k: &str, v: &Path| format!("{k}={}", v.display());
+    let out = Command::new(env!("CARGO_BIN_EXE_edxc"))
+        .arg("--root")
+        .arg(env!("CARGO_MANIFEST_DIR"))
+        .args(["apply", "--auto-approve", "--pipeline", "location_per_course", "--var"])
+        .arg(var("geoip_database", &missing))
+        .arg("--var")
+        .arg(var("warehouse", &tmp.path().join("wh")))
+        .arg("--var")
+        .arg(var("result_store", &tmp.path().join("rs.sqlite")))
+        .arg("--var")
+        .arg(var("state", &tmp.path().join("state.sqlite")))
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains(&format!("{} does not exist", missing.display())), "{err}");
+    assert!(!tmp.path().join("rs.sqlite").exists() && !tmp.path().join("wh").exists(), "nothing written");
+}
+
+/// BASE with a pipeline's own log directory read by the map, and a `files` sink of `lines` (docs/contract.md §3.15
+/// uses both); the `lines` transform's SQL is `templates/sql/lines.sql`.
+fn with_files() -> String {
+    let p = BASE
+        .replace("end_date = \"2014-07-01\"", "end_date = \"2014-07-01\"\nroot = \"out\"")
+        .replace("inputs = [\"tracking\"]", "inputs = [\"tracking\", \"own\"]");
+    p + r#"
+[sources.own]
+type = "tracking_log_dir"
+path = "{{ root }}/logs"
+pattern = '.*\.log'
+
+[transforms.lines]
+type = "sql"
+inputs = ["events"]
+template = "sql/lines.sql"
+partition = "{{ end_date }}"
+columns = ["file string", "line string"]
+
+[sinks.out]
+type = "files"
+inputs = ["lines"]
+path = "{{ root }}/files"
+"#
+}
+
+#[test]
+fn own_log_directories_and_files_sinks_validate() {
+    let p = with_files();
+    let dir = project(&p, SQL);
+    std::fs::write(
+        dir.path().join("templates/sql/lines.sql"),
+        "SELECT 'a.gz' AS file, e.course_id AS line FROM events e\n",
+    )
+    .unwrap();
+    let (code, out, err) = validate(dir.path(), &[]);
+    assert_eq!(code, 0, "{out}{err}");
+    let check = |edited: String, needles: &[&str]| {
+        std::fs::write(dir.path().join("pipelines/demo.toml"), edited).unwrap();
+        let (code, _, err) = validate(dir.path(), &[]);
+        assert_eq!(code, 1, "{err}");
+        for n in needles {
+            assert!(err.contains(n), "{n} in {err}");
+        }
+    };
+    // Validation events from a table without the snapshot's columns; an unknown format; an unknown placeholder.
+    let format = |f: &str| p.replace("path = \"{{ root }}/files\"", &format!("path = \"x\"\nformat = \"{f}\""));
+    check(format("validation_events"), &["sink `out` (validation_events) needs column `user_id`"]);
+    check(format("csv"), &["unknown files format `csv`", "lines, validation_events"]);
+    check(p.replace("{{ root }}/logs", "{{ nowhere }}/logs"), &["nowhere"]);
+}
+
+#[test]
+fn a_location_param_names_a_profile_key() {
+    let p = BASE
+        .replace("name = \"demo\"", "name = \"demo\"\n\n[pipeline.location_params]\ncredentials = \"lms_credential\"");
+    let dir = project(&p, SQL);
+    let (code, _, err) = validate(dir.path(), &[]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("location parameter `credentials` names `lms_credential`, which is not a profile key"),
+        "{err}"
+    );
 }

@@ -1,9 +1,9 @@
 //! `edxc apply`: plan and run the selected pipelines on the profile's engine, then publish everything together.
 //!
-//! A run is all-or-nothing: the engine writes every partition into the run's staging area, the csv sinks write
-//! their files beside their targets, the result-store sinks load inside one open transaction, and only then are the
-//! partitions and files swapped in, the transaction committed and the run state recorded. A failure at any step before the commit leaves the warehouse, the result
-//! store and the state as they were (see `warehouse::staging` for how a killed run is settled by the next one).
+//! A run is all-or-nothing: the engine writes every partition into the run's staging area, the `files` and `csv`
+//! sinks write their files beside their targets, the result-store sinks load inside one open transaction, and only
+//! then are the partitions and files swapped in, the transaction committed and the run state recorded. A failure at
+//! any step before the commit leaves the warehouse, the result store and the state as they were (see `warehouse::staging` for how a killed run is settled by the next one).
 
 use super::{load_checked, print_diagnostics, Format, RunOptions, Selection};
 use crate::config::engine_config::RunFlags;
@@ -18,7 +18,7 @@ use clap::Args;
 use std::io::IsTerminal;
 use std::process::ExitCode;
 
-#[derive(Args)]
+#[derive(Args, Clone)]
 pub struct ApplyArgs {
     /// A plan saved by `edxc plan -o FILE`: run exactly it (refused if the state or the artifacts changed since).
     #[arg(value_name = "PLAN")]
@@ -46,9 +46,17 @@ pub struct ApplyArgs {
     /// Run summary on stdout as text or as one JSON document.
     #[arg(long, value_enum, default_value = "text")]
     pub format: Format,
-    /// Also write the run as a JUnit XML report to FILE (one test case per task; a failed run is a failing case).
+    /// Also write the run as a JUnit XML report to FILE (a test case per task and per data check; a failed run has
+    /// a failing case holding the error).
     #[arg(long, value_name = "FILE")]
     pub junit: Option<std::path::PathBuf>,
+    /// Run every task, whatever the state says (by default only what is not up to date runs).
+    #[arg(long)]
+    pub force: bool,
+    /// Outputs (nodes or tables) to recompute whatever the state says, with everything downstream of them
+    /// (`edxc restate`).
+    #[arg(skip)]
+    pub restate: Vec<String>,
 }
 
 /// A fraction between 0 and 1.
@@ -59,22 +67,56 @@ pub fn parse_ratio(s: &str) -> Result<f64, String> {
     }
 }
 
+/// What a run knew so far: on failure, the run report and JUnit report say how far it got.
+#[derive(Default)]
+struct Progress {
+    run_id: Option<String>,
+    started: Option<chrono::DateTime<chrono::Utc>>,
+    profile: String,
+    engine: String,
+    report_path: Option<std::path::PathBuf>,
+    plans: Vec<(crate::graph::Plan, Vec<crate::state::freshness::Status>)>,
+    /// Tasks finished so far, in the order they finished.
+    seen: Vec<TaskReport>,
+    /// The engine's report (counters, files, checks) once the run has one.
+    report: RunReport,
+}
+
 pub fn run(project: &Project, a: &ApplyArgs) -> anyhow::Result<ExitCode> {
-    let result = run_inner(project, a);
-    if let Err(e) = &result {
-        let message = super::one_line(&secret::redact(&format!("{e:#}")));
+    let mut progress = Progress::default();
+    let result = run_inner(project, a, &mut progress);
+    let message = result.as_ref().err().map(|e| super::one_line(&secret::redact(&format!("{e:#}"))));
+    progress.report.tasks = std::mem::take(&mut progress.seen);
+    if let (Some(run_id), Some(started), Some(path)) = (&progress.run_id, progress.started, &progress.report_path) {
+        let facts = super::run_report::RunFacts {
+            run_id,
+            started,
+            profile: &progress.profile,
+            engine: &progress.engine,
+            plans: &progress.plans,
+            report: &progress.report,
+            error: message.as_deref(),
+        };
+        match super::run_report::render(&facts).and_then(|html| super::run_report::write(path, &html)) {
+            Ok(()) if !a.quiet => eprintln!("edxc: run report {}", path.display()),
+            Ok(()) => {}
+            Err(e) => eprintln!("edxc: warning: {e:#}"),
+        }
+    }
+    if let Some(message) = &message {
         if a.format == Format::Json {
             // A scheduler reading stdout gets a document either way; the error line still goes to stderr.
             println!("{}", serde_json::json!({ "ok": false, "error": message }));
         }
         if let Some(path) = &a.junit {
-            super::junit::write(path, &super::junit::render("failed", Err(&message)))?;
+            let run_id = progress.run_id.as_deref().unwrap_or("failed");
+            super::junit::write(path, &super::junit::render(run_id, &progress.report, Some(message)))?;
         }
     }
     result
 }
 
-fn run_inner(project: &Project, a: &ApplyArgs) -> anyhow::Result<ExitCode> {
+fn run_inner(project: &Project, a: &ApplyArgs, facts: &mut Progress) -> anyhow::Result<ExitCode> {
     let (sel, run, approved) = match &a.plan {
         Some(file) => {
             let (sel, run) = saved_plan(project, a, file)?;
@@ -90,7 +132,7 @@ fn run_inner(project: &Project, a: &ApplyArgs) -> anyhow::Result<ExitCode> {
         }
     };
     let args = run.run_args(&pipelines).map_err(anyhow::Error::msg)?;
-    let profile = run.apply_task_params(profile).map_err(anyhow::Error::msg)?;
+    let profile = run.apply_task_params(profile, &pipelines).map_err(anyhow::Error::msg)?;
     let templates = project.templates_dir();
     let read_body = |rel: &str| {
         std::fs::read_to_string(templates.join(rel)).map_err(|e| format!("cannot read template {rel}: {e}"))
@@ -104,32 +146,22 @@ fn run_inner(project: &Project, a: &ApplyArgs) -> anyhow::Result<ExitCode> {
         );
     }
     let root = &project.root;
-    let flags = RunFlags { max_bad_ratio: a.max_bad_ratio, allow_empty: a.allow_empty, jobs: a.jobs, quiet: a.quiet };
     let kind = crate::engine::kind(profile.engine()).map_err(anyhow::Error::msg)?;
-    let mut engine = (kind.build)(&profile, root, &flags)?;
-    let wh = engine.warehouse();
-    let store_text = profile.result_store_url().map_err(anyhow::Error::msg)?;
-    let location = StoreLocation::parse(&store_text)?.resolve(root);
-    // On a terminal, and only there, ask first (from cron, Jenkins or a pipe, apply never asks); nothing is opened
-    // or created before the answer.
-    if !approved && std::io::stdin().is_terminal() && !confirm(&plans, &wh.describe(), &redact_url(&store_text))? {
-        eprintln!("edxc: nothing was done");
-        return Ok(ExitCode::from(1));
-    }
-    let mut store = crate::sinks::result_store::open_at(&location)
-        .with_context(|| format!("cannot open the result store {}", redact_url(&store_text)))?;
     let state_path = profile.path("state", root);
-
+    if !a.restate.is_empty() {
+        restate_windows(&mut plans, &a.restate, &run, &args)?;
+    }
     let started = chrono::Utc::now();
     let run_id = format!("{}-{}", started.format("%Y%m%dT%H%M%S"), std::process::id());
     // One run at a time per warehouse, from before it settles earlier runs until it has published.
-    let lock = crate::state::lock::acquire(&wh, &run_id)?;
+    let published_wh = (kind.warehouse)(&profile, root)?;
+    let lock = crate::state::lock::acquire(&published_wh, &run_id)?;
     if let Some(dead) = &lock.took_over {
         eprintln!("edxc: took over the lock of {dead}, whose process is gone");
     }
 
-    // Settle what earlier runs that were killed left behind, before this run reads the warehouse.
-    for r in warehouse::recover(&wh).context("cannot settle an earlier run's staging area")? {
+    // Settle what earlier runs that were killed left behind, before this run reads the warehouse or the state.
+    for r in warehouse::recover(&published_wh).context("cannot settle an earlier run's staging area")? {
         match r {
             Recovered::Discarded { run_id } => eprintln!("edxc: discarded the unpublished outputs of run {run_id}"),
             Recovered::RolledBack { run_id, partitions } => {
@@ -144,30 +176,76 @@ fn run_inner(project: &Project, a: &ApplyArgs) -> anyhow::Result<ExitCode> {
         }
     }
 
-    let mut staging = Staging::begin_on(&wh, &run_id)?;
-    for p in plans.iter().filter(|_| !a.quiet) {
-        let over = if p.no_interval { "no interval".to_string() } else { format!("interval {}", p.interval) };
-        eprintln!("edxc: pipeline {} {over} ({} tasks)", p.pipeline, p.tasks.len());
+    // Only what is not up to date runs: an apply right after an apply does nothing.
+    let snapshot = match &state_path {
+        Some(path) => crate::state::read(path)?,
+        None => crate::state::Snapshot::default(),
+    };
+    let restate: std::collections::BTreeSet<String> = match a.force {
+        true => plans.iter().flat_map(|p| &p.tasks).map(|t| t.node.clone()).collect(),
+        false => a.restate.iter().cloned().collect(),
+    };
+    let mut sources = std::collections::BTreeMap::new();
+    let mut to_run = Vec::new();
+    let mut statuses_of = Vec::new();
+    for (plan, (statuses, digests)) in
+        plans.iter().zip(super::assess(&plans, &snapshot, kind, &profile, root, &restate)?)
+    {
+        for (t, d) in plan.tasks.iter().zip(digests) {
+            if let Some(d) = d {
+                sources.insert((plan.pipeline.clone(), t.node.clone()), d);
+            }
+        }
+        let keep: Vec<bool> = statuses.iter().map(|s| s.runs()).collect();
+        let idle = keep.iter().filter(|k| !**k).count();
+        if !a.quiet && idle > 0 && idle < keep.len() {
+            eprintln!("edxc: pipeline {}: {idle} of {} task(s) up to date, not run", plan.pipeline, keep.len());
+        }
+        to_run.push(plan.subset(&keep));
+        statuses_of.push(statuses);
     }
+    if to_run.iter().all(|p| p.tasks.is_empty()) {
+        drop(lock);
+        return nothing_to_do(a, &snapshot);
+    }
+    facts.run_id = Some(run_id.clone());
+    facts.started = Some(started);
+    facts.profile = profile.name.clone();
+    facts.engine = kind.name.to_string();
+    facts.report_path = Some(super::run_report::path(state_path.as_deref(), root, &run_id));
+    facts.plans = plans.iter().cloned().zip(statuses_of).collect();
+    let flags = RunFlags { max_bad_ratio: a.max_bad_ratio, allow_empty: a.allow_empty, jobs: a.jobs, quiet: a.quiet };
+    let mut engine = (kind.build)(&profile, root, &flags)?;
+    let wh = engine.warehouse();
+    let store_text = profile.result_store_url().map_err(anyhow::Error::msg)?;
+    let location = StoreLocation::parse(&store_text)?.resolve(root);
+    // On a terminal, and only there, ask first (from cron, Jenkins or a pipe, apply never asks); before the answer
+    // only the lock is taken and interrupted runs are settled.
+    if !approved && std::io::stdin().is_terminal() && !confirm(&to_run, &wh.describe(), &redact_url(&store_text))? {
+        eprintln!("edxc: nothing was done");
+        return Ok(ExitCode::from(1));
+    }
+    let mut store = crate::sinks::result_store::open_at(&location)
+        .with_context(|| format!("cannot open the result store {}", redact_url(&store_text)))?;
+    // The whole plans are kept for the artifacts recorded below; from here on the run is the tasks that run.
+    let (all_plans, plans) = (plans, to_run);
+
+    let mut staging = Staging::begin_on(&wh, &run_id)?;
+    let bar = super::progress::Progress::new(plans.iter().map(|p| p.tasks.len()).sum(), a.quiet);
+    for p in &plans {
+        let over = if p.no_interval { "no interval".to_string() } else { format!("interval {}", p.interval) };
+        bar.line(&format!("edxc: pipeline {} {over} ({} tasks)", p.pipeline, p.tasks.len()));
+    }
+    let seen = &mut facts.seen;
     let mut progress = |t: &TaskReport| {
-        if a.quiet {
-            return;
-        }
-        let parts = match t.partitions.len() {
-            0 => String::new(),
-            1 => format!(" dt={}", t.partitions[0]),
-            n => format!(" {n} partitions"),
-        };
-        let note = t.note.as_deref().map(|n| format!(" ({n})")).unwrap_or_default();
-        eprintln!("  {:<7} {:<42} {:>8} rows{parts}{note} [{:.2}s]", t.kind, t.table, t.rows, t.elapsed.as_secs_f64());
-        for (reason, n) in &t.skipped {
-            eprintln!("          skipped {n} row(s): {reason}");
-        }
+        seen.push(t.clone());
+        bar.task(t);
     };
     let mut report = engine.run(&plans, &mut staging, &mut progress)?;
 
     // Data checks on what the run computed, before anything is loaded or published.
     report.checks = crate::checks::run(&plans, &staging, &wh)?;
+    facts.report = report.clone();
     let failed: Vec<&crate::model::report::CheckOutcome> = report.checks.iter().filter(|c| c.failures > 0).collect();
     for c in &failed {
         eprintln!("  check   {} dt={}: {} failed ({}) [{}]", c.table, c.dt, c.check, c.failures, c.severity);
@@ -184,20 +262,28 @@ fn run_inner(project: &Project, a: &ApplyArgs) -> anyhow::Result<ExitCode> {
         anyhow::bail!("{} data check(s) failed, nothing was published: {}", errors.len(), errors.join("; "));
     }
 
-    // Everything is computed and checked: write the csv sinks' files beside their targets (swapped in by the
-    // publish), then load the result store inside one open transaction.
+    // Files written outside the warehouse are staged next to their targets, published with the partitions: the
+    // `files` sinks' on the warehouse's filesystem, the csv sinks' on local disk.
+    let base = wh.root.parent().map_or_else(|| wh.root.clone(), std::path::Path::to_path_buf);
+    let files = crate::sinks::files::stage_all(&plans, &mut staging, &base, &mut progress)?;
+    report.tasks.extend(files);
     let files = crate::sinks::csv::stage_all(&plans, &mut staging, root, &mut progress)?;
     report.tasks.extend(files);
+
+    // Everything is computed and checked: load the result store inside one open transaction.
     let loads = crate::sinks::load::load_all(store.as_mut(), &plans, &staging, a.allow_empty, &mut progress)?;
     report.tasks.extend(loads);
+    facts.report = report.clone();
     if let Err(e) = crate::failpoint::hit("commit") {
         store.rollback()?;
         return Err(e);
     }
-    let mut record =
-        RunRecord::new(&run_id, &started.format("%Y-%m-%d %H:%M:%S").to_string(), &plans, staging.staged());
-    // What the engine rendered for this run, so `edxc plan` can show what a change would alter.
-    for (p, plan) in pipelines.iter().zip(&plans) {
+    let loaded: std::collections::BTreeMap<String, u64> =
+        report.tasks.iter().filter(|t| t.kind == "load").map(|t| (t.table.clone(), t.rows)).collect();
+    let started_text = started.format("%Y-%m-%d %H:%M:%S").to_string();
+    let mut record = RunRecord::new(&run_id, &started_text, &plans, staging.staged(), &sources, &loaded);
+    // What the engine rendered for the whole plans, so `edxc plan` can show what a change would alter.
+    for (p, plan) in pipelines.iter().zip(&all_plans) {
         for a in (kind.compile)(plan, &profile, &p.file.display().to_string())? {
             record.artifacts.push(ArtifactRecord { pipeline: plan.pipeline.clone(), path: a.path, text: a.text });
         }
@@ -209,7 +295,10 @@ fn run_inner(project: &Project, a: &ApplyArgs) -> anyhow::Result<ExitCode> {
             return Err(e);
         }
     };
-    if let Err(e) = store.commit() {
+    // A run without result-store tables (only files) opened no transaction.
+    let has_tables =
+        plans.iter().flat_map(|p| &p.tasks).any(|t| matches!(t.kind, crate::graph::TaskKind::ResultStore { .. }));
+    if let Err(e) = if has_tables { store.commit() } else { Ok(()) } {
         published.rollback().context("while restoring the warehouse after a failed commit")?;
         return Err(e);
     }
@@ -224,10 +313,60 @@ fn run_inner(project: &Project, a: &ApplyArgs) -> anyhow::Result<ExitCode> {
     }
     committed.finish()?;
     drop(lock);
+    drop(bar);
     if let Some(path) = &a.junit {
-        super::junit::write(path, &super::junit::render(&run_id, Ok(&report)))?;
+        super::junit::write(path, &super::junit::render(&run_id, &report, None))?;
     }
     print_summary(&report, &store.describe(), &run_id, a.format);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `edxc restate OUTPUT --interval A-B` on a map output: its window becomes the interval, so the days are read from
+/// the logs again (older days of a daily run are otherwise only read back from the warehouse).
+fn restate_windows(
+    plans: &mut [crate::graph::Plan],
+    outputs: &[String],
+    run: &super::RunOptions,
+    args: &crate::graph::RunArgs,
+) -> anyhow::Result<()> {
+    for o in outputs {
+        if !plans.iter().flat_map(|p| &p.tasks).any(|t| t.node == *o || t.table == *o) {
+            let names: std::collections::BTreeSet<&str> =
+                plans.iter().flat_map(|p| &p.tasks).map(|t| t.node.as_str()).collect();
+            anyhow::bail!(
+                "no output named `{o}` in the selected pipelines (outputs: {})",
+                names.into_iter().collect::<Vec<_>>().join(", ")
+            );
+        }
+    }
+    let Some(spec) = &run.interval else { return Ok(()) };
+    let today = args.today.unwrap_or_else(|| chrono::Utc::now().date_naive());
+    let interval = crate::graph::interval::parse_interval(spec, today).map_err(anyhow::Error::msg)?;
+    for plan in plans.iter_mut() {
+        for t in plan.tasks.iter_mut().filter(|t| outputs.contains(&t.node)) {
+            // A map without a window reads every event of its files: no interval to change.
+            if let crate::graph::TaskKind::Map { window: Some(window), .. } = &mut t.kind {
+                *window = interval;
+                t.writes = Some(crate::graph::Partitions::Days(interval));
+            }
+        }
+        plan.refingerprint();
+    }
+    Ok(())
+}
+
+/// Every output is up to date: say so, touch nothing.
+fn nothing_to_do(a: &ApplyArgs, snapshot: &crate::state::Snapshot) -> anyhow::Result<ExitCode> {
+    let last = snapshot.partitions.values().map(|p| (&p.finished, &p.run_id)).max();
+    let since = last.map(|(at, id)| format!(" (last apply: run {id} at {at} UTC)")).unwrap_or_default();
+    if a.format == Format::Json {
+        println!("{}", serde_json::json!({ "ok": true, "changes": false, "tasks": [], "last_run": last.map(|l| l.1) }));
+    } else {
+        println!("No changes: every output is up to date{since}. Nothing to do.");
+    }
+    if let Some(path) = &a.junit {
+        super::junit::write(path, &super::junit::render("up-to-date", &RunReport::default(), None))?;
+    }
     Ok(ExitCode::SUCCESS)
 }
 

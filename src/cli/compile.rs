@@ -28,7 +28,7 @@ pub fn artifacts(
         Err(d) => return Ok(Err(d)),
     };
     let args = a.run.run_args(&pipelines).map_err(anyhow::Error::msg)?;
-    let profile = a.run.apply_task_params(profile).map_err(anyhow::Error::msg)?;
+    let profile = a.run.apply_task_params(profile, &pipelines).map_err(anyhow::Error::msg)?;
     let templates = project.templates_dir();
     let read_body = |rel: &str| {
         std::fs::read_to_string(templates.join(rel)).map_err(|e| format!("cannot read template {rel}: {e}"))

@@ -24,55 +24,76 @@ fn escape(s: &str) -> String {
     out
 }
 
-/// The report of a run that finished (`Ok`) or failed with an error message.
-pub fn render(run_id: &str, outcome: std::result::Result<&RunReport, &str>) -> String {
+/// The report of a run: one test suite per pipeline with a test case per task that ran and per data check (a
+/// failing check of severity `error` is a failure; a `warn` one passes with the offending rows in its output), and,
+/// when the run failed, a failing `edxc.apply` case holding the error.
+pub fn render(run_id: &str, report: &RunReport, error: Option<&str>) -> String {
+    struct Case {
+        class: String,
+        name: String,
+        time: f64,
+        out: String,
+        failure: Option<String>,
+    }
+    let mut suites: BTreeMap<String, Vec<Case>> = BTreeMap::new();
+    for t in &report.tasks {
+        suites.entry(t.pipeline.clone()).or_default().push(Case {
+            class: format!("{}.{}", t.pipeline, t.kind),
+            name: t.table.clone(),
+            time: t.elapsed.as_secs_f64(),
+            out: format!("{} rows{}", t.rows, t.note.as_deref().map(|n| format!(" ({n})")).unwrap_or_default()),
+            failure: None,
+        });
+    }
+    for c in &report.checks {
+        let detail = format!("{} offending: {}", c.failures, c.examples.join("; "));
+        suites.entry(c.pipeline.clone()).or_default().push(Case {
+            class: format!("{}.check", c.pipeline),
+            name: format!("{} dt={}: {}", c.table, c.dt, c.check),
+            time: 0.0,
+            out: if c.failures == 0 { "passed".to_string() } else { format!("{}: {detail}", c.severity) },
+            failure: (c.failures > 0 && c.severity == "error").then_some(detail),
+        });
+    }
+    if let Some(e) = error {
+        suites.entry("edxc".to_string()).or_default().push(Case {
+            class: "edxc".to_string(),
+            name: "apply".to_string(),
+            time: 0.0,
+            out: String::new(),
+            failure: Some(e.to_string()),
+        });
+    }
+    let count = |cases: &[Case]| (cases.len(), cases.iter().filter(|c| c.failure.is_some()).count());
+    let all: Vec<&Case> = suites.values().flatten().collect();
+    let total: f64 = all.iter().map(|c| c.time).sum();
+    let failures = all.iter().filter(|c| c.failure.is_some()).count();
     let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    match outcome {
-        Ok(report) => {
-            let mut suites: BTreeMap<&str, Vec<&crate::engine::TaskReport>> = BTreeMap::new();
-            for t in &report.tasks {
-                suites.entry(t.pipeline.as_str()).or_default().push(t);
-            }
-            let total: f64 = report.tasks.iter().map(|t| t.elapsed.as_secs_f64()).sum();
+    let _ = writeln!(
+        xml,
+        "<testsuites name=\"edxc apply {}\" tests=\"{}\" failures=\"{failures}\" time=\"{total:.3}\">",
+        escape(run_id),
+        all.len()
+    );
+    for (suite, cases) in &suites {
+        let (n, f) = count(cases);
+        let time: f64 = cases.iter().map(|c| c.time).sum();
+        let _ =
+            writeln!(xml, "  <testsuite name=\"{}\" tests=\"{n}\" failures=\"{f}\" time=\"{time:.3}\">", escape(suite));
+        for c in cases {
+            let body = match &c.failure {
+                Some(msg) => format!("<failure message=\"{}\">{}</failure>", escape(msg), escape(msg)),
+                None => format!("<system-out>{}</system-out>", escape(&c.out)),
+            };
             let _ = writeln!(
                 xml,
-                "<testsuites name=\"edxc apply {}\" tests=\"{}\" failures=\"0\" time=\"{total:.3}\">",
-                escape(run_id),
-                report.tasks.len()
-            );
-            for (pipeline, tasks) in suites {
-                let time: f64 = tasks.iter().map(|t| t.elapsed.as_secs_f64()).sum();
-                let _ = writeln!(
-                    xml,
-                    "  <testsuite name=\"{}\" tests=\"{}\" failures=\"0\" time=\"{time:.3}\">",
-                    escape(pipeline),
-                    tasks.len()
-                );
-                for t in tasks {
-                    let _ = writeln!(
-                        xml,
-                        "    <testcase classname=\"{}.{}\" name=\"{}\" time=\"{:.3}\"><system-out>{} rows{}</system-out></testcase>",
-                        escape(pipeline),
-                        t.kind,
-                        escape(&t.table),
-                        t.elapsed.as_secs_f64(),
-                        t.rows,
-                        t.note.as_deref().map(|n| format!(" ({})", escape(n))).unwrap_or_default()
-                    );
-                }
-                xml.push_str("  </testsuite>\n");
-            }
-        }
-        Err(message) => {
-            let _ = writeln!(
-                xml,
-                "<testsuites name=\"edxc apply {}\" tests=\"1\" failures=\"1\">\n  <testsuite name=\"edxc\" tests=\"1\" \
-                 failures=\"1\">\n    <testcase classname=\"edxc\" name=\"apply\"><failure message=\"{}\">{}</failure></testcase>\n  </testsuite>",
-                escape(run_id),
-                escape(message),
-                escape(message)
+                "    <testcase classname=\"{}\" name=\"{}\" time=\"{:.3}\">{body}</testcase>",
+                escape(&c.class),
+                escape(&c.name),
+                c.time
             );
         }
+        xml.push_str("  </testsuite>\n");
     }
     xml.push_str("</testsuites>\n");
     xml
@@ -94,7 +115,7 @@ mod tests {
 
     #[test]
     fn escapes_and_reports_failures() {
-        let xml = render("r1", Err("bad <thing> & \"more\"\u{1}"));
+        let xml = render("r1", &RunReport::default(), Some("bad <thing> & \"more\"\u{1}"));
         assert!(xml.contains("failures=\"1\""), "{xml}");
         assert!(xml.contains("bad &lt;thing&gt; &amp; &quot;more&quot;</failure>"), "{xml}");
     }

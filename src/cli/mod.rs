@@ -5,6 +5,9 @@ pub mod compile;
 mod graph;
 mod junit;
 mod plan;
+mod progress;
+mod restate;
+mod run_report;
 mod state;
 mod validate;
 
@@ -43,6 +46,9 @@ pub enum Command {
     Plan(plan::PlanArgs),
     /// Run the pipelines on the profile's engine and load the result store (non-interactive, exit 1 on failure).
     Apply(apply::ApplyArgs),
+    /// Recompute an output and everything downstream of it, whatever the state says (`--interval A-B` re-reads
+    /// those days of the logs for an output computed from them).
+    Restate(restate::RestateArgs),
     /// Print the lineage (sources -> transforms -> result-store tables) as Graphviz DOT or a Mermaid flowchart.
     Graph(graph::GraphArgs),
     /// Look after the run state: `edxc state lock` shows the warehouse lock, `edxc state unlock RUN_ID` releases it.
@@ -115,11 +121,54 @@ impl RunOptions {
         })
     }
 
-    /// The profile with the original tasks' location parameters (`source`, `warehouse_path`, ...) applied.
-    pub fn apply_task_params(&self, mut profile: Profile) -> Result<Profile, String> {
-        crate::config::task_params::apply(&mut profile, &self.params)?;
+    /// The profile with the original tasks' location parameters (`source`, `warehouse_path`, ...) applied, as the
+    /// selected pipelines take them.
+    pub fn apply_task_params(&self, mut profile: Profile, pipelines: &[Pipeline]) -> Result<Profile, String> {
+        crate::config::task_params::apply(&mut profile, &self.params, pipelines)?;
         Ok(profile)
     }
+}
+
+/// Per task of a plan: its status and its digest (`state::freshness`).
+pub type Assessed = (Vec<crate::state::freshness::Status>, Vec<Option<String>>);
+
+/// What a run of `plans` would run, against the state `snapshot`: per plan, every task's status and digest
+/// (`state::freshness`). Reads listings only (tracking-log files, the warehouse's partitions); never connects to a
+/// database and never resolves a secret. The warehouse is listed only when the state records something.
+pub fn assess(
+    plans: &[crate::graph::Plan],
+    snapshot: &crate::state::Snapshot,
+    kind: &crate::engine::EngineKind,
+    profile: &Profile,
+    root: &std::path::Path,
+    restate: &std::collections::BTreeSet<String>,
+) -> anyhow::Result<Vec<Assessed>> {
+    use crate::state::freshness;
+    let mut present = std::collections::BTreeSet::new();
+    if !snapshot.partitions.is_empty() {
+        let wh = (kind.warehouse)(profile, root)?;
+        let tables: std::collections::BTreeSet<&str> =
+            plans.iter().flat_map(|p| &p.tasks).filter(|t| t.writes.is_some()).map(|t| t.table.as_str()).collect();
+        for table in tables {
+            for dt in wh.partitions(table).unwrap_or_default() {
+                present.insert((table.to_string(), dt));
+            }
+        }
+    }
+    let store = profile.result_store_url().ok().map(|u| freshness::store_digest(&u));
+    let mut out = Vec::new();
+    for plan in plans {
+        let mut digests = Vec::new();
+        for t in &plan.tasks {
+            digests.push(match &t.kind {
+                crate::graph::TaskKind::ResultStore { .. } => store.clone(),
+                _ if freshness::has_digest(t) => (kind.source_digest)(profile, root, t)?,
+                _ => None,
+            });
+        }
+        out.push((freshness::decide(plan, snapshot, &present, &digests, restate), digests));
+    }
+    Ok(out)
 }
 
 fn parse_kv(s: &str) -> Result<(String, String), String> {
@@ -137,6 +186,7 @@ pub fn main() -> ExitCode {
         Command::Compile(a) => compile::run(&project, a),
         Command::Plan(a) => plan::run(&project, a),
         Command::Apply(a) => apply::run(&project, a),
+        Command::Restate(a) => restate::run(&project, a),
         Command::State(a) => state::run(&project, a),
         Command::Graph(a) => graph::run(&project, a),
     };
@@ -201,6 +251,17 @@ pub fn load_checked(
             let needs = crate::engine::Needs::of(&pipelines);
             let keys = crate::engine::kind(profile.engine()).map(|k| (k.required_keys)(&needs));
             diags.extend(crate::validate::validate_profile(profile, check_secrets, keys));
+            if needs.geoip {
+                if let Some(path) = profile.path("geoip_database", &project.root) {
+                    if let Err(e) = crate::geoip::open(&path) {
+                        let pos = profile.key_pos.get("geoip_database").cloned();
+                        diags.push(
+                            Diagnostic::new(crate::model::Phase::Profile, pos.as_ref(), format!("{e:#}"))
+                                .hint("point geoip_database at a MaxMind country database (GeoLite2-Country.mmdb)"),
+                        );
+                    }
+                }
+            }
         }
     }
     match (profile, diags.is_empty()) {

@@ -6,7 +6,6 @@
 use super::{load_checked, print_diagnostics, Format, RunOptions, Selection};
 use crate::config::Project;
 use crate::graph::TaskKind;
-use crate::state::fingerprint::fingerprints;
 use anyhow::Context;
 use clap::{Args, ValueEnum};
 use serde::{Deserialize, Serialize};
@@ -50,8 +49,15 @@ struct Output {
     create: Vec<String>,
     /// Partitions whose job, or an upstream job, changed since they were written.
     changed: Vec<String>,
-    /// Partitions written before by the same job, which the run recomputes from its inputs.
+    /// Partitions written before by the same job, which the run recomputes: their source reads differently now, or
+    /// a task they read from runs (`reason`).
     refresh: Vec<String>,
+    /// Partitions that are up to date: the run leaves them.
+    #[serde(default)]
+    unchanged: Vec<String>,
+    /// Why the output's task runs (`to create`, `job changed`, `new input`, `upstream runs`), or `up to date`.
+    #[serde(default)]
+    reason: String,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -87,6 +93,9 @@ pub struct PlanDoc {
     engine: String,
     outputs: Vec<Output>,
     sinks: Vec<String>,
+    /// Result-store tables the run would load (the others are up to date).
+    #[serde(default)]
+    loads: usize,
     artifacts: Vec<ArtifactChange>,
     /// Whether an apply would change anything beyond refreshing partitions from their inputs.
     pub changes: bool,
@@ -125,7 +134,7 @@ pub fn compute(
     };
     let mut args = run.run_args(&pipelines).map_err(anyhow::Error::msg)?;
     let today = *args.today.get_or_insert_with(|| chrono::Utc::now().date_naive());
-    let profile = run.apply_task_params(profile).map_err(anyhow::Error::msg)?;
+    let profile = run.apply_task_params(profile, &pipelines).map_err(anyhow::Error::msg)?;
     let kind = crate::engine::kind(profile.engine()).map_err(anyhow::Error::msg)?;
     let state = match profile.path("state", &project.root) {
         Some(path) => crate::state::read(&path)?,
@@ -152,22 +161,38 @@ pub fn compute(
         engine: kind.name.to_string(),
         outputs: vec![],
         sinks: vec![],
+        loads: 0,
         artifacts: vec![],
         changes: false,
     };
+    let mut any_task_runs = false;
     for p in &pipelines {
         let plan = crate::graph::plan(p, &profile, &args, &read_body)
             .map_err(anyhow::Error::msg)
             .with_context(|| format!("pipeline `{}`", p.name.value))?;
-        for (t, fp) in plan.tasks.iter().zip(fingerprints(&plan)) {
+        let assessed =
+            super::assess(std::slice::from_ref(&plan), &state, kind, &profile, &project.root, &BTreeSet::new())?;
+        let statuses = assessed.into_iter().next().map(|(s, _)| s).unwrap_or_default();
+        for (t, status) in plan.tasks.iter().zip(&statuses) {
+            if status.runs() {
+                any_task_runs = true;
+            }
+            // A `files` sink writes files with the run, not a table or a partition.
+            if matches!(t.kind, TaskKind::Files { .. }) {
+                continue;
+            }
             if t.kind.is_sink() {
+                doc.loads += usize::from(status.runs() && matches!(t.kind, TaskKind::ResultStore { .. }));
                 let from = t.inputs.iter().map(|i| i.table.as_str()).collect::<Vec<_>>().join(", ");
+                let up_to_date = if status.runs() { "" } else { ", up to date" };
                 doc.sinks.push(match &t.kind {
                     TaskKind::Csv { dir, .. } if dir.is_empty() => {
-                        format!("{} (from {from}; no directory given, so no files)", t.table)
+                        format!("{} (from {from}; no directory given, so no files){up_to_date}", t.table)
                     }
-                    TaskKind::Csv { dir, file, .. } => format!("{} (from {from}; files {dir}/{file})", t.table),
-                    _ => format!("{} (from {from})", t.table),
+                    TaskKind::Csv { dir, file, .. } => {
+                        format!("{} (from {from}; files {dir}/{file}){up_to_date}", t.table)
+                    }
+                    _ => format!("{} (from {from}){up_to_date}", t.table),
                 });
                 continue;
             }
@@ -177,11 +202,14 @@ pub fn compute(
                 create: vec![],
                 changed: vec![],
                 refresh: vec![],
+                unchanged: vec![],
+                reason: status.label().to_string(),
             };
             for dt in t.writes.iter().flat_map(|w| w.values()) {
                 match state.partitions.get(&(t.table.clone(), dt.clone())) {
+                    _ if !status.runs() => out.unchanged.push(dt),
                     None => out.create.push(dt),
-                    Some(r) if r.fingerprint != fp => out.changed.push(dt),
+                    Some(r) if r.fingerprint != t.fingerprint => out.changed.push(dt),
                     Some(_) => out.refresh.push(dt),
                 }
             }
@@ -223,15 +251,19 @@ pub fn compute(
             });
         }
     }
-    doc.changes =
-        !doc.artifacts.is_empty() || doc.outputs.iter().any(|o| !o.create.is_empty() || !o.changed.is_empty());
+    doc.changes = !doc.artifacts.is_empty() || any_task_runs;
     doc.artifacts_digest = rendered.finalize().iter().map(|b| format!("{b:02x}")).collect();
     Ok(Ok(doc))
 }
 
 fn counts(o: &Output) -> String {
     let mut parts = Vec::new();
-    for (n, what) in [(o.create.len(), "to create"), (o.changed.len(), "changed"), (o.refresh.len(), "to refresh")] {
+    for (n, what) in [
+        (o.create.len(), "to create".to_string()),
+        (o.changed.len(), "changed".to_string()),
+        (o.refresh.len(), format!("to refresh ({})", o.reason)),
+        (o.unchanged.len(), "up to date".to_string()),
+    ] {
         if n > 0 {
             parts.push(format!("{n} {what}"));
         }
@@ -244,15 +276,14 @@ fn summary(doc: &PlanDoc) -> String {
     let (c, ch, r) = (sum(|o| o.create.len()), sum(|o| o.changed.len()), sum(|o| o.refresh.len()));
     if doc.changes {
         format!(
-            "Plan: {c} partition(s) to create, {ch} changed, {r} to refresh; {} artifact(s) changed; {} result-store table(s) to load.",
+            "Plan: {c} partition(s) to create, {ch} changed, {r} to refresh, {} up to date; {} artifact(s) changed; \
+             {} result-store table(s) to load.",
+            sum(|o| o.unchanged.len()),
             doc.artifacts.len(),
-            doc.sinks.len()
+            doc.loads
         )
     } else {
-        format!(
-            "No changes: every artifact is as at the last apply. A run would refresh {r} partition(s) from their inputs and load {} table(s).",
-            doc.sinks.len()
-        )
+        "No changes: every output is up to date and every artifact is as at the last apply.".to_string()
     }
 }
 

@@ -53,6 +53,21 @@ struct StageLogs<'a> {
     undated: String,
 }
 
+#[derive(Template)]
+#[template(path = "hive/stage_dirs.sh", escape = "none")]
+struct StageDirs<'a> {
+    source: &'a str,
+    profile: &'a str,
+    interval: String,
+    step: &'a str,
+    stage_step: &'a str,
+    map_step: &'a str,
+    map_file: &'a str,
+    staged: &'a str,
+    /// (directory URL, anchored ERE of the paths to stage).
+    dirs: Vec<(String, String)>,
+}
+
 /// One INSERT of the map step: a day partition of a map table (or the one partition of a map without a window).
 struct MapInsert {
     table: String,
@@ -120,6 +135,8 @@ struct ReduceHql<'a> {
     reducer: &'a str,
     args: Vec<(String, String)>,
     columns: Vec<(String, &'static str)>,
+    /// Data files of the bundle the reducer reads (ADD FILE; the reducer finds them by name).
+    add_files: Vec<String>,
     input_columns: Vec<&'static str>,
     input: String,
     input_filter: String,
@@ -287,11 +304,23 @@ fn count_steps(plans: &[(&Plan, &str)]) -> usize {
     let per_task: usize = tasks
         .map(|t| match t.kind {
             TaskKind::ImportLms { .. } | TaskKind::Native { .. } => 2,
+            TaskKind::Reduce { ref reducer } if crate::geoip::reducer_needs(reducer) => 2,
             TaskKind::Reduce { .. } | TaskKind::Sql { .. } => 1,
-            TaskKind::Map { .. } | TaskKind::ResultStore { .. } | TaskKind::Csv { .. } => 0,
+            TaskKind::Map { .. } | TaskKind::ResultStore { .. } | TaskKind::Csv { .. } | TaskKind::Files { .. } => 0,
         })
         .sum();
-    per_task + if maps { 2 } else { 0 } + if whole_maps { 2 } else { 0 }
+    // A stage of the pipelines' own log directories, in the pass (with or without a window) of the maps that read
+    // them.
+    let dirs = |whole: bool| {
+        plans.iter().flat_map(|(p, _)| &p.tasks).any(
+            |t| matches!(&t.kind, TaskKind::Map { dirs, window, .. } if !dirs.is_empty() && window.is_none() == whole),
+        )
+    };
+    per_task
+        + if maps { 2 } else { 0 }
+        + if whole_maps { 2 } else { 0 }
+        + usize::from(dirs(false))
+        + usize::from(dirs(true))
 }
 
 /// Renders one pipeline's plan as a cluster bundle (the engine registry's compile function).
@@ -359,12 +388,18 @@ fn map_pass(c: &Cluster, plans: &[(&Plan, &str)], steps: &mut Steps, whole: bool
     }
     let mut maps = Vec::new();
     let mut sources = Vec::new();
+    let mut dirs: Vec<(&str, &str)> = Vec::new();
     for (plan, file) in plans {
         let before = maps.len();
         for t in &plan.tasks {
-            if let TaskKind::Map { extractor, window, include, count_as } = &t.kind {
+            if let TaskKind::Map { extractor, window, include, count_as, dirs: own } = &t.kind {
                 if window.is_none() == whole {
                     maps.push(MapTask { task: t, extractor, window: *window, include, count_as: count_as.as_deref() });
+                    for (d, p) in own {
+                        if !dirs.contains(&(d.as_str(), p.as_str())) {
+                            dirs.push((d, p));
+                        }
+                    }
                 }
             }
         }
@@ -376,15 +411,26 @@ fn map_pass(c: &Cluster, plans: &[(&Plan, &str)], steps: &mut Steps, whole: bool
         return Ok(());
     }
     let profile = c.profile;
+    for key in ["tracking_logs", "tracking_pattern"] {
+        if profile.get(key).is_some_and(|v| v.trim_start().starts_with('[')) {
+            bail!("profile value `{key}` names several: a cluster bundle stages one tracking-log location and pattern");
+        }
+    }
     let tracking_logs = c.get("tracking_logs")?.trim_end_matches('/');
     let names: Vec<&str> = sources.iter().map(|(p, _)| *p).collect();
     let source = sources.iter().map(|(_, f)| *f).collect::<Vec<_>>().join(", ");
     let span = maps.iter().filter_map(|m| m.window).reduce(|a, b| a.union(&b));
     let stage_at = steps.peek(0, "tracking_logs", if whole { "stage_included_logs.sh" } else { "stage_logs.sh" });
-    let map_at = steps.peek(1, "tracking_logs", if whole { "map_included_logs.hql" } else { "map_logs.hql" });
+    let dirs_at = (!dirs.is_empty()).then(|| steps.peek(1, "tracking_logs", "stage_dirs.sh"));
+    let map_at = steps.peek(
+        1 + usize::from(dirs_at.is_some()),
+        "tracking_logs",
+        if whole { "map_included_logs.hql" } else { "map_logs.hql" },
+    );
     // The run's own partition of the staged logs and its mapped rows: named after its pipelines and span (or the
     // partitions of its maps without a window), so that bundles of other pipelines or days never share them.
-    let (run, interval, selection, stage, produces) = match span {
+    // `dates`: the file dates the dated maps read (`None`: every file, for maps without a window).
+    let (run, interval, selection, stage, produces, dates) = match span {
         Some(span) => {
             let expand = profile.i64_or("expand_interval_days", 2).map_err(anyhow::Error::msg)?;
             // The file dates the map windows need, each widened by expand_interval_days (not the days between
@@ -419,7 +465,7 @@ fn map_pass(c: &Cluster, plans: &[(&Plan, &str)], steps: &mut Steps, whole: bool
             }
             .render()?;
             let produces = format!("{staged}/ (the tracking logs dated {widened}, and the undated live log)");
-            (run, interval, format!("dated {widened}, and the undated live log"), stage, produces)
+            (run, interval, format!("dated {widened}, and the undated live log"), stage, produces, Some(dates))
         }
         None => {
             let mut globs: Vec<String> = maps.iter().flat_map(|m| m.include.iter().cloned()).collect();
@@ -447,7 +493,7 @@ fn map_pass(c: &Cluster, plans: &[(&Plan, &str)], steps: &mut Steps, whole: bool
             }
             .render()?;
             let produces = format!("{staged}/ (every log file matching {shown})");
-            (run, interval, format!("every file matching {shown}, whatever its date"), stage, produces)
+            (run, interval, format!("every file matching {shown}, whatever its date"), stage, produces, None)
         }
     };
     let mapped = format!("edxc_mapped_{}", run.replace(|ch: char| !ch.is_ascii_alphanumeric(), "_"));
@@ -455,6 +501,34 @@ fn map_pass(c: &Cluster, plans: &[(&Plan, &str)], steps: &mut Steps, whole: bool
     let stage_step = stage_at.0.clone();
     let stage_file = stage_at.1.clone();
     steps.push(stage_at, "sh", produces, stage);
+    if let Some(at) = dirs_at {
+        // A relative directory is taken from the directory holding the warehouse, as on the embedded engine.
+        let base = c.warehouse.rsplit_once('/').map_or(c.warehouse, |(parent, _)| parent);
+        let mut rendered = Vec::new();
+        for (dir, pattern) in &dirs {
+            let url = if dir.starts_with('/') || dir.contains("://") {
+                dir.trim_end_matches('/').to_string()
+            } else {
+                format!("{base}/{}", dir.trim_end_matches('/'))
+            };
+            quoted_safe("tracking_log_dir path", &url)?;
+            rendered.push((url, ere::whole_path("tracking_log_dir pattern", pattern, dates.as_deref())?));
+        }
+        let text = StageDirs {
+            source: &source,
+            profile: &profile.name,
+            interval: interval.clone(),
+            step: &at.0,
+            stage_step: &stage_step,
+            map_step: &map_at.0,
+            map_file: &map_at.1,
+            staged: &staged,
+            dirs: rendered.clone(),
+        }
+        .render()?;
+        let listed: Vec<&str> = rendered.iter().map(|(u, _)| u.as_str()).collect();
+        steps.push(at, "sh", format!("{staged}/dir-<n>/ (the files of {})", listed.join(", ")), text);
+    }
 
     let mut extractors: Vec<String> = maps.iter().map(|m| m.extractor.to_string()).collect();
     extractors.sort();
@@ -578,6 +652,16 @@ fn native_rows(c: &Cluster, t: &Task, function: &str, input_file: Option<&str>) 
     Ok((rows.len(), text))
 }
 
+/// The country table of the profile's GeoIP database (`geoip_database`, a local file: relative paths from the
+/// project root), as the data file a country-looking reducer reads.
+fn country_table(c: &Cluster, node: &str) -> Result<String> {
+    let root = c.profile.file.parent().and_then(std::path::Path::parent).unwrap_or(std::path::Path::new("."));
+    let path = c.profile.path("geoip_database", root).ok_or_else(|| {
+        anyhow!("reducer `{node}` looks countries up: profile `{}` sets no `geoip_database`", c.profile.name)
+    })?;
+    crate::geoip::country_table(&path).with_context(|| format!("reducer `{node}`"))
+}
+
 /// The steps of one task (maps run in the shared scan, sinks outside the bundle).
 fn task_steps(c: &Cluster, plan: &Plan, file: &str, t: &Task, steps: &mut Steps) -> Result<()> {
     let dir = plan.pipeline.as_str();
@@ -587,7 +671,9 @@ fn task_steps(c: &Cluster, plan: &Plan, file: &str, t: &Task, steps: &mut Steps)
         TaskKind::Reduce { .. } => "reduce",
         TaskKind::Sql { .. } => "sql",
         TaskKind::Native { .. } => "native",
-        TaskKind::Map { .. } | TaskKind::ResultStore { .. } | TaskKind::Csv { .. } => return Ok(()),
+        TaskKind::Map { .. } | TaskKind::ResultStore { .. } | TaskKind::Csv { .. } | TaskKind::Files { .. } => {
+            return Ok(())
+        }
     };
     let what = format!("{kind} `{}`", t.node);
     let part = || -> Result<String> { Ok(format!("{} dt={}", t.table, one(t)?)) };
@@ -644,7 +730,30 @@ fn task_steps(c: &Cluster, plan: &Plan, file: &str, t: &Task, steps: &mut Steps)
         }
         TaskKind::Reduce { reducer } => {
             let spec = crate::natives::reducer(reducer).ok_or_else(|| anyhow!("unknown reducer {reducer}"))?;
+            // The arguments go inside the single-quoted USING command: plain words only (dates, times, flags, lists
+            // such as answer distribution's response types, paths).
+            let plain = |v: &str| v.chars().all(|ch| ch.is_ascii_alphanumeric() || "_.:+-,/".contains(ch));
+            if let Some((k, v)) = t.args.iter().find(|(_, v)| !plain(v)) {
+                bail!("reducer `{}`: argument {k} `{v}` may hold only letters, digits and _ . : + - , /", t.node);
+            }
             let input = t.inputs.first().ok_or_else(|| anyhow!("reducer `{}` has no input", t.node))?;
+            let mut args: Vec<(String, String)> = t.args.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+            let mut add_files = Vec::new();
+            if crate::geoip::reducer_needs(reducer) {
+                // The country table, written now from the profile's GeoIP database, ships as a data file.
+                let data_at = steps.peek(0, dir, &format!("{}.countries.tsv", t.node));
+                let table = if t.enabled { country_table(c, &t.node)? } else { String::new() };
+                let name = data_at.1.rsplit('/').next().unwrap_or(&data_at.1).to_string();
+                args.push((crate::natives::GEOIP_ARG.to_string(), name));
+                args.sort();
+                add_files.push(data_at.1.clone());
+                let produces = format!(
+                    "{} country range(s) of geoip_database, read by step {}",
+                    table.lines().count(),
+                    steps.peek(1, dir, "").0
+                );
+                steps.push(data_at, "data", produces, table);
+            }
             let at = steps.peek(0, dir, &format!("{}.hql", t.node));
             let text = ReduceHql {
                 header: c.header(file, &what, interval(), &at.0)?,
@@ -654,8 +763,9 @@ fn task_steps(c: &Cluster, plan: &Plan, file: &str, t: &Task, steps: &mut Steps)
                 mapper_path: c.mapper_path,
                 mapper_name: &c.mapper_name,
                 reducer,
-                args: t.args.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+                args,
                 columns: columns(t),
+                add_files,
                 input_columns: spec.input.iter().map(|col| col.name).collect(),
                 input: input.table.clone(),
                 input_filter: filter(&input.partitions),
@@ -689,7 +799,7 @@ fn task_steps(c: &Cluster, plan: &Plan, file: &str, t: &Task, steps: &mut Steps)
             .render()?;
             steps.push(at, "hql", part()?, text);
         }
-        TaskKind::Map { .. } | TaskKind::ResultStore { .. } | TaskKind::Csv { .. } => {}
+        TaskKind::Map { .. } | TaskKind::ResultStore { .. } | TaskKind::Csv { .. } | TaskKind::Files { .. } => {}
     }
     Ok(())
 }

@@ -2,7 +2,6 @@
 //! Secrets are resolved here, so only commands that run an engine call these builders.
 
 use crate::config::profile::Profile;
-use crate::config::secret;
 use std::path::{Path, PathBuf};
 
 /// The tracking-log file patterns every engine selects logs with.
@@ -27,8 +26,11 @@ pub struct RunFlags {
 /// Where the embedded engine finds and puts things (secrets already substituted).
 #[derive(Debug, Clone)]
 pub struct EmbeddedConfig {
-    pub tracking_logs: Option<PathBuf>,
-    pub tracking_pattern: String,
+    /// Where the tracking logs are: one directory, or several (`tracking_logs` as a JSON list, as the original's
+    /// `source` list).
+    pub tracking_logs: Vec<PathBuf>,
+    /// Path patterns of the logs (`tracking_pattern`, one regex or a JSON list; the first that matches decides).
+    pub tracking_patterns: Vec<String>,
     pub tracking_undated_pattern: String,
     pub expand_interval_days: i64,
     pub lms: Option<String>,
@@ -41,29 +43,36 @@ pub struct EmbeddedConfig {
     pub jobs: usize,
     /// No progress lines.
     pub quiet: bool,
+    /// The GeoIP country database (`geoip_database`), for pipelines that look countries up.
+    pub geoip_database: Option<PathBuf>,
 }
 
 impl EmbeddedConfig {
     /// Reads the profile; relative paths are taken from `root` (the project directory).
     pub fn from_profile(profile: &Profile, root: &Path, flags: &RunFlags) -> Result<Self, String> {
-        let lms = match profile.get("lms") {
-            Some(v) => {
-                let v = secret::resolve(v)?;
-                Some(if v.contains("://") || Path::new(&v).is_absolute() {
-                    v
-                } else {
-                    root.join(v).display().to_string()
-                })
+        let lms = profile.lms_source()?.map(|v| {
+            if v.contains("://") || Path::new(&v).is_absolute() {
+                v
+            } else {
+                root.join(v).display().to_string()
             }
-            None => None,
-        };
+        });
         let max_bad_ratio = match flags.max_bad_ratio {
             Some(r) => r,
             None => profile.f64_or("max_bad_ratio", 0.5)?,
         };
+        let tracking_logs = profile
+            .list("tracking_logs")?
+            .into_iter()
+            .map(|v| if Path::new(&v).is_absolute() { PathBuf::from(v) } else { root.join(v) })
+            .collect();
+        let mut tracking_patterns = profile.list("tracking_pattern")?;
+        if tracking_patterns.is_empty() {
+            tracking_patterns.push(DEFAULT_PATTERN.to_string());
+        }
         Ok(Self {
-            tracking_logs: profile.path("tracking_logs", root),
-            tracking_pattern: profile.get("tracking_pattern").unwrap_or(DEFAULT_PATTERN).to_string(),
+            tracking_logs,
+            tracking_patterns,
             tracking_undated_pattern: profile
                 .get("tracking_undated_pattern")
                 .unwrap_or(DEFAULT_UNDATED_PATTERN)
@@ -75,6 +84,7 @@ impl EmbeddedConfig {
             ccx_enabled: profile.bool_or("ccx_enabled", false)?,
             allow_empty: flags.allow_empty,
             quiet: flags.quiet,
+            geoip_database: profile.path("geoip_database", root),
             jobs: match flags.jobs {
                 0 => std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
                 n => n,
@@ -151,7 +161,7 @@ impl HiveConfig {
         let lms_import = match profile.get("lms_import").unwrap_or("sqoop") {
             "sqoop" => LmsImport::Sqoop,
             "direct" => {
-                let v = secret::resolve(&need("lms")?)?;
+                let v = profile.lms_source()?.ok_or("the profile sets no lms")?;
                 let lms = if v.contains("://") || Path::new(&v).is_absolute() {
                     v
                 } else {

@@ -41,6 +41,9 @@ struct RawHeader {
     /// The original pipeline's task names this pipeline replaces (`--pipeline` accepts them).
     #[serde(default)]
     tasks: Vec<String>,
+    /// Location parameters of the original task that set another profile key than the common one.
+    #[serde(default)]
+    location_params: BTreeMap<String, String>,
 }
 
 #[derive(Deserialize)]
@@ -88,7 +91,9 @@ struct RawNode {
     dir: Option<S<String>>,
     file: Option<S<String>>,
     sort_by: Option<S<Vec<S<String>>>>,
-    format: Option<S<RawCsvFormat>>,
+    pattern: Option<S<String>>,
+    /// A `files` sink's format (a name) or a `csv` sink's (a table, [`RawCsvFormat`]).
+    format: Option<S<toml::Value>>,
 }
 
 /// How a `csv` sink writes its text (`[sinks.NAME.format]`); every key is optional.
@@ -209,7 +214,7 @@ impl Ctx<'_> {
     }
 
     fn only(&mut self, what: &str, node: &RawNode, allowed: &[&str]) {
-        let present: [(&str, Option<std::ops::Range<usize>>); 21] = [
+        let present: [(&str, Option<std::ops::Range<usize>>); 22] = [
             ("checks", node.checks.as_ref().and_then(|v| v.first()).map(|s| s.span())),
             ("inputs", node.inputs.as_ref().map(|s| s.span())),
             ("columns", node.columns.as_ref().map(|s| s.span())),
@@ -230,6 +235,7 @@ impl Ctx<'_> {
             ("dir", node.dir.as_ref().map(|s| s.span())),
             ("file", node.file.as_ref().map(|s| s.span())),
             ("sort_by", node.sort_by.as_ref().map(|s| s.span())),
+            ("pattern", node.pattern.as_ref().map(|s| s.span())),
             ("format", node.format.as_ref().map(|s| s.span())),
         ];
         for (key, span) in present {
@@ -395,12 +401,19 @@ pub fn parse_pipeline(file: &Path, text: &str) -> Result<Pipeline, Vec<Diagnosti
                 cx.only("source", node, &["path"]);
                 SourceKind::WarehouseFile { path: cx.required("source", name, "path", node.path.as_ref()) }
             }
+            "tracking_log_dir" => {
+                cx.only("source", node, &["path", "pattern"]);
+                SourceKind::LogDir {
+                    path: cx.required("source", name, "path", node.path.as_ref()),
+                    pattern: cx.required("source", name, "pattern", node.pattern.as_ref()),
+                }
+            }
             other => {
                 cx.err(
                     Phase::Fields,
                     node.kind.span(),
                     format!("unknown source type `{other}`"),
-                    "source types are: tracking_log, lms_table, warehouse_file",
+                    "source types are: tracking_log, tracking_log_dir, lms_table, warehouse_file",
                 );
                 continue;
             }
@@ -511,9 +524,16 @@ pub fn parse_pipeline(file: &Path, text: &str) -> Result<Pipeline, Vec<Diagnosti
             "csv" => {
                 cx.only("sink", node, &["inputs", "columns", "dir", "file", "sort_by", "format", "when"]);
                 let format = match &node.format {
-                    Some(f) => match csv_format(f.get_ref()) {
-                        Ok(f) => f,
+                    Some(f) => match f.get_ref().clone().try_into::<RawCsvFormat>() {
+                        Ok(raw) => match csv_format(&raw) {
+                            Ok(f) => f,
+                            Err(e) => {
+                                cx.err(Phase::Fields, f.span(), e, CSV_FORMAT_HINT);
+                                continue;
+                            }
+                        },
                         Err(e) => {
+                            let e = format!("csv format: {}", e.message().trim_end());
                             cx.err(Phase::Fields, f.span(), e, CSV_FORMAT_HINT);
                             continue;
                         }
@@ -527,17 +547,39 @@ pub fn parse_pipeline(file: &Path, text: &str) -> Result<Pipeline, Vec<Diagnosti
                     format,
                 })
             }
+            "files" => {
+                cx.only("sink", node, &["inputs", "path", "format", "when"]);
+                let path = cx.required("sink", name, "path", node.path.as_ref());
+                let format = match node.format.as_ref() {
+                    None => FileFormat::Lines,
+                    Some(f) => match FileFormat::NAMES.iter().find(|(n, _)| Some(*n) == f.get_ref().as_str()) {
+                        Some((_, format)) => *format,
+                        None => {
+                            let names: Vec<&str> = FileFormat::NAMES.iter().map(|(n, _)| *n).collect();
+                            let shown = f.get_ref().as_str().map_or_else(|| f.get_ref().to_string(), str::to_string);
+                            cx.err(
+                                Phase::Fields,
+                                f.span(),
+                                format!("unknown files format `{shown}`"),
+                                &format!("formats: {}", names.join(", ")),
+                            );
+                            continue;
+                        }
+                    },
+                };
+                SinkKind::Files { path, format }
+            }
             other => {
                 cx.err(
                     Phase::Fields,
                     node.kind.span(),
                     format!("unknown sink type `{other}`"),
-                    "sink types are: result_store, csv",
+                    "sink types are: result_store, csv, files",
                 );
                 continue;
             }
         };
-        if node.columns.is_none() {
+        if node.columns.is_none() && matches!(kind, SinkKind::ResultStore { .. }) {
             cx.err(
                 Phase::Fields,
                 name.span(),
@@ -567,6 +609,7 @@ pub fn parse_pipeline(file: &Path, text: &str) -> Result<Pipeline, Vec<Diagnosti
         params,
         task_params: raw.pipeline.task_params.clone(),
         tasks: raw.pipeline.tasks.clone(),
+        location_params: raw.pipeline.location_params.clone(),
         sources,
         transforms,
         sinks,

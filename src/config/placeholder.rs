@@ -33,7 +33,7 @@ impl fmt::Display for Var {
     }
 }
 
-/// Variables visible to templates in one run: interval_start, interval_end, today and every param.
+/// Variables visible to templates in one run: interval_start, interval_end, interval_days, today and every param.
 pub type Vars = BTreeMap<String, Var>;
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -19,6 +19,11 @@ pub const KNOWN_KEYS: &[(&str, &str)] = &[
     ),
     ("expand_interval_days", "days added on both sides of an interval when selecting logs by file date (default 2)"),
     ("lms", "LMS database: a directory of <table>.tsv exports or mysql://user@host:port/db"),
+    (
+        "lms_credentials",
+        "JSON credentials file of the LMS database (`{\"host\", \"port\", \"username\", \"password\"}` as the \
+         original took, the database named by lms; or `{\"url\": ...}`); overrides the connection of lms",
+    ),
     ("warehouse", "warehouse root: <table>/dt=YYYY-MM-DD/ Hive text files"),
     ("result_store", "sqlite:PATH (or a path ending in .sqlite/.db) or mysql://user:password@host:port/db"),
     (
@@ -49,6 +54,11 @@ pub const KNOWN_KEYS: &[(&str, &str)] = &[
     ("lms_jdbc", "JDBC URL Sqoop reads the LMS from (jdbc:mysql://host/db)"),
     ("lms_username", "LMS database user for Sqoop"),
     ("lms_password_file", "HDFS path of the password file Sqoop reads"),
+    (
+        "geoip_database",
+        "MaxMind country database (.mmdb, e.g. GeoLite2-Country) the location pipeline looks addresses up in; \
+         read on this machine (a cluster bundle ships its country table)",
+    ),
 ];
 
 #[derive(Debug, Clone)]
@@ -74,6 +84,17 @@ impl Profile {
     /// A path value, relative paths taken from the project root.
     pub fn path(&self, key: &str, root: &Path) -> Option<PathBuf> {
         self.get(key).map(|v| if Path::new(v).is_absolute() { PathBuf::from(v) } else { root.join(v) })
+    }
+
+    /// A value that may name several things: a JSON list of strings (`["a", "b"]`), else the value itself; none
+    /// when the key is not set.
+    pub fn list(&self, key: &str) -> Result<Vec<String>, String> {
+        match self.get(key) {
+            None => Ok(vec![]),
+            Some(v) if v.trim_start().starts_with('[') => serde_json::from_str::<Vec<String>>(v)
+                .map_err(|_| format!("profile key `{key}` is not a JSON list of strings: {v}")),
+            Some(v) => Ok(vec![v.to_string()]),
+        }
     }
 
     pub fn f64_or(&self, key: &str, default: f64) -> Result<f64, String> {
@@ -117,6 +138,19 @@ impl Profile {
             url = format!("mysql://{head}/{db}");
         }
         Ok(url)
+    }
+
+    /// Where the LMS tables are read from, secrets resolved: `lms`, with the connection of `lms_credentials` (the
+    /// original's `--import-credentials`) when set. `None` when neither is set. Only commands that connect call this.
+    pub fn lms_source(&self) -> Result<Option<String>, String> {
+        let lms = match self.get("lms") {
+            Some(v) => Some(secret::resolve(v)?),
+            None => None,
+        };
+        match self.get("lms_credentials") {
+            Some(path) => credentials_url(Path::new(path), lms.as_deref().unwrap_or_default()).map(Some),
+            None => Ok(lms),
+        }
     }
 
     pub fn bool_or(&self, key: &str, default: bool) -> Result<bool, String> {
@@ -261,4 +295,38 @@ fn encode(s: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn profile(values: &[(&str, &str)]) -> Profile {
+        Profile {
+            name: "t".into(),
+            file: PathBuf::from("t.toml"),
+            values: values.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+            key_pos: BTreeMap::new(),
+            params: BTreeMap::new(),
+        }
+    }
+
+    #[test]
+    fn lms_credentials_override_the_lms_connection() {
+        let dir = tempfile::tempdir().unwrap();
+        let creds = dir.path().join("import.json");
+        std::fs::write(&creds, r#"{"host": "lms-db", "port": 3307, "username": "ro", "password": "p w"}"#).unwrap();
+        let creds = creds.display().to_string();
+        assert_eq!(profile(&[("lms", "sample-data/lms")]).lms_source().unwrap().as_deref(), Some("sample-data/lms"));
+        assert_eq!(profile(&[]).lms_source().unwrap(), None);
+        // The database is the one `lms` names, as [database-import] database went with the original's credentials.
+        let p = profile(&[("lms", "mysql://u@h/edxapp"), ("lms_credentials", &creds)]);
+        assert_eq!(p.lms_source().unwrap().as_deref(), Some("mysql://ro:p%20w@lms-db:3307/edxapp"));
+        let url = dir.path().join("url.json");
+        std::fs::write(&url, r#"{"url": "/exports/lms"}"#).unwrap();
+        let p = profile(&[("lms", "mysql://u@h/edxapp"), ("lms_credentials", &url.display().to_string())]);
+        assert_eq!(p.lms_source().unwrap().as_deref(), Some("/exports/lms"));
+        let p = profile(&[("lms_credentials", "/nonexistent/creds.json")]);
+        assert!(p.lms_source().unwrap_err().contains("/nonexistent/creds.json"));
+    }
 }

@@ -32,6 +32,8 @@ pub trait Engine {
 pub struct Needs {
     pub tracking_logs: bool,
     pub lms: bool,
+    /// Some pipeline looks countries up (profile key `geoip_database`, docs/contract.md §3.6).
+    pub geoip: bool,
 }
 
 impl Needs {
@@ -40,6 +42,7 @@ impl Needs {
         Self {
             tracking_logs: sources().any(|s| matches!(s.kind, SourceKind::TrackingLog)),
             lms: sources().any(|s| matches!(s.kind, SourceKind::LmsTable { .. })),
+            geoip: crate::geoip::needed_by(pipelines),
         }
     }
 }
@@ -61,6 +64,10 @@ pub struct EngineKind {
     /// Opens the profile's published warehouse without building the engine (`edxc state lock|unlock`); connects
     /// where the warehouse is remote, but resolves no secret.
     pub warehouse: fn(&Profile, &Path) -> Result<Warehouse>,
+    /// What a task's source (tracking-log files, LMS table) reads now, as a digest (`state::freshness`): equal
+    /// digests mean an up-to-date partition need not be recomputed; `None` means it cannot be told, so it is.
+    /// Reads listings only; never connects to a database and never resolves a secret.
+    pub source_digest: fn(&Profile, &Path, &crate::graph::Task) -> Result<Option<String>>,
 }
 
 /// Every engine edxc has.

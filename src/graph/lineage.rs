@@ -32,6 +32,9 @@ pub fn lineage(pipelines: &[Pipeline]) -> Lineage {
                 SourceKind::TrackingLog => ("tracking logs", format!("{name}\n(tracking logs)")),
                 SourceKind::LmsTable { table, .. } => ("lms", format!("{name}\n(LMS {})", table.value)),
                 SourceKind::WarehouseFile { path } => ("file", format!("{name}\n({})", path.value)),
+                SourceKind::LogDir { path, .. } => {
+                    ("tracking logs", format!("{name}\n(tracking logs in {})", path.value))
+                }
             };
             out.nodes.push(Node { id: id(name), label, kind, pipeline: pn.clone() });
         }
@@ -48,16 +51,15 @@ pub fn lineage(pipelines: &[Pipeline]) -> Lineage {
             }
         }
         for (name, s) in &p.sinks {
-            // Result-store tables are shared by the pipelines; a csv sink's files belong to its pipeline.
-            let (sink, label, kind, pipeline) = match &s.kind {
-                SinkKind::ResultStore { table, .. } => (
-                    format!("result_store.{}", table.value),
-                    format!("{}\n(result store)", table.value),
-                    "result store",
-                    String::new(),
-                ),
-                SinkKind::Csv(_) => (id(name), format!("{name}\n(csv files)"), "files", pn.clone()),
+            // Result-store tables are shared by the pipelines; a sink's files belong to its pipeline.
+            let (sink, label, pipeline) = match &s.kind {
+                SinkKind::ResultStore { table, .. } => {
+                    (format!("result_store.{}", table.value), format!("{}\n(result store)", table.value), String::new())
+                }
+                SinkKind::Csv(_) => (id(name), format!("{name}\n(csv files)"), pn.clone()),
+                SinkKind::Files { path, .. } => (id(name), format!("{name}\n(files in {})", path.value), pn.clone()),
             };
+            let kind = if matches!(s.kind, SinkKind::ResultStore { .. }) { "result store" } else { "files" };
             if !out.nodes.iter().any(|n| n.id == sink) {
                 out.nodes.push(Node { id: sink.clone(), label, kind, pipeline });
             }
@@ -100,7 +102,7 @@ impl Lineage {
                 let shape = match n.kind {
                     "tracking logs" | "lms" | "file" => "cylinder",
                     "result store" => "box3d",
-                    "files" => "note",
+                    "files" => "folder",
                     _ => "box",
                 };
                 let _ = writeln!(s, "{indent}{} [label={}, shape={shape}];", quote(&n.id), quote(&n.label));

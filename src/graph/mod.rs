@@ -4,11 +4,12 @@
 
 /// Intervals are parsed with the rest of the configuration; re-exported where the run graph uses them.
 pub use crate::config::interval;
+pub mod fingerprint;
 pub mod lineage;
 
 use crate::config::placeholder::{render, Var, Vars};
 use crate::config::profile::Profile;
-use crate::model::{Column, IntervalRule, ParamValue, Pipeline, SinkKind, SourceKind, TransformKind};
+use crate::model::{Column, FileFormat, IntervalRule, ParamValue, Pipeline, SinkKind, SourceKind, TransformKind};
 use chrono::{Duration, NaiveDate};
 use interval::{iso_monday, parse_day, parse_interval, Interval};
 use std::collections::BTreeMap;
@@ -44,6 +45,9 @@ pub enum TaskKind {
         window: Option<Interval>,
         include: Vec<String>,
         count_as: Option<String>,
+        /// The pipeline's own log directories this map also reads (`tracking_log_dir` inputs): (directory,
+        /// whole-path pattern).
+        dirs: Vec<(String, String)>,
     },
     Reduce {
         reducer: String,
@@ -69,12 +73,20 @@ pub enum TaskKind {
         sort_by: Vec<String>,
         format: crate::model::csv::CsvFormat,
     },
+    /// Write files under `dir`, outside the warehouse, published with the run (`sinks::files`); what they hold
+    /// may depend on the run's interval (validation events: the snapshots dated in it).
+    Files {
+        dir: String,
+        format: FileFormat,
+        interval: Interval,
+    },
 }
 
 impl TaskKind {
-    /// Sinks run after every transform and its checks, outside the engine.
+    /// Sinks: loaded or written by edxc after the engine has run and the checks passed (`sinks`), never by an
+    /// engine.
     pub fn is_sink(&self) -> bool {
-        matches!(self, Self::ResultStore { .. } | Self::Csv { .. })
+        matches!(self, TaskKind::ResultStore { .. } | TaskKind::Files { .. } | TaskKind::Csv { .. })
     }
 }
 
@@ -118,6 +130,9 @@ pub struct Task {
     pub deps: Vec<usize>,
     /// Data checks on what the task writes (transforms only).
     pub checks: Vec<crate::model::Check>,
+    /// What identifies the task's output ([`fingerprint`]), fixed when the whole plan is made: a run of only some of
+    /// a plan's tasks ([`Plan::subset`]) records the same fingerprints as a run of all of them.
+    pub fingerprint: String,
 }
 
 /// Every task of one run, in dependency order.
@@ -143,6 +158,31 @@ impl Plan {
         } else {
             self.interval.to_string()
         }
+    }
+
+    /// Sets every task's fingerprint from the plan as it is (after a task's window was changed, say).
+    pub fn refingerprint(&mut self) {
+        let fingerprints = fingerprint::fingerprints(self);
+        for (t, f) in self.tasks.iter_mut().zip(fingerprints) {
+            t.fingerprint = f;
+        }
+    }
+
+    /// The plan with only the tasks `keep` marks: a task that is left out is up to date, so what it wrote is read
+    /// from the warehouse and nothing waits for it. Fingerprints stay those of the whole plan.
+    pub fn subset(&self, keep: &[bool]) -> Plan {
+        let mut new_index = vec![None; self.tasks.len()];
+        let mut tasks = Vec::new();
+        for (i, t) in self.tasks.iter().enumerate() {
+            if keep.get(i).copied().unwrap_or(false) {
+                new_index[i] = Some(tasks.len());
+                tasks.push(t.clone());
+            }
+        }
+        for t in &mut tasks {
+            t.deps = t.deps.iter().filter_map(|&d| new_index.get(d).copied().flatten()).collect();
+        }
+        Plan { tasks, ..self.clone() }
     }
 }
 
@@ -235,6 +275,7 @@ pub fn run_vars(p: &Pipeline, profile: &Profile, args: &RunArgs) -> Result<(Inte
     };
     vars.insert("interval_start".into(), Var::Date(interval.start));
     vars.insert("interval_end".into(), Var::Date(interval.end));
+    vars.insert(crate::validate::INTERVAL_DAYS.into(), Var::Int((interval.end - interval.start).num_days()));
     vars.insert("today".into(), Var::Date(today));
     Ok((interval, vars))
 }
@@ -261,10 +302,19 @@ pub fn plan(
     // What each node writes in this run, for its readers.
     let mut written: BTreeMap<String, Partitions> = BTreeMap::new();
     let mut file_inputs: BTreeMap<String, String> = BTreeMap::new();
+    let mut log_dirs: BTreeMap<String, (String, String)> = BTreeMap::new();
 
     for (name, s) in &p.sources {
         match &s.kind {
             SourceKind::TrackingLog => {}
+            SourceKind::LogDir { path, pattern } => {
+                let dir = r(path).map_err(|e| format!("{}: {e}", path.pos))?;
+                let pattern = r(pattern).map_err(|e| format!("{}: {e}", pattern.pos))?;
+                if dir.is_empty() {
+                    return Err(format!("{}: source `{name}` names no directory", path.pos));
+                }
+                log_dirs.insert(name.clone(), (dir, pattern));
+            }
             SourceKind::WarehouseFile { path } => {
                 file_inputs.insert(name.clone(), r(path)?);
             }
@@ -284,6 +334,7 @@ pub fn plan(
                     enabled: true,
                     deps: vec![],
                     checks: vec![],
+                    fingerprint: String::new(),
                 });
             }
         }
@@ -348,6 +399,7 @@ pub fn plan(
                     window: Some(w),
                     include: vec![],
                     count_as: count_as.as_ref().map(|c| c.value.clone()),
+                    dirs: t.inputs.iter().filter_map(|i| log_dirs.get(&i.value).cloned()).collect(),
                 };
                 (kind, Partitions::Days(w))
             }
@@ -362,6 +414,7 @@ pub fn plan(
                     window: None,
                     include,
                     count_as: count_as.as_ref().map(|c| c.value.clone()),
+                    dirs: t.inputs.iter().filter_map(|i| log_dirs.get(&i.value).cloned()).collect(),
                 };
                 (kind, one(t, &r)?)
             }
@@ -390,29 +443,11 @@ pub fn plan(
             enabled,
             deps,
             checks: t.checks.clone(),
+            fingerprint: String::new(),
         });
     }
 
     for (name, s) in &p.sinks {
-        let (table, kind) = match &s.kind {
-            SinkKind::ResultStore { table, indexes, overwrite, allow_empty } => (
-                table.value.clone(),
-                TaskKind::ResultStore {
-                    overwrite: *overwrite,
-                    allow_empty: *allow_empty,
-                    indexes: indexes.iter().map(|ix| ix.iter().map(|c| c.value.clone()).collect()).collect(),
-                },
-            ),
-            SinkKind::Csv(csv) => (
-                name.clone(),
-                TaskKind::Csv {
-                    dir: r(&csv.dir).map_err(|e| format!("{}: {e}", csv.dir.pos))?,
-                    file: r(&csv.file).map_err(|e| format!("{}: {e}", csv.file.pos))?,
-                    sort_by: csv.sort_by.iter().map(|c| c.value.clone()).collect(),
-                    format: csv.format.clone(),
-                },
-            ),
-        };
         let enabled = match &s.when {
             Some(w) => as_bool(&vars, w)?,
             None => true,
@@ -431,6 +466,32 @@ pub fn plan(
                 deps.push(d);
             }
         }
+        let (table, kind) = match &s.kind {
+            SinkKind::ResultStore { table, indexes, overwrite, allow_empty } => (
+                table.value.clone(),
+                TaskKind::ResultStore {
+                    overwrite: *overwrite,
+                    allow_empty: *allow_empty,
+                    indexes: indexes.iter().map(|ix| ix.iter().map(|c| c.value.clone()).collect()).collect(),
+                },
+            ),
+            SinkKind::Files { path, format } => {
+                let dir = r(path).map_err(|e| format!("{}: {e}", path.pos))?;
+                if dir.is_empty() {
+                    return Err(format!("{}: sink `{name}` names no directory", path.pos));
+                }
+                (name.clone(), TaskKind::Files { dir, format: *format, interval })
+            }
+            SinkKind::Csv(csv) => (
+                name.clone(),
+                TaskKind::Csv {
+                    dir: r(&csv.dir).map_err(|e| format!("{}: {e}", csv.dir.pos))?,
+                    file: r(&csv.file).map_err(|e| format!("{}: {e}", csv.file.pos))?,
+                    sort_by: csv.sort_by.iter().map(|c| c.value.clone()).collect(),
+                    format: csv.format.clone(),
+                },
+            ),
+        };
         tasks.push(Task {
             pipeline: p.name.value.clone(),
             node: name.clone(),
@@ -443,16 +504,19 @@ pub fn plan(
             enabled,
             deps,
             checks: vec![],
+            fingerprint: String::new(),
         });
     }
-    Ok(Plan {
+    let mut plan = Plan {
         pipeline: p.name.value.clone(),
         source: p.file.display().to_string(),
         interval,
         no_interval: p.interval == IntervalRule::None,
         vars,
         tasks,
-    })
+    };
+    plan.refingerprint();
+    Ok(plan)
 }
 
 fn one(t: &crate::model::Transform, r: &dyn Fn(&str) -> Result<String, String>) -> Result<Partitions, String> {

@@ -73,6 +73,9 @@ pub enum SourceKind {
     LmsTable { table: At<String>, columns: Vec<At<Column>>, partition: At<String> },
     /// A file already in the warehouse (e.g. an API snapshot), at a path template relative to the warehouse.
     WarehouseFile { path: At<String> },
+    /// Tracking-log files of the pipeline's own, besides the profile's: every file under the directory `path` whose
+    /// whole path matches `pattern` (placeholder templates). Only the map transforms that list it read them.
+    LogDir { path: At<String>, pattern: At<String> },
 }
 
 #[derive(Debug, Clone)]
@@ -187,6 +190,27 @@ pub enum SinkKind {
     ResultStore { table: At<String>, indexes: Vec<Vec<At<String>>>, overwrite: bool, allow_empty: bool },
     /// Files of delimited text on local disk, one per group of rows (`src/sinks/csv.rs`).
     Csv(super::csv::CsvSink),
+    /// Files written under the directory `path` (a placeholder template) outside the warehouse, published with
+    /// the run (a file of the same name is replaced, others are left alone); `.gz` names are gzip-compressed.
+    Files { path: At<String>, format: FileFormat },
+}
+
+/// What a `files` sink writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileFormat {
+    /// Its input's rows `(file, line)`: each line into the file named (relative to the sink's directory).
+    Lines,
+    /// LMS `student_courseenrollment` snapshots as enrollment validation events (docs/contract.md §3.15 step A).
+    ValidationEvents,
+}
+
+impl FileFormat {
+    pub const NAMES: &'static [(&'static str, FileFormat)] =
+        &[("lines", FileFormat::Lines), ("validation_events", FileFormat::ValidationEvents)];
+
+    pub fn name(self) -> &'static str {
+        FileFormat::NAMES.iter().find(|(_, f)| *f == self).map_or("lines", |(n, _)| n)
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -211,6 +235,9 @@ pub struct Pipeline {
     pub task_params: BTreeMap<String, String>,
     /// The original pipeline's task names this pipeline replaces: `--pipeline` accepts them as well.
     pub tasks: Vec<String>,
+    /// Location parameters of the original task that set another profile key than the common one
+    /// (`config::task_params`): parameter → profile key, e.g. `credentials` → `lms_credentials`.
+    pub location_params: BTreeMap<String, String>,
     pub sources: BTreeMap<String, Source>,
     pub transforms: BTreeMap<String, Transform>,
     pub sinks: BTreeMap<String, Sink>,

@@ -23,11 +23,13 @@
 //! `file` names each row's file: literal text and `{column}` references, optionally through a filter: `sha1` (hex
 //! SHA-1 of the value's UTF-8 bytes) or `safe_course_id` (the course id without namespace, every character but
 //! `[A-Za-z0-9_.-]` replaced by `_`, docs/contract.md §1.6). A plain `{column}` value must be usable as one path
-//! segment: rows whose value is empty, NULL, `.`/`..` or holds a `/` are skipped and counted (`bad_file_name`).
+//! segment: rows whose value is empty, NULL, starts with `.` or holds a `/` are skipped and counted
+//! (`bad_file_name`).
 //! Files are written UTF-8, every line (header included) ended by `line_end`.
 //!
 //! All or nothing: the files are written after the run's data checks passed, each to a temporary file beside its
-//! target, and swapped in by the run's publish with its warehouse partitions (`warehouse::staged_files`); a failing
+//! target, and swapped in by the run's publish with its warehouse partitions (`warehouse::staging`, the mechanism
+//! the `files` sinks use, on local disk whatever the warehouse's filesystem); a failing
 //! or killed run leaves every existing file as it was. Local directories only for now (an `s3://` or other URL
 //! `dir` is refused); a cloud store would come behind this same sink.
 
@@ -126,7 +128,8 @@ fn file_of(pieces: &[Piece], values: &[Option<&str>]) -> Option<String> {
                 let v = (*vals.next()?)?;
                 match filter {
                     Filter::Plain => {
-                        if v.is_empty() || v == "." || v == ".." || v.contains(['/', '\0']) {
+                        // A leading `.` would also make a hidden file, which the run's staging refuses.
+                        if v.is_empty() || v.starts_with('.') || v.contains(['/', '\0']) {
                             return None;
                         }
                         out.push_str(v);
@@ -212,10 +215,11 @@ fn local_dir(dir: &str, root: &Path) -> Result<PathBuf> {
         bail!("csv sinks write to a local directory; `{dir}` is not one (other stores are not supported yet)");
     }
     let p = Path::new(dir);
-    Ok(if p.is_absolute() { p.to_path_buf() } else { root.join(p) })
+    let p = if p.is_absolute() { p.to_path_buf() } else { root.join(p) };
+    Ok(if p.is_absolute() { p } else { std::env::current_dir()?.join(p) })
 }
 
-/// Writes every enabled csv sink of `plans` into the run's staging area (`Staging::stage_files`), to be published
+/// Writes every enabled csv sink of `plans` into the run's staging area (`Staging::stage_local_file`), to be published
 /// with its partitions. Called once the run's tasks and data checks have succeeded; `root` is the project root.
 pub fn stage_all(
     plans: &[Plan],
@@ -227,10 +231,30 @@ pub fn stage_all(
     for t in plans.iter().flat_map(|p| &p.tasks) {
         let TaskKind::Csv { dir, .. } = &t.kind else { continue };
         if !t.enabled || dir.is_empty() {
+            // Reported all the same (every task of a run is), with why it wrote nothing.
+            let why = if t.enabled { "no directory given, so no files" } else { "disabled, so no files" };
+            let r = TaskReport {
+                pipeline: t.pipeline.clone(),
+                node: t.node.clone(),
+                table: t.table.clone(),
+                kind: "files",
+                partitions: vec![],
+                rows: 0,
+                elapsed: std::time::Duration::ZERO,
+                note: Some(why.to_string()),
+                skipped: vec![],
+            };
+            on_task(&r);
+            reports.push(r);
             continue;
         }
         let (files, report) = render(t, staging, root).with_context(|| format!("csv sink `{}`", t.node))?;
-        staging.stage_files(files).with_context(|| format!("csv sink `{}`", t.node))?;
+        for (target, bytes) in &files {
+            if staging.staged_files().any(|f| f == target) {
+                bail!("csv sink `{}`: {} is written twice in this run", t.node, target.display());
+            }
+            staging.stage_local_file(target, bytes).with_context(|| format!("csv sink `{}`", t.node))?;
+        }
         crate::failpoint::hit(&format!("csv:{}", t.node))?;
         on_task(&report);
         reports.push(report);

@@ -3,6 +3,7 @@
 //! `crate::db`.
 
 pub mod csv;
+pub mod files;
 pub mod load;
 pub mod result_store;
 pub mod sql_templates;

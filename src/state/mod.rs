@@ -6,13 +6,15 @@ use anyhow::{Context, Result};
 use askama::Template;
 use serde::{Deserialize, Serialize};
 use sql_templates::{
-    ArtifactsTable, DeleteArtifacts, InsertArtifact, InsertPartition, InsertRun, PartitionsTable, RunsTable,
-    SelectArtifacts, SelectPartitions, TableExists,
+    ArtifactsTable, DeleteArtifacts, InputsTable, InsertArtifact, InsertInput, InsertPartition, InsertRun,
+    PartitionsTable, RunsTable, SelectArtifacts, SelectInputs, SelectPartitions, TableExists,
 };
 use std::collections::BTreeMap;
 use std::path::Path;
 
-pub mod fingerprint;
+/// Fingerprints are a property of the plan; re-exported where the state records them.
+pub use crate::graph::fingerprint;
+pub mod freshness;
 pub mod lock;
 mod sql_templates;
 
@@ -24,6 +26,9 @@ pub struct PartitionRecord {
     pub pipeline: String,
     pub fingerprint: String,
     pub rows: u64,
+    /// Digest of what the task's source read (tracking-log files, LMS table), for tasks that read one.
+    #[serde(default)]
+    pub inputs: Option<String>,
 }
 
 /// What a successful run leaves in the state store. Serializable: it travels in the publish journal, so a run
@@ -47,27 +52,39 @@ pub struct ArtifactRecord {
 }
 
 impl RunRecord {
-    /// The record of a run of `plans` whose staged partitions (table, dt, rows) are `staged`.
+    /// The record of a run of `plans` (the tasks that ran) whose staged partitions (table, dt, rows) are `staged`;
+    /// `sources` holds, by (pipeline, node), the digest of what a task's source read. A result-store sink is
+    /// recorded under the partition name [`freshness::RESULT_STORE`], with the rows it loaded from `loaded`.
     pub fn new<'a>(
         run_id: &str,
         started: &str,
         plans: &[Plan],
         staged: impl Iterator<Item = (&'a str, &'a str, u64)>,
+        sources: &BTreeMap<(String, String), String>,
+        loaded: &BTreeMap<String, u64>,
     ) -> Self {
         let rows: BTreeMap<(&str, &str), u64> = staged.map(|(t, d, n)| ((t, d), n)).collect();
         let mut partitions = Vec::new();
         for p in plans {
-            let fingerprints = fingerprint::fingerprints(p);
-            for (t, fp) in p.tasks.iter().zip(&fingerprints) {
-                for dt in t.writes.iter().flat_map(|w| w.values()) {
-                    let n = rows.get(&(t.table.as_str(), dt.as_str())).copied().unwrap_or(0);
-                    partitions.push(PartitionRecord {
-                        table: t.table.clone(),
-                        dt,
-                        pipeline: p.pipeline.clone(),
-                        fingerprint: fp.clone(),
-                        rows: n,
-                    });
+            for t in &p.tasks {
+                let inputs = sources.get(&(p.pipeline.clone(), t.node.clone())).cloned();
+                let record = |dt: String, rows: u64| PartitionRecord {
+                    table: t.table.clone(),
+                    dt,
+                    pipeline: p.pipeline.clone(),
+                    fingerprint: t.fingerprint.clone(),
+                    rows,
+                    inputs: inputs.clone(),
+                };
+                match &t.writes {
+                    Some(w) => {
+                        for dt in w.values() {
+                            let n = rows.get(&(t.table.as_str(), dt.as_str())).copied().unwrap_or(0);
+                            partitions.push(record(dt, n));
+                        }
+                    }
+                    None => partitions
+                        .push(record(freshness::RESULT_STORE.to_string(), loaded.get(&t.table).copied().unwrap_or(0))),
                 }
             }
         }
@@ -95,9 +112,14 @@ pub fn record(path: &Path, run: &RunRecord) -> Result<()> {
     let tx = db.transaction()?;
     tx.execute(&InsertRun.render()?, (&run.run_id, &run.started, run.pipelines.join(",")))?;
     let insert_partition = InsertPartition.render()?;
+    tx.execute_batch(&InputsTable.render()?)?;
+    let insert_input = InsertInput.render()?;
     for p in &run.partitions {
         let rows = i64::try_from(p.rows).unwrap_or(i64::MAX);
         tx.execute(&insert_partition, (&p.table, &p.dt, &p.pipeline, &p.fingerprint, rows, &run.run_id, &now))?;
+        if let Some(digest) = &p.inputs {
+            tx.execute(&insert_input, (&p.table, &p.dt, digest))?;
+        }
     }
     tx.execute_batch(&ArtifactsTable.render()?)?;
     let insert_artifact = InsertArtifact.render()?;
@@ -127,6 +149,8 @@ pub struct Snapshot {
     pub partitions: BTreeMap<(String, String), RecordedPartition>,
     /// (pipeline, path) → text of the artifacts recorded at the last apply.
     pub artifacts: BTreeMap<(String, String), String>,
+    /// (table, dt) → digest of what the partition's source read when it was written.
+    pub inputs: BTreeMap<(String, String), String>,
 }
 
 impl Snapshot {
@@ -139,6 +163,9 @@ impl Snapshot {
         }
         for ((pl, path), text) in &self.artifacts {
             h.update(format!("{pl}\0{path}\0{text}\n").as_bytes());
+        }
+        for ((t, d), digest) in &self.inputs {
+            h.update(format!("{t}\0{d}\0{digest}\n").as_bytes());
         }
         h.finalize().iter().map(|b| format!("{b:02x}")).collect()
     }
@@ -172,6 +199,14 @@ pub fn read(path: &Path) -> Result<Snapshot> {
         for row in rows {
             let (k, v) = row?;
             snap.partitions.insert(k, v);
+        }
+    }
+    if exists("partition_inputs")? {
+        let mut stmt = db.prepare(&SelectInputs.render()?)?;
+        let rows = stmt.query_map([], |r| Ok(((r.get::<_, String>(0)?, r.get::<_, String>(1)?), r.get(2)?)))?;
+        for row in rows {
+            let (k, v) = row?;
+            snap.inputs.insert(k, v);
         }
     }
     if exists("artifacts")? {

@@ -70,3 +70,17 @@ mod tests {
         );
     }
 }
+
+/// What a partition's source read (tracking-log files, LMS table) when it was written, for `state::freshness`.
+#[derive(Template)]
+#[template(path = "state/inputs_table.sql", escape = "none")]
+pub(super) struct InputsTable;
+
+/// Binds tbl, dt, digest.
+#[derive(Template)]
+#[template(path = "state/insert_input.sql", escape = "none")]
+pub(super) struct InsertInput;
+
+#[derive(Template)]
+#[template(path = "state/select_inputs.sql", escape = "none")]
+pub(super) struct SelectInputs;

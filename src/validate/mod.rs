@@ -18,6 +18,10 @@ use std::path::Path;
 /// Variables every template may use besides the pipeline's params.
 pub const RUN_VARIABLES: &[&str] = &["interval_start", "interval_end", "today"];
 
+/// The run variable holding the number of days of the run's interval: a map window of `days = "interval_days"`
+/// (re)reads the whole interval, as the original tasks that read every log of their `--interval` do.
+pub const INTERVAL_DAYS: &str = "interval_days";
+
 /// Validates one pipeline; on success the map transforms carry their extractor's columns.
 pub fn validate(p: &mut Pipeline, templates_dir: &Path) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
@@ -70,6 +74,7 @@ fn param_ref(diags: &mut Vec<Diagnostic>, p: &Pipeline, name: &At<String>, want:
         (Some(ParamValue::Bool(_)), "boolean") | (Some(ParamValue::Int(_)), "integer") => true,
         (Some(ParamValue::Text(_)), "date") => true,
         (None, "date") => RUN_VARIABLES.contains(&name.value.as_str()),
+        (None, "integer") => name.value == INTERVAL_DAYS,
         _ => false,
     };
     if !ok {
@@ -85,6 +90,19 @@ fn param_ref(diags: &mut Vec<Diagnostic>, p: &Pipeline, name: &At<String>, want:
 }
 
 fn fields(p: &mut Pipeline, diags: &mut Vec<Diagnostic>) {
+    let known_keys = crate::config::profile::KNOWN_KEYS;
+    for (param, key) in &p.location_params {
+        if !known_keys.iter().any(|(k, _)| k == key) {
+            diags.push(
+                Diagnostic::new(
+                    Phase::Fields,
+                    Some(&p.name.pos),
+                    format!("location parameter `{param}` names `{key}`, which is not a profile key"),
+                )
+                .hint("[pipeline.location_params] maps an original parameter to a profile key (see edxc validate)"),
+            );
+        }
+    }
     for (name, s) in &p.sources {
         ident(diags, "source name", &s.name);
         if let SourceKind::LmsTable { table, columns: cols, .. } = &s.kind {
@@ -178,6 +196,7 @@ fn fields(p: &mut Pipeline, diags: &mut Vec<Diagnostic>) {
                 csv_sink(diags, p, name, &s.columns, csv);
                 continue;
             }
+            SinkKind::Files { .. } => continue,
         };
         ident(diags, "result-store table", table);
         for ix in indexes.iter().flatten() {
@@ -296,6 +315,7 @@ pub fn sample_vars(p: &Pipeline) -> Vars {
     for name in RUN_VARIABLES {
         v.insert(name.to_string(), Var::Date(d));
     }
+    v.insert(INTERVAL_DAYS.to_string(), Var::Int(1));
     v
 }
 

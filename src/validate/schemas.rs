@@ -7,11 +7,20 @@ use super::sql_types::Kind;
 use crate::config::placeholder::{render, Vars};
 use crate::model::column::parse_type;
 use crate::model::{
-    At, Column, ColumnType, Diagnostic, Phase, Pipeline, Pos, SinkKind, SourceKind, Transform, TransformKind,
+    At, Column, ColumnType, Diagnostic, FileFormat, Phase, Pipeline, Pos, SinkKind, SourceKind, Transform,
+    TransformKind,
 };
 use std::path::Path;
 
 pub fn check(p: &Pipeline, templates_dir: &Path, vars: &Vars, diags: &mut Vec<Diagnostic>) {
+    for s in p.sources.values() {
+        let SourceKind::LogDir { path, pattern } = &s.kind else { continue };
+        for tpl in [path, pattern] {
+            if let Err(e) = render(tpl, vars) {
+                diags.push(Diagnostic::new(Phase::Schemas, Some(&tpl.pos), e).hint("use {{ name }} with a text param"));
+            }
+        }
+    }
     for (name, t) in &p.transforms {
         let mut templated: Vec<&At<String>> = t.args.values().collect();
         templated.extend(t.partition.iter());
@@ -51,6 +60,10 @@ pub fn check(p: &Pipeline, templates_dir: &Path, vars: &Vars, diags: &mut Vec<Di
                     }
                 }
                 for a in spec.args {
+                    // The country table comes from the profile's geoip_database, never from the pipeline.
+                    if *a == crate::natives::GEOIP_ARG {
+                        continue;
+                    }
                     if !t.args.contains_key(*a) {
                         diags.push(
                             Diagnostic::new(
@@ -72,6 +85,10 @@ pub fn check(p: &Pipeline, templates_dir: &Path, vars: &Vars, diags: &mut Vec<Di
         }
     }
     for (name, s) in &p.sinks {
+        if let SinkKind::Files { path, format } = &s.kind {
+            files_sink(p, name, s, path, *format, vars, diags);
+            continue;
+        }
         for input in &s.inputs {
             let Some(upstream) = p.columns_of(&input.value) else { continue };
             if let SinkKind::Csv(csv) = &s.kind {
@@ -137,6 +154,42 @@ fn csv_columns(
                     "`{input}` produces: {}",
                     upstream.iter().map(|u| u.name.as_str()).collect::<Vec<_>>().join(", ")
                 )),
+            );
+        }
+    }
+}
+
+/// A `files` sink: its directory renders, and its input has the columns its format reads.
+fn files_sink(
+    p: &Pipeline,
+    name: &str,
+    s: &crate::model::Sink,
+    path: &At<String>,
+    format: FileFormat,
+    vars: &Vars,
+    diags: &mut Vec<Diagnostic>,
+) {
+    if let Err(e) = render(path, vars) {
+        diags.push(Diagnostic::new(Phase::Schemas, Some(&path.pos), e).hint("use {{ name }} with a text param"));
+    }
+    let needs: &[&str] = match format {
+        FileFormat::Lines => &["file", "line"],
+        FileFormat::ValidationEvents => &["user_id", "course_id", "created", "is_active", "mode"],
+    };
+    for input in &s.inputs {
+        let have = p.columns_of(&input.value).unwrap_or_default();
+        for c in needs.iter().filter(|c| !have.iter().any(|h| h.name == **c)) {
+            diags.push(
+                Diagnostic::new(
+                    Phase::Schemas,
+                    Some(&input.pos),
+                    format!(
+                        "sink `{name}` ({}) needs column `{c}`, which `{}` does not have",
+                        format.name(),
+                        input.value
+                    ),
+                )
+                .hint(format!("format `{}` reads: {}", format.name(), needs.join(", "))),
             );
         }
     }

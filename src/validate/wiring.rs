@@ -17,7 +17,10 @@ pub fn check(p: &Pipeline, diags: &mut Vec<Diagnostic>) {
                 diags.push(dangling("transform", name, i, &known, p));
                 continue;
             }
-            let is_tracking = matches!(p.sources.get(&i.value).map(|s| &s.kind), Some(SourceKind::TrackingLog));
+            let is_tracking = matches!(
+                p.sources.get(&i.value).map(|s| &s.kind),
+                Some(SourceKind::TrackingLog | SourceKind::LogDir { .. })
+            );
             let is_map = matches!(t.kind, TransformKind::Map { .. });
             if is_map && !is_tracking {
                 diags.push(
@@ -53,7 +56,9 @@ pub fn check(p: &Pipeline, diags: &mut Vec<Diagnostic>) {
             );
         }
         for i in &s.inputs {
-            if !p.transforms.contains_key(&i.value) {
+            // A sink reads a table of the warehouse: a transform's, or an LMS table's import.
+            let is_lms = matches!(p.sources.get(&i.value).map(|s| &s.kind), Some(SourceKind::LmsTable { .. }));
+            if !p.transforms.contains_key(&i.value) && !is_lms {
                 diags.push(dangling("sink", name, i, &p.transforms.keys().map(String::as_str).collect(), p));
             }
         }

@@ -4,7 +4,6 @@
 
 pub mod fs;
 pub mod hdfs;
-pub mod staged_files;
 mod staging;
 
 pub use fs::{Fs, FsExt, LocalFs};

@@ -7,11 +7,16 @@
 //! point leaves its directory behind; [`recover`] at the start of the next run rolls an uncommitted publish back
 //! and finishes a committed one, so the warehouse ends as one run or the other left it, never a mix.
 //!
+//! Files a run writes outside the warehouse (a `files` sink's, on the warehouse's filesystem) take part in the same
+//! protocol: each
+//! is staged as a hidden temporary file next to its target ([`Staging::stage_file`]), listed in the staging area,
+//! renamed into place by the publish (an existing file of that name set aside as a hidden backup), put back by a
+//! rollback, and the backups deleted when the run finishes.
+//!
 //! An engine that cannot write elsewhere than a table's own location (Hive's `INSERT OVERWRITE ... PARTITION`)
 //! stages [`Staging::in_place`]: the journal and the backups are made BEFORE it writes, so the partitions it
 //! writes are already "swapped in" and everything else (rollback, recovery, commit) is the same protocol.
 
-use super::staged_files::{self, StagedFile};
 use super::{dir_data, partition_dir, write_partition_dir, Fs, FsExt, Row, Warehouse, WarehouseRead};
 use anyhow::{anyhow, bail, Context, Result};
 use serde::{Deserialize, Serialize};
@@ -23,9 +28,9 @@ use std::sync::Arc;
 pub const STAGING_DIR: &str = ".staging";
 
 const JOURNAL: &str = "journal.json";
-/// The files outside the warehouse a run stages (`staged_files`), listed before any is written.
-const FILES: &str = "files.json";
 const OWNER: &str = "owner";
+/// The files a run has staged outside the warehouse so far, so that a killed run's temporary files are removed.
+const FILES: &str = "files.json";
 
 /// What the journal of a publish says.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
@@ -44,9 +49,33 @@ struct Journal {
     partitions: Vec<(String, String)>,
     /// What the caller needs to finish a committed publish after a crash (the run's state records).
     payload: serde_json::Value,
-    /// Files published outside the warehouse with the partitions.
+    /// Files published outside the warehouse.
     #[serde(default)]
     files: Vec<StagedFile>,
+}
+
+/// A file staged outside the warehouse: its target, the temporary file holding the new bytes, and where the file
+/// it replaces is kept until the run finishes (all in the target's directory, on the warehouse's filesystem).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+struct StagedFile {
+    target: PathBuf,
+    temp: PathBuf,
+    backup: PathBuf,
+    /// On local disk whatever the warehouse's filesystem (a `csv` sink's files, [`Staging::stage_local_file`]).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    local: bool,
+}
+
+impl StagedFile {
+    /// The filesystem the file is on: local disk, or the warehouse's.
+    fn fs<'a>(&self, warehouse: &'a dyn Fs) -> &'a dyn Fs {
+        static LOCAL: super::LocalFs = super::LocalFs;
+        if self.local {
+            &LOCAL
+        } else {
+            warehouse
+        }
+    }
 }
 
 /// The staging area of one run. Dropped without publishing, it is removed and the warehouse is as it was.
@@ -58,7 +87,7 @@ pub struct Staging {
     staged: BTreeMap<(String, String), u64>,
     /// Partitions written in place (their old contents set aside), with the journal already written.
     in_place: Option<Journal>,
-    /// Files outside the warehouse, written beside their targets, swapped in by the publish.
+    /// Files staged outside the warehouse, in the order they were staged.
     files: Vec<StagedFile>,
     armed: bool,
 }
@@ -124,6 +153,58 @@ impl Staging {
         Ok(n)
     }
 
+    /// Adds the marker or side file `name` (e.g. `_metadata`) to partition `dt` of `table`, which this run staged.
+    pub fn write_partition_file(&mut self, table: &str, dt: &str, name: &str, bytes: &[u8]) -> Result<()> {
+        if !self.staged.contains_key(&(table.to_string(), dt.to_string())) || self.in_place.is_some() {
+            bail!("partition {table}/dt={dt} is not staged by this run");
+        }
+        if !name.starts_with('_') || name.contains('/') {
+            bail!("`{name}` is not a marker file name (it must start with `_`)");
+        }
+        self.wh.fs.write(&self.staged_dir(table, dt).join(name), bytes)
+    }
+
+    /// Stages `bytes` as the file `target` (an absolute path on the warehouse's filesystem, outside the warehouse),
+    /// to be renamed into place when the run publishes; staging the same target again replaces the bytes.
+    pub fn stage_file(&mut self, target: &Path, bytes: &[u8]) -> Result<()> {
+        self.stage(target, bytes, false)
+    }
+
+    /// [`Staging::stage_file`] for a file on local disk, whatever the warehouse's filesystem (a `csv` sink's).
+    pub fn stage_local_file(&mut self, target: &Path, bytes: &[u8]) -> Result<()> {
+        self.stage(target, bytes, true)
+    }
+
+    fn stage(&mut self, target: &Path, bytes: &[u8], local: bool) -> Result<()> {
+        let (Some(dir), Some(name)) = (target.parent(), target.file_name().and_then(|n| n.to_str())) else {
+            bail!("{} is not a file path", target.display());
+        };
+        if !target.is_absolute() || name.starts_with('.') {
+            bail!("{} is not an absolute path to a visible file", target.display());
+        }
+        let file = StagedFile {
+            target: target.to_path_buf(),
+            temp: dir.join(format!(".{name}.edxc-{}.tmp", self.run_id)),
+            backup: dir.join(format!(".{name}.edxc-{}.bak", self.run_id)),
+            local,
+        };
+        let fs = file.fs(self.wh.fs.as_ref());
+        fs.create_dir_all(dir)?;
+        if !self.files.contains(&file) {
+            self.files.push(file.clone());
+            // Listed before it is written: a run killed from here on has its temporary file removed by `recover`.
+            self.wh.fs.write(&self.dir.join(FILES), &serde_json::to_vec_pretty(&self.files)?)?;
+        }
+        fs.write(&file.temp, bytes)?;
+        crate::failpoint::hit("stage:files")?;
+        Ok(())
+    }
+
+    /// The files staged outside the warehouse, in the order they were staged.
+    pub fn staged_files(&self) -> impl Iterator<Item = &Path> {
+        self.files.iter().map(|f| f.target.as_path())
+    }
+
     /// For an engine that writes partitions where they are published: journals `partitions` and sets the
     /// published ones aside, so that a failure from here on (or a crash, through [`recover`]) removes what the
     /// engine wrote and restores them. The engine then writes `partition_dir(root, table, dt)` itself and reports
@@ -140,7 +221,7 @@ impl Staging {
             status: Status::Publishing,
             partitions: partitions.to_vec(),
             payload: serde_json::Value::Null,
-            files: Vec::new(),
+            files: vec![],
         };
         write_journal(self.wh.fs.as_ref(), &self.dir, &journal)?;
         self.in_place = Some(journal);
@@ -161,26 +242,6 @@ impl Staging {
         Ok(())
     }
 
-    /// Stages files outside the warehouse (local paths), published with the partitions: each is written whole
-    /// beside its target now; the target changes only when the run publishes. A target staged twice is an error.
-    pub fn stage_files(&mut self, files: Vec<(PathBuf, Vec<u8>)>) -> Result<()> {
-        let mut planned = Vec::with_capacity(files.len());
-        for (target, _) in &files {
-            if self.files.iter().chain(&planned).any(|f: &StagedFile| &f.target == target) {
-                bail!("{} is written twice in this run", target.display());
-            }
-            planned.push(StagedFile::plan(target, &self.run_id)?);
-        }
-        let start = self.files.len();
-        self.files.extend(planned);
-        // Listed before anything is written, so the next run can remove what a killed one left.
-        self.wh.fs.write(&self.dir.join(FILES), &serde_json::to_vec_pretty(&self.files)?)?;
-        for (f, (_, bytes)) in self.files[start..].iter().zip(&files) {
-            f.write(bytes)?;
-        }
-        Ok(())
-    }
-
     /// Every staged partition with its row count, in (table, dt) order.
     pub fn staged(&self) -> impl Iterator<Item = (&str, &str, u64)> {
         self.staged.iter().map(|((t, d), n)| (t.as_str(), d.as_str(), *n))
@@ -198,7 +259,7 @@ impl Staging {
             let published = Published { wh: self.wh.clone(), dir: self.dir.clone(), journal, armed: true };
             write_journal(fs.as_ref(), &published.dir, &published.journal)?;
             crate::failpoint::hit("publish")?;
-            return published.swap_files();
+            return publish_files(published);
         }
         let partitions: Vec<(String, String)> = self.staged.keys().cloned().collect();
         let journal = Journal { run_id: self.run_id.clone(), status: Status::Publishing, partitions, payload, files };
@@ -211,7 +272,7 @@ impl Staging {
                 return Err(e.context(format!("cannot publish partition {table}/dt={dt}")));
             }
         }
-        published.swap_files()
+        publish_files(published)
     }
 }
 
@@ -224,22 +285,40 @@ impl WarehouseRead for Staging {
         }
     }
 
+    /// A file of a partition this run staged (`<table>/dt=<dt>/<name>`) is read from the staging area.
     fn read_file(&self, rel: &str) -> Result<Option<Vec<u8>>> {
-        self.wh.read_file(rel)
+        match self.staged_part_file(rel) {
+            Some(path) => self.wh.fs.read(&path),
+            None => self.wh.read_file(rel),
+        }
     }
 
     fn describe_file(&self, rel: &str) -> String {
-        self.wh.describe_file(rel)
+        match self.staged_part_file(rel) {
+            Some(path) => self.wh.fs.describe(&path),
+            None => self.wh.describe_file(rel),
+        }
+    }
+}
+
+impl Staging {
+    /// Where `rel`, a file of a partition this run staged, is in the staging area.
+    fn staged_part_file(&self, rel: &str) -> Option<PathBuf> {
+        let mut parts = rel.splitn(3, '/');
+        let (table, part, name) = (parts.next()?, parts.next()?, parts.next()?);
+        let dt = part.strip_prefix("dt=")?;
+        let staged = self.in_place.is_none() && self.staged.contains_key(&(table.to_string(), dt.to_string()));
+        staged.then(|| self.staged_dir(table, dt).join(name))
     }
 }
 
 impl Drop for Staging {
     fn drop(&mut self) {
         if self.armed {
+            remove_temps(self.wh.fs.as_ref(), &self.files);
             if let Some(j) = &self.in_place {
                 let _ = undo(&self.wh, &self.dir, &j.partitions);
             }
-            let _ = staged_files::each(&self.files, StagedFile::discard);
             let _ = self.wh.fs.remove_all(&self.dir);
             remove_if_empty(self.wh.fs.as_ref(), &self.dir);
         }
@@ -262,36 +341,19 @@ pub struct Published {
 }
 
 impl Published {
-    /// Swaps the run's files in after its partitions; on failure everything is undone.
-    fn swap_files(self) -> Result<Self> {
-        let swapped = crate::failpoint::hit("swap-files").and_then(|()| {
-            self.journal
-                .files
-                .iter()
-                .try_for_each(|f| f.swap_in().with_context(|| format!("cannot publish {}", f.target.display())))
-        });
-        match swapped {
-            Ok(()) => Ok(self),
-            Err(e) => {
-                self.rollback().context("while undoing a failed publish")?;
-                Err(e)
-            }
-        }
-    }
-
     /// The new partitions stay: the journal says so (a crash from here on finishes the run rather than undoing
     /// it). The caller records the run, then [`Committed::finish`]es.
     pub fn commit(mut self) -> Result<Committed> {
         self.journal.status = Status::Committed;
         write_journal(self.wh.fs.as_ref(), &self.dir, &self.journal)?;
         self.armed = false;
-        Ok(Committed { wh: self.wh.clone(), dir: self.dir.clone(), files: std::mem::take(&mut self.journal.files) })
+        Ok(Committed { wh: self.wh.clone(), dir: self.dir.clone(), files: self.journal.files.clone() })
     }
 
-    /// Puts every old partition back and removes the new ones and the staging area.
+    /// Puts every old partition (and file) back and removes the new ones and the staging area.
     pub fn rollback(mut self) -> Result<()> {
         self.armed = false;
-        staged_files::each(&self.journal.files, StagedFile::undo)?;
+        undo_files(self.wh.fs.as_ref(), &self.journal.files)?;
         undo(&self.wh, &self.dir, &self.journal.partitions)?;
         self.wh.fs.remove_all(&self.dir)?;
         remove_if_empty(self.wh.fs.as_ref(), &self.dir);
@@ -302,12 +364,63 @@ impl Published {
 impl Drop for Published {
     fn drop(&mut self) {
         if self.armed {
-            let _ = staged_files::each(&self.journal.files, StagedFile::undo);
+            let _ = undo_files(self.wh.fs.as_ref(), &self.journal.files);
             let _ = undo(&self.wh, &self.dir, &self.journal.partitions);
             let _ = self.wh.fs.remove_all(&self.dir);
             remove_if_empty(self.wh.fs.as_ref(), &self.dir);
         }
     }
+}
+
+/// Renames every staged file into place (an existing one set aside first); on error everything is undone.
+fn publish_files(published: Published) -> Result<Published> {
+    let fs = published.wh.fs.clone();
+    for f in published.journal.files.clone() {
+        let fs = f.fs(fs.as_ref());
+        let swap = || -> Result<()> {
+            if fs.exists(&f.target)? {
+                fs.rename(&f.target, &f.backup)?;
+            }
+            crate::failpoint::hit("swap:files")?;
+            fs.rename(&f.temp, &f.target)
+        };
+        if let Err(e) = swap() {
+            published.rollback().context("while undoing a failed publish")?;
+            return Err(e.context(format!("cannot publish {}", f.target.display())));
+        }
+    }
+    Ok(published)
+}
+
+/// Reverses [`publish_files`] whatever step each file reached: a target whose temporary file is gone is the new
+/// one and goes; a backup is moved back; a temporary file left is removed.
+fn undo_files(fs: &dyn Fs, files: &[StagedFile]) -> Result<()> {
+    for f in files.iter().rev() {
+        let fs = f.fs(fs);
+        if !fs.exists(&f.temp)? && fs.exists(&f.target)? {
+            fs.remove_all(&f.target)?;
+        }
+        if fs.exists(&f.backup)? {
+            fs.rename(&f.backup, &f.target).with_context(|| format!("cannot restore {}", fs.describe(&f.target)))?;
+        }
+    }
+    remove_temps(fs, files);
+    Ok(())
+}
+
+/// Removes the temporary files of staged files, where they are left.
+fn remove_temps(fs: &dyn Fs, files: &[StagedFile]) {
+    for f in files {
+        let _ = f.fs(fs).remove_all(&f.temp);
+    }
+}
+
+/// Removes the backups of published files (the run is committed).
+fn remove_backups(fs: &dyn Fs, files: &[StagedFile]) -> Result<()> {
+    for f in files {
+        f.fs(fs).remove_all(&f.backup)?;
+    }
+    Ok(())
 }
 
 /// A committed publish whose old partitions are still kept aside. Dropped unfinished, it stays on disk for
@@ -319,10 +432,10 @@ pub struct Committed {
 }
 
 impl Committed {
-    /// Deletes the old partitions and the staging area.
+    /// Deletes the old partitions (and replaced files) and the staging area.
     pub fn finish(self) -> Result<()> {
         crate::failpoint::hit("finish")?;
-        staged_files::each(&self.files, StagedFile::finish)?;
+        remove_backups(self.wh.fs.as_ref(), &self.files)?;
         self.wh.fs.remove_all(&self.dir)?;
         remove_if_empty(self.wh.fs.as_ref(), &self.dir);
         Ok(())
@@ -353,25 +466,20 @@ pub fn recover(wh: &Warehouse) -> Result<Vec<Recovered>> {
         }
         let run_id = entry.name.clone();
         let journal = read_journal(fs, &dir)?;
-        // Files written beside their targets: those a publish swapped in are in its journal.
-        let listed: Vec<StagedFile> = match fs.read(&dir.join(FILES))? {
-            Some(bytes) => serde_json::from_slice(&bytes)
-                .with_context(|| format!("unreadable file list in {}", fs.describe(&dir)))?,
-            None => Vec::new(),
-        };
         let outcome = match journal {
             None => {
-                staged_files::each(&listed, StagedFile::discard)?;
+                if let Some(bytes) = fs.read(&dir.join(FILES))? {
+                    remove_temps(fs, &serde_json::from_slice::<Vec<StagedFile>>(&bytes).unwrap_or_default());
+                }
                 Recovered::Discarded { run_id }
             }
             Some(j) if j.status == Status::Publishing => {
-                staged_files::each(&j.files, StagedFile::undo)?;
-                staged_files::each(&listed, StagedFile::discard)?;
+                undo_files(fs, &j.files)?;
                 undo(wh, &dir, &j.partitions)?;
                 Recovered::RolledBack { run_id, partitions: j.partitions.len() }
             }
             Some(j) => {
-                staged_files::each(&j.files, StagedFile::finish)?;
+                remove_backups(fs, &j.files)?;
                 Recovered::Finished { run_id, payload: j.payload }
             }
         };
@@ -585,6 +693,120 @@ mod tests {
         assert!(s.dir.exists());
     }
 
+    fn text(p: &Path) -> Option<String> {
+        std::fs::read_to_string(p).ok()
+    }
+
+    /// The hidden files next to `dir`'s targets (temporary files and backups).
+    fn hidden(dir: &Path) -> Vec<String> {
+        let mut v: Vec<String> = std::fs::read_dir(dir)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with('.'))
+            .collect();
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn files_outside_the_warehouse_publish_and_roll_back_with_the_partitions() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (root, out) = (tmp.path().join("wh"), tmp.path().join("out"));
+        std::fs::create_dir_all(&out).unwrap();
+        std::fs::write(out.join("a.gz"), "old a").unwrap();
+        std::fs::write(out.join("keep"), "untouched").unwrap();
+        // Staged, nothing visible before the publish; the same target staged twice keeps the last bytes.
+        let mut s = Staging::begin(&root, "r1").unwrap();
+        s.write_partition("t", "d1", &[row("x")]).unwrap();
+        s.stage_file(&out.join("a.gz"), b"first").unwrap();
+        s.stage_file(&out.join("a.gz"), b"new a").unwrap();
+        s.stage_file(&out.join("sub/b"), b"new b").unwrap();
+        assert!(s.stage_file(Path::new("relative/x"), b"").is_err());
+        assert!(s.stage_file(&out.join(".hidden"), b"").is_err());
+        assert_eq!(text(&out.join("a.gz")).as_deref(), Some("old a"));
+        assert!(!out.join("sub/b").exists());
+        assert_eq!(s.staged_files().count(), 2);
+        // Rolled back: the old file is back, the new one gone, no temporary file or backup left.
+        let p = s.publish(serde_json::Value::Null).unwrap();
+        assert_eq!(text(&out.join("a.gz")).as_deref(), Some("new a"));
+        assert_eq!(text(&out.join("sub/b")).as_deref(), Some("new b"));
+        p.rollback().unwrap();
+        assert_eq!(text(&out.join("a.gz")).as_deref(), Some("old a"));
+        assert!(!out.join("sub/b").exists());
+        assert!(read(&root, "t", "d1").is_empty());
+        assert!(hidden(&out).is_empty() && hidden(&out.join("sub")).is_empty(), "{:?}", hidden(&out));
+        // Committed and finished: the new files stay, the backups go, other files are left alone.
+        let mut s = Staging::begin(&root, "r2").unwrap();
+        s.stage_file(&out.join("a.gz"), b"new a").unwrap();
+        s.publish(serde_json::Value::Null).unwrap().commit().unwrap().finish().unwrap();
+        assert_eq!(text(&out.join("a.gz")).as_deref(), Some("new a"));
+        assert_eq!(text(&out.join("keep")).as_deref(), Some("untouched"));
+        assert!(hidden(&out).is_empty(), "{:?}", hidden(&out));
+        // Dropped before the publish: the temporary file goes.
+        let mut s = Staging::begin(&root, "r3").unwrap();
+        s.stage_file(&out.join("c"), b"c").unwrap();
+        drop(s);
+        assert!(!out.join("c").exists() && hidden(&out).is_empty());
+    }
+
+    #[test]
+    fn recover_settles_the_files_of_a_killed_run() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (root, out) = (tmp.path().join("wh"), tmp.path().join("out"));
+        std::fs::create_dir_all(&out).unwrap();
+        std::fs::write(out.join("a"), "old").unwrap();
+        // Killed before publishing: its temporary files are removed.
+        let mut s = Staging::begin(&root, "r1").unwrap();
+        s.stage_file(&out.join("a"), b"new").unwrap();
+        std::fs::write(s.dir.join(OWNER), "elsewhere 1\n").unwrap();
+        std::mem::forget(s);
+        assert_eq!(hidden(&out).len(), 1);
+        assert_eq!(recover(&Warehouse::local(&root)).unwrap(), vec![Recovered::Discarded { run_id: "r1".into() }]);
+        assert!(hidden(&out).is_empty());
+        assert_eq!(text(&out.join("a")).as_deref(), Some("old"));
+        // Killed in the middle of its publish: rolled back.
+        let mut s = Staging::begin(&root, "r2").unwrap();
+        s.stage_file(&out.join("a"), b"new").unwrap();
+        let mut p = s.publish(serde_json::Value::Null).unwrap();
+        std::fs::write(p.dir.join(OWNER), "elsewhere 1\n").unwrap();
+        p.armed = false;
+        drop(p);
+        assert_eq!(text(&out.join("a")).as_deref(), Some("new"));
+        assert_eq!(
+            recover(&Warehouse::local(&root)).unwrap(),
+            vec![Recovered::RolledBack { run_id: "r2".into(), partitions: 0 }]
+        );
+        assert_eq!(text(&out.join("a")).as_deref(), Some("old"));
+        assert!(hidden(&out).is_empty(), "{:?}", hidden(&out));
+        // Killed after committing: finished, the backup removed.
+        let mut s = Staging::begin(&root, "r3").unwrap();
+        s.stage_file(&out.join("a"), b"new").unwrap();
+        let c = s.publish(serde_json::Value::Null).unwrap().commit().unwrap();
+        std::fs::write(c.dir.join(OWNER), "elsewhere 1\n").unwrap();
+        std::mem::forget(c);
+        let r = recover(&Warehouse::local(&root)).unwrap();
+        assert!(matches!(r.as_slice(), [Recovered::Finished { .. }]), "{r:?}");
+        assert_eq!(text(&out.join("a")).as_deref(), Some("new"));
+        assert!(hidden(&out).is_empty(), "{:?}", hidden(&out));
+    }
+
+    #[test]
+    fn a_staged_partitions_side_file_is_read_from_the_staging_area() {
+        let tmp = tempfile::tempdir().unwrap();
+        let mut s = Staging::begin(tmp.path(), "r1").unwrap();
+        assert!(s.write_partition_file("t", "d1", "_metadata", b"{}").is_err(), "not staged yet");
+        s.write_partition("t", "d1", &[row("x")]).unwrap();
+        assert!(s.write_partition_file("t", "d1", "data", b"").is_err(), "a marker name starts with _");
+        s.write_partition_file("t", "d1", "_metadata", b"{\"a\": 1}").unwrap();
+        assert_eq!(s.read_file("t/dt=d1/_metadata").unwrap().as_deref(), Some(&b"{\"a\": 1}"[..]));
+        assert_eq!(s.read_partition("t", "d1", 1).unwrap(), vec![row("x")], "a side file is not data");
+        assert_eq!(s.read_file("t/dt=d2/_metadata").unwrap(), None);
+        s.publish(serde_json::Value::Null).unwrap().commit().unwrap().finish().unwrap();
+        assert_eq!(std::fs::read(partition_dir(tmp.path(), "t", "d1").join("_metadata")).unwrap(), b"{\"a\": 1}");
+    }
+
     #[test]
     fn in_place_writes_roll_back_and_recover_like_staged_ones() {
         let tmp = tempfile::tempdir().unwrap();
@@ -624,85 +846,5 @@ mod tests {
         s.publish(serde_json::Value::Null).unwrap().commit().unwrap().finish().unwrap();
         assert_eq!(read(root, "t", "d1"), vec![row("new")]);
         assert!(!root.join(STAGING_DIR).exists());
-    }
-
-    #[test]
-    fn files_outside_the_warehouse_publish_and_roll_back_with_the_partitions() {
-        let tmp = tempfile::tempdir().unwrap();
-        let root = &tmp.path().join("wh");
-        let out = tmp.path().join("out");
-        std::fs::create_dir_all(&out).unwrap();
-        let old = out.join("a.csv");
-        std::fs::write(&old, "old").unwrap();
-        let new = out.join("sub/b.csv");
-        let files = || vec![(old.clone(), b"new a".to_vec()), (new.clone(), b"new b".to_vec())];
-        let listing = || {
-            let mut v: Vec<String> = walk(&out);
-            v.sort();
-            v
-        };
-        let before = listing();
-        // Staged but not published (the run failed): nothing changes.
-        let mut s = Staging::begin(root, "r1").unwrap();
-        s.write_partition("t", "d1", &[row("x")]).unwrap();
-        s.stage_files(files()).unwrap();
-        assert!(s.stage_files(vec![(old.clone(), vec![])]).is_err(), "a file is written once per run");
-        drop(s);
-        assert_eq!(listing(), before);
-        // Published, then the commit failed: rolled back.
-        let mut s = Staging::begin(root, "r2").unwrap();
-        s.stage_files(files()).unwrap();
-        let p = s.publish(serde_json::Value::Null).unwrap();
-        assert_eq!(std::fs::read_to_string(&new).unwrap(), "new b");
-        p.rollback().unwrap();
-        assert_eq!(listing(), before);
-        // A run killed after its temporary files were written, before its publish: the next run removes them.
-        let mut s = Staging::begin(root, "r3").unwrap();
-        s.stage_files(files()).unwrap();
-        let dir = s.dir.clone();
-        std::fs::write(dir.join(OWNER), "elsewhere 1\n").unwrap();
-        std::mem::forget(s);
-        assert_ne!(listing(), before);
-        assert_eq!(recover(&Warehouse::local(root)).unwrap(), vec![Recovered::Discarded { run_id: "r3".into() }]);
-        assert_eq!(listing(), before);
-        // Killed halfway through its publish (one file swapped in): rolled back by the next run.
-        let mut s = Staging::begin(root, "r4").unwrap();
-        s.stage_files(files()).unwrap();
-        let dir = s.dir.clone();
-        let staged = s.files.clone();
-        let journal = Journal {
-            run_id: "r4".into(),
-            status: Status::Publishing,
-            partitions: vec![],
-            payload: serde_json::Value::Null,
-            files: staged.clone(),
-        };
-        write_journal(&LocalFs, &dir, &journal).unwrap();
-        staged[1].swap_in().unwrap();
-        std::fs::write(dir.join(OWNER), "elsewhere 1\n").unwrap();
-        std::mem::forget(s);
-        recover(&Warehouse::local(root)).unwrap();
-        assert_eq!(listing(), before);
-        // Committed: the new files stay and the backups go.
-        let mut s = Staging::begin(root, "r5").unwrap();
-        s.stage_files(files()).unwrap();
-        s.publish(serde_json::Value::Null).unwrap().commit().unwrap().finish().unwrap();
-        assert_eq!(listing(), ["a.csv", "sub/", "sub/b.csv"]);
-        assert_eq!(std::fs::read_to_string(&old).unwrap(), "new a");
-    }
-
-    /// Every file below `dir`, relative.
-    fn walk(dir: &Path) -> Vec<String> {
-        let mut out = Vec::new();
-        for e in std::fs::read_dir(dir).unwrap().flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                out.extend(walk(&p).into_iter().map(|r| format!("{}/{r}", e.file_name().to_string_lossy())));
-                out.push(format!("{}/", e.file_name().to_string_lossy()));
-            } else {
-                out.push(e.file_name().to_string_lossy().into_owned());
-            }
-        }
-        out
     }
 }

@@ -1,5 +1,8 @@
 {{ header }}
 ADD FILE {{ mapper_path }};
+{%- for f in add_files %}
+ADD FILE {{ f }};
+{%- endfor %}
 
 {{ ddl }}
 

@@ -146,6 +146,14 @@ impl Cluster {
             ("gateway_dir", format!("{base}/runs")),
             ("lms_import", "direct".to_string()),
         ]);
+        // The embedded runs use the local profile: a scenario that sets no interval gets its `interval` there, so
+        // the cluster runs get the same (the table_updates markers name the run's interval).
+        let local: toml::Table =
+            toml::from_str(&std::fs::read_to_string(super::repo().join("target-profiles/local.toml")).unwrap())
+                .unwrap();
+        if let Some(interval) = local.get("interval").and_then(|v| v.as_str()) {
+            vars.push(("interval", interval.to_string()));
+        }
         ClusterRun { base, vars: vars.into_iter().map(|(k, v)| (k.to_string(), v)).collect(), dirs }
     }
 }

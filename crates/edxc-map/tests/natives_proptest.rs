@@ -134,6 +134,39 @@ fn rows_and_shuffle() -> impl Strategy<Value = (Vec<Row>, Vec<Row>)> {
     proptest::collection::vec(event_row(), 0..25).prop_flat_map(|rows| (Just(rows.clone()), Just(rows).prop_shuffle()))
 }
 
+/// Valid arguments for a reducer, each one it takes by name: the enrollment reducers' `end`, the video reducers'
+/// `start` and `dropoff_threshold`, the country table of `last_country_of_user`, enrollment validation's interval
+/// start, date-hours and flags (set, so that it takes its longest paths), answer distribution's response types.
+fn reducer_args(spec: &edxc_map::natives::ReducerSpec) -> std::collections::BTreeMap<String, String> {
+    static TABLE: std::sync::OnceLock<tempfile::NamedTempFile> = std::sync::OnceLock::new();
+    let table = TABLE.get_or_init(|| {
+        let f = tempfile::NamedTempFile::new().unwrap();
+        std::fs::write(f.path(), "1.0.0.0\t1.255.255.255\tXX\tX\n::1\t::1\tYY\tY\n").unwrap();
+        f
+    });
+    let path = table.path().display().to_string();
+    let mut a = args(&[]);
+    for name in spec.args {
+        let value = match *name {
+            n if n == edxc_map::natives::GEOIP_ARG => path.clone(),
+            "start" | "interval_start" => "2014-01-01".to_string(),
+            "dropoff_threshold" => "0.05".to_string(),
+            "created_at" => "2014-01-08T00:00:00".to_string(),
+            "earliest_timestamp" => "2014-01-02T00".to_string(),
+            "expected_validation" => "2014-01-05T00".to_string(),
+            "generate_before" | "include_nonstate_changes" | "tuple_output" => "true".to_string(),
+            // Answer distribution: no metadata file, the original's response types.
+            "answer_metadata" => String::new(),
+            "valid_response_types" => {
+                "choiceresponse,optionresponse,multiplechoiceresponse,numericalresponse".to_string()
+            }
+            _ => "2014-01-08".to_string(),
+        };
+        a.insert(name.to_string(), value);
+    }
+    a
+}
+
 fn to_text(rows: &[Row]) -> String {
     let mut buf = Vec::new();
     for r in rows {
@@ -180,7 +213,7 @@ proptest! {
         rows in proptest::collection::vec(proptest::collection::vec(proptest::option::of(cell()), 3..7), 0..12)
     ) {
         for spec in edxc_map::natives::reducers() {
-            let a = args(&[("end", "2014-01-08")]);
+            let a = reducer_args(spec);
             let counted = run_reducer_counted(spec.name, &a, rows.clone());
             prop_assert!(counted.is_ok(), "{}: {:?}", spec.name, counted.err());
             prop_assert!(run_reducer(spec.name, &a, rows.clone()).is_ok());
@@ -195,7 +228,7 @@ proptest! {
     #[test]
     fn arbitrary_bytes_never_fail_a_streaming_reducer(input in proptest::collection::vec(any::<u8>(), 0..400)) {
         for spec in edxc_map::natives::reducers() {
-            let r = stream_reducer_counted(spec.name, &args(&[("end", "2014-01-08")]), input.as_slice(), Vec::new());
+            let r = stream_reducer_counted(spec.name, &reducer_args(spec), input.as_slice(), Vec::new());
             prop_assert!(r.is_ok(), "{}: {:?}", spec.name, r.err());
         }
     }

@@ -44,17 +44,17 @@ impl MapJob {
 
 pub use crate::config::engine_config::{DEFAULT_PATTERN, DEFAULT_UNDATED_PATTERN};
 
-/// Every file under `root` (recursively) whose whole path matches `pattern` (when its `date` group matched, only
-/// files dated in `[start - expand, end + expand)`) or `undated` (always read: files without a date in their
-/// name). Also says why the other files were not selected.
+/// Every file under the `roots` (recursively) whose whole path matches one of `patterns` (the first that matches
+/// decides: when its `date` group matched, only files dated in `[start - expand, end + expand)`) or `undated`
+/// (always read: files without a date in their name). Also says why the other files were not selected.
 pub fn select_files(
-    root: &Path,
-    pattern: &Regex,
-    undated: &Regex,
+    roots: &[PathBuf],
+    patterns: &[Regex],
+    undated: Option<&Regex>,
     window: &Interval,
     expand_days: i64,
 ) -> Result<(Vec<PathBuf>, FileSelection)> {
-    select_files_noting(root, pattern, undated, window, expand_days).map(|(files, why, _)| (files, why))
+    select_files_noting(roots, patterns, undated, Some(window), expand_days).map(|(files, why, _)| (files, why))
 }
 
 /// Why [`select_files`] left a file (or a hidden directory) out.
@@ -68,25 +68,29 @@ pub enum Skip {
 /// The files selected, why the others were not, and each file or hidden directory left out with the reason.
 pub type Noted = (Vec<PathBuf>, FileSelection, Vec<(PathBuf, Skip)>);
 
-/// [`select_files`], also naming every file and hidden directory it left out, with the reason.
+/// [`select_files`], also naming every file and hidden directory it left out, with the reason. Without a window,
+/// a dated file is selected whatever its date.
 pub fn select_files_noting(
-    root: &Path,
-    pattern: &Regex,
-    undated: &Regex,
-    window: &Interval,
+    roots: &[PathBuf],
+    patterns: &[Regex],
+    undated: Option<&Regex>,
+    window: Option<&Interval>,
     expand_days: i64,
 ) -> Result<Noted> {
-    if !root.is_dir() {
-        bail!(
-            "tracking log directory {} does not exist (set tracking_logs in the profile or --var tracking_logs=DIR)",
-            root.display()
-        );
+    for root in roots {
+        if !root.is_dir() {
+            bail!(
+                "tracking log directory {} does not exist (set tracking_logs in the profile or --var \
+                 tracking_logs=DIR)",
+                root.display()
+            );
+        }
     }
-    let widened = window.expand(expand_days);
+    let widened = window.map(|w| w.expand(expand_days));
     let mut out = Vec::new();
     let mut why = FileSelection::default();
     let mut skipped = Vec::new();
-    let mut stack = vec![root.to_path_buf()];
+    let mut stack: Vec<PathBuf> = roots.to_vec();
     while let Some(dir) = stack.pop() {
         for entry in std::fs::read_dir(&dir).with_context(|| format!("cannot list {}", dir.display()))? {
             let path = entry?.path();
@@ -104,8 +108,8 @@ pub fn select_files_noting(
             let whole = |re: &Regex| {
                 re.captures(&text).filter(|c| c.get(0).is_some_and(|m| m.start() == 0 && m.end() == text.len()))
             };
-            let Some(caps) = whole(pattern) else {
-                if whole(undated).is_some() {
+            let Some(caps) = patterns.iter().find_map(whole) else {
+                if undated.is_some_and(|u| whole(u).is_some()) {
                     why.undated += 1;
                     out.push(path);
                 } else {
@@ -116,7 +120,7 @@ pub fn select_files_noting(
             };
             match caps.name("date") {
                 Some(d) => match chrono::NaiveDate::parse_from_str(d.as_str(), "%Y%m%d") {
-                    Ok(date) if widened.contains(date) => {}
+                    Ok(date) if widened.as_ref().is_none_or(|w| w.contains(date)) => {}
                     _ => {
                         why.outside_interval += 1;
                         skipped.push((path, Skip::OutsideInterval));
@@ -129,6 +133,7 @@ pub fn select_files_noting(
         }
     }
     out.sort();
+    out.dedup();
     why.read = out.len();
     Ok((out, why, skipped))
 }
@@ -236,9 +241,30 @@ struct Scan<'a> {
 }
 
 impl Scan<'_> {
-    /// Scans `f` for the jobs `reads` marks.
+    /// The extractors to run over a file read by the jobs `subset` only, and the jobs each one feeds.
+    fn for_jobs(&self, subset: &[usize]) -> (Vec<&str>, Vec<Vec<usize>>) {
+        let mut names: Vec<&str> =
+            subset.iter().filter_map(|&j| self.jobs.get(j)).map(|j| j.extractor.as_str()).collect();
+        names.sort();
+        names.dedup();
+        let by_extractor = names
+            .iter()
+            .map(|n| {
+                subset.iter().copied().filter(|&j| self.jobs.get(j).is_some_and(|job| job.extractor == *n)).collect()
+            })
+            .collect();
+        (names, by_extractor)
+    }
+
+    /// Scans `f` for the jobs `reads` marks (only their extractors run).
     fn file(&self, f: &Path, reads: &[bool]) -> Result<Partial> {
         let jobs = self.jobs;
+        let readers: Vec<usize> = (0..jobs.len()).filter(|&j| reads.get(j).copied().unwrap_or(false)).collect();
+        let subset = (readers.len() < jobs.len()).then(|| self.for_jobs(&readers));
+        let (names, by_extractor) = match &subset {
+            Some((n, b)) => (n, b),
+            None => (&self.names, &self.by_extractor),
+        };
         let mut out = Partial::new(jobs.len());
         let (plain, counted) = (&mut out.plain, &mut out.counted);
         let mut key = Vec::new();
@@ -252,7 +278,7 @@ impl Scan<'_> {
                     date
                 }
             };
-            for &j in self.by_extractor.get(ex).into_iter().flatten() {
+            for &j in by_extractor.get(ex).into_iter().flatten() {
                 if !reads[j] {
                     continue;
                 }
@@ -282,7 +308,7 @@ impl Scan<'_> {
         };
         let whole = reads.iter().zip(jobs).any(|(r, j)| *r && j.window.is_none());
         let opts = if whole { &self.all } else { &self.dated };
-        let damage = events::scan_file_checked(f, &self.names, opts, &mut out.counters, &mut emit)
+        let damage = events::scan_file_checked(f, names, opts, &mut out.counters, &mut emit)
             .with_context(|| format!("cannot read {}", f.display()))?;
         out.damage = damage.map(|d| DamagedFile {
             path: f.display().to_string(),

@@ -10,7 +10,7 @@ use crate::graph::{Partitions, Plan, Task, TaskKind};
 use crate::warehouse::{Row, Staging, Warehouse, WarehouseRead};
 use anyhow::{anyhow, bail, Context, Result};
 use std::io::IsTerminal;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 pub use crate::config::engine_config::EmbeddedConfig;
@@ -24,7 +24,97 @@ pub const KIND: super::EngineKind = super::EngineKind {
     bundle: None,
     build,
     warehouse: local_warehouse,
+    source_digest,
 };
+
+/// For a map task, the tracking-log files its window reads (path, size, modification time); for an LMS import
+/// from a TSV export, that file's size and time. An LMS database is read once per snapshot partition (the run
+/// date): the digest names the database, so the same day's snapshot is not taken again (`edxc restate` does).
+fn source_digest(profile: &crate::config::profile::Profile, root: &Path, t: &Task) -> Result<Option<String>> {
+    use sha2::Digest as _;
+    let mut h = sha2::Sha256::new();
+    let stat = |h: &mut sha2::Sha256, path: &Path| -> Result<()> {
+        let meta = std::fs::metadata(path).with_context(|| format!("cannot stat {}", path.display()))?;
+        let mtime = meta.modified().ok().and_then(|m| m.duration_since(std::time::UNIX_EPOCH).ok());
+        h.update(format!("{}\0{}\0{:?}\n", path.display(), meta.len(), mtime).as_bytes());
+        Ok(())
+    };
+    match &t.kind {
+        TaskKind::Map { window, include, dirs, .. } => {
+            // The keys the map reads, straight from the profile (`EmbeddedConfig` would resolve the LMS secret).
+            let resolve = |v: String| if Path::new(&v).is_absolute() { PathBuf::from(v) } else { root.join(v) };
+            let Ok(logs) = profile.list("tracking_logs") else { return Ok(None) };
+            let logs: Vec<PathBuf> = logs.into_iter().map(resolve).collect();
+            if logs.is_empty() || logs.iter().any(|d| !d.is_dir()) {
+                return Ok(None);
+            }
+            let mut patterns = profile.list("tracking_pattern").unwrap_or_default();
+            if patterns.is_empty() {
+                patterns.push(mapper::DEFAULT_PATTERN.to_string());
+            }
+            let get = |k: &str, default: &'static str| profile.get(k).unwrap_or(default).to_string();
+            let (Ok(patterns), Ok(undated), Ok(expand)) = (
+                patterns.iter().map(|p| regex::Regex::new(p)).collect::<Result<Vec<_>, _>>(),
+                regex::Regex::new(&get("tracking_undated_pattern", mapper::DEFAULT_UNDATED_PATTERN)),
+                profile.i64_or("expand_interval_days", 2),
+            ) else {
+                return Ok(None);
+            };
+            let files = match window {
+                Some(window) => mapper::select_files(&logs, &patterns, Some(&undated), window, expand)?.0,
+                // Without a window: the files its include globs select.
+                None => {
+                    let Ok(globs) = crate::config::include::compile(include) else { return Ok(None) };
+                    let mut files = Vec::new();
+                    for dir in &logs {
+                        files.extend(mapper::select_included(dir, &globs)?.0);
+                    }
+                    files
+                }
+            };
+            for f in &files {
+                stat(&mut h, f)?;
+            }
+            // The pipeline's own log directories, next to the warehouse (as the map reads them).
+            let Some(warehouse) = profile.path("warehouse", root) else { return Ok(None) };
+            let base = warehouse.parent().unwrap_or(&warehouse).to_path_buf();
+            for (dir, pattern) in dirs {
+                let (dir, Ok(pattern)) = (base.join(dir), regex::Regex::new(pattern)) else { return Ok(None) };
+                h.update(format!("dir {}\n", dir.display()).as_bytes());
+                if dir.is_dir() {
+                    let (dirs, patterns) = (std::slice::from_ref(&dir), std::slice::from_ref(&pattern));
+                    for f in mapper::select_files_noting(dirs, patterns, None, window.as_ref(), expand)?.0 {
+                        stat(&mut h, &f)?;
+                    }
+                }
+            }
+        }
+        TaskKind::ImportLms { lms_table } => {
+            // `lms_credentials` overrides `lms`: a `{"url": ...}` there names the LMS itself; the original's form
+            // (host, user, password) names a database, by the file that holds it (its password is never read here).
+            let from_credentials = profile.get("lms_credentials").map(|path| {
+                let url = std::fs::read(path)
+                    .ok()
+                    .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
+                    .and_then(|v| v.get("url").and_then(|u| u.as_str()).map(str::to_string));
+                url.unwrap_or_else(|| format!("mysql://credentials {path}"))
+            });
+            let Some(lms) = from_credentials.as_deref().or(profile.get("lms")) else { return Ok(None) };
+            if lms.contains("://") || lms.contains("SECRET[") {
+                h.update(format!("database {lms} table {lms_table}").as_bytes());
+            } else {
+                let dir = if Path::new(lms).is_absolute() { Path::new(lms).to_path_buf() } else { root.join(lms) };
+                let file = dir.join(format!("{lms_table}.tsv"));
+                if !file.is_file() {
+                    return Ok(None);
+                }
+                stat(&mut h, &file)?;
+            }
+        }
+        _ => return Ok(None),
+    }
+    Ok(Some(h.finalize().iter().take(12).map(|b| format!("{b:02x}")).collect()))
+}
 
 fn required_keys(needs: &super::Needs) -> Vec<&'static str> {
     let mut keys = vec!["warehouse", "result_store"];
@@ -33,6 +123,9 @@ fn required_keys(needs: &super::Needs) -> Vec<&'static str> {
     }
     if needs.lms {
         keys.push("lms");
+    }
+    if needs.geoip {
+        keys.push("geoip_database");
     }
     keys
 }
@@ -65,9 +158,10 @@ impl super::Engine for EmbeddedEngine {
         staging: &mut Staging,
         on_task: &mut dyn FnMut(&TaskReport),
     ) -> Result<RunReport> {
-        let mut run = EmbeddedRun { config: &self.config, staging, on_task };
+        let mut run = EmbeddedRun { config: &self.config, staging, on_task, countries: None };
         let mut report = RunReport::default();
         run.preflight(plans)?;
+        run.load_countries(plans)?;
         let mut done: Vec<Vec<bool>> =
             plans.iter().map(|p| p.tasks.iter().map(|t| t.kind.is_sink()).collect()).collect();
         loop {
@@ -98,7 +192,7 @@ impl super::Engine for EmbeddedEngine {
                         }
                         continue;
                     }
-                    TaskKind::ResultStore { .. } | TaskKind::Csv { .. } => continue,
+                    TaskKind::ResultStore { .. } | TaskKind::Csv { .. } | TaskKind::Files { .. } => continue,
                 };
                 run.finish(&mut report, r)?;
             }
@@ -132,6 +226,8 @@ struct EmbeddedRun<'a> {
     staging: &'a mut Staging,
     /// Called after each task, for progress output.
     on_task: &'a mut dyn FnMut(&TaskReport),
+    /// The country table of the profile's GeoIP database, when a reducer of the run looks countries up.
+    countries: Option<std::sync::Arc<crate::natives::CountryRanges>>,
 }
 
 impl EmbeddedRun<'_> {
@@ -139,15 +235,33 @@ impl EmbeddedRun<'_> {
     fn preflight(&self, plans: &[Plan]) -> Result<()> {
         let has_maps = plans.iter().flat_map(|p| &p.tasks).any(|t| matches!(t.kind, TaskKind::Map { .. }));
         if has_maps {
-            match &self.config.tracking_logs {
-                Some(dir) if dir.is_dir() => {}
-                Some(dir) => bail!(
+            if self.config.tracking_logs.is_empty() {
+                bail!("the profile sets no `tracking_logs` directory");
+            }
+            if let Some(dir) = self.config.tracking_logs.iter().find(|d| !d.is_dir()) {
+                bail!(
                     "tracking log directory {} does not exist (set tracking_logs in the profile or --var tracking_logs=DIR)",
                     dir.display()
-                ),
-                None => bail!("the profile sets no `tracking_logs` directory"),
+                );
             }
         }
+        Ok(())
+    }
+
+    /// Reads the GeoIP database once, before any work, when a reducer of the run needs it (a missing or unreadable
+    /// file fails the run here, naming it).
+    fn load_countries(&mut self, plans: &[Plan]) -> Result<()> {
+        let needed = plans.iter().flat_map(|p| &p.tasks).any(|t| match &t.kind {
+            TaskKind::Reduce { reducer } => t.enabled && crate::geoip::reducer_needs(reducer),
+            _ => false,
+        });
+        if !needed {
+            return Ok(());
+        }
+        let path = self.config.geoip_database.as_deref().ok_or_else(|| {
+            anyhow!("the profile sets no `geoip_database` (a MaxMind country database, e.g. GeoLite2-Country.mmdb)")
+        })?;
+        self.countries = Some(std::sync::Arc::new(crate::geoip::load(path)?));
         Ok(())
     }
 
@@ -188,10 +302,17 @@ impl EmbeddedRun<'_> {
             .as_deref()
             .ok_or_else(|| anyhow!("the profile sets no `lms` (a TSV directory or mysql:// URL)"))?;
         let names: Vec<String> = t.columns.iter().map(|c| c.name.clone()).collect();
-        let rows = crate::lms::read_table(lms, lms_table, &names)
+        let start_time = crate::lms::import_time();
+        let mut rows = crate::lms::read_table(lms, lms_table, &names)
             .with_context(|| format!("cannot import LMS table `{lms_table}`"))?;
+        let end_time = crate::lms::import_time();
+        crate::lms::hive_booleans(&t.columns, &mut rows);
         let dt = Self::one_partition(t)?;
         let n = self.staging.write_partition(&t.table, &dt, &rows)?;
+        // When the snapshot was taken, as Sqoop's `_metadata` records it: enrollment validation dates its events by
+        // it (docs/contract.md §3.15).
+        let metadata = crate::lms::import_metadata(lms_table, &names, &start_time, &end_time);
+        self.staging.write_partition_file(&t.table, &dt, "_metadata", &metadata)?;
         Ok(Self::report(t, "import", vec![dt], n, started))
     }
 
@@ -203,8 +324,9 @@ impl EmbeddedRun<'_> {
         }
         let started = Instant::now();
         let mut jobs: Vec<mapper::MapJob> = Vec::new();
+        let mut dirs = Vec::new();
         for t in &maps {
-            if let TaskKind::Map { extractor, window, include, count_as } = &t.kind {
+            if let TaskKind::Map { extractor, window, include, count_as, dirs: own } = &t.kind {
                 jobs.push(mapper::MapJob {
                     table: t.table.clone(),
                     extractor: extractor.clone(),
@@ -213,17 +335,15 @@ impl EmbeddedRun<'_> {
                     include: include.clone(),
                     count_as: count_as.clone(),
                 });
+                dirs.push(own.clone());
             }
         }
-        let root = self
-            .config
-            .tracking_logs
-            .clone()
-            .ok_or_else(|| anyhow!("the profile sets no `tracking_logs` directory"))?;
+        let roots = self.config.tracking_logs.clone();
+        let root = roots.first().cloned().ok_or_else(|| anyhow!("the profile sets no `tracking_logs` directory"))?;
         // One pass over the logs for every map: maps with a window read the files dated for it, maps without one
         // (answer distribution) every file their globs select; each file feeds the maps that read it.
         let all: Vec<&mapper::MapJob> = jobs.iter().collect();
-        let (files, selection) = self.select(&root, &all)?;
+        let (files, selection) = self.select(&roots, &all, &dirs)?;
         report.files = selection;
         let out = self.map_pass(&all, &files, &root)?;
         report.counters = out.counters.entries();
@@ -244,22 +364,27 @@ impl EmbeddedRun<'_> {
     /// The log files the maps read, each with the maps that read it, and why the other files were not read.
     fn select(
         &self,
-        root: &Path,
+        roots: &[PathBuf],
         jobs: &[&mapper::MapJob],
+        dirs: &[Vec<(String, String)>],
     ) -> Result<(Vec<mapper::FileJobs>, crate::engine::FileSelection)> {
+        let regex = |what: &str, p: &str| regex::Regex::new(p).with_context(|| format!("invalid {what} `{p}`"));
         let n = jobs.len();
         let mut reads: std::collections::BTreeMap<std::path::PathBuf, Vec<bool>> = std::collections::BTreeMap::new();
         let mut why = Vec::new();
         let mut selection: Option<crate::engine::FileSelection> = None;
         let mut skipped = Vec::new();
         if let Some(span) = jobs.iter().filter_map(|j| j.window).reduce(|a, b| a.union(&b)) {
-            let pattern = regex::Regex::new(&self.config.tracking_pattern)
-                .with_context(|| format!("invalid tracking_pattern `{}`", self.config.tracking_pattern))?;
-            let undated = regex::Regex::new(&self.config.tracking_undated_pattern).with_context(|| {
-                format!("invalid tracking_undated_pattern `{}`", self.config.tracking_undated_pattern)
-            })?;
+            let patterns = self
+                .config
+                .tracking_patterns
+                .iter()
+                .map(|p| regex("tracking_pattern", p))
+                .collect::<Result<Vec<_>>>()?;
+            let undated = regex("tracking_undated_pattern", &self.config.tracking_undated_pattern)?;
+            let expand = self.config.expand_interval_days;
             let (files, sel, left) =
-                mapper::select_files_noting(root, &pattern, &undated, &span, self.config.expand_interval_days)?;
+                mapper::select_files_noting(roots, &patterns, Some(&undated), Some(&span), expand)?;
             for f in files {
                 let r = reads.entry(f).or_insert_with(|| vec![false; n]);
                 for (j, job) in jobs.iter().enumerate() {
@@ -275,7 +400,15 @@ impl EmbeddedRun<'_> {
         }
         for (j, job) in jobs.iter().enumerate().filter(|(_, job)| job.window.is_none()) {
             let globs = crate::config::include::compile(&job.include).map_err(anyhow::Error::msg)?;
-            let (files, sel) = mapper::select_included(root, &globs)?;
+            let (mut files, mut sel) = (Vec::new(), crate::engine::FileSelection::default());
+            for root in roots {
+                let (f, s) = mapper::select_included(root, &globs)?;
+                files.extend(f);
+                sel.read += s.read;
+                sel.undated += s.undated;
+                sel.not_matching += s.not_matching;
+                sel.hidden += s.hidden;
+            }
             why.push(format!("include {}: {} not matching", job.include.join(" "), sel.not_matching));
             match &mut selection {
                 None => selection = Some(sel),
@@ -301,6 +434,38 @@ impl EmbeddedRun<'_> {
                 reads.entry(f).or_insert_with(|| vec![false; n])[j] = true;
             }
         }
+        // A pipeline's own log directories: read by the maps that list them only; one that does not exist yet has
+        // no files (as an empty directory). A relative one is taken from the directory holding the warehouse, as
+        // the files sinks that write them do (`sinks::files`).
+        let base = self.config.warehouse.parent().unwrap_or(&self.config.warehouse).to_path_buf();
+        for (j, own) in dirs.iter().enumerate() {
+            for (dir, pattern) in own {
+                let dir = base.join(dir);
+                if !dir.is_dir() {
+                    continue;
+                }
+                let pattern = regex("tracking_log_dir pattern", pattern)?;
+                let (found, w, _) = mapper::select_files_noting(
+                    std::slice::from_ref(&dir),
+                    std::slice::from_ref(&pattern),
+                    None,
+                    jobs[j].window.as_ref(),
+                    self.config.expand_interval_days,
+                )?;
+                let s = selection.get_or_insert_with(Default::default);
+                s.undated += w.undated;
+                s.outside_interval += w.outside_interval;
+                s.not_matching += w.not_matching;
+                s.hidden += w.hidden;
+                for f in found {
+                    reads.entry(f).or_insert_with(|| vec![false; n])[j] = true;
+                }
+            }
+        }
+        if let Some(s) = &mut selection {
+            s.read = reads.len();
+        }
+        let root = roots.first().map(|r| r.as_path()).unwrap_or(Path::new("."));
         if reads.is_empty() && !self.config.allow_empty {
             bail!(
                 "no tracking-log file to read under {} for {}; pass --allow-empty to run on no input",
@@ -408,7 +573,16 @@ impl EmbeddedRun<'_> {
         } else {
             vec![]
         };
-        let (out, skipped) = crate::natives::run_reducer_counted(reducer, &t.args, rows)?;
+        let (out, skipped) = match (&self.countries, crate::geoip::reducer_needs(reducer)) {
+            (Some(countries), true) => {
+                let mut args = t.args.clone();
+                let db = self.config.geoip_database.as_deref().map(|p| p.display().to_string()).unwrap_or_default();
+                args.insert(crate::natives::GEOIP_ARG.to_string(), db);
+                crate::natives::run_reducer_with_countries(reducer, &args, rows, countries.clone())?
+            }
+            (None, true) => (vec![], vec![]),
+            _ => crate::natives::run_reducer_counted(reducer, &t.args, rows)?,
+        };
         let dt = Self::one_partition(t)?;
         let n = self.staging.write_partition(&t.table, &dt, &out)?;
         let mut r = Self::report(t, "reduce", vec![dt], n, started);

@@ -32,6 +32,8 @@ pub const KIND: EngineKind = EngineKind {
         let warehouse = profile.get("warehouse").ok_or_else(|| anyhow::anyhow!("the profile sets no warehouse"))?;
         open_warehouse(&gw, warehouse)
     },
+    // Telling whether the cluster's logs changed needs an HDFS listing; until then every source is re-read.
+    source_digest: |_, _, _| Ok(None),
 };
 
 fn required_keys(needs: &Needs) -> Vec<&'static str> {
@@ -41,6 +43,10 @@ fn required_keys(needs: &Needs) -> Vec<&'static str> {
     }
     if needs.lms {
         keys.extend(["lms_jdbc", "lms_username", "lms_password_file"]);
+    }
+    if needs.geoip {
+        // Read by edxc when it renders the bundle: the country table ships with it.
+        keys.push("geoip_database");
     }
     keys
 }

@@ -50,7 +50,7 @@ fn kind_name(t: &Task) -> &'static str {
         TaskKind::Sql { .. } => "sql",
         TaskKind::Native { .. } => "native",
         TaskKind::ResultStore { .. } => "load",
-        TaskKind::Csv { .. } => "files",
+        TaskKind::Csv { .. } | TaskKind::Files { .. } => "files",
     }
 }
 
@@ -100,16 +100,20 @@ impl HiveEngine {
         for t in plans.iter().flat_map(|p| &p.tasks) {
             let TaskKind::ImportLms { lms_table } = &t.kind else { continue };
             let columns: Vec<String> = t.columns.iter().map(|c| c.name.clone()).collect();
-            let rows = if t.enabled {
+            let start_time = crate::lms::import_time();
+            let mut rows = if t.enabled {
                 crate::lms::read_table(lms, lms_table, &columns)
                     .with_context(|| format!("importing LMS table `{lms_table}`"))?
             } else {
                 vec![]
             };
+            let metadata = crate::lms::import_metadata(lms_table, &columns, &start_time, &crate::lms::import_time());
+            crate::lms::hive_booleans(&t.columns, &mut rows);
             for dt in t.writes.iter().flat_map(|w| w.values()) {
                 let dir = partition_dir(&self.warehouse.root, &t.table, &dt);
                 self.warehouse.fs.remove_all(&dir)?;
                 write_partition_dir(self.warehouse.fs.as_ref(), &dir, &rows)?;
+                self.warehouse.fs.write(&dir.join("_metadata"), &metadata)?;
             }
         }
         Ok(())

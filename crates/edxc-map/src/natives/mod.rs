@@ -20,10 +20,21 @@ mod course_catalog;
 mod enrollment_days;
 mod enrollment_events;
 mod enrollment_summary;
+pub mod enrollment_validation;
 mod html_entities;
 mod html_text;
+mod last_country;
 pub mod pyfmt;
+pub mod pyjson;
 pub mod pyvalue;
+mod tags_distribution;
+mod video;
+
+pub use last_country::CountryRanges;
+
+/// The argument of a reducer that looks addresses up in a country table (`last_country_of_user`): the table's file.
+/// The engine supplies it from the profile's `geoip_database`, never the pipeline.
+pub const GEOIP_ARG: &str = "geoip";
 
 use anyhow::{anyhow, bail, Context, Result};
 use std::collections::BTreeMap;
@@ -60,6 +71,17 @@ pub const BAD_FIELD_TYPE: &str = "bad_field_type";
 /// A problem_check answer (or event) the original answer distribution would crash on (answer_dist.rs lists them).
 pub const BAD_ANSWER: &str = "bad_answer";
 
+/// tags_distribution: saved tags that are truthy but not a JSON object, a tag value that is not a string (nor a list
+/// of strings), or a tag name or value the result store would read as NULL.
+pub const BAD_TAGS: &str = "bad_tags";
+
+/// A number the original cannot use (video reducers): not a number, not finite, or outside the range its records
+/// accept (see `video.rs`).
+pub const BAD_NUMBER: &str = "bad_number";
+
+/// A validation event (enrollment_validation) without the snapshot fields (`dump_start`, ...) it is read with.
+pub const INCOMPLETE_VALIDATION: &str = "incomplete_validation";
+
 /// Every skip reason, for reporting.
 pub const SKIP_REASONS: &[&str] = &[
     BAD_TIMESTAMP,
@@ -73,6 +95,9 @@ pub const SKIP_REASONS: &[&str] = &[
     MISSING_FIELD,
     BAD_FIELD_TYPE,
     BAD_ANSWER,
+    BAD_TAGS,
+    BAD_NUMBER,
+    INCOMPLETE_VALIDATION,
 ];
 
 /// Skip counts being gathered.
@@ -128,6 +153,31 @@ const ENROLLMENT_EVENTS: &[Col] = &[
     c("timestamp", "string"),
     c("event_type", "string"),
     c("mode", "string"),
+];
+
+/// The `video` extractor's columns (one row per play / pause / seek / stop event).
+const VIDEO_EVENTS: &[Col] = &[
+    c("user_id", "int"),
+    c("course_id", "string"),
+    c("encoded_module_id", "string"),
+    c("timestamp", "string"),
+    c("event_type", "string"),
+    c("current_time", "double"),
+    c("old_time", "double"),
+    c("youtube_id", "string"),
+    c("duration", "double"),
+];
+
+/// `video_viewing` rows: one per viewing, as `UserVideoViewingTask` writes them.
+const VIDEO_VIEWINGS: &[Col] = &[
+    c("user_id", "int"),
+    c("course_id", "string"),
+    c("encoded_module_id", "string"),
+    c("duration", "double"),
+    c("start_timestamp", "string"),
+    c("start_offset", "double"),
+    c("end_offset", "double"),
+    c("ending_event_type", "string"),
 ];
 
 static REDUCERS: &[ReducerSpec] = &[
@@ -213,6 +263,107 @@ static REDUCERS: &[ReducerSpec] = &[
               answer_metadata: a JSON file of metadata by answer id, or empty. variant and question are the report's \
               text; value_id, answer_value and problem_display_name are NULL when the report shows them empty; \
               answer_value_numeric, variant_number and question_text are what the result store receives.",
+    },
+    ReducerSpec {
+        name: "tags_distribution",
+        input: &[
+            c("course_id", "string"),
+            c("org_id", "string"),
+            c("problem_id", "string"),
+            c("timestamp", "string"),
+            c("saved_tags", "string"),
+            c("is_correct", "boolean"),
+        ],
+        key: &["course_id", "org_id", "problem_id"],
+        sort: &["timestamp"],
+        output: &[
+            c("course_id", "string"),
+            c("org_id", "string"),
+            c("module_id", "string"),
+            c("tag_name", "string"),
+            c("tag_value", "string"),
+            c("total_submissions", "int"),
+            c("correct_submissions", "int"),
+        ],
+        args: &[],
+        doc: "TagsDistributionPerCourse.reducer (§3.9): per problem, submissions and correct submissions of every \
+              event, one row per (tag name, value) of the latest event's saved tags (a list value: one row per \
+              element); nothing when those tags are empty.",
+    },
+    ReducerSpec {
+        name: "video_viewing",
+        input: VIDEO_EVENTS,
+        key: &["user_id", "course_id", "encoded_module_id"],
+        sort: &["timestamp", "event_type", "current_time", "old_time", "youtube_id", "duration"],
+        output: VIDEO_VIEWINGS,
+        args: &["start", "end"],
+        doc: "Viewings of UserVideoViewingTask (§3.3 steps A, B): per (user, course, video) a play starts a viewing, \
+              pause/stop (currentTime) or seek (old_time) ends it; kept when it lasts at least 0.25 s, does not end \
+              past duration + 1 and starts in [start, end) (YYYY-MM-DD).",
+    },
+    ReducerSpec {
+        name: "video_usage",
+        input: VIDEO_VIEWINGS,
+        key: &["course_id", "encoded_module_id"],
+        sort: &["user_id", "start_timestamp", "start_offset"],
+        output: &[
+            c("pipeline_video_id", "string"),
+            c("course_id", "string"),
+            c("encoded_module_id", "string"),
+            c("duration", "int"),
+            c("segment_length", "int"),
+            c("users_at_start", "int"),
+            c("users_at_end", "int"),
+            c("segment", "int"),
+            c("num_users", "int"),
+            c("num_views", "int"),
+        ],
+        args: &["dropoff_threshold"],
+        doc: "Segment usage of VideoUsageTask (§3.3 step C): per video and 5-second segment, distinct viewers and \
+              views, up to the final segment (from the duration, or inferred by the drop-off rule with \
+              dropoff_threshold when the duration is unknown).",
+    },
+    ReducerSpec {
+        name: "last_country_of_user",
+        input: &[c("timestamp", "string"), c("ip_address", "string"), c("user_id", "int")],
+        key: &["user_id"],
+        sort: &["timestamp", "ip_address"],
+        output: &[c("country_name", "string"), c("country_code", "string"), c("user_id", "int")],
+        args: &[GEOIP_ARG],
+        doc: "LastCountryOfUser (§3.6 step B): per user, the address of the latest (timestamp, ip_address) looked \
+              up in the country table (geoip = its file; edxc writes it from the profile's GeoIP database); \
+              UNKNOWN when the table has no (or a blank) country for it.",
+    },
+    ReducerSpec {
+        name: "enrollment_validation",
+        input: &[
+            c("course_id", "string"),
+            c("user_id", "string"),
+            c("timestamp", "string"),
+            c("event_type", "string"),
+            c("mode", "string"),
+            c("validation", "tinyint"),
+            c("is_active", "tinyint"),
+            c("created", "string"),
+            c("dump_start", "string"),
+            c("dump_end", "string"),
+        ],
+        key: &["course_id", "user_id"],
+        sort: &["timestamp", "event_type", "mode"],
+        output: &[c("file", "string"), c("line", "string")],
+        args: &[
+            "interval_start",
+            "generate_before",
+            "include_nonstate_changes",
+            "earliest_timestamp",
+            "expected_validation",
+            "tuple_output",
+            "created_at",
+        ],
+        doc: "Synthetic enrollment events of EnrollmentValidationWorkflow (§3.15 step C): per (course, user), the \
+              events missing between the logged and validation events; rows (file, line), the file \
+              synthetic_enroll.log-YYYYMMDD.gz (or synthetic_enroll-YYYYMMDD.tsv.gz with tuple_output); \
+              earliest_timestamp / expected_validation as YYYY-MM-DDTHH or empty.",
     },
 ];
 
@@ -316,10 +467,20 @@ enum Reducer {
     Summary(enrollment_summary::EnrollmentSummary),
     ProblemCheckAnswers,
     AnswerDistribution(answer_dist::AnswerDistribution),
+    Tags(tags_distribution::TagsDistribution),
+    VideoViewing(video::VideoViewing),
+    VideoUsage(video::VideoUsage),
+    LastCountry(last_country::LastCountry),
+    Validation(enrollment_validation::EnrollmentValidation),
 }
 
 impl Reducer {
-    fn new(name: &str, args: &BTreeMap<String, String>) -> Result<(&'static ReducerSpec, Reducer)> {
+    /// `countries`: the country table, when the caller has it in memory (else read from the `geoip` file).
+    fn new(
+        name: &str,
+        args: &BTreeMap<String, String>,
+        countries: Option<std::sync::Arc<CountryRanges>>,
+    ) -> Result<(&'static ReducerSpec, Reducer)> {
         let spec = reducer(name).ok_or_else(|| anyhow!("unknown reducer {name:?}"))?;
         check_args(&format!("reducer {name}"), spec.args, args)?;
         let end = |args: &BTreeMap<String, String>| -> Result<chrono::NaiveDate> {
@@ -355,6 +516,36 @@ impl Reducer {
                     .map_err(|e| anyhow!("reducer {name}: {e}"))?;
                 Reducer::AnswerDistribution(r)
             }
+            "tags_distribution" => Reducer::Tags(tags_distribution::TagsDistribution),
+            "video_viewing" => {
+                let date = |arg: &str| -> Result<String> {
+                    let raw = args.get(arg).map(String::as_str).unwrap_or_default();
+                    pyfmt::parse_iso_date(raw)
+                        .map(|d| d.format("%Y-%m-%d").to_string())
+                        .ok_or_else(|| anyhow!("reducer {name}: argument {arg} {raw:?} is not a YYYY-MM-DD date"))
+                };
+                Reducer::VideoViewing(video::VideoViewing { start: date("start")?, end: date("end")? })
+            }
+            "video_usage" => {
+                let raw = args.get("dropoff_threshold").map(String::as_str).unwrap_or_default();
+                let dropoff_threshold = raw.trim().parse::<f64>().ok().filter(|t| t.is_finite() && *t >= 0.0);
+                let dropoff_threshold = dropoff_threshold.ok_or_else(|| {
+                    anyhow!("reducer {name}: argument dropoff_threshold {raw:?} is not a number >= 0 (e.g. 0.05)")
+                })?;
+                Reducer::VideoUsage(video::VideoUsage { dropoff_threshold })
+            }
+            "last_country_of_user" => {
+                let countries = match countries {
+                    Some(c) => c,
+                    None => std::sync::Arc::new(CountryRanges::read(
+                        args.get(GEOIP_ARG).map(String::as_str).unwrap_or_default(),
+                    )?),
+                };
+                Reducer::LastCountry(last_country::LastCountry { countries })
+            }
+            "enrollment_validation" => {
+                Reducer::Validation(enrollment_validation::EnrollmentValidation::from_args(args)?)
+            }
             other => bail!("reducer {other:?} has no implementation"),
         };
         Ok((spec, r))
@@ -366,6 +557,11 @@ impl Reducer {
             Reducer::Summary(r) => r.reduce(rows, out, skips),
             Reducer::ProblemCheckAnswers => answer_dist::problem_check_answers(rows, out, skips),
             Reducer::AnswerDistribution(r) => r.reduce(rows, out, skips),
+            Reducer::Tags(r) => r.reduce(rows, out, skips),
+            Reducer::VideoViewing(r) => r.reduce(rows, out, skips),
+            Reducer::VideoUsage(r) => r.reduce(rows, out, skips),
+            Reducer::LastCountry(r) => r.reduce(rows, out, skips),
+            Reducer::Validation(r) => r.reduce(rows, out, skips),
         }
     }
 }
@@ -421,7 +617,21 @@ pub fn run_reducer_counted(
     args: &BTreeMap<String, String>,
     rows: Vec<Row>,
 ) -> Result<(Vec<Row>, SkipCounts)> {
-    let (spec, r) = Reducer::new(name, args)?;
+    reduce_rows(Reducer::new(name, args, None)?, rows)
+}
+
+/// [`run_reducer_counted`] for a reducer that looks addresses up (`args` still names its `geoip` file, for the
+/// record), with the country table the engine has loaded.
+pub fn run_reducer_with_countries(
+    name: &str,
+    args: &BTreeMap<String, String>,
+    rows: Vec<Row>,
+    countries: std::sync::Arc<CountryRanges>,
+) -> Result<(Vec<Row>, SkipCounts)> {
+    reduce_rows(Reducer::new(name, args, Some(countries))?, rows)
+}
+
+fn reduce_rows((spec, r): (&'static ReducerSpec, Reducer), rows: Vec<Row>) -> Result<(Vec<Row>, SkipCounts)> {
     let key_idx = positions(spec, spec.key)?;
     let sort_idx = positions(spec, spec.sort)?;
     let mut skips = Skips::default();
@@ -463,7 +673,7 @@ pub fn stream_reducer_counted<R: BufRead, W: Write>(
     mut input: R,
     mut output: W,
 ) -> Result<(u64, SkipCounts)> {
-    let (spec, r) = Reducer::new(name, args)?;
+    let (spec, r) = Reducer::new(name, args, None)?;
     let key_idx = positions(spec, spec.key)?;
     let sort_idx = positions(spec, spec.sort)?;
     let mut skips = Skips::default();

@@ -8,6 +8,7 @@ use std::borrow::Cow;
 
 pub mod activity;
 pub mod enrollment;
+pub mod enrollment_validation;
 pub mod export;
 pub mod location;
 pub mod module_engagement;
@@ -103,6 +104,7 @@ pub static EXTRACTORS: &[&ExtractorDef] = &[
     &student_engagement::DEF,
     &tags::DEF,
     &export::DEF,
+    &enrollment_validation::DEF,
 ];
 
 pub fn find(name: &str) -> Option<&'static ExtractorDef> {

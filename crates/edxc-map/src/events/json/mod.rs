@@ -506,6 +506,37 @@ pub fn parse_object(text: &str) -> Option<RawObj<'_>> {
     }
 }
 
+/// The raw items of a JSON list (the text a [`PyVal::List`] holds), in order, each still encoded (read one with
+/// [`value`]); `None` when `text` is not a valid JSON list.
+pub fn list_items(text: &str) -> Option<Vec<&str>> {
+    let mut sc = Scan { b: text.as_bytes(), i: 0 };
+    sc.ws();
+    sc.expect(b'[').ok()?;
+    let mut items = Vec::new();
+    sc.ws();
+    if sc.peek() == Some(b']') {
+        sc.i += 1;
+    } else {
+        loop {
+            sc.ws();
+            let start = sc.i;
+            sc.value_at().ok()?;
+            items.push(ascii_bounded(text, start, sc.i).ok()?);
+            sc.ws();
+            match sc.peek() {
+                Some(b',') => sc.i += 1,
+                Some(b']') => {
+                    sc.i += 1;
+                    break;
+                }
+                _ => return None,
+            }
+        }
+    }
+    sc.ws();
+    (sc.i == sc.b.len()).then_some(items)
+}
+
 /// A JSON value seen through Python eyes (what python-cjson would have produced).
 #[derive(Debug, Clone, PartialEq)]
 pub enum PyVal<'a> {
@@ -830,6 +861,20 @@ fn trim_frac(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn list_items_are_the_raw_values_in_order() {
+        assert_eq!(list_items("[]"), Some(vec![]));
+        assert_eq!(list_items(" [ ] "), Some(vec![]));
+        assert_eq!(
+            list_items(r#"["a", 1 ,{"b": [2]}, [], null, "x\"y"]"#),
+            Some(vec![r#""a""#, "1", r#"{"b": [2]}"#, "[]", "null", r#""x\"y""#])
+        );
+        assert_eq!(value(list_items(r#"["\u00e9"]"#).unwrap()[0]).as_str(), Some("é"));
+        for bad in ["", "[", "[1,]", "[1 2]", "{}", "\"a\"", "[1]]", "[1] x", "[01]"] {
+            assert_eq!(list_items(bad), None, "{bad}");
+        }
+    }
 
     #[test]
     fn last_duplicate_key_wins() {

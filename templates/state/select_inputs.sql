@@ -1,0 +1,1 @@
+SELECT tbl, dt, digest FROM partition_inputs
