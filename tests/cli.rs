@@ -99,7 +99,8 @@ fn bad_lines_are_counted_and_skipped_until_the_threshold() {
     write_log(&logs, &lines);
     let logs_var = format!("tracking_logs={}", logs.display());
     // Both pipelines: user_activity parses every line, so every bad line is seen (the enrollment extractor alone
-    // skips non-candidate lines without parsing them, and counts them as prefiltered).
+    // skips non-candidate lines without parsing them, and counts them as prefiltered). Only these two: the log
+    // holds no event of the others (an empty answer distribution fails its load, as the original's did).
     let base = [
         "--pipeline",
         "enrollments",
@@ -476,6 +477,62 @@ fn quiet_runs_print_only_the_summary() {
     let (code, _, err) = apply(tmp.path(), &["--today", "2026-11-09"], &[]);
     assert_eq!(code, 0, "{err}");
     assert!(err.contains("edxc: pipeline") && err.contains("course_activity"), "{err}");
+}
+
+/// A problem_check an answer distribution counts (dated 2014-08-01).
+const CHECK: &[u8] = br#"{"username": "u7", "event_source": "server", "event_type": "problem_check", "time": "2014-08-01T12:00:00.000000+00:00", "context": {"course_id": "edX/DemoX/Demo", "user_id": 7, "module": {"display_name": "P"}}, "event": {"problem_id": "i4x://edX/DemoX/problem/p", "answers": {"p_2_1": "choice_1"}, "submission": {"p_2_1": {"answer": "Blue", "response_type": "multiplechoiceresponse", "correct": true, "variant": "", "question": "Color?"}}, "correct_map": {"p_2_1": {"correctness": "correct"}}}}"#;
+
+/// A map without a window (answer distribution) reads every file its globs select, in the same pass as the dated
+/// maps, which still read only the files dated for their window; the summary counts each file and line once.
+#[test]
+fn maps_without_a_window_read_every_selected_file_in_the_same_pass() {
+    let tmp = tempfile::tempdir().unwrap();
+    let logs = tmp.path().join("logs");
+    std::fs::create_dir_all(&logs).unwrap();
+    let both = [GOOD, b"\n", CHECK, b"\n"].concat();
+    std::fs::write(logs.join("tracking.log-20140801"), &both).unwrap();
+    // Dated outside the interval: only the answer distribution reads it (its enrollment is not counted).
+    std::fs::write(logs.join("tracking.log-20100101"), &both).unwrap();
+    std::fs::write(logs.join("notes.txt"), [CHECK, b"\n"].concat()).unwrap();
+    std::fs::write(logs.join(".partial.log"), [CHECK, b"\n"].concat()).unwrap();
+    let var = format!("tracking_logs={}", logs.display());
+    let base = [
+        "--pipeline",
+        "enrollments",
+        "--pipeline",
+        "answer_distribution",
+        "--interval",
+        "2014-08-01-2014-08-02",
+        "--param",
+        "overwrite_n_days=1",
+        "--var",
+        &var,
+    ];
+    let (code, out, err) = apply(tmp.path(), &base, &[]);
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert!(out.contains("Tracking logs: 3 files, 5 lines"), "{out}");
+    assert!(out.contains("2 undated (always read); not read: 0 dated outside the interval, 0 not matching"), "{out}");
+    assert!(out.contains(" 1 hidden"), "{out}");
+    assert!(err.contains("edxc: pipeline answer_distribution no interval"), "{err}");
+    let db = tmp.path().join("results.sqlite");
+    let c = rusqlite::Connection::open(&db).unwrap();
+    let counts: (i64, i64) = c
+        .query_row("SELECT first_response_count, last_response_count FROM answer_distribution", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .unwrap();
+    // Three events of one learner: the first and the last are counted, each once.
+    assert_eq!(counts, (1, 1));
+    let enrolled: i64 = c.query_row("SELECT cumulative_count FROM course_enrollment_daily", [], |r| r.get(0)).unwrap();
+    assert_eq!(enrolled, 1, "the enrollment of the file dated 2010 is not read by the dated maps");
+
+    // Narrower globs: the other files are not read, and said so.
+    let mut args = base.to_vec();
+    args.extend(["--param", "include=[\"tracking.log-*\"]"]);
+    let (code, out, err) = apply(tmp.path(), &args, &[]);
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert!(out.contains("Tracking logs: 2 files, 4 lines"), "{out}");
+    assert!(out.contains("not read: 0 dated outside the interval, 1 not matching"), "{out}");
 }
 
 /// The distribution workflows take every parameter of their original tasks, and `import_credentials` chooses the LMS

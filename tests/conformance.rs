@@ -50,6 +50,77 @@ fn user_activity_mariadb() {
     scenario("user_activity", Backend::Mariadb);
 }
 
+/// The course ids of the answer distribution fixture: those with explicit server problem_check events.
+const ANSWER_DIST_COURSES: [&str; 3] =
+    ["course-v1:edX+DemoX+Test_2014", "edX/E929/2014_T2", "edX/Open_DemoX/edx_demo_course"];
+
+/// answer_distribution_csv, and the properties the original test asserts (the scenario's `property` checks): every
+/// report has a header and a data line, one with a First Response Count (4th field) above 0, one report per course.
+fn answer_distribution_csv(backend: Backend) {
+    let world = run_scenario("answer_distribution_csv", backend);
+    let failures = check_expected("answer_distribution_csv", &world);
+    assert!(failures.is_empty(), "answer_distribution_csv ({backend:?}):\n{}", failures.join("\n"));
+    let out = std::path::PathBuf::from(world.local("${OUT}"));
+    let reports = common::file_tree(&out);
+    assert_eq!(reports.len(), 3, "{:?}", reports.keys());
+    for (path, bytes) in &reports {
+        let text = String::from_utf8(bytes.clone()).unwrap();
+        let lines: Vec<&str> = text.lines().skip(1).collect();
+        assert!(!lines.is_empty(), "{}: no data line", path.display());
+        assert!(
+            lines.iter().any(|l| l.split(',').nth(3).and_then(|n| n.parse::<i64>().ok()).is_some_and(|n| n > 0)),
+            "{}: no First Response Count above 0",
+            path.display()
+        );
+    }
+    let mut dirs: Vec<String> =
+        reports.keys().map(|p| p.components().next().unwrap().as_os_str().to_string_lossy().into_owned()).collect();
+    dirs.sort();
+    let mut want: Vec<String> = ANSWER_DIST_COURSES
+        .iter()
+        .map(|c| {
+            use sha1::Digest;
+            sha1::Sha1::digest(c.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+        })
+        .collect();
+    want.sort();
+    assert_eq!(dirs, want, "one directory per course, named after the SHA-1 of its id");
+}
+
+/// answer_distribution_mysql, and the original test's properties: for each of the three courses, some row has a
+/// last_response_count above 0.
+fn answer_distribution_mysql(backend: Backend) {
+    let world = run_scenario("answer_distribution_mysql", backend);
+    let failures = check_expected("answer_distribution_mysql", &world);
+    assert!(failures.is_empty(), "answer_distribution_mysql ({backend:?}):\n{}", failures.join("\n"));
+    let mut store = edxc::sinks::result_store::open(&world.result_store).unwrap();
+    let rows = store
+        .query("SELECT DISTINCT course_id FROM answer_distribution WHERE last_response_count > 0 ORDER BY course_id")
+        .unwrap();
+    let ids: Vec<&str> = rows.iter().filter_map(|r| r[0].as_deref()).collect();
+    assert_eq!(ids, ANSWER_DIST_COURSES);
+}
+
+#[test]
+fn answer_distribution_csv_sqlite() {
+    answer_distribution_csv(Backend::Sqlite);
+}
+
+#[test]
+fn answer_distribution_csv_mariadb() {
+    answer_distribution_csv(Backend::Mariadb);
+}
+
+#[test]
+fn answer_distribution_mysql_sqlite() {
+    answer_distribution_mysql(Backend::Sqlite);
+}
+
+#[test]
+fn answer_distribution_mysql_mariadb() {
+    answer_distribution_mysql(Backend::Mariadb);
+}
+
 #[test]
 fn video_sqlite() {
     scenario("video", Backend::Sqlite);

@@ -58,7 +58,7 @@ fn run(
     }
     // Every task ran after the tasks it depends on.
     for p in plans {
-        for t in p.tasks.iter().filter(|t| !matches!(t.kind, edxc::graph::TaskKind::ResultStore { .. })) {
+        for t in p.tasks.iter().filter(|t| !t.kind.is_sink()) {
             let at = order.iter().position(|n| n == &t.node);
             for &d in &t.deps {
                 let dep = &p.tasks[d].node;

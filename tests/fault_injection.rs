@@ -369,6 +369,88 @@ fn a_lock_held_on_another_host_is_released_by_unlock() {
     w.apply_ok(&[]);
 }
 
+/// Starts `edxc apply ARGS` paused at `point`, kills it with SIGKILL once it got there.
+fn kill_with_args_at(w: &World, args: &[&str], point: &str) {
+    let mut child = w
+        .command(args, &[("EDXC_FAILPOINT", &format!("{point}=pause"))])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("edxc starts");
+    let stderr = child.stderr.take().unwrap();
+    let mut seen = String::new();
+    for line in BufReader::new(stderr).lines() {
+        let line = line.unwrap();
+        seen.push_str(&line);
+        seen.push('\n');
+        if line.contains("paused at failpoint") {
+            break;
+        }
+    }
+    assert!(seen.contains(&format!("paused at failpoint {point}")), "{point}: {seen}");
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
+
+/// A csv sink's files are published with the run's partitions: a run that fails at any step, or is killed, before
+/// its commit leaves the reports already there byte for byte as they were (no temporary file left beside them),
+/// and the next successful run replaces them.
+#[test]
+fn a_failing_run_leaves_existing_csv_reports_unchanged() {
+    let w = World::sqlite();
+    let out = w.dir.path().join("reports");
+    let param = format!("output_root={}", out.display());
+    let args = ["--pipeline", "answer_distribution", "--param", param.as_str()];
+    w.apply_ok(&args);
+    let fresh = common::file_tree(&out);
+    assert!(fresh.len() > 1, "one report per course: {:?}", fresh.keys());
+    // Reports an earlier run left, which a run that published would replace.
+    for name in fresh.keys() {
+        std::fs::write(out.join(name), "an earlier report\r\n").unwrap();
+    }
+    std::fs::write(out.join("notes.txt"), "not a report").unwrap();
+    let reports = common::file_tree(&out);
+    let before = w.snapshot();
+    // Everything is up to date after the first run: the runs below are forced, so that each one runs and fails.
+    let args = [&args[..], &["--force"]].concat();
+    for point in [
+        "task:answer_distribution_per_course",
+        "csv:answer_distribution_csv",
+        "load:answer_distribution",
+        "commit",
+        "publish",
+        "swap:answer_distribution_per_course",
+        "swap:files",
+    ] {
+        let (code, text) = w.apply(&args, &[("EDXC_FAILPOINT", &format!("{point}=fail"))]);
+        assert_eq!(code, 1, "{point}: {text}");
+        assert!(text.contains(&format!("failpoint {point}")), "{point}: {text}");
+        assert_eq!(common::file_tree(&out), reports, "{point}: the reports changed");
+        assert_same(&before, &w.snapshot(), point);
+    }
+    for point in ["csv:answer_distribution_csv", "load:answer_distribution", "swap:files"] {
+        kill_with_args_at(&w, &args, point);
+        // The next run settles the killed one first (its temporary files go, a half publish is undone), then fails.
+        let (code, text) = w.apply(&args, &[("EDXC_FAILPOINT", "task:problem_check_events=fail")]);
+        assert_eq!(code, 1, "{point}: {text}");
+        assert_eq!(common::file_tree(&out), reports, "{point}: the reports changed");
+        assert_same(&before, &w.snapshot(), point);
+    }
+    w.apply_ok(&args);
+    let now = common::file_tree(&out);
+    assert_eq!(now.get(std::path::Path::new("notes.txt")).map(Vec::as_slice), Some(&b"not a report"[..]));
+    let replaced: std::collections::BTreeMap<_, _> =
+        now.into_iter().filter(|(p, _)| p.as_os_str() != "notes.txt").collect();
+    assert_eq!(replaced, fresh, "a successful run writes every report afresh");
+    // Incremental runs: another output directory runs the csv sink again (reading what the earlier runs computed).
+    let moved = w.dir.path().join("moved");
+    let param = format!("output_root={}", moved.display());
+    let (code, text) = w.apply(&["--pipeline", "answer_distribution", "--param", param.as_str()], &[]);
+    assert_eq!(code, 0, "{text}");
+    assert!(text.contains("answer_distribution_csv"), "{text}");
+    assert_eq!(common::file_tree(&moved), fresh, "the same reports in the new directory");
+}
+
 /// The state's partitions as (table, dt) → run id.
 fn partition_runs(w: &World) -> BTreeMap<(String, String), String> {
     let state = format!("sqlite:{}", w.dir.path().join("state.sqlite").display());

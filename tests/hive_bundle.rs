@@ -2,7 +2,7 @@
 //! UNMODIFIED through the test gateway (`scripts/engines/README.md`: a key-only sshd whose user has the real Hive
 //! 2.3.10 CLI and Spark SQL 4.3 on its PATH) once on Hive and once on Spark SQL, must write the very rows the
 //! embedded engine writes for the same inputs and interval, partition by partition, for every table of the
-//! `user_activity` and `enrollments` pipelines.
+//! `user_activity`, `enrollments` and `answer_distribution` pipelines.
 //!
 //! What stands in for the cluster: the gateway's file:// warehouse and upload directory instead of HDFS (the
 //! profile's `--var` overrides point `tracking_logs`, `warehouse` and `mapper_path` there), and the test itself
@@ -20,7 +20,7 @@ use edxc::cli::{load_checked, RunOptions, Selection};
 use edxc::config::engine_config::RunFlags;
 use edxc::config::Project;
 use edxc::engine::hive::ssh::{shell_quote, Gateway};
-use edxc::graph::{Plan, TaskKind};
+use edxc::graph::Plan;
 use edxc::model::ColumnType;
 use edxc::warehouse::{Row, Staging, WarehouseRead};
 use std::collections::BTreeMap;
@@ -40,7 +40,7 @@ const TODAY: &str = "2026-11-09";
 const INTERVAL: &str = "2026-10-26-2026-11-09";
 const PARAMS: &[(&str, &str)] =
     &[("end_date", "2026-11-09"), ("weeks", "2"), ("overwrite_n_days", "14"), ("date", "2026-11-09")];
-const PIPELINES: &[&str] = &["enrollments", "user_activity"];
+const PIPELINES: &[&str] = &["answer_distribution", "enrollments", "user_activity"];
 
 fn selection(profile: &str, vars: Vec<(String, String)>) -> Selection {
     Selection { profile: profile.into(), pipelines: PIPELINES.iter().map(|p| p.to_string()).collect(), vars }
@@ -73,7 +73,7 @@ fn embedded_run(warehouse: &Path) -> (Vec<Plan>, Written) {
     engine.run(&plans, &mut staging, &mut |_| {}).expect("embedded run");
     let mut out = BTreeMap::new();
     for t in plans.iter().flat_map(|p| &p.tasks) {
-        if matches!(t.kind, TaskKind::ResultStore { .. }) {
+        if t.kind.is_sink() {
             continue;
         }
         for dt in t.writes.iter().flat_map(|w| w.values()) {
@@ -213,7 +213,7 @@ fn show(r: &Row) -> String {
 /// Compares every partition with the embedded engine's, one line per table; returns the tables that differ.
 fn compare(run: &EngineRun, plans: &[Plan], embedded: &Written) -> Vec<String> {
     let mut differ = Vec::new();
-    for t in plans.iter().flat_map(|p| &p.tasks).filter(|t| !matches!(t.kind, TaskKind::ResultStore { .. })) {
+    for t in plans.iter().flat_map(|p| &p.tasks).filter(|t| !t.kind.is_sink()) {
         let (mut rows, mut first, mut text_only) = (0, None, 0);
         let parts = t.writes.iter().flat_map(|w| w.values()).collect::<Vec<_>>();
         let types: Vec<ColumnType> = t.columns.iter().map(|c| c.ty).collect();

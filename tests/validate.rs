@@ -367,6 +367,66 @@ fn every_shipped_template_is_planned_and_valid() {
     }
 }
 
+/// BASE plus a csv sink of `daily` with the given settings.
+fn with_csv(settings: &str) -> String {
+    format!("{BASE}\n[sinks.report]\ntype = \"csv\"\ninputs = [\"daily\"]\ncolumns = [\"course_id string\", \"n int\"]\n{settings}\n")
+}
+
+/// Line and column (1-based) just after the first occurrence of `prefix` in `text`.
+fn after(text: &str, prefix: &str) -> (usize, usize) {
+    let at = text.find(prefix).unwrap_or_else(|| panic!("`{prefix}` not in {text}")) + prefix.len();
+    let line = text[..at].matches('\n').count() + 1;
+    let col = at - text[..at].rfind('\n').map_or(0, |i| i + 1) + 1;
+    (line, col)
+}
+
+/// `expect_error` at the position just after `prefix`.
+fn expect_error_after(pipeline: &str, prefix: &str, needle: &str) {
+    let (line, col) = after(pipeline, prefix);
+    expect_error(pipeline, SQL, line, col, needle);
+}
+
+#[test]
+fn csv_sinks_are_checked() {
+    let ok = with_csv(
+        "dir = \"{{ end_date }}\"\nfile = \"{course_id|sha1}/n.csv\"\nsort_by = [\"n\"]\n[sinks.report.format]\nheader = \
+         [\"Course\", \"N\"]\nquoting = \"all\"\nline_end = \"\\n\"",
+    );
+    let dir = project(&ok, SQL);
+    let (code, out, err) = validate(dir.path(), &[]);
+    assert_eq!(code, 0, "{out}{err}");
+    let file = |f: &str| with_csv(&format!("dir = \"out\"\nfile = \"{f}\""));
+    expect_error_after(&file("{course_id|md5}.csv"), "file = ", "unknown filter `md5`");
+    expect_error_after(&file("../{course_id}.csv"), "file = ", "`..`");
+    expect_error_after(&file("all.csv"), "file = ", "names no column");
+    expect_error_after(&file("{user}.csv"), "file = ", "`user`, which `daily` does not produce");
+    let t = with_csv("dir = \"{{ nope }}\"\nfile = \"{course_id}.csv\"");
+    expect_error_after(&t, "dir = ", "nope");
+    let t = with_csv("dir = \"out\"\nfile = \"{course_id}.csv\"\nsort_by = [\"m\"]");
+    expect_error_after(&t, "sort_by = [", "`m`");
+    let t = with_csv("dir = \"out\"\nfile = \"{course_id}.csv\"\n[sinks.report.format]\nheader = [\"A\"]");
+    expect_error_after(&t, "file = ", "1 header names for 2 columns");
+    let t = with_csv("dir = \"out\"\nfile = \"{course_id}.csv\"\n[sinks.report.format]\nquoting = \"sometimes\"");
+    expect_error_after(&t, "file = \"{course_id}.csv\"\n", "unknown csv quoting");
+    let t = with_csv("file = \"{course_id}.csv\"\nindexes = [[\"n\"]]");
+    expect_error_after(&t, "indexes = [[", "`indexes` is not a setting");
+}
+
+#[test]
+fn a_map_without_a_window_needs_a_partition_and_valid_globs() {
+    let window = "window = { end = \"end_date\", days = \"overwrite_n_days\" }";
+    let no_window = BASE.replace(window, "include = \"*.gz\"");
+    expect_error_after(&no_window, "[transforms.", "needs `window` (or `partition`)");
+    let bad_globs = BASE.replace(window, "partition = \"all\"\ninclude = \"[1, 2]\"");
+    expect_error_after(&bad_globs, "include = ", "include:");
+    let both = BASE.replace(window, &format!("{window}\npartition = \"all\""));
+    expect_error_after(&both, "partition = ", "`partition` is not a setting");
+    let ok = BASE.replace(window, "partition = \"all\"");
+    let dir = project(&ok, SQL);
+    let (code, out, err) = validate(dir.path(), &[]);
+    assert_eq!(code, 0, "{out}{err}");
+}
+
 /// The location pipeline needs a readable GeoIP database: a missing or foreign file is an error naming it, at the
 /// profile key that sets it.
 #[test]

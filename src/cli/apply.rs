@@ -1,9 +1,9 @@
 //! `edxc apply`: plan and run the selected pipelines on the profile's engine, then publish everything together.
 //!
-//! A run is all-or-nothing: the engine writes every partition into the run's staging area, the sinks load the
-//! result store inside one open transaction, and only then are the partitions swapped in, the transaction
-//! committed and the run state recorded. A failure at any step before the commit leaves the warehouse, the result
-//! store and the state as they were (see `warehouse::staging` for how a killed run is settled by the next one).
+//! A run is all-or-nothing: the engine writes every partition into the run's staging area, the `files` and `csv`
+//! sinks write their files beside their targets, the result-store sinks load inside one open transaction, and only
+//! then are the partitions and files swapped in, the transaction committed and the run state recorded. A failure at
+//! any step before the commit leaves the warehouse, the result store and the state as they were (see `warehouse::staging` for how a killed run is settled by the next one).
 
 use super::{load_checked, print_diagnostics, Format, RunOptions, Selection};
 use crate::config::engine_config::RunFlags;
@@ -233,7 +233,8 @@ fn run_inner(project: &Project, a: &ApplyArgs, facts: &mut Progress) -> anyhow::
     let mut staging = Staging::begin_on(&wh, &run_id)?;
     let bar = super::progress::Progress::new(plans.iter().map(|p| p.tasks.len()).sum(), a.quiet);
     for p in &plans {
-        bar.line(&format!("edxc: pipeline {} interval {} ({} tasks)", p.pipeline, p.interval, p.tasks.len()));
+        let over = if p.no_interval { "no interval".to_string() } else { format!("interval {}", p.interval) };
+        bar.line(&format!("edxc: pipeline {} {over} ({} tasks)", p.pipeline, p.tasks.len()));
     }
     let seen = &mut facts.seen;
     let mut progress = |t: &TaskReport| {
@@ -261,9 +262,12 @@ fn run_inner(project: &Project, a: &ApplyArgs, facts: &mut Progress) -> anyhow::
         anyhow::bail!("{} data check(s) failed, nothing was published: {}", errors.len(), errors.join("; "));
     }
 
-    // Files written outside the warehouse are staged next to their targets, published with the partitions.
+    // Files written outside the warehouse are staged next to their targets, published with the partitions: the
+    // `files` sinks' on the warehouse's filesystem, the csv sinks' on local disk.
     let base = wh.root.parent().map_or_else(|| wh.root.clone(), std::path::Path::to_path_buf);
     let files = crate::sinks::files::stage_all(&plans, &mut staging, &base, &mut progress)?;
+    report.tasks.extend(files);
+    let files = crate::sinks::csv::stage_all(&plans, &mut staging, root, &mut progress)?;
     report.tasks.extend(files);
 
     // Everything is computed and checked: load the result store inside one open transaction.
@@ -340,7 +344,8 @@ fn restate_windows(
     let interval = crate::graph::interval::parse_interval(spec, today).map_err(anyhow::Error::msg)?;
     for plan in plans.iter_mut() {
         for t in plan.tasks.iter_mut().filter(|t| outputs.contains(&t.node)) {
-            if let crate::graph::TaskKind::Map { window, .. } = &mut t.kind {
+            // A map without a window reads every event of its files: no interval to change.
+            if let crate::graph::TaskKind::Map { window: Some(window), .. } = &mut t.kind {
                 *window = interval;
                 t.writes = Some(crate::graph::Partitions::Days(interval));
             }
@@ -411,7 +416,8 @@ fn confirm(plans: &[crate::graph::Plan], warehouse: &str, store: &str) -> anyhow
     eprintln!("edxc apply will run:");
     for p in plans {
         let outputs = p.tasks.iter().filter(|t| t.writes.is_some()).count();
-        eprintln!("  {} over {} ({outputs} outputs)", p.pipeline, p.interval);
+        let over = if p.no_interval { "every event (no interval)".to_string() } else { format!("over {}", p.interval) };
+        eprintln!("  {} {over} ({outputs} outputs)", p.pipeline);
     }
     eprintln!("writing the warehouse {warehouse} and the result store {store}.");
     eprint!("Apply? (`edxc plan` shows the details; --auto-approve skips this question) [y/N] ");

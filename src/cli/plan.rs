@@ -181,14 +181,19 @@ pub fn compute(
             if matches!(t.kind, TaskKind::Files { .. }) {
                 continue;
             }
-            if matches!(t.kind, TaskKind::ResultStore { .. }) {
-                doc.loads += usize::from(status.runs());
-                doc.sinks.push(format!(
-                    "{} (from {}){}",
-                    t.table,
-                    t.inputs.iter().map(|i| i.table.as_str()).collect::<Vec<_>>().join(", "),
-                    if status.runs() { "" } else { ", up to date" }
-                ));
+            if t.kind.is_sink() {
+                doc.loads += usize::from(status.runs() && matches!(t.kind, TaskKind::ResultStore { .. }));
+                let from = t.inputs.iter().map(|i| i.table.as_str()).collect::<Vec<_>>().join(", ");
+                let up_to_date = if status.runs() { "" } else { ", up to date" };
+                doc.sinks.push(match &t.kind {
+                    TaskKind::Csv { dir, .. } if dir.is_empty() => {
+                        format!("{} (from {from}; no directory given, so no files){up_to_date}", t.table)
+                    }
+                    TaskKind::Csv { dir, file, .. } => {
+                        format!("{} (from {from}; files {dir}/{file}){up_to_date}", t.table)
+                    }
+                    _ => format!("{} (from {from}){up_to_date}", t.table),
+                });
                 continue;
             }
             let mut out = Output {

@@ -94,7 +94,7 @@ fn kind_name(t: &crate::graph::Task) -> &'static str {
         Sql { .. } => "sql",
         Native { .. } => "native",
         ResultStore { .. } => "load",
-        Files { .. } => "files",
+        Files { .. } | Csv { .. } => "files",
     }
 }
 

@@ -5,7 +5,8 @@
 //! Steps, in order: (1) stage the tracking logs the run reads, (2) one scan of them for every map task of every
 //! pipeline (one `edxc-map` pass, then a multi-insert into each map table's day partitions), then per pipeline, in
 //! plan order: LMS imports (Sqoop, then the table's partition), native tables (data file, then `LOAD DATA`),
-//! reducers and SQL transforms. Result-store sinks are not part of the bundle.
+//! reducers and SQL transforms. Maps without a window (every event of the files their `include` globs select) get
+//! a stage and a scan of their own after those. Sinks (result store, csv files) are not part of the bundle.
 
 use super::{ere, filter, hive_type, manifest, one, Artifact, ManifestRow};
 use crate::config::engine_config::{DEFAULT_PATTERN, DEFAULT_UNDATED_PATTERN};
@@ -67,14 +68,33 @@ struct StageDirs<'a> {
     dirs: Vec<(String, String)>,
 }
 
-/// One INSERT of the map step: a day partition of a map table.
+/// One INSERT of the map step: a day partition of a map table (or the one partition of a map without a window).
 struct MapInsert {
     table: String,
     day: String,
+    /// Only the rows of that day (maps with a window).
+    by_day: bool,
     select: String,
     extractor: String,
     dt_column: String,
     group_by: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "hive/stage_included_logs.sh", escape = "none")]
+struct StageIncludedLogs<'a> {
+    source: &'a str,
+    profile: &'a str,
+    interval: String,
+    step: &'a str,
+    map_step: &'a str,
+    map_file: &'a str,
+    tracking_logs: &'a str,
+    staged: &'a str,
+    /// The include globs, as given.
+    globs: &'a str,
+    /// The globs as one ERE over paths relative to `tracking_logs`.
+    include: String,
 }
 
 #[derive(Template)]
@@ -86,14 +106,18 @@ struct LogsHql<'a> {
     stage_step: &'a str,
     stage_file: &'a str,
     staged: &'a str,
-    widened: String,
+    /// Which logs those are.
+    selection: String,
     warehouse: &'a str,
     run: &'a str,
     mapped: &'a str,
     mapped_columns: Vec<String>,
     single_extractor: Option<String>,
     extractors: Vec<String>,
-    span: String,
+    /// The map windows' span (`--interval`); `None` for maps without a window.
+    span: Option<String>,
+    /// Whether each map table is written day by day (maps with a window).
+    by_day: bool,
     ccx: bool,
     tables: Vec<String>,
     inserts: Vec<MapInsert>,
@@ -275,20 +299,28 @@ impl Steps {
 /// How many steps the bundle of `plans` has.
 fn count_steps(plans: &[(&Plan, &str)]) -> usize {
     let tasks = plans.iter().flat_map(|(p, _)| &p.tasks);
-    let maps = tasks.clone().any(|t| matches!(t.kind, TaskKind::Map { .. }));
+    let maps = tasks.clone().any(|t| matches!(t.kind, TaskKind::Map { window: Some(_), .. }));
+    let whole_maps = tasks.clone().any(|t| matches!(t.kind, TaskKind::Map { window: None, .. }));
     let per_task: usize = tasks
         .map(|t| match t.kind {
             TaskKind::ImportLms { .. } | TaskKind::Native { .. } => 2,
             TaskKind::Reduce { ref reducer } if crate::geoip::reducer_needs(reducer) => 2,
             TaskKind::Reduce { .. } | TaskKind::Sql { .. } => 1,
-            TaskKind::Map { .. } | TaskKind::ResultStore { .. } | TaskKind::Files { .. } => 0,
+            TaskKind::Map { .. } | TaskKind::ResultStore { .. } | TaskKind::Csv { .. } | TaskKind::Files { .. } => 0,
         })
         .sum();
-    let dirs = plans
-        .iter()
-        .flat_map(|(p, _)| &p.tasks)
-        .any(|t| matches!(&t.kind, TaskKind::Map { dirs, .. } if !dirs.is_empty()));
-    per_task + if maps { 2 } else { 0 } + usize::from(dirs)
+    // A stage of the pipelines' own log directories, in the pass (with or without a window) of the maps that read
+    // them.
+    let dirs = |whole: bool| {
+        plans.iter().flat_map(|(p, _)| &p.tasks).any(
+            |t| matches!(&t.kind, TaskKind::Map { dirs, window, .. } if !dirs.is_empty() && window.is_none() == whole),
+        )
+    };
+    per_task
+        + if maps { 2 } else { 0 }
+        + if whole_maps { 2 } else { 0 }
+        + usize::from(dirs(false))
+        + usize::from(dirs(true))
 }
 
 /// Renders one pipeline's plan as a cluster bundle (the engine registry's compile function).
@@ -338,12 +370,20 @@ fn days_text(window: &Interval) -> String {
     }
 }
 
-/// Steps 1 and 2: stage the logs the run reads, then one scan of them feeding every map task of every plan.
+/// Steps 1 and 2: stage the logs the run reads, then one scan of them feeding every map task of every plan. Maps
+/// without a window (every event of the files their `include` globs select) get a stage and a scan of their own.
 fn map_steps(c: &Cluster, plans: &[(&Plan, &str)], steps: &mut Steps) -> Result<()> {
+    map_pass(c, plans, steps, false)?;
+    map_pass(c, plans, steps, true)
+}
+
+/// One stage-and-scan pair: the maps with a window (`whole` false) or those without one.
+fn map_pass(c: &Cluster, plans: &[(&Plan, &str)], steps: &mut Steps, whole: bool) -> Result<()> {
     struct MapTask<'t> {
         task: &'t Task,
         extractor: &'t str,
-        window: Interval,
+        window: Option<Interval>,
+        include: &'t [String],
         count_as: Option<&'t str>,
     }
     let mut maps = Vec::new();
@@ -352,11 +392,13 @@ fn map_steps(c: &Cluster, plans: &[(&Plan, &str)], steps: &mut Steps) -> Result<
     for (plan, file) in plans {
         let before = maps.len();
         for t in &plan.tasks {
-            if let TaskKind::Map { extractor, window, count_as, dirs: own } = &t.kind {
-                maps.push(MapTask { task: t, extractor, window: *window, count_as: count_as.as_deref() });
-                for (d, p) in own {
-                    if !dirs.contains(&(d.as_str(), p.as_str())) {
-                        dirs.push((d, p));
+            if let TaskKind::Map { extractor, window, include, count_as, dirs: own } = &t.kind {
+                if window.is_none() == whole {
+                    maps.push(MapTask { task: t, extractor, window: *window, include, count_as: count_as.as_deref() });
+                    for (d, p) in own {
+                        if !dirs.contains(&(d.as_str(), p.as_str())) {
+                            dirs.push((d, p));
+                        }
                     }
                 }
             }
@@ -365,52 +407,97 @@ fn map_steps(c: &Cluster, plans: &[(&Plan, &str)], steps: &mut Steps) -> Result<
             sources.push((plan.pipeline.as_str(), *file));
         }
     }
-    let Some(span) = maps.iter().map(|m| m.window).reduce(|a, b| a.union(&b)) else { return Ok(()) };
+    if maps.is_empty() {
+        return Ok(());
+    }
     let profile = c.profile;
-    let expand = profile.i64_or("expand_interval_days", 2).map_err(anyhow::Error::msg)?;
-    // The file dates the map windows need, each widened by expand_interval_days (not the days between windows).
-    let file_days: std::collections::BTreeSet<chrono::NaiveDate> =
-        maps.iter().flat_map(|m| m.window.expand(expand).days().collect::<Vec<_>>()).collect();
-    let dates: Vec<String> = file_days.iter().map(|d| d.format("%Y%m%d").to_string()).collect();
-    let widened = day_ranges(&file_days);
     for key in ["tracking_logs", "tracking_pattern"] {
         if profile.get(key).is_some_and(|v| v.trim_start().starts_with('[')) {
             bail!("profile value `{key}` names several: a cluster bundle stages one tracking-log location and pattern");
         }
     }
-    let pattern = profile.get("tracking_pattern").unwrap_or(DEFAULT_PATTERN);
-    let undated = profile.get("tracking_undated_pattern").unwrap_or(DEFAULT_UNDATED_PATTERN);
-    let dated = ere::whole_path("tracking_pattern", pattern, Some(&dates))?;
-    let undated = ere::whole_path("tracking_undated_pattern", undated, None)?;
     let tracking_logs = c.get("tracking_logs")?.trim_end_matches('/');
-    // The run's own partition of the staged logs and its mapped rows: named after its pipelines and span, so that
-    // bundles of other pipelines or days never share them.
     let names: Vec<&str> = sources.iter().map(|(p, _)| *p).collect();
-    let run = format!("{}-{}", names.join("-"), span);
+    let source = sources.iter().map(|(_, f)| *f).collect::<Vec<_>>().join(", ");
+    let span = maps.iter().filter_map(|m| m.window).reduce(|a, b| a.union(&b));
+    let stage_at = steps.peek(0, "tracking_logs", if whole { "stage_included_logs.sh" } else { "stage_logs.sh" });
+    let dirs_at = (!dirs.is_empty()).then(|| steps.peek(1, "tracking_logs", "stage_dirs.sh"));
+    let map_at = steps.peek(
+        1 + usize::from(dirs_at.is_some()),
+        "tracking_logs",
+        if whole { "map_included_logs.hql" } else { "map_logs.hql" },
+    );
+    // The run's own partition of the staged logs and its mapped rows: named after its pipelines and span (or the
+    // partitions of its maps without a window), so that bundles of other pipelines or days never share them.
+    // `dates`: the file dates the dated maps read (`None`: every file, for maps without a window).
+    let (run, interval, selection, stage, produces, dates) = match span {
+        Some(span) => {
+            let expand = profile.i64_or("expand_interval_days", 2).map_err(anyhow::Error::msg)?;
+            // The file dates the map windows need, each widened by expand_interval_days (not the days between
+            // windows).
+            let file_days: std::collections::BTreeSet<chrono::NaiveDate> = maps
+                .iter()
+                .filter_map(|m| m.window)
+                .flat_map(|w| w.expand(expand).days().collect::<Vec<_>>())
+                .collect();
+            let dates: Vec<String> = file_days.iter().map(|d| d.format("%Y%m%d").to_string()).collect();
+            let widened = day_ranges(&file_days);
+            let pattern = profile.get("tracking_pattern").unwrap_or(DEFAULT_PATTERN);
+            let undated = profile.get("tracking_undated_pattern").unwrap_or(DEFAULT_UNDATED_PATTERN);
+            let dated = ere::whole_path("tracking_pattern", pattern, Some(&dates))?;
+            let undated = ere::whole_path("tracking_undated_pattern", undated, None)?;
+            let run = format!("{}-{}", names.join("-"), span);
+            let staged = format!("{}/edxc_tracking_log/run={run}", c.warehouse);
+            let interval = format!("map windows {span}");
+            let stage = StageLogs {
+                source: &source,
+                profile: &profile.name,
+                interval: interval.clone(),
+                step: &stage_at.0,
+                map_step: &map_at.0,
+                map_file: &map_at.1,
+                tracking_logs,
+                staged: &staged,
+                days: dates.len(),
+                widened: widened.clone(),
+                dated,
+                undated,
+            }
+            .render()?;
+            let produces = format!("{staged}/ (the tracking logs dated {widened}, and the undated live log)");
+            (run, interval, format!("dated {widened}, and the undated live log"), stage, produces, Some(dates))
+        }
+        None => {
+            let mut globs: Vec<String> = maps.iter().flat_map(|m| m.include.iter().cloned()).collect();
+            globs.sort();
+            globs.dedup();
+            let mut parts: Vec<String> = maps.iter().map(|m| one(m.task)).collect::<Result<_>>()?;
+            parts.sort();
+            parts.dedup();
+            let run = format!("{}-{}", names.join("-"), parts.join("-"));
+            let staged = format!("{}/edxc_tracking_log/run={run}", c.warehouse);
+            let interval = "every event of the selected files (no interval)".to_string();
+            let shown = globs.join(" ");
+            let include: Vec<String> = globs.iter().map(|g| crate::config::include::glob_regex(g)).collect();
+            let stage = StageIncludedLogs {
+                source: &source,
+                profile: &profile.name,
+                interval: interval.clone(),
+                step: &stage_at.0,
+                map_step: &map_at.0,
+                map_file: &map_at.1,
+                tracking_logs,
+                staged: &staged,
+                globs: &shown,
+                include: include.join("|"),
+            }
+            .render()?;
+            let produces = format!("{staged}/ (every log file matching {shown})");
+            (run, interval, format!("every file matching {shown}, whatever its date"), stage, produces, None)
+        }
+    };
     let mapped = format!("edxc_mapped_{}", run.replace(|ch: char| !ch.is_ascii_alphanumeric(), "_"));
     let staged = format!("{}/edxc_tracking_log/run={run}", c.warehouse);
-    let source = sources.iter().map(|(_, f)| *f).collect::<Vec<_>>().join(", ");
-
-    let stage_at = steps.peek(0, "tracking_logs", "stage_logs.sh");
-    let dirs_at = (!dirs.is_empty()).then(|| steps.peek(1, "tracking_logs", "stage_dirs.sh"));
-    let map_at = steps.peek(1 + usize::from(dirs_at.is_some()), "tracking_logs", "map_logs.hql");
-    let interval = format!("map windows {span}");
-    let stage = StageLogs {
-        source: &source,
-        profile: &profile.name,
-        interval: interval.clone(),
-        step: &stage_at.0,
-        map_step: &map_at.0,
-        map_file: &map_at.1,
-        tracking_logs,
-        staged: &staged,
-        days: dates.len(),
-        widened: widened.clone(),
-        dated,
-        undated,
-    }
-    .render()?;
-    let produces = format!("{staged}/ (the tracking logs dated {widened}, and the undated live log)");
     let stage_step = stage_at.0.clone();
     let stage_file = stage_at.1.clone();
     steps.push(stage_at, "sh", produces, stage);
@@ -425,7 +512,7 @@ fn map_steps(c: &Cluster, plans: &[(&Plan, &str)], steps: &mut Steps) -> Result<
                 format!("{base}/{}", dir.trim_end_matches('/'))
             };
             quoted_safe("tracking_log_dir path", &url)?;
-            rendered.push((url, ere::whole_path("tracking_log_dir pattern", pattern, Some(&dates))?));
+            rendered.push((url, ere::whole_path("tracking_log_dir pattern", pattern, dates.as_deref())?));
         }
         let text = StageDirs {
             source: &source,
@@ -485,10 +572,15 @@ fn map_steps(c: &Cluster, plans: &[(&Plan, &str)], steps: &mut Steps) -> Result<
             select.push(cast(format!("`c{}`", i + 1), col.ty)?);
             group.push(format!("`c{}`", i + 1));
         }
-        for day in m.window.days() {
+        let (days, by_day) = match m.window {
+            Some(w) => (w.days().map(|d| d.format("%Y-%m-%d").to_string()).collect(), true),
+            None => (vec![one(m.task)?], false),
+        };
+        for day in days {
             inserts.push(MapInsert {
                 table: m.task.table.clone(),
-                day: day.format("%Y-%m-%d").to_string(),
+                day,
+                by_day,
                 select: select.join(", "),
                 extractor: m.extractor.to_string(),
                 dt_column: format!("c{}", spec.len() + 1),
@@ -496,7 +588,11 @@ fn map_steps(c: &Cluster, plans: &[(&Plan, &str)], steps: &mut Steps) -> Result<
             });
         }
         tables.push(c.ddl(m.task)?);
-        produced.push(format!("{} {}", m.task.table, days_text(&m.window)));
+        let written = match &m.window {
+            Some(w) => days_text(w),
+            None => format!("dt={}", one(m.task)?),
+        };
+        produced.push(format!("{} {written}", m.task.table));
     }
     let what: Vec<&str> = maps.iter().map(|m| m.task.table.as_str()).collect();
     let header = c.header(&source, &format!("tracking logs -> {}", what.join(", ")), interval, &map_at.0)?;
@@ -507,14 +603,15 @@ fn map_steps(c: &Cluster, plans: &[(&Plan, &str)], steps: &mut Steps) -> Result<
         stage_step: &stage_step,
         stage_file: &stage_file,
         staged: &staged,
-        widened: widened.clone(),
+        selection,
         warehouse: c.warehouse,
         run: &run,
         mapped: &mapped,
         mapped_columns: (1..=width).map(|i| format!("c{i}")).collect(),
         single_extractor: if extractors.len() == 1 { extractors.first().cloned() } else { None },
         extractors,
-        span: span.to_string(),
+        span: span.map(|s| s.to_string()),
+        by_day: !whole,
         ccx: profile.bool_or("ccx_enabled", false).map_err(anyhow::Error::msg)?,
         tables,
         inserts,
@@ -568,13 +665,15 @@ fn country_table(c: &Cluster, node: &str) -> Result<String> {
 /// The steps of one task (maps run in the shared scan, sinks outside the bundle).
 fn task_steps(c: &Cluster, plan: &Plan, file: &str, t: &Task, steps: &mut Steps) -> Result<()> {
     let dir = plan.pipeline.as_str();
-    let interval = || plan.interval.to_string();
+    let interval = || plan.interval_text();
     let kind = match &t.kind {
         TaskKind::ImportLms { .. } => "lms_table",
         TaskKind::Reduce { .. } => "reduce",
         TaskKind::Sql { .. } => "sql",
         TaskKind::Native { .. } => "native",
-        TaskKind::Map { .. } | TaskKind::ResultStore { .. } | TaskKind::Files { .. } => return Ok(()),
+        TaskKind::Map { .. } | TaskKind::ResultStore { .. } | TaskKind::Csv { .. } | TaskKind::Files { .. } => {
+            return Ok(())
+        }
     };
     let what = format!("{kind} `{}`", t.node);
     let part = || -> Result<String> { Ok(format!("{} dt={}", t.table, one(t)?)) };
@@ -631,10 +730,11 @@ fn task_steps(c: &Cluster, plan: &Plan, file: &str, t: &Task, steps: &mut Steps)
         }
         TaskKind::Reduce { reducer } => {
             let spec = crate::natives::reducer(reducer).ok_or_else(|| anyhow!("unknown reducer {reducer}"))?;
-            // The arguments go inside the single-quoted USING command: plain words only (dates, times, flags).
-            let plain = |v: &str| v.chars().all(|ch| ch.is_ascii_alphanumeric() || "_.:+-".contains(ch));
+            // The arguments go inside the single-quoted USING command: plain words only (dates, times, flags, lists
+            // such as answer distribution's response types, paths).
+            let plain = |v: &str| v.chars().all(|ch| ch.is_ascii_alphanumeric() || "_.:+-,/".contains(ch));
             if let Some((k, v)) = t.args.iter().find(|(_, v)| !plain(v)) {
-                bail!("reducer `{}`: argument {k} `{v}` may hold only letters, digits and _ . : + -", t.node);
+                bail!("reducer `{}`: argument {k} `{v}` may hold only letters, digits and _ . : + - , /", t.node);
             }
             let input = t.inputs.first().ok_or_else(|| anyhow!("reducer `{}` has no input", t.node))?;
             let mut args: Vec<(String, String)> = t.args.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
@@ -699,7 +799,7 @@ fn task_steps(c: &Cluster, plan: &Plan, file: &str, t: &Task, steps: &mut Steps)
             .render()?;
             steps.push(at, "hql", part()?, text);
         }
-        TaskKind::Map { .. } | TaskKind::ResultStore { .. } | TaskKind::Files { .. } => {}
+        TaskKind::Map { .. } | TaskKind::ResultStore { .. } | TaskKind::Csv { .. } | TaskKind::Files { .. } => {}
     }
     Ok(())
 }

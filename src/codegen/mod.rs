@@ -157,7 +157,7 @@ pub fn embedded(plan: &Plan, profile: &Profile, pipeline_file: &str) -> Result<V
                     pipeline_file,
                     node: &t.node,
                     profile: &profile.name,
-                    interval: plan.interval.to_string(),
+                    interval: plan.interval_text(),
                     table: &t.table,
                     partition: one(t)?,
                     inputs: t.inputs.iter().map(|i| (i.table.clone(), filter(&i.partitions))).collect(),

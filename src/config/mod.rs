@@ -1,6 +1,7 @@
 //! Loading: pipeline TOML files, target profiles, `--var`/`--param` overrides and secret references.
 
 pub mod engine_config;
+pub mod include;
 pub mod interval;
 pub mod pipeline_file;
 pub mod placeholder;

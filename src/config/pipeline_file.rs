@@ -4,6 +4,7 @@
 //! checks below catch keys that do not belong to a section's `type`.
 
 use crate::model::column::parse_column;
+use crate::model::csv::{CsvFormat, CsvSink, Quoting};
 use crate::model::diagnostic::line_col;
 use crate::model::*;
 use serde::Deserialize;
@@ -86,8 +87,25 @@ struct RawNode {
     overwrite: Option<S<bool>>,
     allow_empty: Option<S<bool>>,
     checks: Option<Vec<S<RawCheck>>>,
+    include: Option<S<String>>,
+    dir: Option<S<String>>,
+    file: Option<S<String>>,
+    sort_by: Option<S<Vec<S<String>>>>,
     pattern: Option<S<String>>,
-    format: Option<S<String>>,
+    /// A `files` sink's format (a name) or a `csv` sink's (a table, [`RawCsvFormat`]).
+    format: Option<S<toml::Value>>,
+}
+
+/// How a `csv` sink writes its text (`[sinks.NAME.format]`); every key is optional.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCsvFormat {
+    header: Option<Vec<String>>,
+    delimiter: Option<String>,
+    quote: Option<String>,
+    quoting: Option<String>,
+    line_end: Option<String>,
+    null: Option<String>,
 }
 
 /// A data check on a transform's output (`[[transforms.NAME.checks]]`).
@@ -196,7 +214,7 @@ impl Ctx<'_> {
     }
 
     fn only(&mut self, what: &str, node: &RawNode, allowed: &[&str]) {
-        let present: [(&str, Option<std::ops::Range<usize>>); 18] = [
+        let present: [(&str, Option<std::ops::Range<usize>>); 22] = [
             ("checks", node.checks.as_ref().and_then(|v| v.first()).map(|s| s.span())),
             ("inputs", node.inputs.as_ref().map(|s| s.span())),
             ("columns", node.columns.as_ref().map(|s| s.span())),
@@ -213,6 +231,10 @@ impl Ctx<'_> {
             ("overwrite", node.overwrite.as_ref().map(|s| s.span())),
             ("allow_empty", node.allow_empty.as_ref().map(|s| s.span())),
             ("indexes", node.indexes.as_ref().and_then(|v| v.first()?.first().map(|s| s.span()))),
+            ("include", node.include.as_ref().map(|s| s.span())),
+            ("dir", node.dir.as_ref().map(|s| s.span())),
+            ("file", node.file.as_ref().map(|s| s.span())),
+            ("sort_by", node.sort_by.as_ref().map(|s| s.span())),
             ("pattern", node.pattern.as_ref().map(|s| s.span())),
             ("format", node.format.as_ref().map(|s| s.span())),
         ];
@@ -250,6 +272,44 @@ impl Ctx<'_> {
     }
 }
 
+const CSV_FORMAT_HINT: &str = "format keys: header = [names] ([] for none), delimiter and quote (one character each), \
+                               quoting = minimal | all | nonnumeric | none, line_end (\\r\\n or \\n), null (text of \
+                               a NULL)";
+
+/// A csv sink's `format` table over the defaults (Python's `csv` module defaults).
+fn csv_format(raw: &RawCsvFormat) -> Result<CsvFormat, String> {
+    let mut f = CsvFormat::default();
+    let one_char = |key: &str, v: &Option<String>, slot: &mut char| -> Result<(), String> {
+        if let Some(v) = v {
+            let mut chars = v.chars();
+            match (chars.next(), chars.next()) {
+                (Some(c), None) if !matches!(c, '\r' | '\n') => *slot = c,
+                _ => return Err(format!("csv format `{key}` must be one character (not CR or LF), got {v:?}")),
+            }
+        }
+        Ok(())
+    };
+    one_char("delimiter", &raw.delimiter, &mut f.delimiter)?;
+    one_char("quote", &raw.quote, &mut f.quote)?;
+    if f.delimiter == f.quote {
+        return Err("csv format: delimiter and quote are the same character".into());
+    }
+    if let Some(q) = &raw.quoting {
+        f.quoting = Quoting::parse(q).ok_or_else(|| format!("unknown csv quoting `{q}`"))?;
+    }
+    if let Some(l) = &raw.line_end {
+        if !matches!(l.as_str(), "\r\n" | "\n") {
+            return Err(format!("csv format `line_end` must be \"\\r\\n\" or \"\\n\", got {l:?}"));
+        }
+        f.line_end = l.clone();
+    }
+    if let Some(n) = &raw.null {
+        f.null = n.clone();
+    }
+    f.header = raw.header.clone();
+    Ok(f)
+}
+
 /// Parses a pipeline file. On failure returns every diagnostic found (syntax errors stop at the first).
 pub fn parse_pipeline(file: &Path, text: &str) -> Result<Pipeline, Vec<Diagnostic>> {
     let mut cx = Ctx { file, text, diags: Vec::new() };
@@ -279,12 +339,13 @@ pub fn parse_pipeline(file: &Path, text: &str) -> Result<Pipeline, Vec<Diagnosti
                 let weeks = iv.weeks.as_ref().map(|s| s.get_ref().clone()).unwrap_or_else(|| "weeks".into());
                 IntervalRule::IsoWeeks { end_param: end, weeks_param: weeks }
             }
+            "none" => IntervalRule::None,
             other => {
                 cx.err(
                     Phase::Fields,
                     iv.kind.span(),
                     format!("unknown interval type `{other}`"),
-                    "use `explicit` (from --interval) or `iso_weeks` (from end_date and weeks params)",
+                    "use `explicit` (from --interval), `iso_weeks` (from end_date and weeks params) or `none`",
                 );
                 IntervalRule::Explicit { start: "2013-11-01".into(), end: "today".into() }
             }
@@ -366,21 +427,33 @@ pub fn parse_pipeline(file: &Path, text: &str) -> Result<Pipeline, Vec<Diagnosti
         let common = ["inputs", "columns", "partition", "when", "args", "checks"];
         let kind = match node.kind.get_ref().as_str() {
             "map" => {
-                cx.only("transform", node, &["inputs", "extractor", "window", "count_as", "when", "checks"]);
-                let extractor = cx.required("transform", name, "extractor", node.extractor.as_ref());
-                let window = match &node.window {
-                    Some(w) => Window { end: cx.at(&w.get_ref().end), days: cx.at(&w.get_ref().days) },
-                    None => {
-                        cx.err(
-                            Phase::Fields,
-                            name.span(),
-                            format!("map transform `{}` needs `window`", name.get_ref()),
-                            "e.g. window = { end = \"interval_end\", days = \"overwrite_n_days\" }",
-                        );
-                        continue;
-                    }
+                let allowed: &[&str] = if node.window.is_some() {
+                    &["inputs", "extractor", "window", "count_as", "when", "checks"]
+                } else {
+                    &["inputs", "extractor", "partition", "include", "count_as", "when", "checks"]
                 };
-                TransformKind::Map { extractor, window, count_as: node.count_as.as_ref().map(|c| cx.at(c)) }
+                cx.only("transform", node, allowed);
+                let extractor = cx.required("transform", name, "extractor", node.extractor.as_ref());
+                let window = node
+                    .window
+                    .as_ref()
+                    .map(|w| Window { end: cx.at(&w.get_ref().end), days: cx.at(&w.get_ref().days) });
+                if window.is_none() && node.partition.is_none() {
+                    cx.err(
+                        Phase::Fields,
+                        name.span(),
+                        format!("map transform `{}` needs `window` (or `partition`)", name.get_ref()),
+                        "e.g. window = { end = \"interval_end\", days = \"overwrite_n_days\" }; without a window, every \
+                         event of the selected files goes to one partition = \"...\"",
+                    );
+                    continue;
+                }
+                TransformKind::Map {
+                    extractor,
+                    window,
+                    include: node.include.as_ref().map(|i| Box::new(cx.at(i))),
+                    count_as: node.count_as.as_ref().map(|c| cx.at(c)),
+                }
             }
             "reduce" => {
                 cx.only("transform", node, &[&common[..], &["reducer"]].concat());
@@ -405,7 +478,8 @@ pub fn parse_pipeline(file: &Path, text: &str) -> Result<Pipeline, Vec<Diagnosti
             }
         };
         let is_map = matches!(kind, TransformKind::Map { .. });
-        if !is_map && node.partition.is_none() {
+        let windowed_map = matches!(kind, TransformKind::Map { window: Some(_), .. });
+        if !windowed_map && node.partition.is_none() {
             cx.err(
                 Phase::Fields,
                 name.span(),
@@ -447,19 +521,46 @@ pub fn parse_pipeline(file: &Path, text: &str) -> Result<Pipeline, Vec<Diagnosti
                     allow_empty: node.allow_empty.as_ref().map(|b| *b.get_ref()).unwrap_or(false),
                 }
             }
+            "csv" => {
+                cx.only("sink", node, &["inputs", "columns", "dir", "file", "sort_by", "format", "when"]);
+                let format = match &node.format {
+                    Some(f) => match f.get_ref().clone().try_into::<RawCsvFormat>() {
+                        Ok(raw) => match csv_format(&raw) {
+                            Ok(f) => f,
+                            Err(e) => {
+                                cx.err(Phase::Fields, f.span(), e, CSV_FORMAT_HINT);
+                                continue;
+                            }
+                        },
+                        Err(e) => {
+                            let e = format!("csv format: {}", e.message().trim_end());
+                            cx.err(Phase::Fields, f.span(), e, CSV_FORMAT_HINT);
+                            continue;
+                        }
+                    },
+                    None => CsvFormat::default(),
+                };
+                SinkKind::Csv(CsvSink {
+                    dir: cx.required("sink", name, "dir", node.dir.as_ref()),
+                    file: cx.required("sink", name, "file", node.file.as_ref()),
+                    sort_by: node.sort_by.iter().flat_map(|v| v.get_ref()).map(|c| cx.at(c)).collect(),
+                    format,
+                })
+            }
             "files" => {
                 cx.only("sink", node, &["inputs", "path", "format", "when"]);
                 let path = cx.required("sink", name, "path", node.path.as_ref());
                 let format = match node.format.as_ref() {
                     None => FileFormat::Lines,
-                    Some(f) => match FileFormat::NAMES.iter().find(|(n, _)| n == f.get_ref()) {
+                    Some(f) => match FileFormat::NAMES.iter().find(|(n, _)| Some(*n) == f.get_ref().as_str()) {
                         Some((_, format)) => *format,
                         None => {
                             let names: Vec<&str> = FileFormat::NAMES.iter().map(|(n, _)| *n).collect();
+                            let shown = f.get_ref().as_str().map_or_else(|| f.get_ref().to_string(), str::to_string);
                             cx.err(
                                 Phase::Fields,
                                 f.span(),
-                                format!("unknown files format `{}`", f.get_ref()),
+                                format!("unknown files format `{shown}`"),
                                 &format!("formats: {}", names.join(", ")),
                             );
                             continue;
@@ -473,7 +574,7 @@ pub fn parse_pipeline(file: &Path, text: &str) -> Result<Pipeline, Vec<Diagnosti
                     Phase::Fields,
                     node.kind.span(),
                     format!("unknown sink type `{other}`"),
-                    "sink types are: result_store, files",
+                    "sink types are: result_store, csv, files",
                 );
                 continue;
             }

@@ -10,6 +10,12 @@ use crate::model::Pipeline;
 pub const LOCATION_PARAMS: &[(&str, &str, &str)] = &[
     ("source", "tracking_logs", "the tracking-log directory ([event-logs] source; a JSON list names several)"),
     ("pattern", "tracking_pattern", "the regex a log path must match ([event-logs] pattern; a JSON list: any of them)"),
+    (
+        "src",
+        "tracking_logs",
+        "the tracking-log directory of a workflow without an interval (answer distribution; a JSON list names \
+         several)",
+    ),
     ("expand_interval", "expand_interval_days", "days around the interval to select logs by file date (`2 days`)"),
     ("warehouse_path", "warehouse", "the warehouse root ([hive] warehouse_path)"),
     ("credentials", "result_store_credentials", "JSON credentials of the result store ([database-export])"),
@@ -96,7 +102,7 @@ pub fn apply(profile: &mut Profile, params: &[(String, String)], pipelines: &[Pi
     for (name, value) in params {
         let Some(key) = profile_key(name, pipelines)? else { continue };
         let value = match name.as_str() {
-            "source" | "pattern" => locations(name, value)?,
+            "source" | "pattern" | "src" => locations(name, value)?,
             "expand_interval" => days(value).ok_or_else(|| {
                 format!("--param expand_interval: `{value}` is not a number of days (e.g. `2 days`, `P2D`, `2`)")
             })?,

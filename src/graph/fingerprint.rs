@@ -11,9 +11,12 @@ pub fn job_text(t: &Task) -> String {
     let args: Vec<String> = t.args.iter().map(|(k, v)| format!("{k}={v}")).collect();
     let job = match &t.kind {
         TaskKind::ImportLms { lms_table } => format!("import lms table {lms_table}"),
-        TaskKind::Map { extractor, window, count_as, dirs } => {
-            let mut text =
-                format!("map extractor {extractor} window {window} count_as {}", count_as.as_deref().unwrap_or("-"));
+        TaskKind::Map { extractor, window, include, count_as, dirs } => {
+            let scope = match window {
+                Some(w) => format!("window {w}"),
+                None => format!("every file matching {}", include.join(" ")),
+            };
+            let mut text = format!("map extractor {extractor} {scope} count_as {}", count_as.as_deref().unwrap_or("-"));
             for (dir, pattern) in dirs {
                 text.push_str(&format!(" also {dir} matching {pattern}"));
             }
@@ -26,6 +29,9 @@ pub fn job_text(t: &Task) -> String {
         }
         TaskKind::ResultStore { overwrite, allow_empty, indexes } => {
             format!("result store overwrite {overwrite} allow_empty {allow_empty} indexes {indexes:?}")
+        }
+        TaskKind::Csv { dir, file, sort_by, format } => {
+            format!("csv files {dir}/{file} sort_by {sort_by:?} format {format:?}")
         }
         TaskKind::Files { dir, format, interval } => format!("files {} under {dir} for {interval}", format.name()),
     };

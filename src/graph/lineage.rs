@@ -1,4 +1,4 @@
-//! The lineage of the pipelines (sources → transforms → result-store tables) as DOT or Mermaid, for `edxc graph`:
+//! The lineage of the pipelines (sources → transforms → result-store tables and files) as DOT or Mermaid, for `edxc graph`:
 //! what feeds what, from the TOML alone (no interval or profile needed).
 
 use crate::model::{Pipeline, SinkKind, SourceKind, TransformKind};
@@ -7,7 +7,7 @@ use std::fmt::Write;
 /// One box of the lineage.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Node {
-    /// Unique across pipelines: `pipeline.name` (sources and transforms), `result_store.table` (sinks).
+    /// Unique across pipelines: `pipeline.name` (sources, transforms, csv sinks), `result_store.table` (tables).
     pub id: String,
     pub label: String,
     pub kind: &'static str,
@@ -50,27 +50,19 @@ pub fn lineage(pipelines: &[Pipeline]) -> Lineage {
                 out.edges.push((id(&i.value), id(name)));
             }
         }
-        for s in p.sinks.values() {
-            let sink = match &s.kind {
+        for (name, s) in &p.sinks {
+            // Result-store tables are shared by the pipelines; a sink's files belong to its pipeline.
+            let (sink, label, pipeline) = match &s.kind {
                 SinkKind::ResultStore { table, .. } => {
-                    let sink = format!("result_store.{}", table.value);
-                    if !out.nodes.iter().any(|n| n.id == sink) {
-                        out.nodes.push(Node {
-                            id: sink.clone(),
-                            label: format!("{}\n(result store)", table.value),
-                            kind: "result store",
-                            pipeline: String::new(),
-                        });
-                    }
-                    sink
+                    (format!("result_store.{}", table.value), format!("{}\n(result store)", table.value), String::new())
                 }
-                SinkKind::Files { path, .. } => {
-                    let sink = id(&s.name.value);
-                    let label = format!("{}\n(files in {})", s.name.value, path.value);
-                    out.nodes.push(Node { id: sink.clone(), label, kind: "files", pipeline: pn.clone() });
-                    sink
-                }
+                SinkKind::Csv(_) => (id(name), format!("{name}\n(csv files)"), pn.clone()),
+                SinkKind::Files { path, .. } => (id(name), format!("{name}\n(files in {})", path.value), pn.clone()),
             };
+            let kind = if matches!(s.kind, SinkKind::ResultStore { .. }) { "result store" } else { "files" };
+            if !out.nodes.iter().any(|n| n.id == sink) {
+                out.nodes.push(Node { id: sink.clone(), label, kind, pipeline });
+            }
             for i in &s.inputs {
                 out.edges.push((id(&i.value), sink.clone()));
             }

@@ -38,10 +38,12 @@ pub enum TaskKind {
     ImportLms {
         lms_table: String,
     },
-    /// Run extractors over the tracking logs.
+    /// Run extractors over the tracking logs: the events dated in `window`, one partition per day; without a
+    /// window, every event of the files below the source matching `include` (globs), into one partition.
     Map {
         extractor: String,
-        window: Interval,
+        window: Option<Interval>,
+        include: Vec<String>,
         count_as: Option<String>,
         /// The pipeline's own log directories this map also reads (`tracking_log_dir` inputs): (directory,
         /// whole-path pattern).
@@ -63,6 +65,14 @@ pub enum TaskKind {
         allow_empty: bool,
         indexes: Vec<Vec<String>>,
     },
+    /// Write files of delimited text (`sinks::csv`): `dir` rendered for the run (empty: write nothing), `file` the
+    /// per-row path template.
+    Csv {
+        dir: String,
+        file: String,
+        sort_by: Vec<String>,
+        format: crate::model::csv::CsvFormat,
+    },
     /// Write files under `dir`, outside the warehouse, published with the run (`sinks::files`); what they hold
     /// may depend on the run's interval (validation events: the snapshots dated in it).
     Files {
@@ -73,9 +83,10 @@ pub enum TaskKind {
 }
 
 impl TaskKind {
-    /// Sinks: loaded or written by edxc after the engine has run (`sinks`), never by an engine.
+    /// Sinks: loaded or written by edxc after the engine has run and the checks passed (`sinks`), never by an
+    /// engine.
     pub fn is_sink(&self) -> bool {
-        matches!(self, TaskKind::ResultStore { .. } | TaskKind::Files { .. })
+        matches!(self, TaskKind::ResultStore { .. } | TaskKind::Files { .. } | TaskKind::Csv { .. })
     }
 }
 
@@ -130,12 +141,25 @@ pub struct Plan {
     pub pipeline: String,
     /// The pipeline's file as the project names it (`pipelines/enrollments.toml`), for generated comments.
     pub source: String,
+    /// The run's interval; empty (at the run date) and meaningless when `no_interval`.
     pub interval: Interval,
+    /// The pipeline has no interval (`[pipeline.interval] type = "none"`).
+    pub no_interval: bool,
     pub vars: Vars,
     pub tasks: Vec<Task>,
 }
 
 impl Plan {
+    /// The interval as messages, generated comments and load markers name it: `no interval` for a pipeline without
+    /// one.
+    pub fn interval_text(&self) -> String {
+        if self.no_interval {
+            "no interval".to_string()
+        } else {
+            self.interval.to_string()
+        }
+    }
+
     /// Sets every task's fingerprint from the plan as it is (after a task's window was changed, say).
     pub fn refingerprint(&mut self) {
         let fingerprints = fingerprint::fingerprints(self);
@@ -246,6 +270,8 @@ pub fn run_vars(p: &Pipeline, profile: &Profile, args: &RunArgs) -> Result<(Inte
             };
             Interval::new(iso_monday(end - Duration::days(7 * weeks)), iso_monday(end))?
         }
+        // An empty interval at the run date: nothing of the run depends on it.
+        IntervalRule::None => Interval::new(today, today)?,
     };
     vars.insert("interval_start".into(), Var::Date(interval.start));
     vars.insert("interval_end".into(), Var::Date(interval.end));
@@ -332,8 +358,10 @@ pub fn plan(
             }
             if let Some(part) = written.get(&i.value) {
                 let part = match part {
-                    Partitions::Days(window) => Partitions::Days(window.union(&interval)),
-                    one => one.clone(),
+                    Partitions::Days(window) if p.interval != IntervalRule::None => {
+                        Partitions::Days(window.union(&interval))
+                    }
+                    other => other.clone(),
                 };
                 inputs.push(InputRead {
                     table: i.value.clone(),
@@ -346,7 +374,7 @@ pub fn plan(
             }
         }
         let (kind, writes) = match &t.kind {
-            TransformKind::Map { extractor, window, count_as } => {
+            TransformKind::Map { extractor, window: Some(window), count_as, .. } => {
                 let end = match vars.get(&window.end.value) {
                     Some(Var::Date(d)) => *d,
                     _ => {
@@ -368,11 +396,27 @@ pub fn plan(
                 let w = Interval::new(end - Duration::days(days), end)?;
                 let kind = TaskKind::Map {
                     extractor: extractor.value.clone(),
-                    window: w,
+                    window: Some(w),
+                    include: vec![],
                     count_as: count_as.as_ref().map(|c| c.value.clone()),
                     dirs: t.inputs.iter().filter_map(|i| log_dirs.get(&i.value).cloned()).collect(),
                 };
                 (kind, Partitions::Days(w))
+            }
+            TransformKind::Map { extractor, window: None, include, count_as } => {
+                let include = match include {
+                    Some(tpl) => crate::config::include::parse_list(&r(tpl)?)
+                        .map_err(|e| format!("{}: include: {e}", tpl.pos))?,
+                    None => vec!["*".to_string()],
+                };
+                let kind = TaskKind::Map {
+                    extractor: extractor.value.clone(),
+                    window: None,
+                    include,
+                    count_as: count_as.as_ref().map(|c| c.value.clone()),
+                    dirs: t.inputs.iter().filter_map(|i| log_dirs.get(&i.value).cloned()).collect(),
+                };
+                (kind, one(t, &r)?)
             }
             TransformKind::Reduce { reducer } => (TaskKind::Reduce { reducer: reducer.value.clone() }, one(t, &r)?),
             TransformKind::Sql { template } => {
@@ -438,6 +482,15 @@ pub fn plan(
                 }
                 (name.clone(), TaskKind::Files { dir, format: *format, interval })
             }
+            SinkKind::Csv(csv) => (
+                name.clone(),
+                TaskKind::Csv {
+                    dir: r(&csv.dir).map_err(|e| format!("{}: {e}", csv.dir.pos))?,
+                    file: r(&csv.file).map_err(|e| format!("{}: {e}", csv.file.pos))?,
+                    sort_by: csv.sort_by.iter().map(|c| c.value.clone()).collect(),
+                    format: csv.format.clone(),
+                },
+            ),
         };
         tasks.push(Task {
             pipeline: p.name.value.clone(),
@@ -454,7 +507,14 @@ pub fn plan(
             fingerprint: String::new(),
         });
     }
-    let mut plan = Plan { pipeline: p.name.value.clone(), source: p.file.display().to_string(), interval, vars, tasks };
+    let mut plan = Plan {
+        pipeline: p.name.value.clone(),
+        source: p.file.display().to_string(),
+        interval,
+        no_interval: p.interval == IntervalRule::None,
+        vars,
+        tasks,
+    };
     plan.refingerprint();
     Ok(plan)
 }
@@ -462,7 +522,10 @@ pub fn plan(
 fn one(t: &crate::model::Transform, r: &dyn Fn(&str) -> Result<String, String>) -> Result<Partitions, String> {
     let part = t.partition.as_ref().ok_or_else(|| format!("transform `{}` has no partition", t.name.value))?;
     let value = r(part).map_err(|e| format!("{}: {e}", part.pos))?;
-    if value.is_empty() || value.contains('/') || value.contains("..") {
+    // Partition values are path segments and quoted HiveQL literals (a param such as answer distribution's `name`
+    // can be any text).
+    let bad_char = |c: char| c.is_control() || matches!(c, '/' | '\'' | '"' | '\\' | '`');
+    if value.is_empty() || value.contains(bad_char) || value.contains("..") {
         return Err(format!("{}: partition value `{value}` is not a valid dt= value", part.pos));
     }
     Ok(Partitions::One(value))

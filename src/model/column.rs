@@ -17,7 +17,7 @@ use std::fmt;
 /// `YYYY-MM-DD HH:MM:SS[.ffffff]`) in every engine, so string comparisons behave identically everywhere.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ColumnType {
-    /// `string` (Hive) or `varchar(N)` (result store).
+    /// `string` (Hive), `varchar(N)` or `longtext` (result store: `String(Some(LONGTEXT_LEN))`).
     String(Option<u32>),
     TinyInt,
     Int,
@@ -28,6 +28,9 @@ pub enum ColumnType {
     Date,
     Timestamp,
 }
+
+/// The length a `longtext` column is declared with: MySQL's LONGTEXT holds up to 4 GiB.
+pub const LONGTEXT_LEN: u32 = u32::MAX;
 
 impl ColumnType {
     pub fn is_integer(self) -> bool {
@@ -61,6 +64,7 @@ impl fmt::Display for ColumnType {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::String(None) => f.write_str("string"),
+            Self::String(Some(LONGTEXT_LEN)) => f.write_str("longtext"),
             Self::String(Some(n)) => write!(f, "varchar({n})"),
             Self::TinyInt => f.write_str("tinyint"),
             Self::Int => f.write_str("int"),
@@ -117,6 +121,7 @@ fn column_type(i: &str) -> IResult<&str, ColumnType> {
     alt((
         varchar,
         value(ColumnType::String(None), tag_no_case("string")),
+        value(ColumnType::String(Some(LONGTEXT_LEN)), tag_no_case("longtext")),
         value(ColumnType::TinyInt, tag_no_case("tinyint")),
         value(ColumnType::BigInt, tag_no_case("bigint")),
         value(ColumnType::Int, tag_no_case("int")),
@@ -142,7 +147,7 @@ pub fn parse_column(text: &str) -> Result<Column, String> {
         Ok((_, (name, ty, not_null, _))) => Ok(Column { name: name.to_string(), ty, nullable: not_null.is_none() }),
         Err(_) => Err(format!(
             "invalid column `{text}`: expected `name type [not null]` where type is one of string, varchar(N), \
-             tinyint, int, bigint, boolean, float, double, date, timestamp, datetime"
+             longtext, tinyint, int, bigint, boolean, float, double, date, timestamp, datetime"
         )),
     }
 }
@@ -179,7 +184,7 @@ mod tests {
 
     #[test]
     fn display_round_trips() {
-        for s in ["a string", "b varchar(6) not null", "c date", "d timestamp", "e double not null"] {
+        for s in ["a string", "b varchar(6) not null", "c date", "d timestamp", "e double not null", "f longtext"] {
             assert_eq!(parse_column(s).unwrap().to_string(), s);
         }
     }

@@ -1,6 +1,7 @@
 //! Plain data: pipelines, sources, transforms, sinks and column types. No I/O.
 
 pub mod column;
+pub mod csv;
 pub mod ident;
 
 pub use column::{Column, ColumnType};

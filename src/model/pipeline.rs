@@ -59,6 +59,9 @@ pub enum IntervalRule {
     Explicit { start: String, end: String },
     /// Whole ISO weeks: `[monday(end − 7·weeks days), monday(end))`, from two params (user activity).
     IsoWeeks { end_param: String, weeks_param: String },
+    /// No interval (answer distribution): the workflow reads every event of the files it selects; neither
+    /// `--interval` nor the profile's `interval` applies to it.
+    None,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -93,8 +96,15 @@ pub struct Window {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TransformKind {
-    /// The native mapper over tracking logs; one output partition per event day of the window.
-    Map { extractor: At<String>, window: Window, count_as: Option<At<String>> },
+    /// The native mapper over tracking logs; one output partition per event day of the window. Without a window
+    /// (a workflow with no interval, such as answer distribution), every event of every log file below the source
+    /// that matches `include` (globs, default `*`), whatever its date, into the one partition `partition`.
+    Map {
+        extractor: At<String>,
+        window: Option<Window>,
+        include: Option<Box<At<String>>>,
+        count_as: Option<At<String>>,
+    },
     /// A native reducer over its input rows grouped by key (a Hive `TRANSFORM` on a cluster).
     Reduce { reducer: At<String> },
     /// A SQL body from `templates/`, one text for every engine.
@@ -178,6 +188,8 @@ impl CheckKind {
 pub enum SinkKind {
     /// A table of the result store that Insights reads.
     ResultStore { table: At<String>, indexes: Vec<Vec<At<String>>>, overwrite: bool, allow_empty: bool },
+    /// Files of delimited text on local disk, one per group of rows (`src/sinks/csv.rs`).
+    Csv(super::csv::CsvSink),
     /// Files written under the directory `path` (a placeholder template) outside the warehouse, published with
     /// the run (a file of the same name is replaced, others are left alone); `.gz` names are gzip-compressed.
     Files { path: At<String>, format: FileFormat },

@@ -91,7 +91,7 @@ fn load_one(
             }
         }
     }
-    let update_id = format!("{}:{}:{}:{}", p.pipeline, t.table, p.interval, input.partitions.values().join(","));
+    let update_id = format!("{}:{}:{}:{}", p.pipeline, t.table, p.interval_text(), input.partitions.values().join(","));
     // A disabled sink only creates its table: no rows, and nothing already there is deleted.
     let opts = LoadOptions {
         overwrite: *overwrite && t.enabled,

@@ -1,6 +1,8 @@
-//! Sinks: where results leave edxc. The result store (SQLite or MySQL/MariaDB) lives here; the connections and
-//! the DATE/DATETIME texts it shares with the LMS reader are in `crate::db`.
+//! Sinks: where results leave edxc. The result store (SQLite or MySQL/MariaDB) lives here, and the `csv` sink's
+//! files (`csv.rs`); the connections and the DATE/DATETIME texts the result store shares with the LMS reader are in
+//! `crate::db`.
 
+pub mod csv;
 pub mod files;
 pub mod load;
 pub mod result_store;

@@ -297,6 +297,7 @@ fn clip(s: &str) -> String {
 /// MySQL DDL type of a column (docs/contract.md §2.1).
 pub(crate) fn mysql_type(ty: ColumnType) -> String {
     match ty {
+        ColumnType::String(Some(crate::model::column::LONGTEXT_LEN)) => "LONGTEXT".into(),
         ColumnType::String(n) => format!("VARCHAR({})", n.unwrap_or(DEFAULT_VARCHAR_LEN)),
         ColumnType::TinyInt => "TINYINT".into(),
         ColumnType::Int => "INT".into(),
@@ -451,6 +452,14 @@ mod tests {
         let mut bad = spec.clone();
         bad.indexes.push(vec!["nope".into()]);
         assert!(mysql_create_table(&bad).is_err());
+    }
+
+    #[test]
+    fn longtext_columns() {
+        let t = crate::model::column::parse_type("longtext").unwrap();
+        assert_eq!(mysql_type(t), "LONGTEXT");
+        assert_eq!(sqlite_type(t), "TEXT");
+        assert!(coerce_cell(&col("l", t, true), Some(&"x".repeat(70_000))).is_ok());
     }
 
     #[test]

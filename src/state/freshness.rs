@@ -120,6 +120,7 @@ mod tests {
                 chrono::NaiveDate::from_ymd_opt(2026, 1, 3).unwrap(),
             )
             .unwrap(),
+            no_interval: false,
             vars: Default::default(),
             tasks: vec![],
         };
@@ -140,7 +141,13 @@ mod tests {
         let window = p.interval;
         p.tasks.push(task(
             "events",
-            TaskKind::Map { extractor: "enrollment".into(), window, count_as: None, dirs: vec![] },
+            TaskKind::Map {
+                extractor: "enrollment".into(),
+                window: Some(window),
+                include: vec![],
+                count_as: None,
+                dirs: vec![],
+            },
             Some(crate::graph::Partitions::Days(window)),
             vec![],
         ));
@@ -239,5 +246,36 @@ mod tests {
             decide(&p, &st, &present(&p), &sources, &restate),
             vec![Status::Restate, Status::Upstream, Status::Upstream]
         );
+    }
+
+    /// A csv sink is recorded like a result-store sink (under RESULT_STORE, no source digest): it runs again when
+    /// its job changes, an output directory rendered differently included, and not otherwise.
+    #[test]
+    fn a_csv_sink_runs_again_when_its_directory_changes() {
+        let csv = |dir: &str| TaskKind::Csv {
+            dir: dir.into(),
+            file: "{course_id}.csv".into(),
+            sort_by: vec![],
+            format: crate::model::csv::CsvFormat::default(),
+        };
+        let with_csv = |dir: &str| {
+            let mut p = plan();
+            let mut t = p.tasks[2].clone();
+            t.node = "report".into();
+            t.table = "report".into();
+            t.kind = csv(dir);
+            p.tasks.push(t);
+            p.refingerprint();
+            p
+        };
+        let p = with_csv("/srv/reports");
+        assert!(!has_digest(&p.tasks[3]));
+        assert_eq!(recorded_as(&p.tasks[3]), [RESULT_STORE]);
+        let st = applied(&p, "logs-a");
+        let sources = vec![Some("logs-a".to_string()), None, Some("store".to_string()), None];
+        assert_eq!(decide(&p, &st, &present(&p), &sources, &BTreeSet::new()), vec![Status::Current; 4]);
+        let moved = with_csv("/srv/elsewhere");
+        let status = decide(&moved, &st, &present(&moved), &sources, &BTreeSet::new());
+        assert_eq!(status, [Status::Current, Status::Current, Status::Current, Status::Changed]);
     }
 }

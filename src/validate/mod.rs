@@ -117,7 +117,7 @@ fn fields(p: &mut Pipeline, diags: &mut Vec<Diagnostic>) {
             param_ref(diags, p, w, "boolean");
         }
         match &t.kind {
-            TransformKind::Map { extractor, window, count_as } => {
+            TransformKind::Map { extractor, window, include, count_as } => {
                 if crate::events::extractor_columns(&extractor.value).is_none() {
                     diags.push(
                         Diagnostic::new(
@@ -128,8 +128,19 @@ fn fields(p: &mut Pipeline, diags: &mut Vec<Diagnostic>) {
                         .hint(format!("extractors: {}", crate::events::extractor_names().join(", "))),
                     );
                 }
-                param_ref(diags, p, &window.end, "date");
-                param_ref(diags, p, &window.days, "integer");
+                if let Some(window) = window {
+                    param_ref(diags, p, &window.end, "date");
+                    param_ref(diags, p, &window.days, "integer");
+                }
+                if let Some(include) = include {
+                    let rendered = crate::config::placeholder::render(include, &sample_vars(p));
+                    if let Err(e) = rendered.and_then(|t| crate::config::include::parse_list(&t)) {
+                        diags.push(Diagnostic::new(Phase::Fields, Some(&include.pos), format!("include: {e}")).hint(
+                            "a glob, or a JSON list of globs, e.g. include = \"{{ include }}\" with the \
+                                       param include = '[\"*\"]'",
+                        ));
+                    }
+                }
                 if let Some(c) = count_as {
                     ident(diags, "count_as column", c);
                 }
@@ -179,7 +190,14 @@ fn fields(p: &mut Pipeline, diags: &mut Vec<Diagnostic>) {
         if let Some(w) = &s.when {
             param_ref(diags, p, w, "boolean");
         }
-        let SinkKind::ResultStore { table, indexes, .. } = &s.kind else { continue };
+        let (table, indexes) = match &s.kind {
+            SinkKind::ResultStore { table, indexes, .. } => (table, indexes),
+            SinkKind::Csv(csv) => {
+                csv_sink(diags, p, name, &s.columns, csv);
+                continue;
+            }
+            SinkKind::Files { .. } => continue,
+        };
         ident(diags, "result-store table", table);
         for ix in indexes.iter().flatten() {
             if !s.columns.iter().any(|c| c.value.name == ix.value) {
@@ -238,6 +256,43 @@ fn fields(p: &mut Pipeline, diags: &mut Vec<Diagnostic>) {
                     );
                 }
             }
+        }
+    }
+}
+
+/// A csv sink's own settings: its file template, its header against its columns, its directory template.
+fn csv_sink(
+    diags: &mut Vec<Diagnostic>,
+    p: &Pipeline,
+    name: &str,
+    cols: &[At<Column>],
+    csv: &crate::model::csv::CsvSink,
+) {
+    let vars = sample_vars(p);
+    for (what, tpl) in [("dir", &csv.dir), ("file", &csv.file)] {
+        let rendered = crate::config::placeholder::render(tpl, &vars);
+        let problem = match (what, rendered) {
+            (_, Err(e)) => Some(e),
+            ("file", Ok(t)) => crate::sinks::csv::parse_file_template(&t).err(),
+            _ => None,
+        };
+        if let Some(e) = problem {
+            diags.push(Diagnostic::new(Phase::Fields, Some(&tpl.pos), format!("csv sink `{name}` {what}: {e}")).hint(
+                "file = \"{column}/...\" names each row's file by its values ({column|sha1}, \
+                     {column|safe_course_id}); dir may use {{ params }}",
+            ));
+        }
+    }
+    if let Some(header) = &csv.format.header {
+        if !header.is_empty() && header.len() != cols.len() {
+            diags.push(
+                Diagnostic::new(
+                    Phase::Fields,
+                    Some(&csv.file.pos),
+                    format!("csv sink `{name}` has {} header names for {} columns", header.len(), cols.len()),
+                )
+                .hint("one header name per column, or header = [] for no header line"),
+            );
         }
     }
 }

@@ -91,6 +91,9 @@ pub fn check(p: &Pipeline, templates_dir: &Path, vars: &Vars, diags: &mut Vec<Di
         }
         for input in &s.inputs {
             let Some(upstream) = p.columns_of(&input.value) else { continue };
+            if let SinkKind::Csv(csv) = &s.kind {
+                csv_columns(name, csv, &input.value, &upstream, vars, diags);
+            }
             for c in &s.columns {
                 match upstream.iter().find(|u| u.name == c.value.name) {
                     None => diags.push(
@@ -119,6 +122,39 @@ pub fn check(p: &Pipeline, templates_dir: &Path, vars: &Vars, diags: &mut Vec<Di
                     Some(_) => {}
                 }
             }
+        }
+    }
+}
+
+/// A csv sink sorts by and names its files after columns of its input.
+fn csv_columns(
+    name: &str,
+    csv: &crate::model::csv::CsvSink,
+    input: &str,
+    upstream: &[Column],
+    vars: &Vars,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let file = render(&csv.file, vars).ok().and_then(|t| crate::sinks::csv::parse_file_template(&t).ok());
+    let in_file: Vec<String> = file
+        .as_deref()
+        .map(|pieces| crate::sinks::csv::template_columns(pieces).into_iter().map(str::to_string).collect())
+        .unwrap_or_default();
+    let named =
+        csv.sort_by.iter().map(|c| (c.value.clone(), &c.pos)).chain(in_file.into_iter().map(|c| (c, &csv.file.pos)));
+    for (col, pos) in named {
+        if !upstream.iter().any(|u| u.name == col) {
+            diags.push(
+                Diagnostic::new(
+                    Phase::Schemas,
+                    Some(pos),
+                    format!("csv sink `{name}` uses column `{col}`, which `{input}` does not produce"),
+                )
+                .hint(format!(
+                    "`{input}` produces: {}",
+                    upstream.iter().map(|u| u.name.as_str()).collect::<Vec<_>>().join(", ")
+                )),
+            );
         }
     }
 }
@@ -195,7 +231,9 @@ pub fn select_names(sql: &str) -> Result<Vec<String>, String> {
 /// What the `dt` column of input `name` holds: a day for map outputs and partitions that render to a date.
 fn dt_kind(p: &Pipeline, name: &str, vars: &Vars) -> Kind {
     let partition = match (p.transforms.get(name), p.sources.get(name).map(|s| &s.kind)) {
-        (Some(t), _) if matches!(t.kind, TransformKind::Map { .. }) => return Kind::Of(ColumnType::Date),
+        (Some(t), _) if matches!(t.kind, TransformKind::Map { window: Some(_), .. }) => {
+            return Kind::Of(ColumnType::Date)
+        }
         (Some(t), _) => t.partition.as_ref(),
         (None, Some(SourceKind::LmsTable { partition, .. })) => Some(partition),
         _ => None,

@@ -61,6 +61,21 @@ struct StagedFile {
     target: PathBuf,
     temp: PathBuf,
     backup: PathBuf,
+    /// On local disk whatever the warehouse's filesystem (a `csv` sink's files, [`Staging::stage_local_file`]).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    local: bool,
+}
+
+impl StagedFile {
+    /// The filesystem the file is on: local disk, or the warehouse's.
+    fn fs<'a>(&self, warehouse: &'a dyn Fs) -> &'a dyn Fs {
+        static LOCAL: super::LocalFs = super::LocalFs;
+        if self.local {
+            &LOCAL
+        } else {
+            warehouse
+        }
+    }
 }
 
 /// The staging area of one run. Dropped without publishing, it is removed and the warehouse is as it was.
@@ -152,24 +167,35 @@ impl Staging {
     /// Stages `bytes` as the file `target` (an absolute path on the warehouse's filesystem, outside the warehouse),
     /// to be renamed into place when the run publishes; staging the same target again replaces the bytes.
     pub fn stage_file(&mut self, target: &Path, bytes: &[u8]) -> Result<()> {
+        self.stage(target, bytes, false)
+    }
+
+    /// [`Staging::stage_file`] for a file on local disk, whatever the warehouse's filesystem (a `csv` sink's).
+    pub fn stage_local_file(&mut self, target: &Path, bytes: &[u8]) -> Result<()> {
+        self.stage(target, bytes, true)
+    }
+
+    fn stage(&mut self, target: &Path, bytes: &[u8], local: bool) -> Result<()> {
         let (Some(dir), Some(name)) = (target.parent(), target.file_name().and_then(|n| n.to_str())) else {
             bail!("{} is not a file path", target.display());
         };
         if !target.is_absolute() || name.starts_with('.') {
             bail!("{} is not an absolute path to a visible file", target.display());
         }
-        self.wh.fs.create_dir_all(dir)?;
         let file = StagedFile {
             target: target.to_path_buf(),
             temp: dir.join(format!(".{name}.edxc-{}.tmp", self.run_id)),
             backup: dir.join(format!(".{name}.edxc-{}.bak", self.run_id)),
+            local,
         };
+        let fs = file.fs(self.wh.fs.as_ref());
+        fs.create_dir_all(dir)?;
         if !self.files.contains(&file) {
             self.files.push(file.clone());
             // Listed before it is written: a run killed from here on has its temporary file removed by `recover`.
             self.wh.fs.write(&self.dir.join(FILES), &serde_json::to_vec_pretty(&self.files)?)?;
         }
-        self.wh.fs.write(&file.temp, bytes)?;
+        fs.write(&file.temp, bytes)?;
         crate::failpoint::hit("stage:files")?;
         Ok(())
     }
@@ -359,6 +385,7 @@ impl Drop for Published {
 fn publish_files(published: Published) -> Result<Published> {
     let fs = published.wh.fs.clone();
     for f in published.journal.files.clone() {
+        let fs = f.fs(fs.as_ref());
         let swap = || -> Result<()> {
             if fs.exists(&f.target)? {
                 fs.rename(&f.target, &f.backup)?;
@@ -378,6 +405,7 @@ fn publish_files(published: Published) -> Result<Published> {
 /// one and goes; a backup is moved back; a temporary file left is removed.
 fn undo_files(fs: &dyn Fs, files: &[StagedFile]) -> Result<()> {
     for f in files.iter().rev() {
+        let fs = f.fs(fs);
         if !fs.exists(&f.temp)? && fs.exists(&f.target)? {
             fs.remove_all(&f.target)?;
         }
@@ -392,14 +420,14 @@ fn undo_files(fs: &dyn Fs, files: &[StagedFile]) -> Result<()> {
 /// Removes the temporary files of staged files, where they are left.
 fn remove_temps(fs: &dyn Fs, files: &[StagedFile]) {
     for f in files {
-        let _ = fs.remove_all(&f.temp);
+        let _ = f.fs(fs).remove_all(&f.temp);
     }
 }
 
 /// Removes the backups of published files (the run is committed).
 fn remove_backups(fs: &dyn Fs, files: &[StagedFile]) -> Result<()> {
     for f in files {
-        fs.remove_all(&f.backup)?;
+        f.fs(fs).remove_all(&f.backup)?;
     }
     Ok(())
 }

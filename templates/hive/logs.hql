@@ -5,7 +5,7 @@ ADD FILE {{ mapper_path }};
 
 -- The tracking logs of this run: step {{ stage_step }} ({{ stage_file }}) put the files it reads under
 --   {{ staged }}/
--- (dated {{ widened }}, and the undated live log). No query here selects files by name (Hive's
+-- ({{ selection }}). No query here selects files by name (Hive's
 -- INPUT__FILE__NAME is input_file_name() on Spark SQL, and neither accepts the other's), so the run reads those
 -- files and nothing else, once, on either engine.
 CREATE EXTERNAL TABLE IF NOT EXISTS edxc_tracking_log (line STRING)
@@ -26,7 +26,7 @@ INSERT OVERWRITE TABLE {{ mapped }}
 SELECT {% if let Some(e) = single_extractor %}'{{ e }}'{% else %}`extractor`{% endif %}{% for c in mapped_columns %}, `{{ c }}`{% endfor %}
 FROM (
   SELECT TRANSFORM (line)
-  USING '{{ mapper_name }}{% for e in extractors %} --extractor {{ e }}{% endfor %} --interval {{ span }}{% if ccx %} --ccx{% endif %}'
+  USING '{{ mapper_name }}{% for e in extractors %} --extractor {{ e }}{% endfor %}{% if let Some(span) = span %} --interval {{ span }}{% endif %}{% if ccx %} --ccx{% endif %}'
   AS ({% if single_extractor.is_none() %}`extractor` STRING, {% endif %}{% for c in mapped_columns %}`{{ c }}` STRING{% if !loop.last %}, {% endif %}{% endfor %})
   {% include "hive/serde.hql" %}
   FROM edxc_tracking_log
@@ -35,12 +35,16 @@ FROM (
 {% for t in tables %}
 {{ t }}
 {% endfor %}
+{% if by_day -%}
 -- Every day of every map table's window is written, with rows or empty: the run's partitions are exactly these.
+{%- else -%}
+-- Every map table's one partition is written, with rows or empty: every event of the staged files, whatever its date.
+{%- endif %}
 FROM {{ mapped }}
 {%- for i in inserts %}
 INSERT OVERWRITE TABLE {{ i.table }} PARTITION (dt='{{ i.day }}')
   SELECT {{ i.select }}
-  WHERE `extractor` = '{{ i.extractor }}' AND `{{ i.dt_column }}` = '{{ i.day }}'
+  WHERE `extractor` = '{{ i.extractor }}'{% if i.by_day %} AND `{{ i.dt_column }}` = '{{ i.day }}'{% endif %}
 {%- if let Some(g) = i.group_by %}
   GROUP BY {{ g }}
 {%- endif %}

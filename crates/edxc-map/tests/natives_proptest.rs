@@ -136,7 +136,7 @@ fn rows_and_shuffle() -> impl Strategy<Value = (Vec<Row>, Vec<Row>)> {
 
 /// Valid arguments for a reducer, each one it takes by name: the enrollment reducers' `end`, the video reducers'
 /// `start` and `dropoff_threshold`, the country table of `last_country_of_user`, enrollment validation's interval
-/// start, date-hours and flags (set, so that it takes its longest paths).
+/// start, date-hours and flags (set, so that it takes its longest paths), answer distribution's response types.
 fn reducer_args(spec: &edxc_map::natives::ReducerSpec) -> std::collections::BTreeMap<String, String> {
     static TABLE: std::sync::OnceLock<tempfile::NamedTempFile> = std::sync::OnceLock::new();
     let table = TABLE.get_or_init(|| {
@@ -155,6 +155,11 @@ fn reducer_args(spec: &edxc_map::natives::ReducerSpec) -> std::collections::BTre
             "earliest_timestamp" => "2014-01-02T00".to_string(),
             "expected_validation" => "2014-01-05T00".to_string(),
             "generate_before" | "include_nonstate_changes" | "tuple_output" => "true".to_string(),
+            // Answer distribution: no metadata file, the original's response types.
+            "answer_metadata" => String::new(),
+            "valid_response_types" => {
+                "choiceresponse,optionresponse,multiplechoiceresponse,numericalresponse".to_string()
+            }
             _ => "2014-01-08".to_string(),
         };
         a.insert(name.to_string(), value);

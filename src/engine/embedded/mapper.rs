@@ -1,5 +1,7 @@
 //! The map step on one machine: select tracking-log files by the date in their name, then one pass over them feeds
 //! every extractor of the run (N workflows cost one scan). Output: one warehouse partition per day of each window.
+//! A map without a window (a workflow with no interval) takes every event of the files its `include` globs select,
+//! whatever their dates, into one partition.
 
 use crate::engine::{DamagedFile, FileSelection};
 use crate::events::{self, Counters, ScanOptions};
@@ -8,22 +10,36 @@ use crate::warehouse::{Row, Staging};
 use anyhow::{bail, Context, Result};
 use regex::Regex;
 use std::collections::{BTreeMap, HashMap};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// One map task of the run.
 pub struct MapJob {
     pub table: String,
     pub extractor: String,
-    pub window: Interval,
+    /// The days whose events it keeps, one partition each; `None`: every event, into `partition`.
+    pub window: Option<Interval>,
+    pub partition: String,
+    /// Without a window: the globs selecting its files (relative to the log directory).
+    pub include: Vec<String>,
     pub count_as: Option<String>,
 }
 
-/// A log file of the run and the map jobs that read it (`None`: every job; a file of a pipeline's own
-/// `tracking_log_dir` feeds only the maps that list that source).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LogFile {
-    pub path: PathBuf,
-    pub jobs: Option<Vec<usize>>,
+impl MapJob {
+    /// The partitions it writes.
+    pub fn partitions(&self) -> Vec<String> {
+        match &self.window {
+            Some(w) => w.days().map(|d| d.format("%Y-%m-%d").to_string()).collect(),
+            None => vec![self.partition.clone()],
+        }
+    }
+
+    /// The partition an event of `day` goes to, if the job keeps it.
+    fn bucket<'a>(&'a self, day: &'a str, date: chrono::NaiveDate) -> Option<&'a str> {
+        match &self.window {
+            Some(w) => w.contains(date).then_some(day),
+            None => Some(&self.partition),
+        }
+    }
 }
 
 pub use crate::config::engine_config::{DEFAULT_PATTERN, DEFAULT_UNDATED_PATTERN};
@@ -38,6 +54,29 @@ pub fn select_files(
     window: &Interval,
     expand_days: i64,
 ) -> Result<(Vec<PathBuf>, FileSelection)> {
+    select_files_noting(roots, patterns, undated, Some(window), expand_days).map(|(files, why, _)| (files, why))
+}
+
+/// Why [`select_files`] left a file (or a hidden directory) out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Skip {
+    Hidden,
+    NotMatching,
+    OutsideInterval,
+}
+
+/// The files selected, why the others were not, and each file or hidden directory left out with the reason.
+pub type Noted = (Vec<PathBuf>, FileSelection, Vec<(PathBuf, Skip)>);
+
+/// [`select_files`], also naming every file and hidden directory it left out, with the reason. Without a window,
+/// a dated file is selected whatever its date.
+pub fn select_files_noting(
+    roots: &[PathBuf],
+    patterns: &[Regex],
+    undated: Option<&Regex>,
+    window: Option<&Interval>,
+    expand_days: i64,
+) -> Result<Noted> {
     for root in roots {
         if !root.is_dir() {
             bail!(
@@ -47,9 +86,10 @@ pub fn select_files(
             );
         }
     }
-    let widened = window.expand(expand_days);
+    let widened = window.map(|w| w.expand(expand_days));
     let mut out = Vec::new();
     let mut why = FileSelection::default();
+    let mut skipped = Vec::new();
     let mut stack: Vec<PathBuf> = roots.to_vec();
     while let Some(dir) = stack.pop() {
         for entry in std::fs::read_dir(&dir).with_context(|| format!("cannot list {}", dir.display()))? {
@@ -57,6 +97,7 @@ pub fn select_files(
             let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
             if name.starts_with('.') || name.starts_with('_') {
                 why.hidden += 1;
+                skipped.push((path, Skip::Hidden));
                 continue;
             }
             if path.is_dir() {
@@ -73,14 +114,16 @@ pub fn select_files(
                     out.push(path);
                 } else {
                     why.not_matching += 1;
+                    skipped.push((path, Skip::NotMatching));
                 }
                 continue;
             };
             match caps.name("date") {
                 Some(d) => match chrono::NaiveDate::parse_from_str(d.as_str(), "%Y%m%d") {
-                    Ok(date) if widened.contains(date) => {}
+                    Ok(date) if widened.as_ref().is_none_or(|w| w.contains(date)) => {}
                     _ => {
                         why.outside_interval += 1;
+                        skipped.push((path, Skip::OutsideInterval));
                         continue;
                     }
                 },
@@ -92,6 +135,46 @@ pub fn select_files(
     out.sort();
     out.dedup();
     why.read = out.len();
+    Ok((out, why, skipped))
+}
+
+/// Every file under `root` (recursively) whose path relative to `root` matches one of `globs`, as the original
+/// `PathSetTask` selects (docs/contract.md §1.7); also how many did not. Names starting with `.` or `_` (markers,
+/// files being written) are skipped as the dated selection skips them: Hadoop's input formats skip them too, so a
+/// cluster run would not read them either.
+pub fn select_included(root: &Path, globs: &[Regex]) -> Result<(Vec<PathBuf>, FileSelection)> {
+    if !root.is_dir() {
+        bail!(
+            "tracking log directory {} does not exist (set tracking_logs in the profile or --var tracking_logs=DIR)",
+            root.display()
+        );
+    }
+    let mut out = Vec::new();
+    let mut why = FileSelection::default();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).with_context(|| format!("cannot list {}", dir.display()))? {
+            let path = entry?.path();
+            let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+            if name.starts_with('.') || name.starts_with('_') {
+                why.hidden += 1;
+                continue;
+            }
+            if path.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            let rel = path.strip_prefix(root).unwrap_or(&path).to_string_lossy().to_string();
+            if crate::config::include::matches(globs, &rel) {
+                out.push(path);
+            } else {
+                why.not_matching += 1;
+            }
+        }
+    }
+    out.sort();
+    why.read = out.len();
+    why.undated = out.len();
     Ok((out, why))
 }
 
@@ -148,10 +231,13 @@ impl Partial {
 
 /// What every map job needs to scan a file.
 struct Scan<'a> {
-    jobs: &'a [MapJob],
+    jobs: &'a [&'a MapJob],
     names: Vec<&'a str>,
     by_extractor: Vec<Vec<usize>>,
-    opts: ScanOptions,
+    /// For files only maps with a window read: lines dated outside every window are skipped early.
+    dated: ScanOptions,
+    /// For files a map without a window reads: every line.
+    all: ScanOptions,
 }
 
 impl Scan<'_> {
@@ -170,10 +256,11 @@ impl Scan<'_> {
         (names, by_extractor)
     }
 
-    fn file(&self, log: &LogFile) -> Result<Partial> {
-        let f = log.path.as_path();
+    /// Scans `f` for the jobs `reads` marks (only their extractors run).
+    fn file(&self, f: &Path, reads: &[bool]) -> Result<Partial> {
         let jobs = self.jobs;
-        let subset = log.jobs.as_deref().map(|s| self.for_jobs(s));
+        let readers: Vec<usize> = (0..jobs.len()).filter(|&j| reads.get(j).copied().unwrap_or(false)).collect();
+        let subset = (readers.len() < jobs.len()).then(|| self.for_jobs(&readers));
         let (names, by_extractor) = match &subset {
             Some((n, b)) => (n, b),
             None => (&self.names, &self.by_extractor),
@@ -192,9 +279,10 @@ impl Scan<'_> {
                 }
             };
             for &j in by_extractor.get(ex).into_iter().flatten() {
-                if !jobs[j].window.contains(date) {
+                if !reads[j] {
                     continue;
                 }
+                let Some(day) = jobs[j].bucket(day, date) else { continue };
                 if jobs[j].count_as.is_some() {
                     if !counted[j].contains_key(day) {
                         counted[j].insert(day.to_string(), HashMap::new());
@@ -218,7 +306,9 @@ impl Scan<'_> {
                 }
             }
         };
-        let damage = events::scan_file_checked(f, names, &self.opts, &mut out.counters, &mut emit)
+        let whole = reads.iter().zip(jobs).any(|(r, j)| *r && j.window.is_none());
+        let opts = if whole { &self.all } else { &self.dated };
+        let damage = events::scan_file_checked(f, names, opts, &mut out.counters, &mut emit)
             .with_context(|| format!("cannot read {}", f.display()))?;
         out.damage = damage.map(|d| DamagedFile {
             path: f.display().to_string(),
@@ -229,12 +319,16 @@ impl Scan<'_> {
     }
 }
 
+/// A file to read, and which map jobs read it (by index): maps with a window read the files dated for it, maps
+/// without one the files their globs select.
+pub type FileJobs = (PathBuf, Vec<bool>);
+
 /// Runs every map job in one pass over `files` and stages their partitions, reading up to `jobs` files at once
 /// (each file is read whole by one worker; the rows come out as a one-worker run gives them). A damaged or
 /// unreadable file is read up to the damage and reported, never fatal: the caller applies the bad-input threshold.
 pub fn run(
-    jobs: &[MapJob],
-    files: &[LogFile],
+    jobs: &[&MapJob],
+    files: &[FileJobs],
     staging: &mut Staging,
     ccx_enabled: bool,
     workers: usize,
@@ -243,19 +337,22 @@ pub fn run(
     let mut names: Vec<&str> = jobs.iter().map(|j| j.extractor.as_str()).collect();
     names.sort();
     names.dedup();
-    let span = jobs.iter().map(|j| j.window).reduce(|a, b| a.union(&b));
-    let Some(span) = span else {
+    if jobs.is_empty() {
         return Ok(MapOutput { written: BTreeMap::new(), counters: Counters::default(), damaged: vec![] });
-    };
-    let opts = ScanOptions {
-        interval: Some((span.start.format("%Y-%m-%d").to_string(), span.end.format("%Y-%m-%d").to_string())),
+    }
+    // Lines dated outside every window are skipped before the extractors, unless a job without a window reads the
+    // file: it keeps them all.
+    let span = jobs.iter().filter_map(|j| j.window).reduce(|a, b| a.union(&b));
+    let dated = ScanOptions {
+        interval: span.map(|s| (s.start.format("%Y-%m-%d").to_string(), s.end.format("%Y-%m-%d").to_string())),
         ccx_enabled,
     };
+    let all = ScanOptions { interval: None, ccx_enabled };
     let by_extractor: Vec<Vec<usize>> = names
         .iter()
         .map(|n| jobs.iter().enumerate().filter(|(_, j)| j.extractor == *n).map(|(i, _)| i).collect())
         .collect();
-    let scan = Scan { jobs, names, by_extractor, opts };
+    let scan = Scan { jobs, names, by_extractor, dated, all };
     let mut all = Partial::new(jobs.len());
     let mut damaged = Vec::new();
     let mut bytes = 0u64;
@@ -269,7 +366,7 @@ pub fn run(
                 let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 let Some(f) = files.get(i) else { break };
                 let failed = {
-                    let r = scan.file(f);
+                    let r = scan.file(&f.0, &f.1);
                     let failed = r.is_err();
                     if tx.send((i, r)).is_err() {
                         break;
@@ -298,7 +395,7 @@ pub fn run(
             pending.insert(i, part);
             while let Some(p) = pending.remove(&merged) {
                 all.absorb(p);
-                bytes += std::fs::metadata(&files[merged].path).map(|m| m.len()).unwrap_or(0);
+                bytes += std::fs::metadata(&files[merged].0).map(|m| m.len()).unwrap_or(0);
                 merged += 1;
                 progress(merged, bytes);
             }
@@ -311,8 +408,7 @@ pub fn run(
     let mut written = BTreeMap::new();
     for (j, job) in jobs.iter().enumerate() {
         let mut total = 0;
-        for day in job.window.days() {
-            let dt = day.format("%Y-%m-%d").to_string();
+        for dt in job.partitions() {
             let rows: Vec<Row> = if job.count_as.is_some() {
                 // In row order, as a sorted map of rows would give them: the partition's bytes do not depend on
                 // the hashing.

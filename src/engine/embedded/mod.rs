@@ -40,7 +40,7 @@ fn source_digest(profile: &crate::config::profile::Profile, root: &Path, t: &Tas
         Ok(())
     };
     match &t.kind {
-        TaskKind::Map { window, dirs, .. } => {
+        TaskKind::Map { window, include, dirs, .. } => {
             // The keys the map reads, straight from the profile (`EmbeddedConfig` would resolve the LMS secret).
             let resolve = |v: String| if Path::new(&v).is_absolute() { PathBuf::from(v) } else { root.join(v) };
             let Ok(logs) = profile.list("tracking_logs") else { return Ok(None) };
@@ -60,7 +60,18 @@ fn source_digest(profile: &crate::config::profile::Profile, root: &Path, t: &Tas
             ) else {
                 return Ok(None);
             };
-            let (files, _) = mapper::select_files(&logs, &patterns, Some(&undated), window, expand)?;
+            let files = match window {
+                Some(window) => mapper::select_files(&logs, &patterns, Some(&undated), window, expand)?.0,
+                // Without a window: the files its include globs select.
+                None => {
+                    let Ok(globs) = crate::config::include::compile(include) else { return Ok(None) };
+                    let mut files = Vec::new();
+                    for dir in &logs {
+                        files.extend(mapper::select_included(dir, &globs)?.0);
+                    }
+                    files
+                }
+            };
             for f in &files {
                 stat(&mut h, f)?;
             }
@@ -72,7 +83,7 @@ fn source_digest(profile: &crate::config::profile::Profile, root: &Path, t: &Tas
                 h.update(format!("dir {}\n", dir.display()).as_bytes());
                 if dir.is_dir() {
                     let (dirs, patterns) = (std::slice::from_ref(&dir), std::slice::from_ref(&pattern));
-                    for f in mapper::select_files(dirs, patterns, None, window, expand)?.0 {
+                    for f in mapper::select_files_noting(dirs, patterns, None, window.as_ref(), expand)?.0 {
                         stat(&mut h, &f)?;
                     }
                 }
@@ -181,7 +192,7 @@ impl super::Engine for EmbeddedEngine {
                         }
                         continue;
                     }
-                    TaskKind::ResultStore { .. } | TaskKind::Files { .. } => continue,
+                    TaskKind::ResultStore { .. } | TaskKind::Csv { .. } | TaskKind::Files { .. } => continue,
                 };
                 run.finish(&mut report, r)?;
             }
@@ -312,14 +323,16 @@ impl EmbeddedRun<'_> {
             return Ok(());
         }
         let started = Instant::now();
-        let mut jobs = Vec::new();
+        let mut jobs: Vec<mapper::MapJob> = Vec::new();
         let mut dirs = Vec::new();
         for t in &maps {
-            if let TaskKind::Map { extractor, window, count_as, dirs: own } = &t.kind {
+            if let TaskKind::Map { extractor, window, include, count_as, dirs: own } = &t.kind {
                 jobs.push(mapper::MapJob {
                     table: t.table.clone(),
                     extractor: extractor.clone(),
                     window: *window,
+                    partition: if window.is_some() { String::new() } else { Self::one_partition(t)? },
+                    include: include.clone(),
                     count_as: count_as.clone(),
                 });
                 dirs.push(own.clone());
@@ -327,16 +340,100 @@ impl EmbeddedRun<'_> {
         }
         let roots = self.config.tracking_logs.clone();
         let root = roots.first().cloned().ok_or_else(|| anyhow!("the profile sets no `tracking_logs` directory"))?;
-        let regex = |what: &str, p: &str| regex::Regex::new(p).with_context(|| format!("invalid {what} `{p}`"));
-        let patterns =
-            self.config.tracking_patterns.iter().map(|p| regex("tracking_pattern", p)).collect::<Result<Vec<_>>>()?;
-        let span = jobs.iter().map(|j| j.window).reduce(|a, b| a.union(&b)).ok_or_else(|| anyhow!("no map window"))?;
-        let undated = regex("tracking_undated_pattern", &self.config.tracking_undated_pattern)?;
-        let (selected, selection) =
-            mapper::select_files(&roots, &patterns, Some(&undated), &span, self.config.expand_interval_days)?;
+        // One pass over the logs for every map: maps with a window read the files dated for it, maps without one
+        // (answer distribution) every file their globs select; each file feeds the maps that read it.
+        let all: Vec<&mapper::MapJob> = jobs.iter().collect();
+        let (files, selection) = self.select(&roots, &all, &dirs)?;
         report.files = selection;
-        let mut files: Vec<mapper::LogFile> =
-            selected.into_iter().map(|path| mapper::LogFile { path, jobs: None }).collect();
+        let out = self.map_pass(&all, &files, &root)?;
+        report.counters = out.counters.entries();
+        report.damaged_files = out.damaged;
+        let written = out.written;
+        for job in &jobs {
+            self.check_not_emptied(job, written.get(&job.table).copied().unwrap_or(0), &root)?;
+        }
+        for (t, job) in maps.iter().zip(&jobs) {
+            let mut r =
+                Self::report(t, "map", job.partitions(), written.get(&job.table).copied().unwrap_or(0), started);
+            r.note = Some(format!("{} files, one pass", files.len()));
+            self.finish(report, r)?;
+        }
+        Ok(())
+    }
+
+    /// The log files the maps read, each with the maps that read it, and why the other files were not read.
+    fn select(
+        &self,
+        roots: &[PathBuf],
+        jobs: &[&mapper::MapJob],
+        dirs: &[Vec<(String, String)>],
+    ) -> Result<(Vec<mapper::FileJobs>, crate::engine::FileSelection)> {
+        let regex = |what: &str, p: &str| regex::Regex::new(p).with_context(|| format!("invalid {what} `{p}`"));
+        let n = jobs.len();
+        let mut reads: std::collections::BTreeMap<std::path::PathBuf, Vec<bool>> = std::collections::BTreeMap::new();
+        let mut why = Vec::new();
+        let mut selection: Option<crate::engine::FileSelection> = None;
+        let mut skipped = Vec::new();
+        if let Some(span) = jobs.iter().filter_map(|j| j.window).reduce(|a, b| a.union(&b)) {
+            let patterns = self
+                .config
+                .tracking_patterns
+                .iter()
+                .map(|p| regex("tracking_pattern", p))
+                .collect::<Result<Vec<_>>>()?;
+            let undated = regex("tracking_undated_pattern", &self.config.tracking_undated_pattern)?;
+            let expand = self.config.expand_interval_days;
+            let (files, sel, left) =
+                mapper::select_files_noting(roots, &patterns, Some(&undated), Some(&span), expand)?;
+            for f in files {
+                let r = reads.entry(f).or_insert_with(|| vec![false; n]);
+                for (j, job) in jobs.iter().enumerate() {
+                    r[j] = job.window.is_some();
+                }
+            }
+            why.push(format!(
+                "{} (widened by {} days): {} dated outside it, {} not matching tracking_pattern, {} hidden",
+                span, self.config.expand_interval_days, sel.outside_interval, sel.not_matching, sel.hidden
+            ));
+            selection = Some(sel);
+            skipped = left;
+        }
+        for (j, job) in jobs.iter().enumerate().filter(|(_, job)| job.window.is_none()) {
+            let globs = crate::config::include::compile(&job.include).map_err(anyhow::Error::msg)?;
+            let (mut files, mut sel) = (Vec::new(), crate::engine::FileSelection::default());
+            for root in roots {
+                let (f, s) = mapper::select_included(root, &globs)?;
+                files.extend(f);
+                sel.read += s.read;
+                sel.undated += s.undated;
+                sel.not_matching += s.not_matching;
+                sel.hidden += s.hidden;
+            }
+            why.push(format!("include {}: {} not matching", job.include.join(" "), sel.not_matching));
+            match &mut selection {
+                None => selection = Some(sel),
+                // Read whatever their date: files the other maps left out are read after all.
+                Some(s) => {
+                    let added = files.iter().filter(|f| !reads.contains_key(*f)).count();
+                    s.read += added;
+                    s.undated += added;
+                    // Both selections skip hidden names, so only files the dated one left out can be read now.
+                    let now: std::collections::HashSet<&std::path::PathBuf> = files.iter().collect();
+                    skipped.retain(|(p, skip)| {
+                        let read = now.contains(p);
+                        match skip {
+                            mapper::Skip::NotMatching if read => s.not_matching -= 1,
+                            mapper::Skip::OutsideInterval if read => s.outside_interval -= 1,
+                            _ => {}
+                        }
+                        !read
+                    });
+                }
+            }
+            for f in files {
+                reads.entry(f).or_insert_with(|| vec![false; n])[j] = true;
+            }
+        }
         // A pipeline's own log directories: read by the maps that list them only; one that does not exist yet has
         // no files (as an empty directory). A relative one is taken from the directory holding the warehouse, as
         // the files sinks that write them do (`sinks::files`).
@@ -348,45 +445,44 @@ impl EmbeddedRun<'_> {
                     continue;
                 }
                 let pattern = regex("tracking_log_dir pattern", pattern)?;
-                let window = jobs[j].window;
-                let (found, why) = mapper::select_files(
+                let (found, w, _) = mapper::select_files_noting(
                     std::slice::from_ref(&dir),
                     std::slice::from_ref(&pattern),
                     None,
-                    &window,
+                    jobs[j].window.as_ref(),
                     self.config.expand_interval_days,
                 )?;
-                report.files.undated += why.undated;
-                report.files.outside_interval += why.outside_interval;
-                report.files.not_matching += why.not_matching;
-                report.files.hidden += why.hidden;
-                for path in found {
-                    match files.iter_mut().find(|f| f.path == path) {
-                        Some(mapper::LogFile { jobs: None, .. }) => {}
-                        Some(mapper::LogFile { jobs: Some(readers), .. }) => {
-                            if !readers.contains(&j) {
-                                readers.push(j);
-                            }
-                        }
-                        None => files.push(mapper::LogFile { path, jobs: Some(vec![j]) }),
-                    }
+                let s = selection.get_or_insert_with(Default::default);
+                s.undated += w.undated;
+                s.outside_interval += w.outside_interval;
+                s.not_matching += w.not_matching;
+                s.hidden += w.hidden;
+                for f in found {
+                    reads.entry(f).or_insert_with(|| vec![false; n])[j] = true;
                 }
             }
         }
-        report.files.read = files.len();
-        if files.is_empty() && !self.config.allow_empty {
-            let f = &report.files;
+        if let Some(s) = &mut selection {
+            s.read = reads.len();
+        }
+        let root = roots.first().map(|r| r.as_path()).unwrap_or(Path::new("."));
+        if reads.is_empty() && !self.config.allow_empty {
             bail!(
-                "no tracking-log file to read under {} for {} (widened by {} days): {} dated outside it, {} not \
-                 matching tracking_pattern, {} hidden; pass --allow-empty to run on no input",
+                "no tracking-log file to read under {} for {}; pass --allow-empty to run on no input",
                 root.display(),
-                span,
-                self.config.expand_interval_days,
-                f.outside_interval,
-                f.not_matching,
-                f.hidden
+                why.join("; ")
             );
         }
+        Ok((reads.into_iter().collect(), selection.unwrap_or_default()))
+    }
+
+    /// One pass over `files` for `jobs`, with the bad-input checks.
+    fn map_pass(
+        &mut self,
+        jobs: &[&mapper::MapJob],
+        files: &[mapper::FileJobs],
+        root: &Path,
+    ) -> Result<mapper::MapOutput> {
         // On a terminal, a line that says how far the pass is (it can take minutes on a large site's logs).
         let tty = std::io::stderr().is_terminal() && !self.config.quiet;
         let total = files.len();
@@ -398,16 +494,13 @@ impl EmbeddedRun<'_> {
                 }
             }
         };
-        let out = mapper::run(&jobs, &files, self.staging, self.config.ccx_enabled, self.config.jobs, &mut progress)?;
-        let (written, counters) = (out.written, out.counters);
-        report.counters = counters.entries();
-        report.damaged_files = out.damaged;
-        for d in &report.damaged_files {
+        let out = mapper::run(jobs, files, self.staging, self.config.ccx_enabled, self.config.jobs, &mut progress)?;
+        for d in &out.damaged {
             eprintln!("  damaged {}: {} (lines before the damage kept)", d.path, d.reason);
         }
         // Bad lines against lines read, and damaged files against files read: either past the ratio fails the run.
-        let lines = counters.lines();
-        let bad = counters.bad_records();
+        let lines = out.counters.lines();
+        let bad = out.counters.bad_records();
         let ratio = self.config.max_bad_ratio;
         if lines > 0 && (bad as f64) > ratio * lines as f64 {
             bail!(
@@ -418,9 +511,9 @@ impl EmbeddedRun<'_> {
                 root.display()
             );
         }
-        let damaged = report.damaged_files.len();
+        let damaged = out.damaged.len();
         if damaged > 0 && (damaged as f64) > ratio * files.len() as f64 {
-            let names: Vec<&str> = report.damaged_files.iter().map(|d| d.path.as_str()).collect();
+            let names: Vec<&str> = out.damaged.iter().map(|d| d.path.as_str()).collect();
             bail!(
                 "{damaged} of {} tracking-log files were damaged or unreadable, above max_bad_ratio {:.1}%: {} \
                  (nothing was published)",
@@ -429,21 +522,7 @@ impl EmbeddedRun<'_> {
                 names.join(", ")
             );
         }
-        for job in &jobs {
-            self.check_not_emptied(job, written.get(&job.table).copied().unwrap_or(0), &root)?;
-        }
-        for (t, job) in maps.iter().zip(&jobs) {
-            let mut r = Self::report(
-                t,
-                "map",
-                job.window.days().map(|d| d.format("%Y-%m-%d").to_string()).collect(),
-                written.get(&job.table).copied().unwrap_or(0),
-                started,
-            );
-            r.note = Some(format!("{} files, one pass", files.len()));
-            self.finish(report, r)?;
-        }
-        Ok(())
+        Ok(out)
     }
 
     /// A map that found nothing for days where the published warehouse holds rows from earlier runs most likely
@@ -453,16 +532,18 @@ impl EmbeddedRun<'_> {
             return Ok(());
         }
         let mut before = 0;
-        for day in job.window.days() {
-            let dt = day.format("%Y-%m-%d").to_string();
+        for dt in job.partitions() {
             before += self.staging.warehouse().count_rows(&job.table, &dt)?.unwrap_or(0);
         }
         if before > 0 {
+            let what = match &job.window {
+                Some(w) => w.to_string(),
+                None => format!("partition {}", job.partition),
+            };
             bail!(
-                "`{}` found no events for {} in the logs under {}, where earlier runs wrote {before} rows: refusing \
+                "`{}` found no events for {what} in the logs under {}, where earlier runs wrote {before} rows: refusing \
                  to replace them with nothing (check that the logs are there; pass --allow-empty if this is right)",
                 job.table,
-                job.window,
                 logs.display()
             );
         }

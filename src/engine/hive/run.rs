@@ -50,7 +50,7 @@ fn kind_name(t: &Task) -> &'static str {
         TaskKind::Sql { .. } => "sql",
         TaskKind::Native { .. } => "native",
         TaskKind::ResultStore { .. } => "load",
-        TaskKind::Files { .. } => "files",
+        TaskKind::Csv { .. } | TaskKind::Files { .. } => "files",
     }
 }
 

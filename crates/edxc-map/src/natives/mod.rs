@@ -14,15 +14,19 @@
 //! [`run_reducer_counted`], [`stream_reducer_counted`] and [`run_native_counted`] return those counts. Errors are
 //! the caller's: an unknown reducer or function, missing or bad arguments, a missing input file, an I/O error.
 
+mod answer_dist;
 mod calendar;
 mod course_catalog;
 mod enrollment_days;
 mod enrollment_events;
 mod enrollment_summary;
 pub mod enrollment_validation;
+mod html_entities;
+mod html_text;
 mod last_country;
 pub mod pyfmt;
 pub mod pyjson;
+pub mod pyvalue;
 mod tags_distribution;
 mod video;
 
@@ -54,7 +58,8 @@ pub const NULL_VALUE: &str = "null_value";
 pub const WRONG_COLUMN_COUNT: &str = "wrong_column_count";
 /// A reducer input line (`edxc-map --reducer`) that is not UTF-8.
 pub const NOT_UTF8: &str = "not_utf8";
-/// A course_runs value that is not valid JSON (reading resumes at the next line starting with `{`).
+/// A course_runs value that is not valid JSON (reading resumes at the next line starting with `{`); an answer
+/// distribution row whose answer JSON does not decode to an object.
 pub const BAD_JSON: &str = "bad_json";
 /// A course_runs value that is valid JSON but not an object.
 pub const NOT_AN_OBJECT: &str = "not_an_object";
@@ -63,6 +68,9 @@ pub const MISSING_FIELD: &str = "missing_field";
 /// A course_runs field of the wrong JSON type (a non-string string field, a non-integer integer field, `programs`
 /// not an array, a program not an object).
 pub const BAD_FIELD_TYPE: &str = "bad_field_type";
+/// A problem_check answer (or event) the original answer distribution would crash on (answer_dist.rs lists them).
+pub const BAD_ANSWER: &str = "bad_answer";
+
 /// tags_distribution: saved tags that are truthy but not a JSON object, a tag value that is not a string (nor a list
 /// of strings), or a tag name or value the result store would read as NULL.
 pub const BAD_TAGS: &str = "bad_tags";
@@ -86,6 +94,7 @@ pub const SKIP_REASONS: &[&str] = &[
     NOT_AN_OBJECT,
     MISSING_FIELD,
     BAD_FIELD_TYPE,
+    BAD_ANSWER,
     BAD_TAGS,
     BAD_NUMBER,
     INCOMPLETE_VALIDATION,
@@ -212,6 +221,50 @@ static REDUCERS: &[ReducerSpec] = &[
               accepted activation are dropped; timestamps YYYY-MM-DD HH:MM:SS.ffffff; end_time = end 00:00.",
     },
     ReducerSpec {
+        name: "problem_check_answers",
+        input: &[
+            c("course_id", "string"),
+            c("problem_id", "string"),
+            c("username", "string"),
+            c("timestamp", "string"),
+            c("problem_data", "string"),
+        ],
+        key: &["course_id", "problem_id", "username"],
+        sort: &["timestamp", "problem_data"],
+        output: ANSWERS,
+        args: &[],
+        doc: "ProblemCheckEvent (§3.4 step 1): per (course, problem, username), the answers of the first and of the \
+              last problem_check event (attempt_category first / last), one row per answer id, the answer as JSON.",
+    },
+    ReducerSpec {
+        name: "answer_distribution",
+        input: ANSWERS,
+        key: &["course_id", "answer_id"],
+        sort: &["timestamp", "answer_data"],
+        output: &[
+            c("course_id", "string"),
+            c("module_id", "string"),
+            c("part_id", "string"),
+            c("correct", "tinyint"),
+            c("first_response_count", "int"),
+            c("last_response_count", "int"),
+            c("value_id", "string"),
+            c("answer_value", "string"),
+            c("answer_value_numeric", "double"),
+            c("variant", "string"),
+            c("variant_number", "int"),
+            c("problem_display_name", "string"),
+            c("question", "string"),
+            c("question_text", "string"),
+        ],
+        args: &["valid_response_types", "answer_metadata"],
+        doc: "AnswerDistributionPerCourse (§3.4 step 2): per (course, answer id), one row per answer value and \
+              variant with its first and last response counts. valid_response_types: comma-separated; \
+              answer_metadata: a JSON file of metadata by answer id, or empty. variant and question are the report's \
+              text; value_id, answer_value and problem_display_name are NULL when the report shows them empty; \
+              answer_value_numeric, variant_number and question_text are what the result store receives.",
+    },
+    ReducerSpec {
         name: "tags_distribution",
         input: &[
             c("course_id", "string"),
@@ -314,6 +367,10 @@ static REDUCERS: &[ReducerSpec] = &[
     },
 ];
 
+/// Rows between the two answer distribution reducers.
+const ANSWERS: &[Col] =
+    &[c("course_id", "string"), c("answer_id", "string"), c("timestamp", "string"), c("answer_data", "string")];
+
 static NATIVES: &[NativeSpec] = &[
     NativeSpec {
         name: "calendar",
@@ -408,6 +465,8 @@ fn check_args(what: &str, allowed: &[&str], args: &BTreeMap<String, String>) -> 
 enum Reducer {
     Days(enrollment_days::EnrollmentDays),
     Summary(enrollment_summary::EnrollmentSummary),
+    ProblemCheckAnswers,
+    AnswerDistribution(answer_dist::AnswerDistribution),
     Tags(tags_distribution::TagsDistribution),
     VideoViewing(video::VideoViewing),
     VideoUsage(video::VideoUsage),
@@ -442,6 +501,20 @@ impl Reducer {
                 Reducer::Summary(enrollment_summary::EnrollmentSummary {
                     end_time: format!("{} 00:00:00.000000", end_date.format("%Y-%m-%d")),
                 })
+            }
+            "problem_check_answers" => Reducer::ProblemCheckAnswers,
+            "answer_distribution" => {
+                let arg = |k: &str| args.get(k).map(String::as_str).unwrap_or_default();
+                let metadata = match arg("answer_metadata") {
+                    "" => None,
+                    path => Some(
+                        std::fs::read_to_string(path)
+                            .with_context(|| format!("reducer {name}: cannot read answer_metadata {path}"))?,
+                    ),
+                };
+                let r = answer_dist::AnswerDistribution::new(arg("valid_response_types"), metadata.as_deref())
+                    .map_err(|e| anyhow!("reducer {name}: {e}"))?;
+                Reducer::AnswerDistribution(r)
             }
             "tags_distribution" => Reducer::Tags(tags_distribution::TagsDistribution),
             "video_viewing" => {
@@ -482,6 +555,8 @@ impl Reducer {
         match self {
             Reducer::Days(r) => r.reduce(rows, out, skips),
             Reducer::Summary(r) => r.reduce(rows, out, skips),
+            Reducer::ProblemCheckAnswers => answer_dist::problem_check_answers(rows, out, skips),
+            Reducer::AnswerDistribution(r) => r.reduce(rows, out, skips),
             Reducer::Tags(r) => r.reduce(rows, out, skips),
             Reducer::VideoViewing(r) => r.reduce(rows, out, skips),
             Reducer::VideoUsage(r) => r.reduce(rows, out, skips),
