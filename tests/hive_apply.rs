@@ -60,11 +60,16 @@ fn run_args() -> Vec<String> {
     a
 }
 
-/// Every table of a result store with its rows (load-time columns `created`, `inserted` and `id` left out), sorted.
+/// Every table of a result store with its rows (load-time columns `created`, `inserted` and `id` left out), sorted;
+/// the run state's tables (`edxc_state_*`, cluster profiles keep their state there) are not results.
 fn tables(db: &TestDb) -> BTreeMap<String, Vec<Vec<String>>> {
     let mut c = db.conn();
-    let names: Vec<String> =
-        c.exec("SELECT table_name FROM information_schema.tables WHERE table_schema = ?", (db.name.clone(),)).unwrap();
+    let names: Vec<String> = c
+        .exec(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = ? AND table_name NOT LIKE 'edxc\\_state\\_%'",
+            (db.name.clone(),),
+        )
+        .unwrap();
     let mut out = BTreeMap::new();
     for t in names {
         let cols: Vec<String> = c
@@ -171,10 +176,36 @@ fn shipped_pipelines_on_hive_and_spark_sql_load_the_embedded_engines_rows_and_a_
     }
     assert!(differ.is_empty(), "tables that differ from the embedded engine's: {differ:?}");
 
-    // A failing statement: the mapper is not where ADD FILE looks (and no local one is uploaded). The run names the
-    // step and the engine's message; the warehouse and the result store are as the successful run left them.
+    // Incremental on the cluster: the run state is in the result store (`state = "result_store"`), so an apply right
+    // after the apply does nothing and says so, `plan` agrees, and a log file touched on the cluster's disk makes the
+    // maps that read it run again.
     let cli = "EDXC_GATEWAY_HIVE";
     let dir = format!("{base}/{}", e[cli]);
+    let cluster = |command: &[&str]| {
+        let mut args: Vec<String> = command.iter().map(|s| s.to_string()).collect();
+        args.extend(run_args().into_iter().skip(2));
+        args.extend(["--profile".to_string(), "hadoop.example".to_string()]);
+        args.extend(cluster_vars(&e, &dir, &logs, cli, &dbs[0].url));
+        edxc(&args)
+    };
+    let recorded: u64 = dbs[0].conn().query_first("SELECT COUNT(*) FROM edxc_state_partitions").unwrap().unwrap();
+    assert!(recorded > 0, "the cluster run recorded its partitions in the result store");
+    let t = Instant::now();
+    let (code, out, err) = cluster(&["apply", "--auto-approve"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(format!("{out}{err}").contains("No changes"), "an apply right after an apply does nothing:\n{out}\n{err}");
+    println!("hive: apply after apply: nothing to do [{:.1}s]", t.elapsed().as_secs_f64());
+    let (code, out, err) = cluster(&["plan", "--detailed-exitcode"]);
+    assert_eq!(code, 0, "plan after apply: nothing to do:\n{out}\n{err}");
+    let touched = format!("{logs}/lms-1/tracking.log-20261105.gz");
+    gw.output(&format!("touch {}", shell_quote(&touched))).unwrap();
+    let (code, out, err) = cluster(&["plan", "--detailed-exitcode"]);
+    assert_eq!(code, 2, "a touched log is a change:\n{out}\n{err}");
+    assert!(out.contains("new input"), "plan says why:\n{out}");
+    println!("hive: plan after touching {touched}: exit 2 (new input)");
+
+    // A failing statement: the mapper is not where ADD FILE looks (and no local one is uploaded). The run names the
+    // step and the engine's message; the warehouse and the result store are as the successful run left them.
     let warehouse = PathBuf::from(format!("{dir}/warehouse"));
     let before = file_tree(&warehouse);
     let store_before = tables(&dbs[0]);
@@ -183,6 +214,7 @@ fn shipped_pipelines_on_hive_and_spark_sql_load_the_embedded_engines_rows_and_a_
     args.extend(cluster_vars(&e, &dir, &logs, cli, &dbs[0].url));
     args.extend(["--var".to_string(), format!("mapper_path=file://{dir}/missing/edxc-map")]);
     args.extend(["--var".to_string(), format!("mapper_binary={dir}/no-such-local-file")]);
+    args.push("--force".to_string());
     let (code, _, err) = edxc(&args);
     assert_eq!(code, 1, "{err}");
     let error: Vec<&str> = err.lines().filter(|l| l.starts_with("error:")).collect();

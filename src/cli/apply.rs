@@ -147,7 +147,7 @@ fn run_inner(project: &Project, a: &ApplyArgs, facts: &mut Progress) -> anyhow::
     }
     let root = &project.root;
     let kind = crate::engine::kind(profile.engine()).map_err(anyhow::Error::msg)?;
-    let state_path = profile.path("state", root);
+    let state_path = crate::state::StateStore::from_profile(&profile, root)?;
     if !a.restate.is_empty() {
         restate_windows(&mut plans, &a.restate, &run, &args)?;
     }
@@ -212,7 +212,7 @@ fn run_inner(project: &Project, a: &ApplyArgs, facts: &mut Progress) -> anyhow::
     facts.started = Some(started);
     facts.profile = profile.name.clone();
     facts.engine = kind.name.to_string();
-    facts.report_path = Some(super::run_report::path(state_path.as_deref(), root, &run_id));
+    facts.report_path = Some(super::run_report::path(state_path.as_ref().and_then(|s| s.local_dir()), root, &run_id));
     facts.plans = plans.iter().cloned().zip(statuses_of).collect();
     let flags = RunFlags { max_bad_ratio: a.max_bad_ratio, allow_empty: a.allow_empty, jobs: a.jobs, quiet: a.quiet };
     let mut engine = (kind.build)(&profile, root, &flags)?;
@@ -307,7 +307,7 @@ fn run_inner(project: &Project, a: &ApplyArgs, facts: &mut Progress) -> anyhow::
         crate::state::record(state, &record).with_context(|| {
             format!(
                 "run {run_id} is committed, but its state could not be recorded in {} (the next run records it)",
-                state.display()
+                state.describe()
             )
         })?;
     }

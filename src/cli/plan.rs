@@ -136,8 +136,8 @@ pub fn compute(
     let today = *args.today.get_or_insert_with(|| chrono::Utc::now().date_naive());
     let profile = run.apply_task_params(profile, &pipelines).map_err(anyhow::Error::msg)?;
     let kind = crate::engine::kind(profile.engine()).map_err(anyhow::Error::msg)?;
-    let state = match profile.path("state", &project.root) {
-        Some(path) => crate::state::read(&path)?,
+    let state = match crate::state::StateStore::from_profile(&profile, &project.root)? {
+        Some(store) => crate::state::read(&store)?,
         None => crate::state::Snapshot::default(),
     };
     let templates = project.templates_dir();

@@ -226,10 +226,10 @@ pub fn render(f: &RunFacts) -> Result<String> {
 }
 
 /// Where a run's report goes: `runs/` beside the state store, else `.edxc/runs/` under the project.
-pub fn path(state: Option<&Path>, root: &Path, run_id: &str) -> PathBuf {
-    let dir = match state.and_then(Path::parent) {
-        Some(d) if !d.as_os_str().is_empty() => d.join("runs"),
-        _ => root.join(".edxc").join("runs"),
+pub fn path(state_dir: Option<&Path>, root: &Path, run_id: &str) -> PathBuf {
+    let dir = match state_dir {
+        Some(d) => d.join("runs"),
+        None => root.join(".edxc").join("runs"),
     };
     dir.join(format!("{run_id}.html"))
 }

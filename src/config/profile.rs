@@ -32,7 +32,11 @@ pub const KNOWN_KEYS: &[(&str, &str)] = &[
          original took, or `{\"url\": ...}`); overrides the connection of result_store",
     ),
     ("result_store_database", "database name of a MySQL result store (overrides the one in result_store)"),
-    ("state", "state database (SQLite file) for the embedded engine"),
+    (
+        "state",
+        "run state (what each partition was computed from, for incremental runs and `edxc plan`): a SQLite file, or \
+         `result_store` for tables `edxc_state_*` in the result store (cluster profiles); unset: none kept",
+    ),
     ("max_bad_ratio", "fail a run when bad tracking-log lines exceed this fraction of lines read (default 0.5)"),
     ("ccx_enabled", "accept ccx-v1 course keys (default false)"),
     ("interval", "default --interval for pipelines that take one"),

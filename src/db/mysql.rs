@@ -89,13 +89,18 @@ impl MysqlUrl {
         self.opts.get_db_name().unwrap_or_default()
     }
 
+    /// TCP, a connect timeout, and the session's character set.
+    fn options(&self) -> Result<OptsBuilder> {
+        Ok(OptsBuilder::from_opts(self.opts.clone())
+            .prefer_socket(false)
+            .tcp_connect_timeout(Some(Duration::from_secs(15)))
+            .init(vec![SetNames.render()?]))
+    }
+
     /// Connects over TCP; with `create_db` the database is created first (`CREATE DATABASE IF NOT EXISTS`, on its
     /// own autocommit statement, as the original loader does). Errors are one line: host:port, redacted URL, cause.
     pub fn connect(&self, create_db: bool) -> Result<Conn> {
-        let base = OptsBuilder::from_opts(self.opts.clone())
-            .prefer_socket(false)
-            .tcp_connect_timeout(Some(Duration::from_secs(15)))
-            .init(vec![SetNames.render()?]);
+        let base = self.options()?;
         let fail = |e: mysql::Error| {
             anyhow!("cannot connect to MySQL at {} ({}): {}", self.address(), self.redacted(), one_line(&e.to_string()))
         };
@@ -110,6 +115,23 @@ impl MysqlUrl {
         conn.select_db(db)
             .map_err(|e| anyhow!("cannot use database `{db}` on {}: {}", self.redacted(), one_line(&e.to_string())))?;
         Ok(conn)
+    }
+
+    /// Connects to the database only if it exists (`None` otherwise), creating nothing: for readers that must
+    /// leave the server as they found it (`edxc plan`).
+    pub fn connect_existing(&self) -> Result<Option<Conn>> {
+        let base = self.options()?;
+        let mut conn = Conn::new(base.db_name(None::<String>)).map_err(|e| {
+            anyhow!("cannot connect to MySQL at {} ({}): {}", self.address(), self.redacted(), one_line(&e.to_string()))
+        })?;
+        let db = self.database();
+        let found: Option<String> = conn.exec_first(DatabaseExists.render()?, (db,))?;
+        if found.is_none() {
+            return Ok(None);
+        }
+        conn.select_db(db)
+            .map_err(|e| anyhow!("cannot use database `{db}` on {}: {}", self.redacted(), one_line(&e.to_string())))?;
+        Ok(Some(conn))
     }
 }
 
@@ -243,6 +265,11 @@ fn render_row(row: mysql::Row, style: DateTimeStyle) -> Vec<Option<String>> {
 struct CreateDatabase<'a> {
     database: &'a str,
 }
+
+/// Binds the database name; a row when it exists.
+#[derive(Template)]
+#[template(path = "db/mysql/database_exists.sql", escape = "none")]
+struct DatabaseExists;
 
 /// Init statement of every connection.
 #[derive(Template)]

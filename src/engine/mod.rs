@@ -7,6 +7,7 @@
 
 pub mod embedded;
 pub mod hive;
+pub mod log_files;
 
 use crate::config::engine_config::RunFlags;
 use crate::config::profile::Profile;

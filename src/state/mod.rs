@@ -1,22 +1,26 @@
-//! Run state for the embedded engine: per table and partition, what was written, when and by which run. Written
-//! only after the run committed, so a failed run leaves no claim of completeness behind.
+//! Run state: per table and partition, what was written, when, by which run and from what inputs; and the
+//! artifacts each pipeline rendered at its last apply. Written only after the run committed, so a failed run leaves
+//! no claim of completeness behind. Kept in a SQLite file of its own or in the result store ([`StateStore`]).
 
 use crate::graph::Plan;
 use anyhow::{Context, Result};
 use askama::Template;
+use db::Arg::{Int, Text};
 use serde::{Deserialize, Serialize};
 use sql_templates::{
     ArtifactsTable, DeleteArtifacts, InputsTable, InsertArtifact, InsertInput, InsertPartition, InsertRun,
     PartitionsTable, RunsTable, SelectArtifacts, SelectInputs, SelectPartitions, TableExists,
 };
 use std::collections::BTreeMap;
-use std::path::Path;
 
 /// Fingerprints are a property of the plan; re-exported where the state records them.
 pub use crate::graph::fingerprint;
+mod db;
 pub mod freshness;
 pub mod lock;
 mod sql_templates;
+
+pub use db::StateStore;
 
 /// One partition a run wrote, as the state store keeps it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -98,40 +102,45 @@ impl RunRecord {
     }
 }
 
-/// Writes a run's record in one transaction (all partitions or none).
-pub fn record(path: &Path, run: &RunRecord) -> Result<()> {
+/// Writes a run's record in one transaction (all partitions or none). Idempotent: recording the same run twice
+/// (a run killed after its commit, recorded again by the next) leaves one record.
+pub fn record(store: &StateStore, run: &RunRecord) -> Result<()> {
     crate::failpoint::hit("state")?;
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)?;
+    let d = store.dialect();
+    let mut db = store.open()?;
+    // Tables first: DDL ends a MySQL transaction.
+    for ddl in [
+        RunsTable::from(d).render()?,
+        PartitionsTable::from(d).render()?,
+        InputsTable::from(d).render()?,
+        ArtifactsTable::from(d).render()?,
+    ] {
+        db.exec(&ddl, &[]).with_context(|| format!("cannot create the state tables in {}", store.describe()))?;
     }
-    let mut db = rusqlite::Connection::open(path).with_context(|| format!("cannot open {}", path.display()))?;
-    db.busy_timeout(std::time::Duration::from_secs(30))?;
-    db.execute_batch(&RunsTable.render()?)?;
-    db.execute_batch(&PartitionsTable.render()?)?;
     let now = chrono::Utc::now().format("%Y-%m-%d %H:%M:%S").to_string();
-    let tx = db.transaction()?;
-    tx.execute(&InsertRun.render()?, (&run.run_id, &run.started, run.pipelines.join(",")))?;
-    let insert_partition = InsertPartition.render()?;
-    tx.execute_batch(&InputsTable.render()?)?;
-    let insert_input = InsertInput.render()?;
-    for p in &run.partitions {
-        let rows = i64::try_from(p.rows).unwrap_or(i64::MAX);
-        tx.execute(&insert_partition, (&p.table, &p.dt, &p.pipeline, &p.fingerprint, rows, &run.run_id, &now))?;
-        if let Some(digest) = &p.inputs {
-            tx.execute(&insert_input, (&p.table, &p.dt, digest))?;
+    let pipelines = run.pipelines.join(",");
+    let (insert_partition, insert_input) = (InsertPartition::from(d).render()?, InsertInput::from(d).render()?);
+    let (delete_artifacts, insert_artifact) = (DeleteArtifacts::from(d).render()?, InsertArtifact::from(d).render()?);
+    db.in_transaction(|tx| {
+        tx.exec(&InsertRun::from(d).render()?, &[Text(&run.run_id), Text(&run.started), Text(&pipelines)])?;
+        for p in &run.partitions {
+            let rows = i64::try_from(p.rows).unwrap_or(i64::MAX);
+            let row = [Text(&p.table), Text(&p.dt), Text(&p.pipeline), Text(&p.fingerprint), Int(rows)];
+            tx.exec(&insert_partition, &[row.as_slice(), &[Text(&run.run_id), Text(&now)]].concat())?;
+            if let Some(digest) = &p.inputs {
+                tx.exec(&insert_input, &[Text(&p.table), Text(&p.dt), Text(digest)])?;
+            }
         }
-    }
-    tx.execute_batch(&ArtifactsTable.render()?)?;
-    let insert_artifact = InsertArtifact.render()?;
-    let pipelines: std::collections::BTreeSet<&str> = run.artifacts.iter().map(|a| a.pipeline.as_str()).collect();
-    for p in pipelines {
-        tx.execute(&DeleteArtifacts.render()?, [p])?;
-    }
-    for a in &run.artifacts {
-        tx.execute(&insert_artifact, (&a.pipeline, &a.path, &a.text, &run.run_id))?;
-    }
-    tx.commit()?;
-    Ok(())
+        let pipelines: std::collections::BTreeSet<&str> = run.artifacts.iter().map(|a| a.pipeline.as_str()).collect();
+        for p in pipelines {
+            tx.exec(&delete_artifacts, &[Text(p)])?;
+        }
+        for a in &run.artifacts {
+            tx.exec(&insert_artifact, &[Text(&a.pipeline), Text(&a.path), Text(&a.text), Text(&run.run_id)])?;
+        }
+        Ok(())
+    })
+    .with_context(|| format!("cannot record run {} in {}", run.run_id, store.describe()))
 }
 
 /// What the state store says about one partition.
@@ -171,50 +180,36 @@ impl Snapshot {
     }
 }
 
-/// Reads the state store read-only; a missing store reads as empty.
-pub fn read(path: &Path) -> Result<Snapshot> {
+/// Reads the state store read-only; a missing store reads as empty (and is not created).
+pub fn read(store: &StateStore) -> Result<Snapshot> {
     let mut snap = Snapshot::default();
-    if !path.exists() {
-        return Ok(snap);
-    }
-    let db = rusqlite::Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
-        .with_context(|| format!("cannot open {} read-only", path.display()))?;
-    let exists = |table: &str| -> Result<bool> {
-        let mut stmt = db.prepare(&TableExists.render()?)?;
-        Ok(stmt.exists([table])?)
+    let Some(mut db) = store.open_read_only()? else { return Ok(snap) };
+    let d = store.dialect();
+    let exists_sql = TableExists::from(d).render()?;
+    let exists = |db: &mut db::Conn, table: &str| -> Result<bool> {
+        Ok(!db.query(&exists_sql, &[Text(&format!("{}{table}", d.p))])?.is_empty())
     };
-    if exists("partitions")? {
-        let mut stmt = db.prepare(&SelectPartitions.render()?)?;
-        let rows = stmt.query_map([], |r| {
-            Ok((
-                (r.get::<_, String>(0)?, r.get::<_, String>(1)?),
-                RecordedPartition {
-                    fingerprint: r.get::<_, Option<String>>(2)?.unwrap_or_default(),
-                    rows: u64::try_from(r.get::<_, Option<i64>>(3)?.unwrap_or(0)).unwrap_or(0),
-                    run_id: r.get::<_, Option<String>>(4)?.unwrap_or_default(),
-                    finished: r.get::<_, Option<String>>(5)?.unwrap_or_default(),
-                },
-            ))
-        })?;
-        for row in rows {
-            let (k, v) = row?;
-            snap.partitions.insert(k, v);
+    let text = |row: &mut Vec<Option<String>>, i: usize| row.get_mut(i).and_then(Option::take).unwrap_or_default();
+    if exists(&mut db, "partitions")? {
+        for mut r in db.query(&SelectPartitions::from(d).render()?, &[])? {
+            let key = (text(&mut r, 0), text(&mut r, 1));
+            let part = RecordedPartition {
+                fingerprint: text(&mut r, 2),
+                rows: text(&mut r, 3).parse().unwrap_or(0),
+                run_id: text(&mut r, 4),
+                finished: text(&mut r, 5),
+            };
+            snap.partitions.insert(key, part);
         }
     }
-    if exists("partition_inputs")? {
-        let mut stmt = db.prepare(&SelectInputs.render()?)?;
-        let rows = stmt.query_map([], |r| Ok(((r.get::<_, String>(0)?, r.get::<_, String>(1)?), r.get(2)?)))?;
-        for row in rows {
-            let (k, v) = row?;
-            snap.inputs.insert(k, v);
+    if exists(&mut db, "partition_inputs")? {
+        for mut r in db.query(&SelectInputs::from(d).render()?, &[])? {
+            snap.inputs.insert((text(&mut r, 0), text(&mut r, 1)), text(&mut r, 2));
         }
     }
-    if exists("artifacts")? {
-        let mut stmt = db.prepare(&SelectArtifacts.render()?)?;
-        let rows = stmt.query_map([], |r| Ok(((r.get::<_, String>(0)?, r.get::<_, String>(1)?), r.get(2)?)))?;
-        for row in rows {
-            let (k, v) = row?;
-            snap.artifacts.insert(k, v);
+    if exists(&mut db, "artifacts")? {
+        for mut r in db.query(&SelectArtifacts::from(d).render()?, &[])? {
+            snap.artifacts.insert((text(&mut r, 0), text(&mut r, 1)), text(&mut r, 2));
         }
     }
     Ok(snap)

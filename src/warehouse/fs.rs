@@ -11,6 +11,10 @@ use std::path::Path;
 pub struct Entry {
     pub name: String,
     pub is_dir: bool,
+    /// Bytes (0 for a directory).
+    pub size: u64,
+    /// Seconds since the epoch, where the filesystem says.
+    pub modified: Option<i64>,
 }
 
 /// The operations the warehouse needs. Paths are absolute on the filesystem in question. Renames of directories
@@ -115,8 +119,15 @@ impl Fs for LocalFs {
         let mut out = Vec::new();
         for e in rd {
             let e = e.with_context(|| format!("cannot list {}", path.display()))?;
-            let is_dir = e.path().is_dir();
-            out.push(Entry { name: e.file_name().to_string_lossy().into_owned(), is_dir });
+            // Follows symbolic links, as reading the file does.
+            let meta = std::fs::metadata(e.path()).ok();
+            let is_dir = meta.as_ref().is_some_and(std::fs::Metadata::is_dir);
+            let size = meta.as_ref().map_or(0, std::fs::Metadata::len);
+            let modified = meta
+                .and_then(|m| m.modified().ok())
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .and_then(|d| i64::try_from(d.as_secs()).ok());
+            out.push(Entry { name: e.file_name().to_string_lossy().into_owned(), is_dir, size, modified });
         }
         out.sort_by(|a, b| a.name.cmp(&b.name));
         Ok(out)

@@ -356,7 +356,10 @@ impl Fs for HdfsFs {
                 Some(n) if !n.is_empty() && !n.contains('/') => n.to_string(),
                 _ => bail!("{}: not a directory", what()),
             };
-            out.push(Entry { name, is_dir: s.isdir });
+            let size = u64::try_from(s.length).unwrap_or(0);
+            // HDFS gives milliseconds.
+            let modified = i64::try_from(s.modification_time / 1000).ok();
+            out.push(Entry { name, is_dir: s.isdir, size, modified });
         }
         out.sort_by(|a, b| a.name.cmp(&b.name));
         Ok(out)

@@ -6,7 +6,7 @@ pub mod fs;
 pub mod hdfs;
 mod staging;
 
-pub use fs::{Fs, FsExt, LocalFs};
+pub use fs::{Entry, Fs, FsExt, LocalFs};
 pub use staging::{recover, Committed, Published, Recovered, Staging};
 
 use crate::hive_text;

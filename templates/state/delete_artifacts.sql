@@ -1,1 +1,1 @@
-DELETE FROM artifacts WHERE pipeline = ?1
+DELETE FROM {{ p }}artifacts WHERE pipeline = ?

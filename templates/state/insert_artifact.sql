@@ -1,1 +1,1 @@
-INSERT OR REPLACE INTO artifacts VALUES (?1, ?2, ?3, ?4)
+REPLACE INTO {{ p }}artifacts VALUES (?, ?, ?, ?)

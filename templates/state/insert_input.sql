@@ -1,1 +1,1 @@
-INSERT OR REPLACE INTO partition_inputs VALUES (?1, ?2, ?3)
+REPLACE INTO {{ p }}partition_inputs VALUES (?, ?, ?)

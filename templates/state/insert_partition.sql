@@ -1,1 +1,1 @@
-INSERT OR REPLACE INTO partitions VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+REPLACE INTO {{ p }}partitions VALUES (?, ?, ?, ?, ?, ?, ?)

@@ -1,1 +1,1 @@
-INSERT OR REPLACE INTO runs VALUES (?1, ?2, ?3)
+REPLACE INTO {{ p }}runs VALUES (?, ?, ?)

@@ -1,1 +1,1 @@
-SELECT pipeline, path, text FROM artifacts
+SELECT pipeline, path, text FROM {{ p }}artifacts

@@ -1,1 +1,1 @@
-SELECT tbl, dt, digest FROM partition_inputs
+SELECT tbl, dt, digest FROM {{ p }}partition_inputs

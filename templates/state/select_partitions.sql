@@ -1,1 +1,1 @@
-SELECT tbl, dt, fingerprint, rows, run_id, finished FROM partitions
+SELECT tbl, dt, fingerprint, {% if mysql %}`rows`{% else %}rows{% endif %}, run_id, finished FROM {{ p }}partitions

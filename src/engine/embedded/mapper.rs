@@ -3,12 +3,11 @@
 //! A map without a window (a workflow with no interval) takes every event of the files its `include` globs select,
 //! whatever their dates, into one partition.
 
-use crate::engine::{DamagedFile, FileSelection};
+use crate::engine::DamagedFile;
 use crate::events::{self, Counters, ScanOptions};
 use crate::graph::interval::Interval;
 use crate::warehouse::{Row, Staging};
-use anyhow::{bail, Context, Result};
-use regex::Regex;
+use anyhow::{Context, Result};
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
@@ -42,141 +41,9 @@ impl MapJob {
     }
 }
 
-pub use crate::config::engine_config::{DEFAULT_PATTERN, DEFAULT_UNDATED_PATTERN};
-
-/// Every file under the `roots` (recursively) whose whole path matches one of `patterns` (the first that matches
-/// decides: when its `date` group matched, only files dated in `[start - expand, end + expand)`) or `undated`
-/// (always read: files without a date in their name). Also says why the other files were not selected.
-pub fn select_files(
-    roots: &[PathBuf],
-    patterns: &[Regex],
-    undated: Option<&Regex>,
-    window: &Interval,
-    expand_days: i64,
-) -> Result<(Vec<PathBuf>, FileSelection)> {
-    select_files_noting(roots, patterns, undated, Some(window), expand_days).map(|(files, why, _)| (files, why))
-}
-
-/// Why [`select_files`] left a file (or a hidden directory) out.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Skip {
-    Hidden,
-    NotMatching,
-    OutsideInterval,
-}
-
-/// The files selected, why the others were not, and each file or hidden directory left out with the reason.
-pub type Noted = (Vec<PathBuf>, FileSelection, Vec<(PathBuf, Skip)>);
-
-/// [`select_files`], also naming every file and hidden directory it left out, with the reason. Without a window,
-/// a dated file is selected whatever its date.
-pub fn select_files_noting(
-    roots: &[PathBuf],
-    patterns: &[Regex],
-    undated: Option<&Regex>,
-    window: Option<&Interval>,
-    expand_days: i64,
-) -> Result<Noted> {
-    for root in roots {
-        if !root.is_dir() {
-            bail!(
-                "tracking log directory {} does not exist (set tracking_logs in the profile or --var \
-                 tracking_logs=DIR)",
-                root.display()
-            );
-        }
-    }
-    let widened = window.map(|w| w.expand(expand_days));
-    let mut out = Vec::new();
-    let mut why = FileSelection::default();
-    let mut skipped = Vec::new();
-    let mut stack: Vec<PathBuf> = roots.to_vec();
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).with_context(|| format!("cannot list {}", dir.display()))? {
-            let path = entry?.path();
-            let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
-            if name.starts_with('.') || name.starts_with('_') {
-                why.hidden += 1;
-                skipped.push((path, Skip::Hidden));
-                continue;
-            }
-            if path.is_dir() {
-                stack.push(path);
-                continue;
-            }
-            let text = path.to_string_lossy();
-            let whole = |re: &Regex| {
-                re.captures(&text).filter(|c| c.get(0).is_some_and(|m| m.start() == 0 && m.end() == text.len()))
-            };
-            let Some(caps) = patterns.iter().find_map(whole) else {
-                if undated.is_some_and(|u| whole(u).is_some()) {
-                    why.undated += 1;
-                    out.push(path);
-                } else {
-                    why.not_matching += 1;
-                    skipped.push((path, Skip::NotMatching));
-                }
-                continue;
-            };
-            match caps.name("date") {
-                Some(d) => match chrono::NaiveDate::parse_from_str(d.as_str(), "%Y%m%d") {
-                    Ok(date) if widened.as_ref().is_none_or(|w| w.contains(date)) => {}
-                    _ => {
-                        why.outside_interval += 1;
-                        skipped.push((path, Skip::OutsideInterval));
-                        continue;
-                    }
-                },
-                None => why.undated += 1,
-            }
-            out.push(path);
-        }
-    }
-    out.sort();
-    out.dedup();
-    why.read = out.len();
-    Ok((out, why, skipped))
-}
-
-/// Every file under `root` (recursively) whose path relative to `root` matches one of `globs`, as the original
-/// `PathSetTask` selects (docs/contract.md §1.7); also how many did not. Names starting with `.` or `_` (markers,
-/// files being written) are skipped as the dated selection skips them: Hadoop's input formats skip them too, so a
-/// cluster run would not read them either.
-pub fn select_included(root: &Path, globs: &[Regex]) -> Result<(Vec<PathBuf>, FileSelection)> {
-    if !root.is_dir() {
-        bail!(
-            "tracking log directory {} does not exist (set tracking_logs in the profile or --var tracking_logs=DIR)",
-            root.display()
-        );
-    }
-    let mut out = Vec::new();
-    let mut why = FileSelection::default();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).with_context(|| format!("cannot list {}", dir.display()))? {
-            let path = entry?.path();
-            let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
-            if name.starts_with('.') || name.starts_with('_') {
-                why.hidden += 1;
-                continue;
-            }
-            if path.is_dir() {
-                stack.push(path);
-                continue;
-            }
-            let rel = path.strip_prefix(root).unwrap_or(&path).to_string_lossy().to_string();
-            if crate::config::include::matches(globs, &rel) {
-                out.push(path);
-            } else {
-                why.not_matching += 1;
-            }
-        }
-    }
-    out.sort();
-    why.read = out.len();
-    why.undated = out.len();
-    Ok((out, why))
-}
+pub use crate::engine::log_files::{
+    select_files, select_files_noting, select_included, Skip, DEFAULT_PATTERN, DEFAULT_UNDATED_PATTERN,
+};
 
 /// What the map pass did.
 pub struct MapOutput {

@@ -124,7 +124,8 @@ impl Fs for SftpFs {
             .into_iter()
             .filter_map(|(p, st)| {
                 let name = p.file_name()?.to_string_lossy().into_owned();
-                (name != "." && name != "..").then_some(Entry { name, is_dir: st.is_dir() })
+                let (size, modified) = (st.size.unwrap_or(0), st.mtime.and_then(|t| i64::try_from(t).ok()));
+                (name != "." && name != "..").then_some(Entry { name, is_dir: st.is_dir(), size, modified })
             })
             .collect();
         out.sort_by(|a, b| a.name.cmp(&b.name));
