@@ -20,8 +20,8 @@ SELECT ce.`date` AS end_date,
        COALESCE(ser.textbook_pages_viewed, 0) AS textbook_pages_viewed,
        COALESCE(ser.last_subsection_viewed, '') AS last_subsection_viewed
 FROM student_engagement_enrollment ce
-INNER JOIN calendar cal ON CAST(ce.`date` AS STRING) = cal.`date`
-INNER JOIN (SELECT iso_weekday FROM calendar WHERE `date` = '{{ interval_end - 1d }}') last_day
+INNER JOIN student_engagement_calendar cal ON CAST(ce.`date` AS STRING) = cal.`date`
+INNER JOIN (SELECT iso_weekday FROM student_engagement_calendar WHERE `date` = '{{ interval_end - 1d }}') last_day
   ON cal.iso_weekday = last_day.iso_weekday
 INNER JOIN auth_user au ON ce.user_id = au.id
 LEFT OUTER JOIN student_engagement_raw_weekly ser
