@@ -551,3 +551,21 @@ fn one(t: &crate::model::Transform, r: &dyn Fn(&str) -> Result<String, String>) 
     }
     Ok(Partitions::One(value))
 }
+
+#[cfg(test)]
+mod when_tests {
+    use super::*;
+
+    #[test]
+    fn when_is_a_flag_or_a_comparison() {
+        assert_eq!(parse_when(" enable_course_catalog "), ("enable_course_catalog", None));
+        assert_eq!(parse_when("interval_type == 'weekly'"), ("interval_type", Some("weekly")));
+        assert_eq!(parse_when("interval_type==\"all\""), ("interval_type", Some("all")));
+        let vars: Vars = [("t".to_string(), Var::Text("daily".into())), ("b".to_string(), Var::Bool(true))].into();
+        assert_eq!(as_bool(&vars, "t == 'daily'"), Ok(true));
+        assert_eq!(as_bool(&vars, "t == 'weekly'"), Ok(false));
+        assert_eq!(as_bool(&vars, "b"), Ok(true));
+        assert!(as_bool(&vars, "t").is_err(), "a text param is no flag");
+        assert!(as_bool(&vars, "missing == 'x'").is_err());
+    }
+}

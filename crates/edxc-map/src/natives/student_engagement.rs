@@ -182,4 +182,56 @@ mod tests {
         let all = StudentEngagement { interval_type: IntervalType::All, last_day: d("2015-09-15") };
         assert_eq!(all.group_date(d("2015-09-01")), d("2015-09-15"));
     }
+
+    /// One record: course, username, entity, type, correct, path, timestamp, vote, undo, dt.
+    fn rec(entity: &str, event_type: &str, extra: [Option<&str>; 5], dt: &str) -> NumberedRow {
+        let mut row: Row = vec![Some("c".into()), Some("u".into()), Some(entity.into()), Some(event_type.into())];
+        row.extend(extra.iter().map(|v| v.map(str::to_string)));
+        row.push(Some(dt.into()));
+        NumberedRow { number: 0, row }
+    }
+
+    #[test]
+    fn counters_of_one_learner() {
+        let none = [None; 5];
+        fn check(ok: &str) -> [Option<&str>; 5] {
+            [Some(ok), None, None, None, None]
+        }
+        fn vote<'a>(v: &'a str, undo: &'a str) -> [Option<&'a str>; 5] {
+            [None, None, None, Some(v), Some(undo)]
+        }
+        fn view<'a>(path: &'a str, ts: &'a str) -> [Option<&'a str>; 5] {
+            [None, Some(path), Some(ts), None, None]
+        }
+        let rows = vec![
+            rec("p1", "problem_check", check("false"), "2015-09-14"),
+            rec("p1", "problem_check", check("true"), "2015-09-14"),
+            rec("p2", "problem_check", check("false"), "2015-09-15"),
+            rec("v1", "play_video", none, "2015-09-15"),
+            rec("v1", "play_video", none, "2015-09-15"),
+            rec("", "edx.forum.thread.voted", vote("up", "false"), "2015-09-14"),
+            rec("", "edx.forum.thread.voted", vote("up", "true"), "2015-09-14"),
+            rec("", "edx.forum.response.voted", vote("down", "false"), "2015-09-14"),
+            rec("", "edx.forum.comment.voted", vote("up", "false"), "2015-09-14"),
+            rec("", "edx.forum.thread.vote_received", vote("up", "false"), "2015-09-14"),
+            rec("", "book", none, "2015-09-14"),
+            rec("", "marker:last_subsection_viewed", view("/b", "2015-09-14T02:00:00.000000"), "2015-09-14"),
+            rec("", "marker:last_subsection_viewed", view("/a", "2015-09-14T01:00:00.000000"), "2015-09-14"),
+        ];
+        let r = StudentEngagement { interval_type: IntervalType::All, last_day: d("2015-09-15") };
+        let (mut out, mut skips) = (Vec::new(), Skips::default());
+        r.reduce(&rows, &mut out, &mut skips);
+        let text: Vec<&str> = out[0].iter().map(|c| c.as_deref().unwrap_or("NULL")).collect();
+        assert_eq!(
+            text,
+            ["2015-09-15", "c", "u", "2", "2", "3", "1", "1", "0", "0", "0", "0", "1", "1", "0", "1", "/b"]
+        );
+        // Daily: one row per event day.
+        let r = StudentEngagement { interval_type: IntervalType::Daily, last_day: d("2015-09-15") };
+        let mut daily = Vec::new();
+        r.reduce(&rows, &mut daily, &mut skips);
+        assert_eq!(daily.len(), 2);
+        assert_eq!(daily[1][0].as_deref(), Some("2015-09-15"));
+        assert_eq!(daily[1][3].as_deref(), Some("1"));
+    }
 }
