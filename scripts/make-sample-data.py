@@ -87,6 +87,22 @@ def enrollments():
     tsv("student_courseenrollment", ["id", "user_id", "course_id", "created", "is_active", "mode"], rows)
 
 
+def users():
+    """auth_user (username, email) and course cohorts: what the student engagement reports join."""
+    rnd = random.Random(27)
+    tsv("auth_user", ["id", "username", "email", "is_staff", "is_active"],
+        [(uid, "learner%d" % uid, "learner%d@example.com" % uid, 0, 1) for uid in range(1, USERS + 1)])
+    groups = [(1, "cohort-a", "MITx/DAT206x/2T2016", "cohort"), (2, "cohort-b", "MITx/DAT206x/2T2016", "cohort"),
+              (3, "cohort-a", "course-v1:edX+PH207x+2013_Spring", "cohort")]
+    tsv("course_groups_courseusergroup", ["id", "name", "course_id", "group_type"], groups)
+    members = []
+    for uid in range(1, USERS + 1):
+        for g in (rnd.choice([1, 2, None]), rnd.choice([3, None])):
+            if g is not None:
+                members.append((len(members) + 1, g, uid))
+    tsv("course_groups_courseusergroup_users", ["id", "courseusergroup_id", "user_id"], members)
+
+
 def geoip():
     subprocess.check_call([sys.executable, os.path.join(ROOT, "scripts", "make-geoip-mmdb.py"), "--sample"])
 def tagged_log():
@@ -156,5 +172,6 @@ if __name__ == "__main__":
     tagged_log()
     lms()
     enrollments()
+    users()
     geoip()
     studentmodule()

@@ -52,6 +52,7 @@ fn sample_data_run_loads_every_table_and_reruns_identically() {
         "tags_distribution",
         "grade_distribution",
         "sequential_open_distribution",
+        "student_engagement_daily",
     ] {
         assert!(out.lines().any(|l| l.trim_start().starts_with(t)), "summary lists {t}:\n{out}");
         assert!(rows(&tmp.path().join("results.sqlite"), t) > 0, "{t} has rows");

@@ -161,9 +161,9 @@ fn hive_artifacts_have_the_cluster_shape() {
     let command: String = sqoop.text.lines().filter(|l| !l.starts_with('#')).collect();
     assert!(!command.contains("--direct"), "Sqoop 1.4.7 rejects --direct with --null-string");
     assert!(!sqoop.text.contains("SECRET"), "no secret reference or value in artifacts");
-    let calendar = find("calendar.tsv");
+    let calendar = find("-calendar.tsv");
     assert_eq!(calendar.text.lines().count(), 6575, "the calendar's rows ship in the bundle");
-    let native = find("calendar.hql");
+    let native = find("-calendar.hql");
     assert!(native.text.contains("LOAD DATA LOCAL INPATH 'user_activity/"), "{}", native.text);
 }
 

@@ -180,3 +180,53 @@ fn enrollment_validation_sqlite() {
 fn enrollment_validation_mariadb() {
     scenario("enrollment_validation", Backend::Mariadb);
 }
+
+#[test]
+fn student_engagement_csv_daily_sqlite() {
+    scenario("student_engagement_csv_daily", Backend::Sqlite);
+}
+
+#[test]
+fn student_engagement_csv_daily_mariadb() {
+    scenario("student_engagement_csv_daily", Backend::Mariadb);
+}
+
+#[test]
+fn student_engagement_csv_weekly_sqlite() {
+    scenario("student_engagement_csv_weekly", Backend::Sqlite);
+}
+
+#[test]
+fn student_engagement_csv_weekly_mariadb() {
+    scenario("student_engagement_csv_weekly", Backend::Mariadb);
+}
+
+#[test]
+fn student_engagement_csv_all_sqlite() {
+    scenario("student_engagement_csv_all", Backend::Sqlite);
+}
+
+#[test]
+fn student_engagement_csv_all_mariadb() {
+    scenario("student_engagement_csv_all", Backend::Mariadb);
+}
+
+#[test]
+fn student_engagement_mysql_daily_sqlite() {
+    scenario("student_engagement_mysql_daily", Backend::Sqlite);
+}
+
+#[test]
+fn student_engagement_mysql_daily_mariadb() {
+    scenario("student_engagement_mysql_daily", Backend::Mariadb);
+}
+
+#[test]
+fn student_engagement_mysql_weekly_sqlite() {
+    scenario("student_engagement_mysql_weekly", Backend::Sqlite);
+}
+
+#[test]
+fn student_engagement_mysql_weekly_mariadb() {
+    scenario("student_engagement_mysql_weekly", Backend::Mariadb);
+}

@@ -84,6 +84,7 @@ struct RawNode {
     args: Option<BTreeMap<String, S<String>>>,
     when: Option<S<String>>,
     indexes: Option<Vec<Vec<S<String>>>>,
+    primary_key: Option<S<Vec<S<String>>>>,
     overwrite: Option<S<bool>>,
     allow_empty: Option<S<bool>>,
     checks: Option<Vec<S<RawCheck>>>,
@@ -214,7 +215,7 @@ impl Ctx<'_> {
     }
 
     fn only(&mut self, what: &str, node: &RawNode, allowed: &[&str]) {
-        let present: [(&str, Option<std::ops::Range<usize>>); 22] = [
+        let present: [(&str, Option<std::ops::Range<usize>>); 23] = [
             ("checks", node.checks.as_ref().and_then(|v| v.first()).map(|s| s.span())),
             ("inputs", node.inputs.as_ref().map(|s| s.span())),
             ("columns", node.columns.as_ref().map(|s| s.span())),
@@ -231,6 +232,7 @@ impl Ctx<'_> {
             ("overwrite", node.overwrite.as_ref().map(|s| s.span())),
             ("allow_empty", node.allow_empty.as_ref().map(|s| s.span())),
             ("indexes", node.indexes.as_ref().and_then(|v| v.first()?.first().map(|s| s.span()))),
+            ("primary_key", node.primary_key.as_ref().map(|s| s.span())),
             ("include", node.include.as_ref().map(|s| s.span())),
             ("dir", node.dir.as_ref().map(|s| s.span())),
             ("file", node.file.as_ref().map(|s| s.span())),
@@ -513,10 +515,13 @@ pub fn parse_pipeline(file: &Path, text: &str) -> Result<Pipeline, Vec<Diagnosti
     for (name, node) in &raw.sinks {
         let kind = match node.kind.get_ref().as_str() {
             "result_store" => {
-                cx.only("sink", node, &["inputs", "columns", "table", "indexes", "overwrite", "allow_empty", "when"]);
+                let allowed =
+                    ["inputs", "columns", "table", "indexes", "primary_key", "overwrite", "allow_empty", "when"];
+                cx.only("sink", node, &allowed);
                 SinkKind::ResultStore {
                     table: node.table.as_ref().map(|t| cx.at(t)).unwrap_or_else(|| cx.at(name)),
                     indexes: node.indexes.iter().flatten().map(|ix| ix.iter().map(|c| cx.at(c)).collect()).collect(),
+                    primary_key: node.primary_key.iter().flat_map(|k| k.get_ref()).map(|c| cx.at(c)).collect(),
                     overwrite: node.overwrite.as_ref().map(|b| *b.get_ref()).unwrap_or(true),
                     allow_empty: node.allow_empty.as_ref().map(|b| *b.get_ref()).unwrap_or(false),
                 }

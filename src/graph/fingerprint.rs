@@ -27,8 +27,9 @@ pub fn job_text(t: &Task) -> String {
         TaskKind::Native { function, input_file } => {
             format!("native {function} reading {}", input_file.as_deref().unwrap_or("-"))
         }
-        TaskKind::ResultStore { overwrite, allow_empty, indexes } => {
-            format!("result store overwrite {overwrite} allow_empty {allow_empty} indexes {indexes:?}")
+        TaskKind::ResultStore { overwrite, allow_empty, indexes, primary_key } => {
+            let key = if primary_key.is_empty() { String::new() } else { format!(" primary key {primary_key:?}") };
+            format!("result store overwrite {overwrite} allow_empty {allow_empty} indexes {indexes:?}{key}")
         }
         TaskKind::Csv { dir, file, sort_by, format } => {
             format!("csv files {dir}/{file} sort_by {sort_by:?} format {format:?}")

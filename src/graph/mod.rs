@@ -64,6 +64,8 @@ pub enum TaskKind {
         overwrite: bool,
         allow_empty: bool,
         indexes: Vec<Vec<String>>,
+        /// Explicit primary key columns; empty: an auto-increment `id`.
+        primary_key: Vec<String>,
     },
     /// Write files of delimited text (`sinks::csv`): `dir` rendered for the run (empty: write nothing), `file` the
     /// per-row path template.
@@ -90,6 +92,9 @@ impl TaskKind {
     }
 }
 
+/// The partition column of every warehouse table.
+pub const PARTITION_COLUMN: &str = "dt";
+
 /// What a task reads from one of its inputs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InputRead {
@@ -99,14 +104,14 @@ pub struct InputRead {
 }
 
 impl InputRead {
-    /// Where each wanted column sits in this input's rows.
+    /// Where each wanted column sits in this input's rows. `dt`, unless the input has a column of that name, is the
+    /// partition value that readers append after the columns (a reducer grouping events by their day reads it).
     pub fn positions<'a>(&self, wanted: impl Iterator<Item = &'a str>) -> Result<Vec<usize>, String> {
         wanted
-            .map(|name| {
-                self.columns
-                    .iter()
-                    .position(|c| c.name == name)
-                    .ok_or_else(|| format!("`{}` lacks column {name}", self.table))
+            .map(|name| match self.columns.iter().position(|c| c.name == name) {
+                Some(i) => Ok(i),
+                None if name == PARTITION_COLUMN => Ok(self.columns.len()),
+                None => Err(format!("`{}` lacks column {name}", self.table)),
             })
             .collect()
     }
@@ -280,11 +285,26 @@ pub fn run_vars(p: &Pipeline, profile: &Profile, args: &RunArgs) -> Result<(Inte
     Ok((interval, vars))
 }
 
-fn as_bool(vars: &Vars, name: &str) -> Result<bool, String> {
-    match vars.get(name) {
-        Some(Var::Bool(b)) => Ok(*b),
-        Some(other) => Err(format!("`when = \"{name}\"` needs a boolean param, `{name}` is `{other}`")),
-        None => Err(format!("`when = \"{name}\"` names no param")),
+/// A node's `when`: `name` (a boolean param) or `name == 'value'` (a text param equal to a literal, e.g. one
+/// interval type of several). Returns the param's name and the literal.
+pub fn parse_when(text: &str) -> (&str, Option<&str>) {
+    match text.split_once("==") {
+        Some((name, value)) => {
+            let v = value.trim();
+            let unquoted = ['\'', '"'].iter().find_map(|q| v.strip_prefix(*q)?.strip_suffix(*q));
+            (name.trim(), Some(unquoted.unwrap_or(v)))
+        }
+        None => (text.trim(), None),
+    }
+}
+
+fn as_bool(vars: &Vars, when: &str) -> Result<bool, String> {
+    let (name, value) = parse_when(when);
+    match (vars.get(name), value) {
+        (Some(Var::Bool(b)), None) => Ok(*b),
+        (Some(v), Some(want)) => Ok(v.to_string() == want),
+        (Some(other), None) => Err(format!("`when = \"{when}\"` needs a boolean param, `{name}` is `{other}`")),
+        (None, _) => Err(format!("`when = \"{when}\"` names no param")),
     }
 }
 
@@ -467,12 +487,13 @@ pub fn plan(
             }
         }
         let (table, kind) = match &s.kind {
-            SinkKind::ResultStore { table, indexes, overwrite, allow_empty } => (
+            SinkKind::ResultStore { table, indexes, primary_key, overwrite, allow_empty } => (
                 table.value.clone(),
                 TaskKind::ResultStore {
                     overwrite: *overwrite,
                     allow_empty: *allow_empty,
                     indexes: indexes.iter().map(|ix| ix.iter().map(|c| c.value.clone()).collect()).collect(),
+                    primary_key: primary_key.iter().map(|c| c.value.clone()).collect(),
                 },
             ),
             SinkKind::Files { path, format } => {
@@ -529,4 +550,22 @@ fn one(t: &crate::model::Transform, r: &dyn Fn(&str) -> Result<String, String>) 
         return Err(format!("{}: partition value `{value}` is not a valid dt= value", part.pos));
     }
     Ok(Partitions::One(value))
+}
+
+#[cfg(test)]
+mod when_tests {
+    use super::*;
+
+    #[test]
+    fn when_is_a_flag_or_a_comparison() {
+        assert_eq!(parse_when(" enable_course_catalog "), ("enable_course_catalog", None));
+        assert_eq!(parse_when("interval_type == 'weekly'"), ("interval_type", Some("weekly")));
+        assert_eq!(parse_when("interval_type==\"all\""), ("interval_type", Some("all")));
+        let vars: Vars = [("t".to_string(), Var::Text("daily".into())), ("b".to_string(), Var::Bool(true))].into();
+        assert_eq!(as_bool(&vars, "t == 'daily'"), Ok(true));
+        assert_eq!(as_bool(&vars, "t == 'weekly'"), Ok(false));
+        assert_eq!(as_bool(&vars, "b"), Ok(true));
+        assert!(as_bool(&vars, "t").is_err(), "a text param is no flag");
+        assert!(as_bool(&vars, "missing == 'x'").is_err());
+    }
 }

@@ -125,7 +125,7 @@ pub struct Transform {
     pub partition: Option<At<String>>,
     /// Arguments for reducers and native functions (placeholder templates).
     pub args: BTreeMap<String, At<String>>,
-    /// A boolean param: when false, the transform writes an empty partition.
+    /// A boolean param, or `param == 'value'`: when false, the transform writes an empty partition.
     pub when: Option<At<String>>,
     pub description: Option<String>,
     /// Data checks on the output, run before anything of the run is published.
@@ -187,7 +187,14 @@ impl CheckKind {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SinkKind {
     /// A table of the result store that Insights reads.
-    ResultStore { table: At<String>, indexes: Vec<Vec<At<String>>>, overwrite: bool, allow_empty: bool },
+    /// A result-store table; `primary_key` (e.g. `student_engagement_*`'s) replaces the auto-increment `id`.
+    ResultStore {
+        table: At<String>,
+        indexes: Vec<Vec<At<String>>>,
+        primary_key: Vec<At<String>>,
+        overwrite: bool,
+        allow_empty: bool,
+    },
     /// Files of delimited text on local disk, one per group of rows (`src/sinks/csv.rs`).
     Csv(super::csv::CsvSink),
     /// Files written under the directory `path` (a placeholder template) outside the warehouse, published with
@@ -219,7 +226,8 @@ pub struct Sink {
     pub inputs: Vec<At<String>>,
     pub kind: SinkKind,
     pub columns: Vec<At<Column>>,
-    /// A boolean param: when false, the table is only created (no rows, no marker).
+    /// A boolean param, or `param == 'value'`: when false, the table is only created (no rows, no marker), a csv
+    /// sink writes no file.
     pub when: Option<At<String>>,
     pub description: Option<String>,
 }

@@ -21,13 +21,13 @@ fn sinks(plans: &[Plan]) -> Vec<SinkLoad<'_>> {
     let mut out = Vec::new();
     for plan in plans {
         for task in &plan.tasks {
-            if let TaskKind::ResultStore { indexes, .. } = &task.kind {
+            if let TaskKind::ResultStore { indexes, primary_key, .. } = &task.kind {
                 let spec = TableSpec {
                     name: task.table.clone(),
                     columns: task.columns.clone(),
                     indexes: indexes.clone(),
-                    auto_id: true,
-                    primary_key: vec![],
+                    auto_id: primary_key.is_empty(),
+                    primary_key: primary_key.clone(),
                 };
                 out.push(SinkLoad { plan, task, spec });
             }

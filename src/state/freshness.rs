@@ -159,7 +159,7 @@ mod tests {
         ));
         p.tasks.push(task(
             "summary",
-            TaskKind::ResultStore { overwrite: true, allow_empty: false, indexes: vec![] },
+            TaskKind::ResultStore { overwrite: true, allow_empty: false, indexes: vec![], primary_key: vec![] },
             None,
             vec![1],
         ));

@@ -69,6 +69,18 @@ fn columns(diags: &mut Vec<Diagnostic>, owner: &str, cols: &[At<Column>]) {
     }
 }
 
+/// `when = "flag"` names a boolean param; `when = "param == 'value'"` any param.
+fn when_ref(diags: &mut Vec<Diagnostic>, p: &Pipeline, when: &At<String>) {
+    match crate::graph::parse_when(&when.value) {
+        (name, None) => param_ref(diags, p, &At { value: name.to_string(), pos: when.pos.clone() }, "boolean"),
+        (name, Some(_)) if p.params.contains_key(name) => {}
+        (name, Some(_)) => diags.push(
+            Diagnostic::new(Phase::Fields, Some(&when.pos), format!("`{name}` is not a param of this pipeline"))
+                .hint("`when` names a boolean param, or compares a param with a value: `when = \"param == 'value'\"`"),
+        ),
+    }
+}
+
 fn param_ref(diags: &mut Vec<Diagnostic>, p: &Pipeline, name: &At<String>, want: &str) {
     let ok = match (p.params.get(&name.value).map(|v| &v.value), want) {
         (Some(ParamValue::Bool(_)), "boolean") | (Some(ParamValue::Int(_)), "integer") => true,
@@ -114,7 +126,7 @@ fn fields(p: &mut Pipeline, diags: &mut Vec<Diagnostic>) {
         ident(diags, "transform name", &t.name);
         columns(diags, name, &t.columns);
         if let Some(w) = &t.when {
-            param_ref(diags, p, w, "boolean");
+            when_ref(diags, p, w);
         }
         match &t.kind {
             TransformKind::Map { extractor, window, include, count_as } => {
@@ -188,10 +200,10 @@ fn fields(p: &mut Pipeline, diags: &mut Vec<Diagnostic>) {
         ident(diags, "sink name", &s.name);
         columns(diags, name, &s.columns);
         if let Some(w) = &s.when {
-            param_ref(diags, p, w, "boolean");
+            when_ref(diags, p, w);
         }
-        let (table, indexes) = match &s.kind {
-            SinkKind::ResultStore { table, indexes, .. } => (table, indexes),
+        let (table, indexes, key) = match &s.kind {
+            SinkKind::ResultStore { table, indexes, primary_key, .. } => (table, indexes, primary_key),
             SinkKind::Csv(csv) => {
                 csv_sink(diags, p, name, &s.columns, csv);
                 continue;
@@ -199,7 +211,7 @@ fn fields(p: &mut Pipeline, diags: &mut Vec<Diagnostic>) {
             SinkKind::Files { .. } => continue,
         };
         ident(diags, "result-store table", table);
-        for ix in indexes.iter().flatten() {
+        for ix in indexes.iter().flatten().chain(key) {
             if !s.columns.iter().any(|c| c.value.name == ix.value) {
                 diags.push(
                     Diagnostic::new(

@@ -40,7 +40,8 @@ pub fn check(p: &Pipeline, templates_dir: &Path, vars: &Vars, diags: &mut Vec<Di
                 same_columns(name, &t.name.pos, &format!("reducer `{}`", reducer.value), &want, &t.columns, diags);
                 for input in &t.inputs {
                     let have = p.columns_of(&input.value).unwrap_or_default();
-                    for c in spec.input {
+                    // A reducer may read the partition column, which every warehouse input has.
+                    for c in spec.input.iter().filter(|c| c.name != crate::graph::PARTITION_COLUMN) {
                         if !have.iter().any(|h| h.name == c.name) {
                             diags.push(
                                 Diagnostic::new(

@@ -627,7 +627,9 @@ pub fn check_expected(name: &str, w: &World) -> Vec<String> {
         };
         let from_store = e.get("store").and_then(|s| s.as_str()) == Some("result_store");
         let actual: Vec<Vec<Option<String>>> = if from_store {
-            let sql = format!("SELECT {} FROM {table}", header.join(", "));
+            // `where`: only the rows the scenario asserts (README.upstream.md, `rows_unordered`).
+            let filter = e.get("where").and_then(|w| w.as_str()).map(|w| format!(" WHERE {w}")).unwrap_or_default();
+            let sql = format!("SELECT {} FROM {table}{filter}", header.join(", "));
             store.query(&sql).unwrap_or_else(|err| panic!("{sql}: {err}"))
         } else {
             // A warehouse (Hive) partition: columns by the pipeline's declaration of the table.

@@ -151,6 +151,7 @@ fn reducer_args(spec: &edxc_map::natives::ReducerSpec) -> std::collections::BTre
             n if n == edxc_map::natives::GEOIP_ARG => path.clone(),
             "start" | "interval_start" => "2014-01-01".to_string(),
             "dropoff_threshold" => "0.05".to_string(),
+            "interval_type" => "weekly".to_string(),
             "created_at" => "2014-01-08T00:00:00".to_string(),
             "earliest_timestamp" => "2014-01-02T00".to_string(),
             "expected_validation" => "2014-01-05T00".to_string(),

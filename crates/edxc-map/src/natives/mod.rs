@@ -27,6 +27,7 @@ mod last_country;
 pub mod pyfmt;
 pub mod pyjson;
 pub mod pyvalue;
+mod student_engagement;
 mod tags_distribution;
 mod video;
 
@@ -365,6 +366,47 @@ static REDUCERS: &[ReducerSpec] = &[
               synthetic_enroll.log-YYYYMMDD.gz (or synthetic_enroll-YYYYMMDD.tsv.gz with tuple_output); \
               earliest_timestamp / expected_validation as YYYY-MM-DDTHH or empty.",
     },
+    ReducerSpec {
+        name: "student_engagement",
+        input: &[
+            c("course_id", "string"),
+            c("username", "string"),
+            c("entity_id", "string"),
+            c("event_type", "string"),
+            c("correct", "boolean"),
+            c("subsection_path", "string"),
+            c("subsection_timestamp", "string"),
+            c("vote_value", "string"),
+            c("undo_vote", "boolean"),
+            c("dt", "string"),
+        ],
+        key: &["course_id", "username"],
+        sort: &["dt", "entity_id", "event_type", "subsection_timestamp", "subsection_path"],
+        output: &[
+            c("end_date", "date"),
+            c("course_id", "string"),
+            c("username", "string"),
+            c("days_active", "int"),
+            c("problems_attempted", "int"),
+            c("problem_attempts", "int"),
+            c("problems_correct", "int"),
+            c("videos_played", "int"),
+            c("forum_posts", "int"),
+            c("forum_responses", "int"),
+            c("forum_comments", "int"),
+            c("forum_upvotes_given", "int"),
+            c("forum_downvotes_given", "int"),
+            c("forum_upvotes_received", "int"),
+            c("forum_downvotes_received", "int"),
+            c("textbook_pages_viewed", "int"),
+            c("last_subsection_viewed", "string"),
+        ],
+        args: &["interval_type", "end"],
+        doc: "StudentEngagementTask.reducer (§3.11): per (course, username) and group date (daily: the event date \
+              dt; weekly: dt moved forward to the weekday of end-1; all: end-1; end = interval date_b), days active, \
+              problems attempted / attempts / correct, videos played, forum posts, responses, comments, votes given \
+              and received, textbook pages and the last subsection viewed.",
+    },
 ];
 
 /// Rows between the two answer distribution reducers.
@@ -468,6 +510,7 @@ enum Reducer {
     ProblemCheckAnswers,
     AnswerDistribution(answer_dist::AnswerDistribution),
     Tags(tags_distribution::TagsDistribution),
+    Engagement(student_engagement::StudentEngagement),
     VideoViewing(video::VideoViewing),
     VideoUsage(video::VideoUsage),
     LastCountry(last_country::LastCountry),
@@ -517,6 +560,14 @@ impl Reducer {
                 Reducer::AnswerDistribution(r)
             }
             "tags_distribution" => Reducer::Tags(tags_distribution::TagsDistribution),
+            "student_engagement" => {
+                let raw = args.get("interval_type").map(String::as_str).unwrap_or_default();
+                let interval_type = student_engagement::IntervalType::parse(raw).ok_or_else(|| {
+                    anyhow!("reducer {name}: argument interval_type {raw:?} is not daily, weekly or all")
+                })?;
+                let last_day = end(args)? - chrono::Duration::days(1);
+                Reducer::Engagement(student_engagement::StudentEngagement { interval_type, last_day })
+            }
             "video_viewing" => {
                 let date = |arg: &str| -> Result<String> {
                     let raw = args.get(arg).map(String::as_str).unwrap_or_default();
@@ -558,6 +609,7 @@ impl Reducer {
             Reducer::ProblemCheckAnswers => answer_dist::problem_check_answers(rows, out, skips),
             Reducer::AnswerDistribution(r) => r.reduce(rows, out, skips),
             Reducer::Tags(r) => r.reduce(rows, out, skips),
+            Reducer::Engagement(r) => r.reduce(rows, out, skips),
             Reducer::VideoViewing(r) => r.reduce(rows, out, skips),
             Reducer::VideoUsage(r) => r.reduce(rows, out, skips),
             Reducer::LastCountry(r) => r.reduce(rows, out, skips),
