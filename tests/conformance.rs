@@ -180,3 +180,13 @@ fn enrollment_validation_sqlite() {
 fn enrollment_validation_mariadb() {
     scenario("enrollment_validation", Backend::Mariadb);
 }
+
+#[test]
+fn problem_response_hive_input_sqlite() {
+    scenario("problem_response_hive_input", Backend::Sqlite);
+}
+
+#[test]
+fn problem_response_hive_input_mariadb() {
+    scenario("problem_response_hive_input", Backend::Mariadb);
+}

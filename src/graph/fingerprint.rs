@@ -30,8 +30,16 @@ pub fn job_text(t: &Task) -> String {
         TaskKind::ResultStore { overwrite, allow_empty, indexes } => {
             format!("result store overwrite {overwrite} allow_empty {allow_empty} indexes {indexes:?}")
         }
-        TaskKind::Csv { dir, file, sort_by, format } => {
-            format!("csv files {dir}/{file} sort_by {sort_by:?} format {format:?}")
+        TaskKind::Csv { dir, file, sort_by, fields, file_filter, format } => {
+            let mut text = format!("csv files {dir}/{file} sort_by {sort_by:?} format {format:?}");
+            // Only when set, so the fingerprints of sinks without them stay what earlier runs recorded.
+            if !fields.is_empty() {
+                text.push_str(&format!(" fields {fields:?}"));
+            }
+            if let Some(f) = file_filter {
+                text.push_str(&format!(" file_filter {f}"));
+            }
+            text
         }
         TaskKind::Files { dir, format, interval } => format!("files {} under {dir} for {interval}", format.name()),
     };
