@@ -601,6 +601,14 @@ fn check_item(name: &str, placeholders: &[(String, String)], item: &toml::Value)
                 rows.iter().map(|r| r.iter().map(|c| (c != "\\N").then(|| c.clone())).collect()).collect();
             compare_rows(&format!("histogram of {under}/{glob}"), &expected, &actual, false)
         }
+        "exists" => {
+            let path = s("path").unwrap();
+            if Path::new(&path).exists() {
+                Ok(())
+            } else {
+                Err(format!("{path} does not exist"))
+            }
+        }
         // Stated in words (`property`) or against the result store (`sql_count`): the scenario's own test asserts
         // them (tests/conformance.rs, the answer distribution scenarios).
         "property" | "sql_count" => Ok(()),
