@@ -271,7 +271,10 @@ fn emit(table: &toml::Table, prefix: &str, order: &mut dyn FnMut(usize) -> Vec<u
         out.push_str(&format!("[{prefix}]\n"));
     }
     for i in values {
-        out.push_str(&format!("{} = {}\n", keys[i], table[keys[i]]));
+        // A key that is not a bare key (such as `"problem-response.report_fields"`) stays quoted.
+        let bare = keys[i].chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+        let key = if bare { keys[i].clone() } else { toml::Value::String(keys[i].clone()).to_string() };
+        out.push_str(&format!("{key} = {}\n", table[keys[i]]));
     }
     for i in tables {
         let name = if prefix.is_empty() { keys[i].clone() } else { format!("{prefix}.{}", keys[i]) };
