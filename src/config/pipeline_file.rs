@@ -586,14 +586,14 @@ pub fn parse_pipeline(file: &Path, text: &str) -> Result<Pipeline, Vec<Diagnosti
                     },
                     None => CsvFormat::default(),
                 };
-                SinkKind::Csv(CsvSink {
+                SinkKind::Csv(Box::new(CsvSink {
                     dir: cx.required("sink", name, "dir", node.dir.as_ref()),
                     file: cx.required("sink", name, "file", node.file.as_ref()),
                     sort_by: node.sort_by.iter().flat_map(|v| v.get_ref()).map(|c| cx.at(c)).collect(),
                     fields: node.fields.as_ref().map(|f| cx.at(f)),
                     file_filter: node.file_filter.as_ref().map(|f| cx.at(f)),
                     format,
-                })
+                }))
             }
             "files" => {
                 cx.only("sink", node, &["inputs", "path", "format", "when"]);

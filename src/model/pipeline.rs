@@ -192,7 +192,7 @@ pub enum SinkKind {
     /// A table of the result store that Insights reads.
     ResultStore { table: At<String>, indexes: Vec<Vec<At<String>>>, overwrite: bool, allow_empty: bool },
     /// Files of delimited text on local disk, one per group of rows (`src/sinks/csv.rs`).
-    Csv(super::csv::CsvSink),
+    Csv(Box<super::csv::CsvSink>),
     /// Files written under the directory `path` (a placeholder template) outside the warehouse, published with
     /// the run (a file of the same name is replaced, others are left alone); `.gz` names are gzip-compressed.
     Files { path: At<String>, format: FileFormat },
