@@ -399,4 +399,15 @@ mod tests {
         assert_eq!(python_string_literal(r#""\n""#).as_deref(), Some("\n"));
         assert_eq!(python_string_literal("u'; '").as_deref(), Some("; "));
     }
+
+    #[test]
+    fn reducer_arguments_survive_the_cluster_command_line() {
+        for v in ["", "2014-01-08", "%Y-%m-%dT%H:%M:%SZ", "\"|\"", "(?:<choicehint.*?\\>)", "it's ü"] {
+            let encoded = crate::natives::percent_encode(v);
+            assert!(encoded.chars().all(|c| c.is_ascii_alphanumeric() || "_.:+,/-%".contains(c)), "{encoded}");
+            assert_eq!(crate::natives::percent_decode(&encoded).as_deref(), Some(v));
+        }
+        assert_eq!(crate::natives::percent_encode("2014-01-08"), "2014-01-08");
+        assert_eq!(crate::natives::percent_decode("%4"), None);
+    }
 }
