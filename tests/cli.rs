@@ -188,6 +188,41 @@ fn bad_interval_and_param() {
     one_error_line(code, &err, "--param overwrite_n_dayz");
     let (code, _, err) = apply(tmp.path(), &["--param", "overwrite_n_days=many"], &[]);
     one_error_line(code, &err, "not an integer");
+    // A key of the original's configuration that no selected pipeline reads is refused, naming the ones read.
+    let (code, _, err) =
+        apply(tmp.path(), &["--pipeline", "problem_response", "--config", "problem-response.report_feilds=[]"], &[]);
+    one_error_line(code, &err, "--config problem-response.report_feilds");
+    assert!(err.contains("problem-response.report_fields"), "{err}");
+}
+
+/// `--config section.key=value` sets the param the pipeline maps the key to, and a `--param` of it wins: the report
+/// holds the configured fields, under the configured root, named with the --param's template.
+#[test]
+fn configuration_keys_set_params_below_param() {
+    let tmp = tempfile::tempdir().unwrap();
+    let reports = tmp.path().join("reports");
+    let (code, out, err) = apply(
+        tmp.path(),
+        &[
+            "--pipeline",
+            "ProblemResponseReportWorkflow",
+            "--config",
+            &format!("problem-response.report_output_root={}", reports.display()),
+            "--config",
+            "problem-response.report_fields=[\"username\",\"correct\"]",
+            "--config",
+            "problem-response.report_filename_template={course_id}_a.csv",
+            "--param",
+            "report_filename_template={course_id}_b.csv",
+        ],
+        &[],
+    );
+    assert_eq!(code, 0, "{out}\n{err}");
+    let names: Vec<String> =
+        std::fs::read_dir(&reports).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    assert!(!names.is_empty() && names.iter().all(|n| n.ends_with("_b.csv")), "{names:?}");
+    let text = std::fs::read_to_string(reports.join(&names[0])).unwrap();
+    assert!(text.starts_with("username,correct\r\n"), "{text}");
 }
 
 #[test]

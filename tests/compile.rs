@@ -35,7 +35,9 @@ fn args(profile: &str) -> CompileArgs {
                 kv("end_date", "2014-07-01"),
                 kv("weeks", "6"),
                 kv("interval", "2014-07-30-2014-08-07"),
+                kv("datetime", "2016-09-08T000000"),
             ],
+            config: vec![],
             today: Some(TODAY.into()),
         },
         out: None,
@@ -269,7 +271,10 @@ fn emit(table: &toml::Table, prefix: &str, order: &mut dyn FnMut(usize) -> Vec<u
         out.push_str(&format!("[{prefix}]\n"));
     }
     for i in values {
-        out.push_str(&format!("{} = {}\n", keys[i], table[keys[i]]));
+        // A key that is not a bare key (such as `"problem-response.report_fields"`) stays quoted.
+        let bare = keys[i].chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+        let key = if bare { keys[i].clone() } else { toml::Value::String(keys[i].clone()).to_string() };
+        out.push_str(&format!("{key} = {}\n", table[keys[i]]));
     }
     for i in tables {
         let name = if prefix.is_empty() { keys[i].clone() } else { format!("{prefix}.{}", keys[i]) };

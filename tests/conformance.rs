@@ -230,3 +230,13 @@ fn student_engagement_mysql_weekly_sqlite() {
 fn student_engagement_mysql_weekly_mariadb() {
     scenario("student_engagement_mysql_weekly", Backend::Mariadb);
 }
+
+#[test]
+fn problem_response_hive_input_sqlite() {
+    scenario("problem_response_hive_input", Backend::Sqlite);
+}
+
+#[test]
+fn problem_response_hive_input_mariadb() {
+    scenario("problem_response_hive_input", Backend::Mariadb);
+}

@@ -50,6 +50,7 @@ fn run_options(explicit: bool) -> RunOptions {
     RunOptions {
         interval: explicit.then(|| INTERVAL.to_string()),
         params: if explicit { PARAMS.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect() } else { vec![] },
+        config: vec![],
         today: Some(TODAY.into()),
     }
 }

@@ -34,6 +34,16 @@ const NOT_ON_CLUSTER: &[(&str, &str)] = &[
         "its third run reads two tracking-log locations, which a cluster bundle does not stage yet (refused with a \
          message); the pipeline itself runs on Hive and Spark SQL in hive_apply.rs",
     ),
+    (
+        "problem_response_raw_input",
+        "it needs the course_list and course_blocks partitions built from raw API responses (the course list and \
+         course blocks workflows, §3.8), which edxc does not have yet",
+    ),
+    (
+        "problem_response_hive_input",
+        "not verified on the cluster engines yet (its table of record step and %XX-escaped reducer arguments were \
+         written without the gateway at hand)",
+    ),
 ];
 
 /// Every scenario under tests/conformance/scenarios whose original tasks a shipped pipeline replaces (`[pipeline]

@@ -373,8 +373,13 @@ fn nothing_to_do(a: &ApplyArgs, snapshot: &crate::state::Snapshot) -> anyhow::Re
 /// The selection and run options a saved plan was made for, once the plan is checked to still hold: the state
 /// store and every rendered artifact are as they were when it was made.
 fn saved_plan(project: &Project, a: &ApplyArgs, file: &std::path::Path) -> anyhow::Result<(Selection, RunOptions)> {
-    if !a.sel.pipelines.is_empty() || !a.sel.vars.is_empty() || a.run.interval.is_some() || !a.run.params.is_empty() {
-        anyhow::bail!("give either a saved plan or --pipeline/--var/--interval/--param, not both");
+    if !a.sel.pipelines.is_empty()
+        || !a.sel.vars.is_empty()
+        || a.run.interval.is_some()
+        || !a.run.params.is_empty()
+        || !a.run.config.is_empty()
+    {
+        anyhow::bail!("give either a saved plan or --pipeline/--var/--interval/--param/--config, not both");
     }
     let text = std::fs::read_to_string(file).with_context(|| format!("cannot read the plan {}", file.display()))?;
     let saved: super::plan::PlanDoc = serde_json::from_str(&text)
@@ -387,7 +392,12 @@ fn saved_plan(project: &Project, a: &ApplyArgs, file: &std::path::Path) -> anyho
         );
     }
     let sel = Selection { profile: r.profile.clone(), pipelines: r.pipelines.clone(), vars: r.vars.clone() };
-    let run = RunOptions { interval: r.interval.clone(), params: r.params.clone(), today: Some(r.today.clone()) };
+    let run = RunOptions {
+        interval: r.interval.clone(),
+        params: r.params.clone(),
+        config: vec![],
+        today: Some(r.today.clone()),
+    };
     let now = match super::plan::compute(project, &sel, &run)? {
         Ok(doc) => doc,
         Err(diags) => {

@@ -84,6 +84,10 @@ pub struct RunOptions {
     /// Set a pipeline parameter (as the original task parameter in snake_case), e.g. overwrite_n_days=7.
     #[arg(long = "param", value_name = "NAME=VALUE", value_parser = parse_kv)]
     pub params: Vec<(String, String)>,
+    /// Set a key of the original's configuration file as `SECTION.KEY=VALUE` (e.g.
+    /// `problem-response.report_fields=[...]`): the pipeline param it maps to (`[pipeline.config]`), below --param.
+    #[arg(long = "config", value_name = "SECTION.KEY=VALUE", value_parser = parse_kv)]
+    pub config: Vec<(String, String)>,
     /// The run date: what `today` means in intervals, params and partitions (default: today's UTC date).
     #[arg(long, env = "EDXC_TODAY", value_name = "YYYY-MM-DD")]
     pub today: Option<String>,
@@ -114,11 +118,26 @@ impl RunOptions {
             ),
             None => None,
         };
-        Ok(crate::graph::RunArgs {
-            interval: self.interval.clone(),
-            params: self.params.iter().cloned().collect(),
-            today,
-        })
+        // Configuration keys first: a --param of the same parameter wins, as Luigi's command line over its config.
+        let mut params = std::collections::BTreeMap::new();
+        for (key, value) in &self.config {
+            let targets: Vec<&String> = pipelines.iter().filter_map(|p| p.config.get(key)).collect();
+            if targets.is_empty() {
+                let mut known: Vec<&String> = pipelines.iter().flat_map(|p| p.config.keys()).collect();
+                known.sort();
+                known.dedup();
+                let known: Vec<&str> = known.into_iter().map(String::as_str).collect();
+                return Err(format!(
+                    "--config {key}: no selected pipeline reads this configuration key (keys read: {})",
+                    if known.is_empty() { "none".to_string() } else { known.join(", ") }
+                ));
+            }
+            for param in targets {
+                params.insert(param.clone(), value.clone());
+            }
+        }
+        params.extend(self.params.iter().cloned());
+        Ok(crate::graph::RunArgs { interval: self.interval.clone(), params, today })
     }
 
     /// The profile with the original tasks' location parameters (`source`, `warehouse_path`, ...) applied, as the

@@ -149,7 +149,8 @@ pub fn compute(
         pipelines: sel.pipelines.clone(),
         vars: sel.vars.iter().map(|(k, v)| (k.clone(), crate::config::store_location::redact_url(v))).collect(),
         interval: run.interval.clone(),
-        params: run.params.clone(),
+        // With the configuration keys' params (`--config`), so a saved plan replays them as --param.
+        params: run.run_args(&pipelines).map(|a| a.params.into_iter().collect()).unwrap_or_else(|_| run.params.clone()),
         today: today.format("%Y-%m-%d").to_string(),
     };
     let mut rendered = sha2::Sha256::new();

@@ -36,6 +36,16 @@ struct TableDdl<'a> {
     location: String,
 }
 
+/// A table the run reads but no task writes: declared, with the partition the run reads, over the files already there.
+#[derive(Template)]
+#[template(path = "hive/table_of_record.hql", escape = "none")]
+struct TableOfRecordHql<'a> {
+    header: String,
+    ddl: String,
+    table: &'a str,
+    partition: &'a str,
+}
+
 #[derive(Template)]
 #[template(path = "hive/stage_logs.sh", escape = "none")]
 struct StageLogs<'a> {
@@ -317,6 +327,7 @@ fn count_steps(plans: &[(&Plan, &str)]) -> usize {
         )
     };
     per_task
+        + plans.iter().map(|(p, _)| p.tables_of_record.len()).sum::<usize>()
         + if maps { 2 } else { 0 }
         + if whole_maps { 2 } else { 0 }
         + usize::from(dirs(false))
@@ -335,6 +346,18 @@ pub fn hive_bundle(plans: &[(&Plan, &str)], profile: &Profile) -> Result<Vec<Art
     let mut steps = Steps { width: total.to_string().len().max(2), rows: Vec::new(), out: Vec::new() };
     map_steps(&c, plans, &mut steps)?;
     for (plan, file) in plans {
+        for (table, columns, partition) in &plan.tables_of_record {
+            let at = steps.peek(0, &plan.pipeline, &format!("{table}.hql"));
+            let cols = columns.iter().map(|col| (col.name.clone(), hive_type(col.ty))).collect();
+            let text = TableOfRecordHql {
+                header: c.header(file, &format!("table of record `{table}`"), plan.interval_text(), &at.0)?,
+                ddl: TableDdl { table, columns: cols, location: c.location(table) }.render()?,
+                table,
+                partition,
+            }
+            .render()?;
+            steps.push(at, "hql", format!("{table} dt={partition} (already in the warehouse)"), text);
+        }
         for t in &plan.tasks {
             task_steps(&c, plan, file, t, &mut steps)?;
         }
@@ -730,14 +753,11 @@ fn task_steps(c: &Cluster, plan: &Plan, file: &str, t: &Task, steps: &mut Steps)
         }
         TaskKind::Reduce { reducer } => {
             let spec = crate::natives::reducer(reducer).ok_or_else(|| anyhow!("unknown reducer {reducer}"))?;
-            // The arguments go inside the single-quoted USING command: plain words only (dates, times, flags, lists
-            // such as answer distribution's response types, paths).
-            let plain = |v: &str| v.chars().all(|ch| ch.is_ascii_alphanumeric() || "_.:+-,/".contains(ch));
-            if let Some((k, v)) = t.args.iter().find(|(_, v)| !plain(v)) {
-                bail!("reducer `{}`: argument {k} `{v}` may hold only letters, digits and _ . : + - , /", t.node);
-            }
+            // The arguments go inside the single-quoted USING command: other than plain words (dates, flags, lists
+            // such as answer distribution's response types, paths), %XX-escaped, which edxc-map decodes.
             let input = t.inputs.first().ok_or_else(|| anyhow!("reducer `{}` has no input", t.node))?;
-            let mut args: Vec<(String, String)> = t.args.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+            let mut args: Vec<(String, String)> =
+                t.args.iter().map(|(k, v)| (k.clone(), crate::natives::percent_encode(v))).collect();
             let mut add_files = Vec::new();
             if crate::geoip::reducer_needs(reducer) {
                 // The country table, written now from the profile's GeoIP database, ships as a data file.

@@ -44,6 +44,19 @@ struct RawHeader {
     /// Location parameters of the original task that set another profile key than the common one.
     #[serde(default)]
     location_params: BTreeMap<String, String>,
+    /// Keys of the original's configuration file that set a param: `"section.key" = "param"`.
+    #[serde(default)]
+    config: BTreeMap<String, String>,
+    /// Run variables formatted from a datetime param: `name = { datetime = "param", format = "param" }`.
+    #[serde(default)]
+    datetime_vars: BTreeMap<String, RawDatetimeVar>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDatetimeVar {
+    datetime: String,
+    format: String,
 }
 
 #[derive(Deserialize)]
@@ -93,6 +106,8 @@ struct RawNode {
     file: Option<S<String>>,
     sort_by: Option<S<Vec<S<String>>>>,
     pattern: Option<S<String>>,
+    fields: Option<S<String>>,
+    file_filter: Option<S<String>>,
     /// A `files` sink's format (a name) or a `csv` sink's (a table, [`RawCsvFormat`]).
     format: Option<S<toml::Value>>,
 }
@@ -215,7 +230,9 @@ impl Ctx<'_> {
     }
 
     fn only(&mut self, what: &str, node: &RawNode, allowed: &[&str]) {
-        let present: [(&str, Option<std::ops::Range<usize>>); 23] = [
+        let present: [(&str, Option<std::ops::Range<usize>>); 25] = [
+            ("fields", node.fields.as_ref().map(|s| s.span())),
+            ("file_filter", node.file_filter.as_ref().map(|s| s.span())),
             ("checks", node.checks.as_ref().and_then(|v| v.first()).map(|s| s.span())),
             ("inputs", node.inputs.as_ref().map(|s| s.span())),
             ("columns", node.columns.as_ref().map(|s| s.span())),
@@ -399,6 +416,20 @@ pub fn parse_pipeline(file: &Path, text: &str) -> Result<Pipeline, Vec<Diagnosti
                     .unwrap_or_else(|| At { value: "{{ today }}".into(), pos: cx.pos(name.span()) });
                 SourceKind::LmsTable { table, columns, partition }
             }
+            "warehouse_table" => {
+                cx.only("source", node, &["columns", "partition"]);
+                let columns = cx.columns(&node.columns);
+                if node.columns.is_none() {
+                    cx.err(
+                        Phase::Fields,
+                        name.span(),
+                        "a warehouse_table source needs `columns`",
+                        "declare the table's columns as the warehouse holds them, e.g. columns = [\"block_id string\"]",
+                    );
+                }
+                let partition = cx.required("source", name, "partition", node.partition.as_ref());
+                SourceKind::WarehouseTable { columns, partition }
+            }
             "warehouse_file" => {
                 cx.only("source", node, &["path"]);
                 SourceKind::WarehouseFile { path: cx.required("source", name, "path", node.path.as_ref()) }
@@ -415,7 +446,7 @@ pub fn parse_pipeline(file: &Path, text: &str) -> Result<Pipeline, Vec<Diagnosti
                     Phase::Fields,
                     node.kind.span(),
                     format!("unknown source type `{other}`"),
-                    "source types are: tracking_log, tracking_log_dir, lms_table, warehouse_file",
+                    "source types are: tracking_log, tracking_log_dir, lms_table, warehouse_file, warehouse_table",
                 );
                 continue;
             }
@@ -527,7 +558,22 @@ pub fn parse_pipeline(file: &Path, text: &str) -> Result<Pipeline, Vec<Diagnosti
                 }
             }
             "csv" => {
-                cx.only("sink", node, &["inputs", "columns", "dir", "file", "sort_by", "format", "when"]);
+                cx.only(
+                    "sink",
+                    node,
+                    &["inputs", "columns", "dir", "file", "sort_by", "fields", "file_filter", "format", "when"],
+                );
+                if let Some(f) = &node.file_filter {
+                    if !matches!(f.get_ref().as_str(), "sha1" | "safe_course_id") {
+                        cx.err(
+                            Phase::Fields,
+                            f.span(),
+                            format!("unknown file_filter `{}`", f.get_ref()),
+                            "filters: sha1, safe_course_id",
+                        );
+                        continue;
+                    }
+                }
                 let format = match &node.format {
                     Some(f) => match f.get_ref().clone().try_into::<RawCsvFormat>() {
                         Ok(raw) => match csv_format(&raw) {
@@ -545,12 +591,14 @@ pub fn parse_pipeline(file: &Path, text: &str) -> Result<Pipeline, Vec<Diagnosti
                     },
                     None => CsvFormat::default(),
                 };
-                SinkKind::Csv(CsvSink {
+                SinkKind::Csv(Box::new(CsvSink {
                     dir: cx.required("sink", name, "dir", node.dir.as_ref()),
                     file: cx.required("sink", name, "file", node.file.as_ref()),
                     sort_by: node.sort_by.iter().flat_map(|v| v.get_ref()).map(|c| cx.at(c)).collect(),
+                    fields: node.fields.as_ref().map(|f| cx.at(f)),
+                    file_filter: node.file_filter.as_ref().map(|f| cx.at(f)),
                     format,
-                })
+                }))
             }
             "files" => {
                 cx.only("sink", node, &["inputs", "path", "format", "when"]);
@@ -615,6 +663,13 @@ pub fn parse_pipeline(file: &Path, text: &str) -> Result<Pipeline, Vec<Diagnosti
         task_params: raw.pipeline.task_params.clone(),
         tasks: raw.pipeline.tasks.clone(),
         location_params: raw.pipeline.location_params.clone(),
+        config: raw.pipeline.config.clone(),
+        datetime_vars: raw
+            .pipeline
+            .datetime_vars
+            .iter()
+            .map(|(k, v)| (k.clone(), (v.datetime.clone(), v.format.clone())))
+            .collect(),
         sources,
         transforms,
         sinks,

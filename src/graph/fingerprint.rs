@@ -31,8 +31,16 @@ pub fn job_text(t: &Task) -> String {
             let key = if primary_key.is_empty() { String::new() } else { format!(" primary key {primary_key:?}") };
             format!("result store overwrite {overwrite} allow_empty {allow_empty} indexes {indexes:?}{key}")
         }
-        TaskKind::Csv { dir, file, sort_by, format } => {
-            format!("csv files {dir}/{file} sort_by {sort_by:?} format {format:?}")
+        TaskKind::Csv { dir, file, sort_by, fields, file_filter, format } => {
+            let mut text = format!("csv files {dir}/{file} sort_by {sort_by:?} format {format:?}");
+            // Only when set, so the fingerprints of sinks without them stay what earlier runs recorded.
+            if !fields.is_empty() {
+                text.push_str(&format!(" fields {fields:?}"));
+            }
+            if let Some(f) = file_filter {
+                text.push_str(&format!(" file_filter {f}"));
+            }
+            text
         }
         TaskKind::Files { dir, format, interval } => format!("files {} under {dir} for {interval}", format.name()),
     };

@@ -32,6 +32,7 @@ pub fn lineage(pipelines: &[Pipeline]) -> Lineage {
                 SourceKind::TrackingLog => ("tracking logs", format!("{name}\n(tracking logs)")),
                 SourceKind::LmsTable { table, .. } => ("lms", format!("{name}\n(LMS {})", table.value)),
                 SourceKind::WarehouseFile { path } => ("file", format!("{name}\n({})", path.value)),
+                SourceKind::WarehouseTable { .. } => ("table", format!("{name}\n(warehouse table)")),
                 SourceKind::LogDir { path, .. } => {
                     ("tracking logs", format!("{name}\n(tracking logs in {})", path.value))
                 }

@@ -73,6 +73,10 @@ pub enum TaskKind {
         dir: String,
         file: String,
         sort_by: Vec<String>,
+        /// The columns written, by name, in file order (the sink's `fields`); empty: every column.
+        fields: Vec<String>,
+        /// The filter of `{column}` references in `file` that name none (`sha1`, `safe_course_id`).
+        file_filter: Option<String>,
         format: crate::model::csv::CsvFormat,
     },
     /// Write files under `dir`, outside the warehouse, published with the run (`sinks::files`); what they hold
@@ -152,6 +156,8 @@ pub struct Plan {
     pub no_interval: bool,
     pub vars: Vars,
     pub tasks: Vec<Task>,
+    /// Tables of record the run reads but no task writes (`warehouse_table` sources): table, columns, partition.
+    pub tables_of_record: Vec<(String, Vec<Column>, String)>,
 }
 
 impl Plan {
@@ -278,11 +284,39 @@ pub fn run_vars(p: &Pipeline, profile: &Profile, args: &RunArgs) -> Result<(Inte
         // An empty interval at the run date: nothing of the run depends on it.
         IntervalRule::None => Interval::new(today, today)?,
     };
+    for (var, (datetime, format)) in &p.datetime_vars {
+        let text = |name: &str| match vars.get(name) {
+            Some(v) => Ok(v.to_string()),
+            None => Err(format!("datetime_vars `{var}`: pipeline `{}` has no param `{name}`", p.name.value)),
+        };
+        let value = format_datetime_param(&text(datetime)?, &text(format)?, today)
+            .map_err(|e| format!("param `{datetime}` / `{format}`: {e}"))?;
+        vars.insert(var.clone(), Var::Text(value));
+    }
     vars.insert("interval_start".into(), Var::Date(interval.start));
     vars.insert("interval_end".into(), Var::Date(interval.end));
     vars.insert(crate::validate::INTERVAL_DAYS.into(), Var::Int((interval.end - interval.start).num_days()));
     vars.insert("today".into(), Var::Date(today));
     Ok((interval, vars))
+}
+
+/// A datetime param (Luigi's `DateSecondParameter` text `YYYY-MM-DDTHHMMSS`, or `YYYY-MM-DDTHH:MM:SS`,
+/// `YYYY-MM-DD`; `now` is the current UTC time, on the run date when `--today` moved it) through a strftime format.
+pub fn format_datetime_param(value: &str, format: &str, today: NaiveDate) -> Result<String, String> {
+    use chrono::format::{Item, StrftimeItems};
+    let now = chrono::Utc::now().naive_utc();
+    let at = match value.trim() {
+        "now" => today.and_time(now.time()),
+        v => ["%Y-%m-%dT%H%M%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"]
+            .iter()
+            .find_map(|f| chrono::NaiveDateTime::parse_from_str(v, f).ok())
+            .or_else(|| parse_day(v, today).and_then(|d| d.and_hms_opt(0, 0, 0)))
+            .ok_or_else(|| format!("`{v}` is not a datetime (YYYY-MM-DDTHHMMSS, YYYY-MM-DD or now)"))?,
+    };
+    if format.is_empty() || StrftimeItems::new(format).any(|i| matches!(i, Item::Error)) {
+        return Err(format!("`{format}` is not a strftime format"));
+    }
+    Ok(at.format(format).to_string())
 }
 
 /// A node's `when`: `name` (a boolean param) or `name == 'value'` (a text param equal to a literal, e.g. one
@@ -323,6 +357,7 @@ pub fn plan(
     let mut written: BTreeMap<String, Partitions> = BTreeMap::new();
     let mut file_inputs: BTreeMap<String, String> = BTreeMap::new();
     let mut log_dirs: BTreeMap<String, (String, String)> = BTreeMap::new();
+    let mut tables_of_record = Vec::new();
 
     for (name, s) in &p.sources {
         match &s.kind {
@@ -337,6 +372,13 @@ pub fn plan(
             }
             SourceKind::WarehouseFile { path } => {
                 file_inputs.insert(name.clone(), r(path)?);
+            }
+            // Read where it is: no task, nothing to wait for.
+            SourceKind::WarehouseTable { columns, partition } => {
+                let value = partition_value(&r(partition).map_err(|e| format!("{}: {e}", partition.pos))?)
+                    .map_err(|e| format!("{}: {e}", partition.pos))?;
+                written.insert(name.clone(), Partitions::One(value.clone()));
+                tables_of_record.push((name.clone(), columns.iter().map(|c| c.value.clone()).collect(), value));
             }
             SourceKind::LmsTable { table, columns, partition } => {
                 let part = Partitions::One(r(partition)?);
@@ -498,7 +540,7 @@ pub fn plan(
             ),
             SinkKind::Files { path, format } => {
                 let dir = r(path).map_err(|e| format!("{}: {e}", path.pos))?;
-                if dir.is_empty() {
+                if dir.is_empty() && *format != FileFormat::Marker {
                     return Err(format!("{}: sink `{name}` names no directory", path.pos));
                 }
                 (name.clone(), TaskKind::Files { dir, format: *format, interval })
@@ -509,6 +551,12 @@ pub fn plan(
                     dir: r(&csv.dir).map_err(|e| format!("{}: {e}", csv.dir.pos))?,
                     file: r(&csv.file).map_err(|e| format!("{}: {e}", csv.file.pos))?,
                     sort_by: csv.sort_by.iter().map(|c| c.value.clone()).collect(),
+                    fields: match &csv.fields {
+                        Some(f) => field_list(&r(f).map_err(|e| format!("{}: {e}", f.pos))?)
+                            .map_err(|e| format!("{}: fields: {e}", f.pos))?,
+                        None => vec![],
+                    },
+                    file_filter: csv.file_filter.as_ref().map(|f| f.value.clone()),
                     format: csv.format.clone(),
                 },
             ),
@@ -535,6 +583,7 @@ pub fn plan(
         no_interval: p.interval == IntervalRule::None,
         vars,
         tasks,
+        tables_of_record,
     };
     plan.refingerprint();
     Ok(plan)
@@ -543,13 +592,29 @@ pub fn plan(
 fn one(t: &crate::model::Transform, r: &dyn Fn(&str) -> Result<String, String>) -> Result<Partitions, String> {
     let part = t.partition.as_ref().ok_or_else(|| format!("transform `{}` has no partition", t.name.value))?;
     let value = r(part).map_err(|e| format!("{}: {e}", part.pos))?;
-    // Partition values are path segments and quoted HiveQL literals (a param such as answer distribution's `name`
-    // can be any text).
+    Ok(Partitions::One(partition_value(&value).map_err(|e| format!("{}: {e}", part.pos))?))
+}
+
+/// A csv sink's rendered `fields`: a JSON list of column names, one name, or nothing (every column).
+fn field_list(text: &str) -> Result<Vec<String>, String> {
+    let t = text.trim();
+    if t.starts_with('[') {
+        serde_json::from_str::<Vec<String>>(t).map_err(|_| format!("`{text}` is not a JSON list of column names"))
+    } else if t.is_empty() {
+        Ok(vec![])
+    } else {
+        Ok(vec![t.to_string()])
+    }
+}
+
+/// A rendered partition value, checked: partition values are path segments and quoted HiveQL literals (a param
+/// such as answer distribution's `name` can be any text).
+fn partition_value(value: &str) -> Result<String, String> {
     let bad_char = |c: char| c.is_control() || matches!(c, '/' | '\'' | '"' | '\\' | '`');
     if value.is_empty() || value.contains(bad_char) || value.contains("..") {
-        return Err(format!("{}: partition value `{value}` is not a valid dt= value", part.pos));
+        return Err(format!("partition value `{value}` is not a valid dt= value"));
     }
-    Ok(Partitions::One(value))
+    Ok(value.to_string())
 }
 
 #[cfg(test)]

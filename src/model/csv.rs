@@ -15,6 +15,12 @@ pub struct CsvSink {
     /// Columns the rows of each file are sorted by (numbers by value, text by code point, NULL first); none: input
     /// order.
     pub sort_by: Vec<At<String>>,
+    /// Which of the columns the files hold, in which order: a placeholder template rendering to a JSON list of
+    /// column names (or one name); rendered empty, every column. The header then names those columns.
+    pub fields: Option<At<String>>,
+    /// The filter of `{column}` references in `file` that name none (`sha1`, `safe_course_id`); `None`: the value
+    /// itself. Lets `file` take a template written for the original, where `{course_id}` meant the safe id.
+    pub file_filter: Option<At<String>>,
     pub format: CsvFormat,
 }
 

@@ -73,6 +73,9 @@ pub enum SourceKind {
     LmsTable { table: At<String>, columns: Vec<At<Column>>, partition: At<String> },
     /// A file already in the warehouse (e.g. an API snapshot), at a path template relative to the warehouse.
     WarehouseFile { path: At<String> },
+    /// A table of record already in the warehouse, which no task of the pipeline writes (another workflow, or an
+    /// earlier system, did): its declared columns, read at the partition `partition` (a placeholder template).
+    WarehouseTable { columns: Vec<At<Column>>, partition: At<String> },
     /// Tracking-log files of the pipeline's own, besides the profile's: every file under the directory `path` whose
     /// whole path matches `pattern` (placeholder templates). Only the map transforms that list it read them.
     LogDir { path: At<String>, pattern: At<String> },
@@ -196,7 +199,7 @@ pub enum SinkKind {
         allow_empty: bool,
     },
     /// Files of delimited text on local disk, one per group of rows (`src/sinks/csv.rs`).
-    Csv(super::csv::CsvSink),
+    Csv(Box<super::csv::CsvSink>),
     /// Files written under the directory `path` (a placeholder template) outside the warehouse, published with
     /// the run (a file of the same name is replaced, others are left alone); `.gz` names are gzip-compressed.
     Files { path: At<String>, format: FileFormat },
@@ -209,11 +212,17 @@ pub enum FileFormat {
     Lines,
     /// LMS `student_courseenrollment` snapshots as enrollment validation events (docs/contract.md §3.15 step A).
     ValidationEvents,
+    /// An empty `_SUCCESS` file in the directory, once the run's other outputs are published with it (the marker
+    /// the original's report tasks left); an empty directory writes nothing.
+    Marker,
 }
 
 impl FileFormat {
-    pub const NAMES: &'static [(&'static str, FileFormat)] =
-        &[("lines", FileFormat::Lines), ("validation_events", FileFormat::ValidationEvents)];
+    pub const NAMES: &'static [(&'static str, FileFormat)] = &[
+        ("lines", FileFormat::Lines),
+        ("validation_events", FileFormat::ValidationEvents),
+        ("marker", FileFormat::Marker),
+    ];
 
     pub fn name(self) -> &'static str {
         FileFormat::NAMES.iter().find(|(_, f)| *f == self).map_or("lines", |(n, _)| n)
@@ -246,6 +255,12 @@ pub struct Pipeline {
     /// Location parameters of the original task that set another profile key than the common one
     /// (`config::task_params`): parameter → profile key, e.g. `credentials` → `lms_credentials`.
     pub location_params: BTreeMap<String, String>,
+    /// Keys of the original's configuration file (`section.key`, e.g. `problem-response.report_fields`) that set a
+    /// param: key → param. `--config section.key=value` sets it (below `--param`, as Luigi's config is).
+    pub config: BTreeMap<String, String>,
+    /// Run variables formatted from a datetime param, as the original's `TimestampPartitionMixin` formats its
+    /// partition values: variable → (datetime param, param holding a strftime format).
+    pub datetime_vars: BTreeMap<String, (String, String)>,
     pub sources: BTreeMap<String, Source>,
     pub transforms: BTreeMap<String, Transform>,
     pub sinks: BTreeMap<String, Sink>,
@@ -258,7 +273,9 @@ impl Pipeline {
             return Some(t.columns.iter().map(|c| c.value.clone()).collect());
         }
         match self.sources.get(node).map(|s| &s.kind) {
-            Some(SourceKind::LmsTable { columns, .. }) => Some(columns.iter().map(|c| c.value.clone()).collect()),
+            Some(SourceKind::LmsTable { columns, .. } | SourceKind::WarehouseTable { columns, .. }) => {
+                Some(columns.iter().map(|c| c.value.clone()).collect())
+            }
             _ => None,
         }
     }

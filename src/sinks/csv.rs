@@ -11,6 +11,8 @@
 //! file = "{course_id|sha1}/{course_id|safe_course_id}_answer_distribution.csv"
 //! columns = ["module_id string", "part_id string", "correct tinyint"]   # input columns, in file order
 //! sort_by = ["module_id", "part_id"]  # input columns; numbers by value, text by code point, NULL first
+//! fields = "{{ report_fields }}"     # optional: the columns written, a JSON list (or one name); empty: all
+//! file_filter = "safe_course_id"     # optional: the filter of `{column}` references in `file` without one
 //! [sinks.answer_distribution_csv.format]
 //! header = ["ModuleID", "PartID", "Correct Answer"]   # default: the column names; [] for no header line
 //! delimiter = ","                    # defaults: Python's csv module (excel dialect), as the original wrote
@@ -262,18 +264,49 @@ pub fn stage_all(
     Ok(reports)
 }
 
+/// The sink's columns that `fields` names, in its order (all of them when it names none).
+fn selected_columns(columns: &[Column], fields: &[String]) -> Result<Vec<Column>> {
+    if fields.is_empty() {
+        return Ok(columns.to_vec());
+    }
+    fields
+        .iter()
+        .map(|f| {
+            columns.iter().find(|c| &c.name == f).cloned().ok_or_else(|| {
+                let names: Vec<&str> = columns.iter().map(|c| c.name.as_str()).collect();
+                anyhow!("fields names `{f}`, which is not a column of the sink (columns: {})", names.join(", "))
+            })
+        })
+        .collect()
+}
+
 /// A file to write: its path and bytes.
 type File = (PathBuf, Vec<u8>);
 
 /// The files of one sink and its report.
 fn render(t: &Task, warehouse: &dyn WarehouseRead, root: &Path) -> Result<(Vec<File>, TaskReport)> {
     let started = Instant::now();
-    let TaskKind::Csv { dir, file, sort_by, format } = &t.kind else { bail!("`{}` is not a csv sink", t.node) };
+    let TaskKind::Csv { dir, file, sort_by, fields, file_filter, format } = &t.kind else {
+        bail!("`{}` is not a csv sink", t.node)
+    };
     let dir = local_dir(dir, root)?;
-    let pieces = parse_file_template(file).map_err(|e| anyhow!("file {e}"))?;
+    let mut pieces = parse_file_template(file).map_err(|e| anyhow!("file {e}"))?;
+    if let Some(f) = file_filter {
+        let filter = match f.as_str() {
+            "sha1" => Filter::Sha1,
+            "safe_course_id" => Filter::SafeCourseId,
+            other => bail!("unknown file_filter `{other}` (filters: sha1, safe_course_id)"),
+        };
+        for p in &mut pieces {
+            if let Piece::Column { filter: f @ Filter::Plain, .. } = p {
+                *f = filter;
+            }
+        }
+    }
+    let columns = selected_columns(&t.columns, fields)?;
     let input = t.inputs.first().ok_or_else(|| anyhow!("sink {} has no input", t.node))?;
     let pos = |names: &mut dyn Iterator<Item = &str>| input.positions(names).map_err(anyhow::Error::msg);
-    let out_pos = pos(&mut t.columns.iter().map(|c| c.name.as_str()))?;
+    let out_pos = pos(&mut columns.iter().map(|c| c.name.as_str()))?;
     let file_pos = pos(&mut template_columns(&pieces).into_iter())?;
     let sort_pos = pos(&mut sort_by.iter().map(String::as_str))?;
     let sort_types: Vec<ColumnType> = sort_pos.iter().map(|&i| input.columns[i].ty).collect();
@@ -306,7 +339,7 @@ fn render(t: &Task, warehouse: &dyn WarehouseRead, root: &Path) -> Result<(Vec<F
         });
         let body: Vec<Row> = group.into_iter().map(|(_, r)| r).collect();
         rows += body.len() as u64;
-        let text = format_file(&t.columns, &body, format).with_context(|| format!("file {path}"))?;
+        let text = format_file(&columns, &body, format).with_context(|| format!("file {path}"))?;
         files.push((dir.join(&path), text.into_bytes()));
     }
     let report = TaskReport {

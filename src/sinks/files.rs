@@ -10,6 +10,8 @@
 //!   (the partition `dt=D` of the input, with the `_metadata` of its import) and no events yet (no
 //!   `<dir>/D/_SUCCESS`), one file `<dir>/D/<course>_enroll_validated_<YYYYMMDD>.log.gz` per course, then
 //!   `<dir>/D/_SUCCESS`.
+//! * `marker`: an empty `<dir>/_SUCCESS` (the marker the original's report tasks wrote); an empty `path` writes
+//!   nothing.
 //!
 //! The files go to the warehouse's filesystem (local disk for the embedded engine, the cluster's for a cluster
 //! profile); a relative directory is taken from the directory holding the warehouse (`.edxc/` for the shipped
@@ -41,12 +43,18 @@ pub fn stage_all(
         for t in &plan.tasks {
             let TaskKind::Files { dir, format, .. } = &t.kind else { continue };
             let started = Instant::now();
+            let no_dir = dir.is_empty();
             let dir = if Path::new(dir).is_absolute() { PathBuf::from(dir) } else { base.join(dir) };
             let mut out = Staged::default();
             if t.enabled {
                 match format {
                     FileFormat::Lines => lines(t, staging, &mut out)?,
                     FileFormat::ValidationEvents => validation_events(plan, t, staging, &dir, &mut out)?,
+                    // The marker of the original's report tasks: published with everything else of the run.
+                    FileFormat::Marker if !no_dir => {
+                        out.files.insert(PathBuf::from("_SUCCESS"), String::new());
+                    }
+                    FileFormat::Marker => out.notes.push("no marker directory given".into()),
                 }
             }
             let mut written = 0;

@@ -123,6 +123,7 @@ mod tests {
             no_interval: false,
             vars: Default::default(),
             tasks: vec![],
+            tables_of_record: vec![],
         };
         let task = |node: &str, kind: TaskKind, writes, deps| Task {
             pipeline: "p".into(),
@@ -256,6 +257,8 @@ mod tests {
             dir: dir.into(),
             file: "{course_id}.csv".into(),
             sort_by: vec![],
+            fields: vec![],
+            file_filter: None,
             format: crate::model::csv::CsvFormat::default(),
         };
         let with_csv = |dir: &str| {

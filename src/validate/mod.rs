@@ -115,10 +115,32 @@ fn fields(p: &mut Pipeline, diags: &mut Vec<Diagnostic>) {
             );
         }
     }
+    // `[pipeline.config]` and `[pipeline.datetime_vars]` name params of the pipeline.
+    let named = p.config.iter().map(|(k, param)| (format!("config key `{k}`"), param)).chain(
+        p.datetime_vars
+            .iter()
+            .flat_map(|(v, (dt, f))| [(format!("datetime_vars `{v}`"), dt), (format!("datetime_vars `{v}`"), f)]),
+    );
+    for (what, param) in named {
+        // The interval's start and end are the common parameters of an explicit interval.
+        if !p.params.contains_key(param) && !matches!(param.as_str(), "interval_start" | "interval_end") {
+            diags.push(
+                Diagnostic::new(
+                    Phase::Fields,
+                    Some(&p.name.pos),
+                    format!("{what} names `{param}`, which is not a param"),
+                )
+                .hint("declare it under [params]"),
+            );
+        }
+    }
     for (name, s) in &p.sources {
         ident(diags, "source name", &s.name);
         if let SourceKind::LmsTable { table, columns: cols, .. } = &s.kind {
             ident(diags, "LMS table", table);
+            columns(diags, name, cols);
+        }
+        if let SourceKind::WarehouseTable { columns: cols, .. } = &s.kind {
             columns(diags, name, cols);
         }
     }
@@ -328,6 +350,12 @@ pub fn sample_vars(p: &Pipeline) -> Vars {
         v.insert(name.to_string(), Var::Date(d));
     }
     v.insert(INTERVAL_DAYS.to_string(), Var::Int(1));
+    for (var, (datetime, format)) in &p.datetime_vars {
+        let text = |name: &str| p.params.get(name).map(|v| v.value.to_string()).unwrap_or_default();
+        let value = crate::graph::format_datetime_param(&text(datetime), &text(format), d)
+            .unwrap_or_else(|_| "2000-01-03".to_string());
+        v.insert(var.clone(), Var::Text(value));
+    }
     v
 }
 

@@ -14,6 +14,12 @@ use std::path::Path;
 
 pub fn check(p: &Pipeline, templates_dir: &Path, vars: &Vars, diags: &mut Vec<Diagnostic>) {
     for s in p.sources.values() {
+        if let SourceKind::WarehouseTable { partition, .. } = &s.kind {
+            if let Err(e) = render(partition, vars) {
+                diags
+                    .push(Diagnostic::new(Phase::Schemas, Some(&partition.pos), e).hint("use {{ name }} with a param"));
+            }
+        }
         let SourceKind::LogDir { path, pattern } = &s.kind else { continue };
         for tpl in [path, pattern] {
             if let Err(e) = render(tpl, vars) {
@@ -176,6 +182,7 @@ fn files_sink(
     let needs: &[&str] = match format {
         FileFormat::Lines => &["file", "line"],
         FileFormat::ValidationEvents => &["user_id", "course_id", "created", "is_active", "mode"],
+        FileFormat::Marker => &[],
     };
     for input in &s.inputs {
         let have = p.columns_of(&input.value).unwrap_or_default();
@@ -236,7 +243,9 @@ fn dt_kind(p: &Pipeline, name: &str, vars: &Vars) -> Kind {
             return Kind::Of(ColumnType::Date)
         }
         (Some(t), _) => t.partition.as_ref(),
-        (None, Some(SourceKind::LmsTable { partition, .. })) => Some(partition),
+        (None, Some(SourceKind::LmsTable { partition, .. } | SourceKind::WarehouseTable { partition, .. })) => {
+            Some(partition)
+        }
         _ => None,
     };
     match partition.map(|tpl| render(tpl, vars)) {

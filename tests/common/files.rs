@@ -1,5 +1,6 @@
 //! The conformance README's file comparisons and checks: `[[expected]]` items of kind `file_set` (a directory's
-//! files, each against the file of the same name in `expected_dir`, compared `bytes` or `csv_ordered`) and the
+//! files, each against the file of the same name in `expected_dir`, compared `bytes` or `csv_ordered`) or `file`
+//! (the one file a path with `**` matches, against one expected file), and the
 //! `[[checks]]` kinds `exists`, `file_count` and `sql_count`. A `property` check is a statement a scenario's own test
 //! verifies (tests/conformance.rs); it is not read here.
 
@@ -50,6 +51,34 @@ pub fn check_file_set(sdir: &Path, e: &toml::Table, w: &World, failures: &mut Ve
         if let Some(p) = problem {
             failures.push(format!("{rel} ({compare}): {p}"));
         }
+    }
+}
+
+/// One `file` item: exactly one file matches `path` (where `/**/` stands for any number of directories), and it
+/// equals `file` (compared `bytes` or `csv_ordered`).
+pub fn check_file(sdir: &Path, e: &toml::Table, w: &World, failures: &mut Vec<String>) {
+    let pattern = w.local(e["path"].as_str().unwrap());
+    let want = sdir.join(e["file"].as_str().unwrap());
+    let compare = e.get("compare").and_then(|c| c.as_str()).unwrap_or("bytes");
+    let found: Vec<PathBuf> = match pattern.split_once("/**/") {
+        Some((base, tail)) => files_below(Path::new(base))
+            .into_iter()
+            .filter(|(rel, _)| rel == tail || rel.ends_with(&format!("/{tail}")))
+            .map(|(_, p)| p)
+            .collect(),
+        None => Some(PathBuf::from(&pattern)).filter(|p| p.is_file()).into_iter().collect(),
+    };
+    let [got] = found.as_slice() else {
+        failures.push(format!("{pattern}: {} matching files, expected 1: {found:?}", found.len()));
+        return;
+    };
+    let problem = match compare {
+        "bytes" => bytes_differ(&want, got),
+        "csv_ordered" => csv_differ(&want, got),
+        other => Some(format!("compare mode `{other}` is not supported by this runner")),
+    };
+    if let Some(p) = problem {
+        failures.push(format!("{} ({compare}): {p}", got.display()));
     }
 }
 

@@ -348,6 +348,8 @@ pub fn run_scenario_on(name: &str, backend: Backend, target: &Target) -> World {
         ("${EXPORT_DB_NAME}".into(), export_db_name.clone()),
         ("${IMPORT_DB_CREDENTIALS}".into(), import_credentials.display().to_string()),
         ("${IMPORT_DB_NAME}".into(), import_db_name),
+        // Any unique suffix (README.upstream.md): the scenario's scratch directory is unique.
+        ("${TIMESTAMP}".into(), unique_suffix(&root)),
         // The original answer distribution's Hadoop input-format jar: a parameter edxc accepts and does not use.
         ("${ODDJOB_JAR}".into(), root.join("oddjob.jar").display().to_string()),
     ];
@@ -378,6 +380,19 @@ pub fn run_scenario_on(name: &str, backend: Backend, target: &Target) -> World {
         ]) {
             args.push("--var".into());
             args.push(format!("{k}={v}"));
+        }
+        // The scenario's configuration, then the run's (README.upstream.md, "Configuration"): each key of the
+        // original's configuration file as given, `--config section.key=value`; the pipeline maps it onto its params.
+        for config in [spec.get("config"), run.get("config")].into_iter().flatten() {
+            for (section, keys) in config.as_table().expect("[config] holds sections") {
+                for (key, value) in keys.as_table().expect("a [config] section holds keys") {
+                    let text = match value {
+                        toml::Value::String(s) => substitute(s),
+                        other => other.to_string(),
+                    };
+                    args.extend(["--config".into(), format!("{section}.{key}={text}")]);
+                }
+            }
         }
         // Every parameter of the original task, as given (placeholders filled in, lists as JSON).
         let params = run.get("params").and_then(|p| p.as_table()).cloned().unwrap_or_default();
@@ -414,6 +429,14 @@ pub fn run_scenario_on(name: &str, backend: Backend, target: &Target) -> World {
     }
     World { dir, src, warehouse, result_store, lms, dbs, remote, runs, run_dates, placeholders, early_failures }
 }
+/// `${TIMESTAMP}`: the seconds since the epoch (as the original test), made unique by the scratch directory's name.
+fn unique_suffix(root: &Path) -> String {
+    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+    let dir = root.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let dir: String = dir.chars().filter(char::is_ascii_alphanumeric).collect();
+    format!("{secs}{dir}")
+}
+
 /// A scenario text with its placeholders filled in; an unknown placeholder fails the test.
 fn substitute_in(name: &str, placeholders: &[(String, String)], text: &str) -> String {
     let mut out = text.to_string();
@@ -578,6 +601,14 @@ fn check_item(name: &str, placeholders: &[(String, String)], item: &toml::Value)
                 rows.iter().map(|r| r.iter().map(|c| (c != "\\N").then(|| c.clone())).collect()).collect();
             compare_rows(&format!("histogram of {under}/{glob}"), &expected, &actual, false)
         }
+        "exists" => {
+            let path = s("path").unwrap();
+            if Path::new(&path).exists() {
+                Ok(())
+            } else {
+                Err(format!("{path} does not exist"))
+            }
+        }
         // Stated in words (`property`) or against the result store (`sql_count`): the scenario's own test asserts
         // them (tests/conformance.rs, the answer distribution scenarios).
         "property" | "sql_count" => Ok(()),
@@ -600,6 +631,10 @@ pub fn check_expected(name: &str, w: &World) -> Vec<String> {
     for e in spec.get("expected").and_then(|v| v.as_array()).into_iter().flatten() {
         if e.get("kind").and_then(|k| k.as_str()) == Some("file_set") {
             files::check_file_set(&sdir, e.as_table().unwrap(), w, &mut failures);
+            continue;
+        }
+        if e.get("kind").and_then(|k| k.as_str()) == Some("file") {
+            files::check_file(&sdir, e.as_table().unwrap(), w, &mut failures);
             continue;
         }
         if e.get("kind").and_then(|k| k.as_str()) == Some("histogram") {

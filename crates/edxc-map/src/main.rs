@@ -351,9 +351,15 @@ fn run_reducer(argv: &[String]) -> ExitCode {
         match a.as_str() {
             "--reducer" => name = it.next().cloned(),
             "--arg" => match it.next().and_then(|kv| kv.split_once('=')) {
-                Some((k, v)) => {
-                    args.insert(k.to_string(), v.to_string());
-                }
+                Some((k, v)) => match edxc_map::natives::percent_decode(v) {
+                    Some(v) => {
+                        args.insert(k.to_string(), v);
+                    }
+                    None => {
+                        eprintln!("edxc-map: --arg {k}: bad %XX escape in `{v}`");
+                        return ExitCode::from(2);
+                    }
+                },
                 None => {
                     eprintln!("edxc-map: --arg needs KEY=VALUE");
                     return ExitCode::from(2);

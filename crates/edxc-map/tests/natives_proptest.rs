@@ -158,6 +158,10 @@ fn reducer_args(spec: &edxc_map::natives::ReducerSpec) -> std::collections::BTre
             "generate_before" | "include_nonstate_changes" | "tuple_output" => "true".to_string(),
             // Answer distribution: no metadata file, the original's response types.
             "answer_metadata" => String::new(),
+            // Problem responses: the original's default regex; the report's formats, one of each kind.
+            "clean_text_regex" => String::new(),
+            "datetime_format" => "%Y-%m-%dT%H:%M:%S.%fZ".to_string(),
+            "list_delimiter" => "'|'".to_string(),
             "valid_response_types" => {
                 "choiceresponse,optionresponse,multiplechoiceresponse,numericalresponse".to_string()
             }

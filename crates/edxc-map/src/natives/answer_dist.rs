@@ -69,8 +69,9 @@ pub fn problem_check_answers(rows: &[NumberedRow], out: &mut Vec<Row>, skips: &m
     generate_answers(last.0, &last.1, "last", out, skips);
 }
 
-/// `_generate_answers`: the answers of one event, tagged with its attempt category.
-fn generate_answers(course_id: &str, event: &Obj, category: &str, out: &mut Vec<Row>, skips: &mut Skips) {
+/// `_generate_answers`: the answers of one event, tagged with its attempt category (also the problem response
+/// reducer's, which reads the latest event's answers the same way). Rows `(course_id, answer_id, timestamp, answer_json)`.
+pub(super) fn generate_answers(course_id: &str, event: &Obj, category: &str, out: &mut Vec<Row>, skips: &mut Skips) {
     let null = Value::Null;
     let empty = Obj::new();
     // `event.get('context').get('module', {}).get('display_name', None)`

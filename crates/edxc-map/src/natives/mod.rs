@@ -24,6 +24,7 @@ pub mod enrollment_validation;
 mod html_entities;
 mod html_text;
 mod last_country;
+mod problem_response;
 pub mod pyfmt;
 pub mod pyjson;
 pub mod pyvalue;
@@ -222,6 +223,35 @@ static REDUCERS: &[ReducerSpec] = &[
               accepted activation are dropped; timestamps YYYY-MM-DD HH:MM:SS.ffffff; end_time = end 00:00.",
     },
     ReducerSpec {
+        name: "problem_response_latest",
+        input: &[
+            c("course_id", "string"),
+            c("problem_id", "string"),
+            c("username", "string"),
+            c("timestamp", "string"),
+            c("problem_data", "string"),
+        ],
+        key: &["course_id", "problem_id", "username"],
+        sort: &["timestamp", "problem_data"],
+        output: PROBLEM_RESPONSE_RECORD,
+        args: &["clean_text_regex"],
+        doc: "LatestProblemResponseDataTask (§3.5): per (course, problem, username), one ProblemResponseRecord per \
+              answer of the latest problem_check event, with total_attempts and the first / last attempt times; \
+              texts cleaned with clean_text_regex (empty: the original's default).",
+    },
+    ReducerSpec {
+        name: "problem_response_report",
+        input: PROBLEM_RESPONSE_RECORD,
+        key: &["course_id"],
+        sort: &["sort_idx", "username"],
+        output: PROBLEM_RESPONSE_REPORT,
+        args: &["datetime_format", "list_delimiter"],
+        doc: "ProblemResponseReportTask (§3.5): each ProblemResponseRecord as the report prints it (Python's \
+              unicode() of the typed values: True/False/None, 0.0); datetimes through datetime_format (strftime, \
+              empty: unicode()), answer lists joined with list_delimiter (a Python string literal, empty: the \
+              tuple's repr).",
+    },
+    ReducerSpec {
         name: "problem_check_answers",
         input: &[
             c("course_id", "string"),
@@ -410,6 +440,44 @@ static REDUCERS: &[ReducerSpec] = &[
 ];
 
 /// Rows between the two answer distribution reducers.
+/// `ProblemResponseRecord` as Hive stores it (§3.5).
+const PROBLEM_RESPONSE_RECORD: &[Col] = &[
+    c("course_id", "string"),
+    c("answer_id", "string"),
+    c("problem_id", "string"),
+    c("problem", "string"),
+    c("username", "string"),
+    c("question", "string"),
+    c("score", "float"),
+    c("max_score", "float"),
+    c("correct", "tinyint"),
+    c("answer", "string"),
+    c("total_attempts", "int"),
+    c("first_attempt_date", "timestamp"),
+    c("last_attempt_date", "timestamp"),
+    c("location", "string"),
+    c("sort_idx", "int"),
+];
+
+/// The record's fields as report text (`sort_idx` stays a number, for sorting).
+const PROBLEM_RESPONSE_REPORT: &[Col] = &[
+    c("course_id", "string"),
+    c("answer_id", "string"),
+    c("problem_id", "string"),
+    c("problem", "string"),
+    c("username", "string"),
+    c("question", "string"),
+    c("score", "string"),
+    c("max_score", "string"),
+    c("correct", "string"),
+    c("answer", "string"),
+    c("total_attempts", "string"),
+    c("first_attempt_date", "string"),
+    c("last_attempt_date", "string"),
+    c("location", "string"),
+    c("sort_idx", "int"),
+];
+
 const ANSWERS: &[Col] =
     &[c("course_id", "string"), c("answer_id", "string"), c("timestamp", "string"), c("answer_data", "string")];
 
@@ -493,6 +561,36 @@ pub struct NumberedRow {
     pub row: Row,
 }
 
+/// A reducer argument as a cluster passes it on `edxc-map --reducer`'s command line: every byte of the UTF-8 text
+/// outside `[A-Za-z0-9_.:+,/-]` as `%XX`, so that any text fits the single-quoted `USING` command (plain words stay
+/// as they are).
+pub fn percent_encode(v: &str) -> String {
+    let mut out = String::with_capacity(v.len());
+    for b in v.bytes() {
+        if b.is_ascii_alphanumeric() || b"_.:+,/-".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// The inverse of [`percent_encode`]; `None` for a bad escape or text that is not UTF-8.
+pub fn percent_decode(v: &str) -> Option<String> {
+    let mut bytes = Vec::with_capacity(v.len());
+    let mut it = v.bytes();
+    while let Some(b) = it.next() {
+        if b == b'%' {
+            let hex = [it.next()?, it.next()?];
+            bytes.push(u8::from_str_radix(std::str::from_utf8(&hex).ok()?, 16).ok()?);
+        } else {
+            bytes.push(b);
+        }
+    }
+    String::from_utf8(bytes).ok()
+}
+
 /// Every listed argument is required; unknown arguments are rejected.
 fn check_args(what: &str, allowed: &[&str], args: &BTreeMap<String, String>) -> Result<()> {
     if let Some(unknown) = args.keys().find(|k| !allowed.contains(&k.as_str())) {
@@ -509,6 +607,8 @@ enum Reducer {
     Summary(enrollment_summary::EnrollmentSummary),
     ProblemCheckAnswers,
     AnswerDistribution(answer_dist::AnswerDistribution),
+    LatestResponses(problem_response::LatestResponses),
+    ReportRows(problem_response::ReportRows),
     Tags(tags_distribution::TagsDistribution),
     Engagement(student_engagement::StudentEngagement),
     VideoViewing(video::VideoViewing),
@@ -559,6 +659,17 @@ impl Reducer {
                     .map_err(|e| anyhow!("reducer {name}: {e}"))?;
                 Reducer::AnswerDistribution(r)
             }
+            "problem_response_latest" => {
+                let regex = args.get("clean_text_regex").map(String::as_str).unwrap_or_default();
+                let r = problem_response::LatestResponses::new(regex).map_err(|e| anyhow!("reducer {name}: {e}"))?;
+                Reducer::LatestResponses(r)
+            }
+            "problem_response_report" => {
+                let arg = |k: &str| args.get(k).map(String::as_str).unwrap_or_default();
+                let r = problem_response::ReportRows::new(arg("datetime_format"), arg("list_delimiter"))
+                    .map_err(|e| anyhow!("reducer {name}: {e}"))?;
+                Reducer::ReportRows(r)
+            }
             "tags_distribution" => Reducer::Tags(tags_distribution::TagsDistribution),
             "student_engagement" => {
                 let raw = args.get("interval_type").map(String::as_str).unwrap_or_default();
@@ -608,6 +719,8 @@ impl Reducer {
             Reducer::Summary(r) => r.reduce(rows, out, skips),
             Reducer::ProblemCheckAnswers => answer_dist::problem_check_answers(rows, out, skips),
             Reducer::AnswerDistribution(r) => r.reduce(rows, out, skips),
+            Reducer::LatestResponses(r) => r.reduce(rows, out, skips),
+            Reducer::ReportRows(r) => r.reduce(rows, out, skips),
             Reducer::Tags(r) => r.reduce(rows, out, skips),
             Reducer::Engagement(r) => r.reduce(rows, out, skips),
             Reducer::VideoViewing(r) => r.reduce(rows, out, skips),
