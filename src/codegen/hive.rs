@@ -79,6 +79,7 @@ struct StageDirs<'a> {
 }
 
 /// One INSERT of the map step: a day partition of a map table (or the one partition of a map without a window).
+#[derive(Clone)]
 struct MapInsert {
     table: String,
     day: String,
@@ -130,8 +131,14 @@ struct LogsHql<'a> {
     by_day: bool,
     ccx: bool,
     tables: Vec<String>,
-    inserts: Vec<MapInsert>,
+    /// The INSERTs, in queries of at most `per_query`.
+    inserts: Vec<Vec<MapInsert>>,
+    per_query: usize,
 }
+
+/// INSERT branches per multi-insert query: each adds a counter to the job, whose counters Hadoop caps at
+/// `mapreduce.job.counters.max` (120 by default); Hive's own take about 35 of them.
+const INSERTS_PER_QUERY: usize = 50;
 
 #[derive(Template)]
 #[template(path = "hive/reduce.hql", escape = "none")]
@@ -637,7 +644,8 @@ fn map_pass(c: &Cluster, plans: &[(&Plan, &str)], steps: &mut Steps, whole: bool
         by_day: !whole,
         ccx: profile.bool_or("ccx_enabled", false).map_err(anyhow::Error::msg)?,
         tables,
-        inserts,
+        inserts: inserts.chunks(INSERTS_PER_QUERY).map(<[MapInsert]>::to_vec).collect(),
+        per_query: INSERTS_PER_QUERY,
     }
     .render()?;
     steps.push(map_at, "hql", produced.join("; "), text);

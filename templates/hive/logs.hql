@@ -40,8 +40,13 @@ FROM (
 {%- else -%}
 -- Every map table's one partition is written, with rows or empty: every event of the staged files, whatever its date.
 {%- endif %}
+{%- if inserts.len() > 1 %}
+-- {{ inserts.len() }} queries of at most {{ per_query }} INSERTs: Hadoop caps a job's counters (mapreduce.job.counters.max, 120 by
+-- default) and Hive counts each INSERT's rows in a counter of its own.
+{%- endif %}
+{%- for chunk in inserts %}
 FROM {{ mapped }}
-{%- for i in inserts %}
+{%- for i in chunk %}
 INSERT OVERWRITE TABLE {{ i.table }} PARTITION (dt='{{ i.day }}')
   SELECT {{ i.select }}
   WHERE `extractor` = '{{ i.extractor }}'{% if i.by_day %} AND `{{ i.dt_column }}` = '{{ i.day }}'{% endif %}
@@ -49,6 +54,7 @@ INSERT OVERWRITE TABLE {{ i.table }} PARTITION (dt='{{ i.day }}')
   GROUP BY {{ g }}
 {%- endif %}
 {%- endfor %};
+{%- endfor %}
 
 -- The run's mapped rows and its copy of the logs are not needed any more.
 DROP TABLE {{ mapped }};

@@ -415,7 +415,9 @@ fn main() -> ExitCode {
     match run(args) {
         Ok(counters) => {
             let mut err = io::stderr().lock();
-            for (k, n) in counters.entries() {
+            // Zeros are left out: a Hadoop job has a counter limit (mapreduce.job.counters.max, 120 by default) that
+            // every extractor's counters count against, and a counter never reported reads as 0 anyway.
+            for (k, n) in counters.entries().into_iter().filter(|(_, n)| *n > 0) {
                 let _ = writeln!(err, "reporter:counter:edxc,{k},{n}");
             }
             ExitCode::SUCCESS

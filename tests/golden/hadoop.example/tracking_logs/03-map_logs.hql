@@ -171,6 +171,8 @@ LOCATION 'hdfs://namenode:8020/edx-analytics-pipeline/warehouse/video_events/'
 TBLPROPERTIES ('serialization.escape.crlf' = 'true');
 
 -- Every day of every map table's window is written, with rows or empty: the run's partitions are exactly these.
+-- 2 queries of at most 50 INSERTs: Hadoop caps a job's counters (mapreduce.job.counters.max, 120 by
+-- default) and Hive counts each INSERT's rows in a counter of its own.
 FROM edxc_mapped_enrollment_validation_enrollments_location_per_course_problem_response_student_engagement_tags_distribution_user_activity_video_2014_06_24_2014_08_07
 INSERT OVERWRITE TABLE enrollment_validation_events PARTITION (dt='2014-07-30')
   SELECT `c1`, `c2`, `c3`, `c4`, `c5`, CAST(`c6` AS TINYINT), CAST(`c7` AS TINYINT), `c8`, `c9`, `c10`
@@ -321,7 +323,8 @@ INSERT OVERWRITE TABLE tagged_problem_checks PARTITION (dt='2014-08-02')
   WHERE `extractor` = 'tags' AND `c7` = '2014-08-02'
 INSERT OVERWRITE TABLE tagged_problem_checks PARTITION (dt='2014-08-03')
   SELECT `c1`, `c2`, `c3`, `c4`, `c5`, CASE WHEN `c6` IN ('true', '1') THEN TRUE WHEN `c6` IN ('false', '0') THEN FALSE END
-  WHERE `extractor` = 'tags' AND `c7` = '2014-08-03'
+  WHERE `extractor` = 'tags' AND `c7` = '2014-08-03';
+FROM edxc_mapped_enrollment_validation_enrollments_location_per_course_problem_response_student_engagement_tags_distribution_user_activity_video_2014_06_24_2014_08_07
 INSERT OVERWRITE TABLE tagged_problem_checks PARTITION (dt='2014-08-04')
   SELECT `c1`, `c2`, `c3`, `c4`, `c5`, CASE WHEN `c6` IN ('true', '1') THEN TRUE WHEN `c6` IN ('false', '0') THEN FALSE END
   WHERE `extractor` = 'tags' AND `c7` = '2014-08-04'
