@@ -41,8 +41,8 @@ const NOT_ON_CLUSTER: &[(&str, &str)] = &[
     ),
     (
         "problem_response_hive_input",
-        "not verified on the cluster engines yet (its table of record step and %XX-escaped reducer arguments were \
-         written without the gateway at hand)",
+        "tried on the cluster engines once: a check of its report files failed there, not investigated yet (the \
+         pipeline itself runs on Hive and Spark SQL in hive_apply.rs, with every result-store table identical)",
     ),
 ];
 
@@ -241,7 +241,7 @@ fn partition_diff(scenario: &str, table: &str, embedded: &World, cluster: &World
     let spec: toml::Table =
         toml::from_str(&std::fs::read_to_string(common::scenario_dir(scenario).join("scenario.toml")).unwrap())
             .unwrap();
-    let e = spec.get("expected")?.as_array()?.iter().find(|e| e["name"].as_str() == Some(table))?;
+    let e = spec.get("expected")?.as_array()?.iter().find(|e| e.get("name").and_then(|n| n.as_str()) == Some(table))?;
     let dt = e.get("partition")?.as_str()?.trim_start_matches("dt=").to_string();
     let columns = common::declared_columns(table);
     let read = |w: &World| {
