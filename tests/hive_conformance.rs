@@ -39,11 +39,6 @@ const NOT_ON_CLUSTER: &[(&str, &str)] = &[
         "it needs the course_list and course_blocks partitions built from raw API responses (the course list and \
          course blocks workflows, §3.8), which edxc does not have yet",
     ),
-    (
-        "problem_response_hive_input",
-        "tried on the cluster engines once: a check of its report files failed there, not investigated yet (the \
-         pipeline itself runs on Hive and Spark SQL in hive_apply.rs; it loads no result-store table)",
-    ),
 ];
 
 /// Every scenario under tests/conformance/scenarios whose original tasks a shipped pipeline replaces (`[pipeline]

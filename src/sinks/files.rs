@@ -31,6 +31,18 @@ use std::time::Instant;
 /// Why a row wrote nothing: its file name is not a relative path of visible names.
 pub const BAD_FILE_NAME: &str = "bad_file_name";
 
+/// A directory given as a `file://` or `hdfs://host:port` URL is a path on the warehouse's filesystem (where these
+/// files are written); anything else is a path as it is.
+fn on_warehouse_fs(dir: &str) -> &str {
+    if let Some(path) = dir.strip_prefix("file://") {
+        return path;
+    }
+    match dir.strip_prefix("hdfs://") {
+        Some(rest) => rest.find('/').map_or("/", |i| &rest[i..]),
+        None => dir,
+    }
+}
+
 /// Stages the files of every `files` sink of `plans`. `base`: where relative directories are taken from.
 pub fn stage_all(
     plans: &[Plan],
@@ -44,6 +56,7 @@ pub fn stage_all(
             let TaskKind::Files { dir, format, .. } = &t.kind else { continue };
             let started = Instant::now();
             let no_dir = dir.is_empty();
+            let dir = on_warehouse_fs(dir);
             let dir = if Path::new(dir).is_absolute() { PathBuf::from(dir) } else { base.join(dir) };
             let mut out = Staged::default();
             if t.enabled {
@@ -199,6 +212,13 @@ fn validation_events(plan: &Plan, t: &Task, staging: &Staging, dir: &Path, out: 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn urls_name_paths_on_the_warehouse_filesystem() {
+        assert_eq!(on_warehouse_fs("file:///tmp/out/marker"), "/tmp/out/marker");
+        assert_eq!(on_warehouse_fs("hdfs://namenode:8020/edx/marker"), "/edx/marker");
+        assert_eq!(on_warehouse_fs("validation"), "validation");
+    }
 
     #[test]
     fn names_from_data_stay_under_the_directory() {
