@@ -503,3 +503,34 @@ fn sigkill_in_the_mapper_a_transform_or_a_load_then_apply_equals_an_uninterrupte
         assert!(after.keys().any(|(t, _)| t == "course_activity"), "{point}: user activity recorded");
     }
 }
+
+/// The run state kept in the result store (`state = "result_store"`, as cluster profiles keep it): no state file;
+/// an apply after an apply does nothing; a run whose state could not be recorded after its commit is recorded by
+/// the next run, once, and the recorded partitions equal a clean run's.
+#[test]
+fn state_in_the_result_store_is_recorded_by_the_next_run_when_recording_fails() {
+    let in_store = ["--var", "state=result_store"];
+    let w = World::sqlite();
+    w.apply_ok(&in_store);
+    assert!(!w.dir.path().join("state.sqlite").exists(), "no state file beside the result store");
+    let state = |w: &World| {
+        let d = dump(&w.result_store);
+        (d["edxc_state_runs"].lines().count(), d["edxc_state_partitions"].lines().count())
+    };
+    let (runs, partitions) = state(&w);
+    assert_eq!(runs, 1);
+    assert!(partitions > 0);
+    let (code, out) = w.apply(&in_store, &[]);
+    assert!(code == 0 && out.contains("No changes"), "{out}");
+    assert_eq!(state(&w), (1, partitions), "an apply that does nothing records nothing");
+
+    let forced = ["--var", "state=result_store", "--force"];
+    let (code, out) = w.apply(&forced, &[("EDXC_FAILPOINT", "state=fail")]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("the next run records it"), "{out}");
+    assert_eq!(state(&w), (1, partitions), "the failed record wrote nothing");
+    let (code, out) = w.apply(&in_store, &[]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("had committed before it was interrupted") && out.contains("No changes"), "{out}");
+    assert_eq!(state(&w), (2, partitions), "recorded once by the next run, which then had nothing to do");
+}
