@@ -16,6 +16,7 @@ pub mod failpoint;
 pub mod geoip;
 pub mod graph;
 pub mod lms;
+pub mod memory;
 pub mod model;
 pub mod sinks;
 pub mod state;

@@ -479,11 +479,18 @@ fn reading_logs_on_several_workers_writes_the_same_bytes_as_one() {
     }
     let whole = std::fs::read(logs.path().join("tracking.log-20261101.gz")).unwrap();
     std::fs::write(logs.path().join("tracking.log-20261102.gz"), &whole[..whole.len() / 2]).unwrap();
+    // One plain file, which several workers read in byte ranges when it is large enough.
+    let gz = logs.path().join("tracking.log-20261103.gz");
+    let mut plain = Vec::new();
+    std::io::Read::read_to_end(&mut flate2::read::MultiGzDecoder::new(std::fs::File::open(&gz).unwrap()), &mut plain)
+        .unwrap();
+    std::fs::remove_file(&gz).unwrap();
+    std::fs::write(logs.path().join("tracking.log-20261103"), &plain).unwrap();
     let logs_var = format!("tracking_logs={}", logs.path().display());
-    let run = |jobs: &str| {
+    let run_with = |jobs: &str, env: &[(&str, &str)]| {
         let tmp = tempfile::tempdir().unwrap();
         let (code, out, err) =
-            apply(tmp.path(), &["--jobs", jobs, "--today", "2026-11-09", "--var", &logs_var, "--format", "json"], &[]);
+            apply(tmp.path(), &["--jobs", jobs, "--today", "2026-11-09", "--var", &logs_var, "--format", "json"], env);
         assert_eq!(code, 0, "{err}");
         let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
         // An LMS import's `_metadata` says when that run read the LMS: the only bytes that differ by run.
@@ -491,14 +498,18 @@ fn reading_logs_on_several_workers_writes_the_same_bytes_as_one() {
         wh.retain(|p, _| !p.ends_with("_metadata"));
         (wh, doc["damaged_files"].clone(), doc["counters"].clone())
     };
-    let (one, damaged_one, counters_one) = run("1");
-    let (two, damaged_two, counters_two) = run("2");
+    let (one, damaged_one, counters_one) = run_with("1", &[]);
     assert!(one.len() > 20, "{:?}", one.keys().collect::<Vec<_>>());
     assert_eq!(damaged_one.as_array().map(Vec::len), Some(1), "{damaged_one}");
-    let differ: Vec<&PathBuf> = one.keys().filter(|k| one.get(*k) != two.get(*k)).collect();
-    assert!(differ.is_empty() && one.len() == two.len(), "files that differ: {differ:?}");
-    assert_eq!(damaged_one, damaged_two);
-    assert_eq!(counters_one, counters_two);
+    // Two workers; then the plain file split into ranges of 4 KiB and counted rows spilled to disk every 16 KiB.
+    let small = [("EDXC_MAP_SPLIT_BYTES", "4096"), ("EDXC_MAP_MEMORY", "16K")];
+    for (jobs, env) in [("2", &[][..]), ("2", &small[..]), ("1", &small[..])] {
+        let (two, damaged_two, counters_two) = run_with(jobs, env);
+        let differ: Vec<&PathBuf> = one.keys().filter(|k| one.get(*k) != two.get(*k)).collect();
+        assert!(differ.is_empty() && one.len() == two.len(), "{jobs} jobs {env:?}: files that differ: {differ:?}");
+        assert_eq!(damaged_one, damaged_two, "{jobs} jobs {env:?}");
+        assert_eq!(counters_one, counters_two, "{jobs} jobs {env:?}");
+    }
 }
 
 #[test]

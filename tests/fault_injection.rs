@@ -197,6 +197,33 @@ fn a_failure_at_any_step_before_the_commit_changes_nothing() {
     }
 }
 
+/// The map's counted rows spill to `$TMPDIR` past `EDXC_MAP_MEMORY`: a spill that cannot be written fails the run
+/// and changes nothing; one that can leaves no file behind and gives the same warehouse.
+#[test]
+fn a_map_spill_that_cannot_be_written_changes_nothing() {
+    let (w, before) = loaded();
+    let blocked = w.dir.path().join("not-a-directory");
+    std::fs::write(&blocked, b"").unwrap();
+    let env = [("EDXC_MAP_MEMORY", "8K"), ("TMPDIR", blocked.to_str().unwrap())];
+    let (code, out) = w.apply(&[], &env);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("cannot count the map's rows") && out.contains("cannot create"), "{out}");
+    assert_same(&before, &w.snapshot(), "spill failure");
+    let tmp = w.dir.path().join("tmp");
+    std::fs::create_dir_all(&tmp).unwrap();
+    let (code, out) = w.apply(&[], &[("EDXC_MAP_MEMORY", "8K"), ("TMPDIR", tmp.to_str().unwrap())]);
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(std::fs::read_dir(&tmp).unwrap().count(), 0, "spill files left in {}", tmp.display());
+    let after = w.snapshot();
+    let wh = |s: &BTreeMap<String, String>| -> BTreeMap<String, String> {
+        s.iter()
+            .filter(|(k, _)| k.starts_with("wh:") && !k.ends_with("_metadata"))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect()
+    };
+    assert_eq!(wh(&before), wh(&after), "a run that spilled wrote other bytes");
+}
+
 #[test]
 fn a_failing_result_store_load_rolls_back_every_table() {
     let (w, before) = loaded();

@@ -19,6 +19,7 @@ fuzz_target!(|data: &[u8]| {
         let opts = ScanOptions {
             interval: if ccx { Some(("2014-01-01".into(), "2015-01-01".into())) } else { None },
             ccx_enabled: ccx,
+            inflate_thread: false,
         };
         let mut counters = Counters::default();
         let mut records = 0u64;

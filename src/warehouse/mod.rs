@@ -7,7 +7,7 @@ pub mod hdfs;
 mod staging;
 
 pub use fs::{Entry, Fs, FsExt, LocalFs};
-pub use staging::{recover, Committed, Published, Recovered, Staging};
+pub use staging::{recover, Committed, Published, Recovered, Staging, StagingView};
 
 use crate::hive_text;
 use anyhow::Result;
@@ -108,14 +108,19 @@ pub const SUCCESS: &str = "_SUCCESS";
 /// Writes `rows` as a complete partition directory `dir` (which must not exist yet): `part-00000` (synced) and
 /// the `_SUCCESS` marker. Callers write into a staging place and rename the directory into the warehouse.
 pub fn write_partition_dir(fs: &dyn Fs, dir: &Path, rows: &[Row]) -> Result<u64> {
-    fs.create_dir_all(dir)?;
     let mut text = Vec::new();
     for r in rows {
         hive_text::write_row(r, &mut text)?;
     }
-    fs.write(&dir.join("part-00000"), &text)?;
-    fs.write(&dir.join(SUCCESS), b"")?;
+    write_partition_dir_text(fs, dir, &text)?;
     Ok(rows.len() as u64)
+}
+
+/// [`write_partition_dir`] of rows already encoded as Hive text lines.
+pub fn write_partition_dir_text(fs: &dyn Fs, dir: &Path, text: &[u8]) -> Result<()> {
+    fs.create_dir_all(dir)?;
+    fs.write(&dir.join("part-00000"), text)?;
+    fs.write(&dir.join(SUCCESS), b"")
 }
 
 /// Lines in the data files of a partition directory; `None` when it does not exist.

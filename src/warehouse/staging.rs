@@ -141,16 +141,33 @@ impl Staging {
 
     /// Stages partition `dt` of `table` (replacing what this run staged for it before). Returns the rows written.
     pub fn write_partition(&mut self, table: &str, dt: &str, rows: &[Row]) -> Result<u64> {
+        let dir = self.partition_to_stage(table, dt)?;
+        let n = write_partition_dir(self.wh.fs.as_ref(), &dir, rows)?;
+        self.staged_partition(table, dt, n)
+    }
+
+    /// [`Staging::write_partition`] of `rows` rows already encoded as Hive text lines.
+    pub fn write_partition_text(&mut self, table: &str, dt: &str, text: &[u8], rows: u64) -> Result<u64> {
+        let dir = self.partition_to_stage(table, dt)?;
+        super::write_partition_dir_text(self.wh.fs.as_ref(), &dir, text)?;
+        self.staged_partition(table, dt, rows)
+    }
+
+    /// The (emptied) directory partition `dt` of `table` is staged in.
+    fn partition_to_stage(&self, table: &str, dt: &str) -> Result<PathBuf> {
         check_part(table, dt)?;
         if self.in_place.is_some() {
             bail!("this run writes its partitions in place; {table}/dt={dt} cannot also be staged");
         }
         let dir = self.staged_dir(table, dt);
         self.wh.fs.remove_all(&dir)?;
-        let n = write_partition_dir(self.wh.fs.as_ref(), &dir, rows)?;
+        Ok(dir)
+    }
+
+    fn staged_partition(&mut self, table: &str, dt: &str, rows: u64) -> Result<u64> {
         crate::failpoint::hit(&format!("stage:{table}"))?;
-        self.staged.insert((table.to_string(), dt.to_string()), n);
-        Ok(n)
+        self.staged.insert((table.to_string(), dt.to_string()), rows);
+        Ok(rows)
     }
 
     /// Adds the marker or side file `name` (e.g. `_metadata`) to partition `dt` of `table`, which this run staged.
@@ -287,8 +304,54 @@ impl Staging {
 
 impl WarehouseRead for Staging {
     fn partition_data(&self, table: &str, dt: &str) -> Result<super::DataFiles> {
-        if self.in_place.is_none() && self.staged.contains_key(&(table.to_string(), dt.to_string())) {
-            dir_data(self.wh.fs.as_ref(), &self.staged_dir(table, dt))
+        self.view().partition_data(table, dt)
+    }
+
+    fn read_file(&self, rel: &str) -> Result<Option<Vec<u8>>> {
+        self.view().read_file(rel)
+    }
+
+    fn describe_file(&self, rel: &str) -> String {
+        self.view().describe_file(rel)
+    }
+}
+
+impl Staging {
+    /// What the run sees of the warehouse now, as a read-only snapshot that other threads can hold while the run
+    /// stages more (transforms computed concurrently read their inputs through it).
+    pub fn view(&self) -> StagingView {
+        let staged = if self.in_place.is_some() { Default::default() } else { self.staged.keys().cloned().collect() };
+        StagingView { wh: self.wh.clone(), data: self.dir.join("data"), staged: Arc::new(staged) }
+    }
+}
+
+/// A run's view of the warehouse: the partitions it staged (as of [`Staging::view`]) from the staging area, the
+/// rest from the published warehouse.
+#[derive(Clone)]
+pub struct StagingView {
+    wh: Warehouse,
+    data: PathBuf,
+    staged: Arc<std::collections::BTreeSet<(String, String)>>,
+}
+
+impl StagingView {
+    fn is_staged(&self, table: &str, dt: &str) -> bool {
+        self.staged.contains(&(table.to_string(), dt.to_string()))
+    }
+
+    /// Where `rel`, a file of a partition this run staged, is in the staging area.
+    fn staged_part_file(&self, rel: &str) -> Option<PathBuf> {
+        let mut parts = rel.splitn(3, '/');
+        let (table, part, name) = (parts.next()?, parts.next()?, parts.next()?);
+        let dt = part.strip_prefix("dt=")?;
+        self.is_staged(table, dt).then(|| partition_dir(&self.data, table, dt).join(name))
+    }
+}
+
+impl WarehouseRead for StagingView {
+    fn partition_data(&self, table: &str, dt: &str) -> Result<super::DataFiles> {
+        if self.is_staged(table, dt) {
+            dir_data(self.wh.fs.as_ref(), &partition_dir(&self.data, table, dt))
         } else {
             self.wh.partition_data(table, dt)
         }
@@ -307,17 +370,6 @@ impl WarehouseRead for Staging {
             Some(path) => self.wh.fs.describe(&path),
             None => self.wh.describe_file(rel),
         }
-    }
-}
-
-impl Staging {
-    /// Where `rel`, a file of a partition this run staged, is in the staging area.
-    fn staged_part_file(&self, rel: &str) -> Option<PathBuf> {
-        let mut parts = rel.splitn(3, '/');
-        let (table, part, name) = (parts.next()?, parts.next()?, parts.next()?);
-        let dt = part.strip_prefix("dt=")?;
-        let staged = self.in_place.is_none() && self.staged.contains_key(&(table.to_string(), dt.to_string()));
-        staged.then(|| self.staged_dir(table, dt).join(name))
     }
 }
 

@@ -8,3 +8,4 @@
 pub mod events;
 pub mod hive_text;
 pub mod natives;
+pub mod units;

@@ -16,9 +16,10 @@ use edxc_map::events::{
     extractor_columns, extractor_names, hive_line_bytes, hive_line_bytes_json, scan_file_checked_to,
     scan_file_range_checked_to, scan_to, Counters, Emit, FileDamage, ScanOptions,
 };
+use edxc_map::units;
 use std::fs::File;
 use std::io::{self, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 const USAGE: &str = "\
@@ -82,7 +83,7 @@ fn parse_args() -> Result<Args, String> {
         list: false,
         no_output: false,
         jobs: 1,
-        split_bytes: SPLIT_BYTES,
+        split_bytes: units::SPLIT_BYTES,
     };
     let mut it = std::env::args().skip(1);
     while let Some(a) = it.next() {
@@ -132,68 +133,20 @@ fn parse_args() -> Result<Args, String> {
     Ok(args)
 }
 
-/// A piece of input one worker scans: stdin, a whole file, or the lines starting in a byte range of a plain file.
+/// A piece of input one worker scans: stdin, or a file or byte range of one.
 enum Unit {
     Stdin,
-    File(String),
-    Range(String, u64, u64),
+    File(units::Unit),
 }
 
-/// Plain files this large are split into byte ranges when several workers run.
-const SPLIT_BYTES: u64 = 64 << 20;
-
-/// The offset where the first line starting at or after `offset` begins (lines start after a `\n`).
-fn line_start_at(file: &mut File, offset: u64, len: u64) -> io::Result<u64> {
-    use std::io::{Read, Seek, SeekFrom};
-    if offset == 0 || offset >= len {
-        return Ok(offset.min(len));
-    }
-    file.seek(SeekFrom::Start(offset - 1))?;
-    let mut pos = offset - 1;
-    let mut buf = [0u8; 64 << 10];
-    loop {
-        let n = file.read(&mut buf)?;
-        if n == 0 {
-            return Ok(len);
-        }
-        if let Some(i) = memchr::memchr(b'\n', &buf[..n]) {
-            return Ok(pos + i as u64 + 1);
-        }
-        pos += n as u64;
-    }
-}
-
-/// The byte ranges of a plain file of `len` bytes, one per worker, each starting at a line start.
-fn ranges(f: &str, len: u64, jobs: usize) -> io::Result<Vec<Unit>> {
-    let mut file = File::open(f)?;
-    let step = len.div_ceil(jobs as u64);
-    let mut out = Vec::new();
-    let mut start = 0;
-    while start < len {
-        let end = line_start_at(&mut file, (start + step).min(len), len)?;
-        out.push(Unit::Range(f.to_string(), start, end));
-        start = end;
-    }
-    Ok(out)
-}
-
-/// The units of work. A file that cannot be examined (missing, unreadable, not a regular file) stays whole, so that
-/// the worker scanning it reports it as damaged.
+/// The units of work (`-` is stdin).
 fn units(files: &[String], jobs: usize, split_bytes: u64) -> Vec<Unit> {
     let mut out = Vec::new();
     for f in files {
         if f == "-" {
             out.push(Unit::Stdin);
-            continue;
-        }
-        let len = std::fs::metadata(f).ok().filter(|m| m.is_file()).map_or(0, |m| m.len());
-        if jobs <= 1 || f.ends_with(".gz") || len < split_bytes {
-            out.push(Unit::File(f.clone()));
-            continue;
-        }
-        match ranges(f, len, jobs) {
-            Ok(r) => out.extend(r),
-            Err(_) => out.push(Unit::File(f.clone())),
+        } else {
+            out.extend(units::units(&[f], jobs, split_bytes).into_iter().map(Unit::File));
         }
     }
     out
@@ -221,7 +174,11 @@ fn run(args: Args) -> io::Result<Counters> {
     use std::sync::atomic::{AtomicUsize, Ordering};
     use std::sync::Mutex;
     let names: Vec<&str> = args.extractors.iter().map(String::as_str).collect();
-    let opts = ScanOptions { interval: args.interval.clone(), ccx_enabled: args.ccx };
+    let files = if args.files.is_empty() { vec!["-".to_string()] } else { args.files.clone() };
+    let work = units(&files, args.jobs, args.split_bytes);
+    // A worker with no other unit to take would sit idle: it gunzips instead.
+    let opts =
+        ScanOptions { interval: args.interval.clone(), ccx_enabled: args.ccx, inflate_thread: args.jobs > work.len() };
     let outs: Vec<Mutex<Box<dyn Write + Send>>> = match &args.out_dir {
         Some(dir) => {
             std::fs::create_dir_all(dir)?;
@@ -234,8 +191,6 @@ fn run(args: Args) -> io::Result<Counters> {
         None => vec![Mutex::new(Box::new(io::stdout()))],
     };
     let tag = args.out_dir.is_none() && names.len() > 1;
-    let files = if args.files.is_empty() { vec!["-".to_string()] } else { args.files.clone() };
-    let work = units(&files, args.jobs, args.split_bytes);
     let next = AtomicUsize::new(0);
     // Files reported damaged so far: a file split into byte ranges is reported and counted once.
     let damaged: Mutex<std::collections::BTreeSet<String>> = Mutex::new(Default::default());
@@ -291,20 +246,17 @@ fn run(args: Args) -> io::Result<Counters> {
                         &mut emit,
                     )?
                 }
-                Unit::File(f) => {
-                    let damage = scan_file_checked_to(Path::new(f), &names, &opts, &mut counters, &mut emit)
-                        .map_err(|e| io::Error::new(e.kind(), format!("{f}: {e}")))?;
-                    if let Some(d) = damage {
-                        report(f, &d, &mut counters);
+                Unit::File(u) => {
+                    let f = u.path.display().to_string();
+                    let damage = match u.range {
+                        None => scan_file_checked_to(&u.path, &names, &opts, &mut counters, &mut emit),
+                        Some(range) => {
+                            scan_file_range_checked_to(&u.path, range, &names, &opts, &mut counters, &mut emit)
+                        }
                     }
-                }
-                Unit::Range(f, start, end) => {
-                    let range = (*start, *end);
-                    let damage =
-                        scan_file_range_checked_to(Path::new(f), range, &names, &opts, &mut counters, &mut emit)
-                            .map_err(|e| io::Error::new(e.kind(), format!("{f}: {e}")))?;
+                    .map_err(|e| io::Error::new(e.kind(), format!("{f}: {e}")))?;
                     if let Some(d) = damage {
-                        report(f, &d, &mut counters);
+                        report(&f, &d, &mut counters);
                     }
                 }
             }

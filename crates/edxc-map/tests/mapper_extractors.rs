@@ -208,7 +208,11 @@ fn tags_record() {
 fn event_export_uses_received_at_and_raw_line() {
     let line = r#"  {"username": "bob", "event_source": "mobile", "event_type": "video_played", "time": "2014-05-10T10:00:00+00:00", "context": {"course_id": "edX/DemoX/T1", "received_at": "2014-05-16T00:00:01+00:00"}, "event": {"a": "tab\tx"}}  "#;
     assert_eq!(run("event_export", line), [format!("edX/DemoX/T1\t{}\t2014-05-16", line.trim().replace('\\', "\\\\"))]);
-    let opts = ScanOptions { interval: Some(("2014-05-10".into(), "2014-05-11".into())), ccx_enabled: false };
+    let opts = ScanOptions {
+        interval: Some(("2014-05-10".into(), "2014-05-11".into())),
+        ccx_enabled: false,
+        ..Default::default()
+    };
     assert!(run_opts(&["event_export"], line.as_bytes(), &opts).0.is_empty());
     let ccx = r#"{"event_source": "browser", "event_type": "edx.ui.lms.link_clicked", "time": "2014-05-27T04:59:25+00:00", "context": {"course_id": "ccx-v1:AcceptanceX+Demo_ccx+T2_2014+ccx@101"}}"#;
     assert!(run("event_export", ccx).is_empty());

@@ -70,7 +70,7 @@ fn every_expected_file_matches() {
             _ => panic!("unexpected file name {name}"),
         };
         assert!(extractor_names().contains(&extractor), "{name}");
-        let opts = ScanOptions { interval: None, ccx_enabled: ccx };
+        let opts = ScanOptions { interval: None, ccx_enabled: ccx, ..Default::default() };
         let (got, c) = run_file(extractor, &format!("{stem}.log"), &opts);
         let want = expected(&name);
         assert_eq!(got.len(), want.len(), "{name}: record count");
@@ -87,7 +87,11 @@ fn every_expected_file_matches() {
 fn enrollment_fixture_with_interval() {
     // ImportEnrollmentsIntoMysql --interval 2014-07-30-2014-08-07 --overwrite-n-days 7:
     // step A reads [2014-07-31, 2014-08-07).
-    let opts = ScanOptions { interval: Some(("2014-07-31".into(), "2014-08-07".into())), ccx_enabled: false };
+    let opts = ScanOptions {
+        interval: Some(("2014-07-31".into(), "2014-08-07".into())),
+        ccx_enabled: false,
+        ..Default::default()
+    };
     let (got, c) = run_file("enrollment", "enrollment_trends_tracking.log", &opts);
     let want: Vec<String> = expected("enrollment_trends_tracking.enrollment.expected")
         .into_iter()

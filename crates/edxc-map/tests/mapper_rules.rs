@@ -188,7 +188,11 @@ fn r1_3_interval_is_half_open_string_comparison() {
         mk("2014-08-07T00:00:00+00:00"),
     ]
     .join("\n");
-    let opts = ScanOptions { interval: Some(("2014-08-01".into(), "2014-08-07".into())), ccx_enabled: false };
+    let opts = ScanOptions {
+        interval: Some(("2014-08-01".into(), "2014-08-07".into())),
+        ccx_enabled: false,
+        ..Default::default()
+    };
     let (out, c) = run_opts(&["enrollment"], input.as_bytes(), &opts);
     let dates: Vec<&str> = out.iter().map(|l| l.rsplit('\t').next().unwrap()).collect();
     assert_eq!(dates, ["2014-08-01", "2014-08-06"]);

@@ -67,7 +67,7 @@ fn validation_files() -> BTreeMap<String, Vec<String>> {
 fn extract(text: &str, from: &str, to: &str) -> Vec<Row> {
     let mut rows = Vec::new();
     let mut counters = Counters::default();
-    let opts = ScanOptions { interval: Some((from.into(), to.into())), ccx_enabled: false };
+    let opts = ScanOptions { interval: Some((from.into(), to.into())), ccx_enabled: false, ..Default::default() };
     scan(text.as_bytes(), &["enrollment_validation"], &opts, &mut counters, &mut |_, _, fields| {
         rows.push(fields.iter().map(|f| f.map(str::to_string)).collect())
     })

@@ -36,7 +36,11 @@ fn t(name: &str, value: &str, total: u64, correct: u64) -> [String; 4] {
 fn acceptance_log_gives_the_asserted_rows() {
     let log = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../../tests/conformance/fixtures/tags_dist_acceptance_tracking.log");
-    let opts = ScanOptions { interval: Some(("2010-01-01".into(), "2020-01-01".into())), ccx_enabled: false };
+    let opts = ScanOptions {
+        interval: Some(("2010-01-01".into(), "2020-01-01".into())),
+        ccx_enabled: false,
+        ..Default::default()
+    };
     let mut input = Vec::new();
     scan_file(&log, &["tags"], &opts, &mut Counters::default(), &mut |_, _, fields| {
         input.push(fields.iter().map(|f| f.map(str::to_string)).collect::<Row>())

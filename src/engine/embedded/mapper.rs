@@ -8,8 +8,12 @@ use crate::events::{self, Counters, ScanOptions};
 use crate::graph::interval::Interval;
 use crate::warehouse::{Row, Staging};
 use anyhow::{Context, Result};
+use counted::Counter;
+use edxc_map::units::Unit;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
+
+use super::counted;
 
 /// One map task of the run.
 pub struct MapJob {
@@ -29,6 +33,14 @@ impl MapJob {
         match &self.window {
             Some(w) => w.days().map(|d| d.format("%Y-%m-%d").to_string()).collect(),
             None => vec![self.partition.clone()],
+        }
+    }
+
+    /// The index (in [`MapJob::partitions`]) of the partition an event of `date` goes to, if the job keeps it.
+    fn part(&self, date: chrono::NaiveDate) -> Option<u16> {
+        match &self.window {
+            Some(w) => w.contains(date).then(|| (date - w.start).num_days()).and_then(|d| u16::try_from(d).ok()),
+            None => Some(0),
         }
     }
 
@@ -54,42 +66,24 @@ pub struct MapOutput {
     pub damaged: Vec<DamagedFile>,
 }
 
-/// What one file gave every map job: (job, day) -> rows; with `count_as`, identical rows are counted instead of
-/// repeated, keyed by a compact encoding of the row so that a row seen before costs no allocation.
+/// What one unit of work (a file, or a byte range of one) gave the map jobs without `count_as`: (job, day) ->
+/// rows, in line order. Counted rows go to the worker's [`Counter`] instead.
 struct Partial {
     plain: Vec<HashMap<String, Vec<Row>>>,
-    counted: Vec<HashMap<String, HashMap<Vec<u8>, u64>>>,
     counters: Counters,
     damage: Option<DamagedFile>,
 }
 
 impl Partial {
     fn new(jobs: usize) -> Self {
-        Self {
-            plain: (0..jobs).map(|_| HashMap::new()).collect(),
-            counted: (0..jobs).map(|_| HashMap::new()).collect(),
-            counters: Counters::default(),
-            damage: None,
-        }
+        Self { plain: (0..jobs).map(|_| HashMap::new()).collect(), counters: Counters::default(), damage: None }
     }
 
-    /// Adds `later` (a file after every file already in `self`): plain rows keep the files' order.
+    /// Adds `later` (a unit after every unit already in `self`): plain rows keep the files' order.
     fn absorb(&mut self, later: Partial) {
         for (mine, theirs) in self.plain.iter_mut().zip(later.plain) {
             for (day, rows) in theirs {
                 mine.entry(day).or_default().extend(rows);
-            }
-        }
-        for (mine, theirs) in self.counted.iter_mut().zip(later.counted) {
-            for (day, rows) in theirs {
-                let into = mine.entry(day).or_default();
-                if into.is_empty() {
-                    *into = rows;
-                    continue;
-                }
-                for (k, n) in rows {
-                    *into.entry(k).or_default() += n;
-                }
             }
         }
         self.counters.merge(&later.counters);
@@ -123,8 +117,8 @@ impl Scan<'_> {
         (names, by_extractor)
     }
 
-    /// Scans `f` for the jobs `reads` marks (only their extractors run).
-    fn file(&self, f: &Path, reads: &[bool]) -> Result<Partial> {
+    /// Scans `unit` for the jobs `reads` marks (only their extractors run); counted rows go to `counter`.
+    fn unit(&self, unit: &Unit, reads: &[bool], counter: &mut Counter) -> Result<Partial> {
         let jobs = self.jobs;
         let readers: Vec<usize> = (0..jobs.len()).filter(|&j| reads.get(j).copied().unwrap_or(false)).collect();
         let subset = (readers.len() < jobs.len()).then(|| self.for_jobs(&readers));
@@ -133,8 +127,9 @@ impl Scan<'_> {
             None => (&self.names, &self.by_extractor),
         };
         let mut out = Partial::new(jobs.len());
-        let (plain, counted) = (&mut out.plain, &mut out.counted);
+        let plain = &mut out.plain;
         let mut key = Vec::new();
+        let mut failed: Option<anyhow::Error> = None;
         let mut last_day: Option<(String, chrono::NaiveDate)> = None;
         let mut emit = |ex: usize, day: &str, fields: &[Option<&str>]| {
             let date = match &last_day {
@@ -149,20 +144,17 @@ impl Scan<'_> {
                 if !reads[j] {
                     continue;
                 }
-                let Some(day) = jobs[j].bucket(day, date) else { continue };
+                let Some(part) = jobs[j].part(date) else { continue };
                 if jobs[j].count_as.is_some() {
-                    if !counted[j].contains_key(day) {
-                        counted[j].insert(day.to_string(), HashMap::new());
+                    if failed.is_some() {
+                        continue;
                     }
-                    let Some(rows) = counted[j].get_mut(day) else { continue };
-                    encode_row(fields, &mut key);
-                    match rows.get_mut(key.as_slice()) {
-                        Some(n) => *n += 1,
-                        None => {
-                            rows.insert(key.clone(), 1);
-                        }
+                    counted::encode(j as u16, part, fields, &mut key);
+                    if let Err(e) = counter.add(&key) {
+                        failed = Some(e);
                     }
                 } else {
+                    let Some(day) = jobs[j].bucket(day, date) else { continue };
                     let row: Row = fields.iter().map(|f| f.map(str::to_string)).collect();
                     if !plain[j].contains_key(day) {
                         plain[j].insert(day.to_string(), Vec::new());
@@ -175,8 +167,15 @@ impl Scan<'_> {
         };
         let whole = reads.iter().zip(jobs).any(|(r, j)| *r && j.window.is_none());
         let opts = if whole { &self.all } else { &self.dated };
-        let damage = events::scan_file_checked(f, names, opts, &mut out.counters, &mut emit)
-            .with_context(|| format!("cannot read {}", f.display()))?;
+        let f = &unit.path;
+        let damage = match unit.range {
+            None => events::scan_file_checked_to(f, names, opts, &mut out.counters, &mut emit),
+            Some(range) => events::scan_file_range_checked_to(f, range, names, opts, &mut out.counters, &mut emit),
+        }
+        .with_context(|| format!("cannot read {}", f.display()))?;
+        if let Some(e) = failed {
+            return Err(e.context("cannot count the map's rows"));
+        }
         out.damage = damage.map(|d| DamagedFile {
             path: f.display().to_string(),
             kind: d.kind().to_string(),
@@ -190,9 +189,10 @@ impl Scan<'_> {
 /// without one the files their globs select.
 pub type FileJobs = (PathBuf, Vec<bool>);
 
-/// Runs every map job in one pass over `files` and stages their partitions, reading up to `jobs` files at once
-/// (each file is read whole by one worker; the rows come out as a one-worker run gives them). A damaged or
-/// unreadable file is read up to the damage and reported, never fatal: the caller applies the bad-input threshold.
+/// Runs every map job in one pass over `files` and stages their partitions, with up to `workers` threads: files,
+/// and byte ranges of large plain files, are shared out among them (rows without `count_as` come out in the order
+/// a one-worker run gives them; counted rows are sorted anyway). A damaged or unreadable file is read up to the
+/// damage and reported, never fatal: the caller applies the bad-input threshold.
 pub fn run(
     jobs: &[&MapJob],
     files: &[FileJobs],
@@ -207,151 +207,181 @@ pub fn run(
     if jobs.is_empty() {
         return Ok(MapOutput { written: BTreeMap::new(), counters: Counters::default(), damaged: vec![] });
     }
+    if jobs.len() > usize::from(u16::MAX) || jobs.iter().any(|j| j.partitions().len() > usize::from(u16::MAX)) {
+        anyhow::bail!("too many map jobs or days in one run");
+    }
     // Lines dated outside every window are skipped before the extractors, unless a job without a window reads the
     // file: it keeps them all.
     let span = jobs.iter().filter_map(|j| j.window).reduce(|a, b| a.union(&b));
+    let paths: Vec<&Path> = files.iter().map(|(p, _)| p.as_path()).collect();
+    let units = edxc_map::units::units(&paths, workers.max(1), split_bytes()?);
+    // A worker with no other unit to take would sit idle: it gunzips instead.
+    let inflate_thread = workers > units.len();
     let dated = ScanOptions {
         interval: span.map(|s| (s.start.format("%Y-%m-%d").to_string(), s.end.format("%Y-%m-%d").to_string())),
         ccx_enabled,
+        inflate_thread,
     };
-    let all = ScanOptions { interval: None, ccx_enabled };
+    let all = ScanOptions { interval: None, ccx_enabled, inflate_thread };
     let by_extractor: Vec<Vec<usize>> = names
         .iter()
         .map(|n| jobs.iter().enumerate().filter(|(_, j)| j.extractor == *n).map(|(i, _)| i).collect())
         .collect();
     let scan = Scan { jobs, names, by_extractor, dated, all };
+    // Each unit's file (by index into `files`): units come in file order.
+    let mut of_file = Vec::with_capacity(units.len());
+    let mut f = 0;
+    for u in &units {
+        while files.get(f).is_some_and(|(p, _)| *p != u.path) {
+            f += 1;
+        }
+        of_file.push(f.min(files.len().saturating_sub(1)));
+    }
+    let budget = counted::budget(workers)?;
+    let spill = counted::SpillDir::new(&std::env::temp_dir());
     let mut all = Partial::new(jobs.len());
-    let mut damaged = Vec::new();
+    let mut damaged: Vec<DamagedFile> = Vec::new();
     let mut bytes = 0u64;
-    let workers = workers.clamp(1, files.len().max(1));
+    let workers = workers.clamp(1, units.len().max(1));
     let next = std::sync::atomic::AtomicUsize::new(0);
     let (tx, rx) = std::sync::mpsc::channel::<(usize, Result<Partial>)>();
-    std::thread::scope(|s| -> Result<()> {
+    let sorted = std::thread::scope(|s| -> Result<Vec<counted::Sorted>> {
+        let mut handles = Vec::new();
         for _ in 0..workers {
-            let (tx, next, scan) = (tx.clone(), &next, &scan);
-            s.spawn(move || loop {
-                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                let Some(f) = files.get(i) else { break };
-                let failed = {
-                    let r = scan.file(&f.0, &f.1);
+            let (tx, next, scan, units, of_file) = (tx.clone(), &next, &scan, &units, &of_file);
+            let mut counter = Counter::new(budget, spill.clone());
+            handles.push(s.spawn(move || {
+                loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let (Some(u), Some(&f)) = (units.get(i), of_file.get(i)) else { break };
+                    let reads = files.get(f).map(|(_, r)| r.as_slice()).unwrap_or_default();
+                    let r = scan.unit(u, reads, &mut counter);
                     let failed = r.is_err();
-                    if tx.send((i, r)).is_err() {
+                    if tx.send((i, r)).is_err() || failed {
+                        // Stop taking units: the run fails anyway.
+                        next.store(units.len(), std::sync::atomic::Ordering::Relaxed);
                         break;
                     }
-                    failed
-                };
-                if failed {
-                    // Stop taking files: the run fails anyway.
-                    next.store(files.len(), std::sync::atomic::Ordering::Relaxed);
                 }
-            });
+                // Each worker sorts its own rows, in parallel with the others.
+                counter.finish()
+            }));
         }
         drop(tx);
-        // Files finish in any order; they are merged in file order, so plain rows keep the one-worker order.
+        // Units finish in any order; they are merged in unit order, so plain rows keep the one-worker order.
         let mut pending: BTreeMap<usize, Partial> = BTreeMap::new();
         let mut merged = 0;
+        let mut failure = None;
         for (i, r) in rx {
             let mut part = match r {
                 Ok(p) => p,
                 Err(e) => {
-                    next.store(files.len(), std::sync::atomic::Ordering::Relaxed);
-                    return Err(e);
+                    next.store(units.len(), std::sync::atomic::Ordering::Relaxed);
+                    failure.get_or_insert(e);
+                    continue;
                 }
             };
-            damaged.extend(part.damage.take().map(|d| (i, d)));
+            if let Some(d) = part.damage.take() {
+                // A file split into ranges is reported (and counted) once.
+                if damaged.iter().any(|seen| seen.path == d.path) {
+                    part.counters.damaged_files = part.counters.damaged_files.saturating_sub(1);
+                } else {
+                    damaged.push(d);
+                }
+            }
             pending.insert(i, part);
             while let Some(p) = pending.remove(&merged) {
                 all.absorb(p);
-                bytes += std::fs::metadata(&files[merged].0).map(|m| m.len()).unwrap_or(0);
+                bytes += match units[merged].range {
+                    Some((start, end)) => end - start,
+                    None => std::fs::metadata(&units[merged].path).map(|m| m.len()).unwrap_or(0),
+                };
                 merged += 1;
-                progress(merged, bytes);
+                progress(of_file[merged - 1] + 1, bytes);
             }
         }
-        Ok(())
+        let sorted: Vec<counted::Sorted> = handles
+            .into_iter()
+            .map(|h| h.join().map_err(|_| anyhow::anyhow!("a map worker panicked")))
+            .collect::<Result<_>>()?;
+        match failure {
+            Some(e) => Err(e),
+            None => Ok(sorted),
+        }
     })?;
-    damaged.sort_by_key(|(i, _)| *i);
-    let damaged: Vec<DamagedFile> = damaged.into_iter().map(|(_, d)| d).collect();
-    let (mut plain, mut counted, counters) = (all.plain, all.counted, all.counters);
+    let (mut plain, counters) = (all.plain, all.counters);
     let mut written = BTreeMap::new();
-    for (j, job) in jobs.iter().enumerate() {
+    for (j, job) in jobs.iter().enumerate().filter(|(_, j)| j.count_as.is_none()) {
         let mut total = 0;
         for dt in job.partitions() {
-            let rows: Vec<Row> = if job.count_as.is_some() {
-                // In row order, as a sorted map of rows would give them: the partition's bytes do not depend on
-                // the hashing.
-                let mut rows: Vec<(Row, u64)> =
-                    counted[j].remove(&dt).unwrap_or_default().into_iter().map(|(k, n)| (decode_row(&k), n)).collect();
-                rows.sort_unstable();
-                rows.into_iter()
-                    .map(|(mut r, n)| {
-                        r.push(Some(n.to_string()));
-                        r
-                    })
-                    .collect()
-            } else {
-                plain[j].remove(&dt).unwrap_or_default()
-            };
-            total += staging.write_partition(&job.table, &dt, &rows)?;
+            total += staging.write_partition(&job.table, &dt, &plain[j].remove(&dt).unwrap_or_default())?;
         }
         written.insert(job.table.clone(), total);
+    }
+    // Counted rows: merged in key order, which is (job, partition, row) order, one partition written at a time.
+    let parts: Vec<Vec<String>> = jobs.iter().map(|j| j.partitions()).collect();
+    let mut writer = PartitionWriter { jobs, parts: &parts, staging, current: None, text: Vec::new(), rows: 0 };
+    let mut done: std::collections::HashSet<(u16, u16)> = Default::default();
+    counted::merge(&sorted, &mut |key, count| {
+        let at = counted::key_partition(key);
+        if writer.current != Some(at) {
+            writer.flush(&mut written)?;
+            done.insert(at);
+            writer.current = Some(at);
+        }
+        counted::write_hive_line(key, count, &mut writer.text);
+        writer.rows += 1;
+        Ok(())
+    })?;
+    writer.flush(&mut written)?;
+    // Partitions no row went to are written empty, as every partition of a job is.
+    for (j, job) in jobs.iter().enumerate().filter(|(_, j)| j.count_as.is_some()) {
+        written.entry(job.table.clone()).or_insert(0);
+        for (p, dt) in parts[j].iter().enumerate() {
+            if !done.contains(&(j as u16, p as u16)) {
+                staging.write_partition_text(&job.table, dt, b"", 0)?;
+            }
+        }
     }
     Ok(MapOutput { written, counters, damaged })
 }
 
-/// A row as one byte string, injectively: per field a tag (0 NULL, 1 value), then the value's length and bytes.
-fn encode_row(fields: &[Option<&str>], out: &mut Vec<u8>) {
-    out.clear();
-    for f in fields {
-        match f {
-            None => out.push(0),
-            Some(v) => {
-                out.push(1);
-                out.extend_from_slice(&(v.len() as u32).to_le_bytes());
-                out.extend_from_slice(v.as_bytes());
-            }
-        }
+/// Plain files at least this large are read in byte ranges by several workers: `EDXC_MAP_SPLIT_BYTES`, else
+/// [`edxc_map::units::SPLIT_BYTES`].
+fn split_bytes() -> Result<u64> {
+    match std::env::var("EDXC_MAP_SPLIT_BYTES") {
+        Ok(v) => v
+            .trim()
+            .parse()
+            .ok()
+            .filter(|n| *n > 0)
+            .with_context(|| format!("EDXC_MAP_SPLIT_BYTES=`{v}`: not a number of bytes")),
+        Err(_) => Ok(edxc_map::units::SPLIT_BYTES),
     }
 }
 
-/// The row [`encode_row`] encoded (the bytes come from it, so every length is in bounds and every value UTF-8).
-fn decode_row(mut key: &[u8]) -> Row {
-    let mut row = Row::new();
-    while let Some((&tag, rest)) = key.split_first() {
-        if tag == 0 {
-            row.push(None);
-            key = rest;
-            continue;
-        }
-        let (len, rest) = rest.split_at(4.min(rest.len()));
-        let len = u32::from_le_bytes(len.try_into().unwrap_or([0; 4])) as usize;
-        let (value, rest) = rest.split_at(len.min(rest.len()));
-        row.push(Some(String::from_utf8_lossy(value).into_owned()));
-        key = rest;
-    }
-    row
+/// Writes the counted rows of one partition at a time, as the merge gives them.
+struct PartitionWriter<'a, 's> {
+    jobs: &'a [&'a MapJob],
+    parts: &'a [Vec<String>],
+    staging: &'s mut Staging,
+    current: Option<(u16, u16)>,
+    text: Vec<u8>,
+    rows: u64,
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn rows_round_trip_through_their_key_and_distinct_rows_get_distinct_keys() {
-        let rows: Vec<Vec<Option<&str>>> = vec![
-            vec![Some("a"), None, Some("")],
-            vec![Some("a"), Some(""), None],
-            vec![Some("a\u{1}b"), Some("ü")],
-            vec![Some("a"), Some("\u{1}b"), Some("ü")],
-            vec![],
-        ];
-        let mut keys = Vec::new();
-        for r in &rows {
-            let mut k = Vec::new();
-            encode_row(r, &mut k);
-            let back: Vec<Option<String>> = r.iter().map(|f| f.map(str::to_string)).collect();
-            assert_eq!(decode_row(&k), back);
-            assert!(!keys.contains(&k), "{r:?}");
-            keys.push(k);
-        }
+impl PartitionWriter<'_, '_> {
+    fn flush(&mut self, written: &mut BTreeMap<String, u64>) -> Result<()> {
+        let Some((j, p)) = self.current.take() else { return Ok(()) };
+        let (Some(job), Some(dt)) =
+            (self.jobs.get(usize::from(j)), self.parts.get(usize::from(j)).and_then(|d| d.get(usize::from(p))))
+        else {
+            anyhow::bail!("a counted row names map job {j}, partition {p}, which this run does not have");
+        };
+        let n = self.staging.write_partition_text(&job.table, dt, &self.text, self.rows)?;
+        *written.entry(job.table.clone()).or_insert(0) += n;
+        self.text.clear();
+        self.rows = 0;
+        Ok(())
     }
 }

@@ -1,7 +1,9 @@
 //! The embedded engine (profile `local`): the native mapper in-process, SQL on DataFusion, native reducers and
 //! functions, the warehouse as Hive text on local disk, and the result store (SQLite or MySQL).
 
+mod counted;
 pub mod mapper;
+mod schedule;
 pub mod sql;
 
 use super::{RunReport, TaskReport};
@@ -162,59 +164,7 @@ impl super::Engine for EmbeddedEngine {
         let mut report = RunReport::default();
         run.preflight(plans)?;
         run.load_countries(plans)?;
-        let mut done: Vec<Vec<bool>> =
-            plans.iter().map(|p| p.tasks.iter().map(|t| t.kind.is_sink()).collect()).collect();
-        loop {
-            let ready: Vec<(usize, usize)> = plans
-                .iter()
-                .enumerate()
-                .flat_map(|(pi, p)| p.tasks.iter().enumerate().map(move |(ti, t)| (pi, ti, t)))
-                .filter(|&(pi, ti, t)| {
-                    !done[pi][ti] && t.deps.iter().all(|&d| done[pi].get(d).copied().unwrap_or(false))
-                })
-                .map(|(pi, ti, _)| (pi, ti))
-                .collect();
-            if ready.is_empty() {
-                break;
-            }
-            let mut maps_ran = false;
-            for &(pi, ti) in &ready {
-                let t = &plans[pi].tasks[ti];
-                let r = match &t.kind {
-                    TaskKind::ImportLms { .. } => run.import_lms(t)?,
-                    TaskKind::Reduce { reducer } => run.reduce(t, reducer)?,
-                    TaskKind::Sql { body, .. } => run.sql(t, body)?,
-                    TaskKind::Native { function, input_file } => run.native(t, function, input_file.as_deref())?,
-                    TaskKind::Map { .. } => {
-                        if !maps_ran {
-                            run.run_maps(plans, &mut report)?;
-                            maps_ran = true;
-                        }
-                        continue;
-                    }
-                    TaskKind::ResultStore { .. } | TaskKind::Csv { .. } | TaskKind::Files { .. } => continue,
-                };
-                run.finish(&mut report, r)?;
-            }
-            for &(pi, ti) in &ready {
-                done[pi][ti] = true;
-            }
-            if maps_ran {
-                // The one pass ran every map of every plan, ready or not (maps depend on no task).
-                for (pi, p) in plans.iter().enumerate() {
-                    for (ti, t) in p.tasks.iter().enumerate() {
-                        if matches!(t.kind, TaskKind::Map { .. }) {
-                            done[pi][ti] = true;
-                        }
-                    }
-                }
-            }
-        }
-        if let Some((p, t)) =
-            plans.iter().zip(&done).find_map(|(p, d)| p.tasks.iter().zip(d).find(|(_, d)| !**d).map(|(t, _)| (p, t)))
-        {
-            bail!("pipeline `{}`: task `{}` waits for a task that never ran (a cycle in the plan)", p.pipeline, t.node);
-        }
+        run.schedule(plans, &mut report)?;
         Ok(report)
     }
 }
@@ -550,6 +500,45 @@ impl EmbeddedRun<'_> {
         Ok(())
     }
 
+    /// Stages what a transform computed: its one output partition.
+    fn store(&mut self, t: &Task, c: Computed) -> Result<TaskReport> {
+        let dt = Self::one_partition(t)?;
+        let n = self.staging.write_partition(&t.table, &dt, &c.rows)?;
+        let mut r = Self::report(t, c.kind, vec![dt], n, c.started);
+        r.skipped = c.skipped;
+        Ok(r)
+    }
+}
+
+/// What a transform computed on a worker thread, for the run's thread to stage.
+struct Computed {
+    kind: &'static str,
+    rows: Vec<Row>,
+    skipped: crate::natives::SkipCounts,
+    started: Instant,
+}
+
+/// What transforms read while they run concurrently: the settings, and the staging area as written so far (every
+/// input of a transform is staged before it starts).
+struct Reader<'a> {
+    config: &'a EmbeddedConfig,
+    staging: crate::warehouse::StagingView,
+    countries: Option<&'a std::sync::Arc<crate::natives::CountryRanges>>,
+}
+
+impl Reader<'_> {
+    /// Computes a reduce, SQL or native transform.
+    fn compute(&self, t: &Task) -> Result<Computed> {
+        let started = Instant::now();
+        let (kind, (rows, skipped)) = match &t.kind {
+            TaskKind::Reduce { reducer } => ("reduce", self.reduce(t, reducer)?),
+            TaskKind::Sql { body, .. } => ("sql", (self.sql(t, body)?, Default::default())),
+            TaskKind::Native { function, input_file } => ("native", self.native(t, function, input_file.as_deref())?),
+            _ => bail!("task {} is not a transform", t.node),
+        };
+        Ok(Computed { kind, rows, skipped, started })
+    }
+
     /// Rows of every input partition the task reads, with the `dt` value appended to each row.
     fn read_input(&self, t: &Task, input: usize) -> Result<Vec<Row>> {
         let i = t.inputs.get(input).ok_or_else(|| anyhow!("task {} has no input {input}", t.node))?;
@@ -563,8 +552,7 @@ impl EmbeddedRun<'_> {
         Ok(rows)
     }
 
-    fn reduce(&mut self, t: &Task, reducer: &str) -> Result<TaskReport> {
-        let started = Instant::now();
+    fn reduce(&self, t: &Task, reducer: &str) -> Result<(Vec<Row>, crate::natives::SkipCounts)> {
         let spec = crate::natives::reducer(reducer).ok_or_else(|| anyhow!("unknown reducer {reducer}"))?;
         let input = t.inputs.first().ok_or_else(|| anyhow!("reducer {} has no input", t.node))?;
         let positions = input.positions(spec.input.iter().map(|c| c.name)).map_err(anyhow::Error::msg)?;
@@ -573,66 +561,52 @@ impl EmbeddedRun<'_> {
         } else {
             vec![]
         };
-        let (out, skipped) = match (&self.countries, crate::geoip::reducer_needs(reducer)) {
+        match (self.countries, crate::geoip::reducer_needs(reducer)) {
             (Some(countries), true) => {
                 let mut args = t.args.clone();
                 let db = self.config.geoip_database.as_deref().map(|p| p.display().to_string()).unwrap_or_default();
                 args.insert(crate::natives::GEOIP_ARG.to_string(), db);
-                crate::natives::run_reducer_with_countries(reducer, &args, rows, countries.clone())?
+                crate::natives::run_reducer_with_countries(reducer, &args, rows, countries.clone())
             }
-            (None, true) => (vec![], vec![]),
-            _ => crate::natives::run_reducer_counted(reducer, &t.args, rows)?,
-        };
-        let dt = Self::one_partition(t)?;
-        let n = self.staging.write_partition(&t.table, &dt, &out)?;
-        let mut r = Self::report(t, "reduce", vec![dt], n, started);
-        r.skipped = skipped;
-        Ok(r)
+            (None, true) => Ok(Default::default()),
+            _ => crate::natives::run_reducer_counted(reducer, &t.args, rows),
+        }
     }
 
-    fn sql(&mut self, t: &Task, body: &str) -> Result<TaskReport> {
-        let started = Instant::now();
+    fn sql(&self, t: &Task, body: &str) -> Result<Vec<Row>> {
+        if !t.enabled {
+            return Ok(vec![]);
+        }
         let mut inputs = Vec::new();
         for i in &t.inputs {
-            let mut partitions = Vec::new();
-            for dt in i.partitions.values() {
-                partitions.push((dt.clone(), self.staging.partition_data(&i.table, &dt)?));
-            }
-            inputs.push(sql::InputTable { name: i.table.clone(), columns: i.columns.clone(), partitions });
+            let dts = i.partitions.values();
+            let read = |dt: &str| self.staging.partition_data(&i.table, dt);
+            inputs.push(sql::read_input(&i.table, &i.columns, &dts, self.config.jobs, &read)?);
         }
-        let rows = if t.enabled {
-            sql::run(body, &inputs, &t.columns).with_context(|| format!("transform `{}`", t.node))?
-        } else {
-            vec![]
-        };
-        let dt = Self::one_partition(t)?;
-        let n = self.staging.write_partition(&t.table, &dt, &rows)?;
-        Ok(Self::report(t, "sql", vec![dt], n, started))
+        sql::run(body, inputs, &t.columns).with_context(|| format!("transform `{}`", t.node))
     }
 
-    fn native(&mut self, t: &Task, function: &str, input_file: Option<&str>) -> Result<TaskReport> {
-        let started = Instant::now();
-        let (rows, skipped) = if t.enabled {
-            let text = match input_file {
-                Some(rel) => {
-                    let missing =
-                        || format!("`{}` reads {}, which does not exist", t.node, self.staging.describe_file(rel));
-                    let bytes = self.staging.read_file(rel)?.with_context(missing)?;
-                    Some(String::from_utf8(bytes).with_context(|| {
-                        format!("`{}` reads {}, which is not UTF-8", t.node, self.staging.describe_file(rel))
-                    })?)
-                }
-                None => None,
-            };
-            crate::natives::run_native_counted(function, &t.args, text.as_deref())
-                .with_context(|| format!("transform `{}`", t.node))?
-        } else {
-            (vec![], vec![])
+    fn native(
+        &self,
+        t: &Task,
+        function: &str,
+        input_file: Option<&str>,
+    ) -> Result<(Vec<Row>, crate::natives::SkipCounts)> {
+        if !t.enabled {
+            return Ok(Default::default());
+        }
+        let text = match input_file {
+            Some(rel) => {
+                let missing =
+                    || format!("`{}` reads {}, which does not exist", t.node, self.staging.describe_file(rel));
+                let bytes = self.staging.read_file(rel)?.with_context(missing)?;
+                Some(String::from_utf8(bytes).with_context(|| {
+                    format!("`{}` reads {}, which is not UTF-8", t.node, self.staging.describe_file(rel))
+                })?)
+            }
+            None => None,
         };
-        let dt = Self::one_partition(t)?;
-        let n = self.staging.write_partition(&t.table, &dt, &rows)?;
-        let mut r = Self::report(t, "native", vec![dt], n, started);
-        r.skipped = skipped;
-        Ok(r)
+        crate::natives::run_native_counted(function, &t.args, text.as_deref())
+            .with_context(|| format!("transform `{}`", t.node))
     }
 }

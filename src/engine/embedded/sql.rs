@@ -16,12 +16,98 @@ use datafusion::arrow::datatypes::DataType;
 use datafusion::arrow::record_batch::RecordBatch;
 use std::sync::Arc;
 
-/// One input table: its columns (without `dt`) and, per partition read, its `dt` value and data files (the Hive
-/// text as written, parsed straight into Arrow columns: no string per cell).
+/// One input table: its name, columns (without `dt`) and rows as Arrow batches (with `dt` last), one per partition
+/// read, in partition order.
 pub struct InputTable {
     pub name: String,
     pub columns: Vec<Column>,
-    pub partitions: Vec<(String, crate::warehouse::DataFiles)>,
+    pub batches: Vec<RecordBatch>,
+}
+
+/// Reads the partitions `dts` of an input on up to `workers` threads, each partition's Hive text parsed into one
+/// batch as soon as it is read (the text is dropped then); the batches come in the order of `dts`, so the query sees
+/// its rows in the same order whatever the threads.
+pub fn read_input(
+    name: &str,
+    columns: &[Column],
+    dts: &[String],
+    workers: usize,
+    read: &(dyn Fn(&str) -> Result<crate::warehouse::DataFiles> + Sync),
+) -> Result<InputTable> {
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let slots: Vec<std::sync::Mutex<Option<Result<RecordBatch>>>> = dts.iter().map(|_| Default::default()).collect();
+    std::thread::scope(|s| {
+        for _ in 0..workers.clamp(1, dts.len().max(1)) {
+            s.spawn(|| loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some(dt) = dts.get(i) else { break };
+                let batch = read(dt).and_then(|files| {
+                    let mut b = InputBuilder::new(name, columns);
+                    b.add(dt, files)?;
+                    Ok(b.finish()?.batches.remove(0))
+                });
+                if let Some(Ok(mut slot)) = slots.get(i).map(|m| m.lock()) {
+                    *slot = Some(batch);
+                }
+            });
+        }
+    });
+    let mut batches = Vec::with_capacity(dts.len());
+    for slot in slots {
+        let batch = slot.into_inner().ok().flatten().ok_or_else(|| anyhow!("a partition of `{name}` was not read"))?;
+        batches.push(batch?);
+    }
+    Ok(InputTable { name: name.to_string(), columns: columns.to_vec(), batches })
+}
+
+/// Builds an [`InputTable`] one partition at a time from its Hive text, parsed straight into Arrow columns (no
+/// string per cell); each partition's text can be dropped as soon as it is added.
+pub struct InputBuilder {
+    name: String,
+    columns: Vec<Column>,
+    builders: Vec<Builder>,
+    dts: StringBuilder,
+}
+
+impl InputBuilder {
+    pub fn new(name: &str, columns: &[Column]) -> Self {
+        Self {
+            name: name.to_string(),
+            columns: columns.to_vec(),
+            builders: columns.iter().map(|c| Builder::new(c.ty)).collect(),
+            dts: StringBuilder::new(),
+        }
+    }
+
+    /// Adds the rows of partition `dt`, whose data files are `files`.
+    pub fn add(&mut self, dt: &str, files: crate::warehouse::DataFiles) -> Result<()> {
+        let width = self.columns.len();
+        for (name, bytes) in files {
+            // Borrowed when valid UTF-8 (what edxc writes): checked once per file, no copy.
+            let text = String::from_utf8_lossy(&bytes);
+            let body = text.strip_suffix('\n').unwrap_or(&text);
+            let mut raw = Vec::with_capacity(width);
+            for (n, line) in body.split('\n').take(if text.is_empty() { 0 } else { usize::MAX }).enumerate() {
+                hive_text::split_raw(line, &mut raw);
+                if raw.len() != width {
+                    anyhow::bail!("{name}:{}: expected {width} fields, found {}", n + 1, raw.len());
+                }
+                for (b, cell) in self.builders.iter_mut().zip(&raw) {
+                    b.push(hive_text::field(cell).as_deref());
+                }
+                self.dts.append_value(dt);
+            }
+        }
+        Ok(())
+    }
+
+    pub fn finish(self) -> Result<InputTable> {
+        let mut arrays: Vec<ArrayRef> = self.builders.into_iter().map(Builder::finish).collect();
+        let mut dts = self.dts;
+        arrays.push(Arc::new(dts.finish()));
+        let batch = RecordBatch::try_new(input_schema(&self.columns), arrays).context("cannot build input batch")?;
+        Ok(InputTable { name: self.name, columns: self.columns, batches: vec![batch] })
+    }
 }
 
 /// A typed column being built from Hive text cells; an unparsable number reads as NULL, as Hive does.
@@ -80,31 +166,6 @@ impl Builder {
     }
 }
 
-fn to_batch(t: &InputTable) -> Result<RecordBatch> {
-    let width = t.columns.len();
-    let mut builders: Vec<Builder> = t.columns.iter().map(|c| Builder::new(c.ty)).collect();
-    let mut dts = StringBuilder::new();
-    for (dt, files) in &t.partitions {
-        for (name, bytes) in files {
-            for (n, line) in crate::warehouse::lines(bytes).enumerate() {
-                let text = String::from_utf8_lossy(line);
-                let mut raw = Vec::with_capacity(width);
-                hive_text::split_raw(&text, &mut raw);
-                if raw.len() != width {
-                    anyhow::bail!("{name}:{}: expected {width} fields, found {}", n + 1, raw.len());
-                }
-                for (b, cell) in builders.iter_mut().zip(&raw) {
-                    b.push(hive_text::field(cell).as_deref());
-                }
-                dts.append_value(dt);
-            }
-        }
-    }
-    let mut arrays: Vec<ArrayRef> = builders.into_iter().map(Builder::finish).collect();
-    arrays.push(Arc::new(dts.finish()));
-    RecordBatch::try_new(input_schema(&t.columns), arrays).context("cannot build input batch")
-}
-
 /// Renders a result column as Hive text cells for a declared column type.
 fn text_column(array: &ArrayRef, ty: ColumnType) -> Result<Vec<Option<String>>> {
     let text = cast(array, &DataType::Utf8).map_err(|e| anyhow!("cannot render column: {e}"))?;
@@ -123,12 +184,12 @@ fn text_column(array: &ArrayRef, ty: ColumnType) -> Result<Vec<Option<String>>> 
 }
 
 /// Runs `body` over `inputs` and returns rows in the order of `columns`.
-pub fn run(body: &str, inputs: &[InputTable], columns: &[Column]) -> Result<Vec<Row>> {
+pub fn run(body: &str, inputs: Vec<InputTable>, columns: &[Column]) -> Result<Vec<Row>> {
     let rt = tokio::runtime::Builder::new_current_thread().build().context("cannot start the SQL runtime")?;
     rt.block_on(async {
         let ctx = session(false);
         for t in inputs {
-            register_input(&ctx, &t.name, &t.columns, vec![to_batch(t)?])?;
+            register_input(&ctx, &t.name, &t.columns, t.batches)?;
         }
         let df = ctx.sql(body).await.map_err(|e| anyhow!("SQL error: {e}"))?;
         let batches = df.collect().await.map_err(|e| anyhow!("SQL execution failed: {e}"))?;

@@ -57,6 +57,9 @@ pub struct ScanOptions {
     pub interval: Option<(String, String)>,
     /// Accept `ccx-v1:` course keys (`[ccx] enabled`).
     pub ccx_enabled: bool,
+    /// Gunzip `.gz` files on a thread of their own, a chunk ahead of the parser: worth it when a core would
+    /// otherwise be idle (fewer files than workers).
+    pub inflate_thread: bool,
 }
 
 /// Counters of a scan (reported as `reporter:counter:edxc,<name>,<n>`).

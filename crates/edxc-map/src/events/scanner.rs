@@ -9,10 +9,10 @@ use super::json::{Index, IndexedText};
 use super::time::date_string;
 use super::{Counters, ScanOptions};
 use memchr::memmem;
-use std::cell::Cell;
 use std::io::{self, BufRead, Read};
 use std::path::Path;
-use std::rc::Rc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 
 /// The record callback of [`scan`] and [`scan_file`]: `(extractor_index, partition_date, fields)`.
 pub type EmitFn<'e> = dyn FnMut(usize, &str, &[Option<&str>]) + 'e;
@@ -535,22 +535,31 @@ impl std::fmt::Display for FileDamage {
     }
 }
 
-/// What reading a gzip file found, shared by the readers of its pipeline and the scanner's end-of-input test.
+/// What reading a gzip file found, shared by the readers of its pipeline (possibly on the inflate thread) and the
+/// scanner's end-of-input test.
 #[derive(Default)]
 struct GzState {
     /// Bytes read from the file so far.
-    compressed: Cell<u64>,
+    compressed: AtomicU64,
     /// Decompressed bytes delivered so far.
-    decompressed: Cell<u64>,
+    decompressed: AtomicU64,
     /// An I/O error of the file itself (as opposed to a decoding error).
-    file_error: std::cell::RefCell<Option<String>>,
+    file_error: Mutex<Option<String>>,
     /// The decoder's error, once it failed.
-    decode_error: std::cell::RefCell<Option<String>>,
+    decode_error: Mutex<Option<String>>,
 }
 
 impl GzState {
     fn damaged(&self) -> bool {
-        self.decode_error.borrow().is_some()
+        self.decode_error.lock().map_or(true, |e| e.is_some())
+    }
+
+    fn decode_error(&self) -> Option<String> {
+        self.decode_error.lock().map_or_else(|_| Some("the gzip reader failed".to_string()), |e| e.clone())
+    }
+
+    fn file_error(&self) -> Option<String> {
+        self.file_error.lock().map_or(None, |e| e.clone())
     }
 }
 
@@ -558,7 +567,7 @@ impl GzState {
 /// for gzip damage.
 struct FileTap<R> {
     inner: R,
-    state: Rc<GzState>,
+    state: Arc<GzState>,
 }
 
 impl<R: Read> Read for FileTap<R> {
@@ -566,12 +575,14 @@ impl<R: Read> Read for FileTap<R> {
         loop {
             match self.inner.read(buf) {
                 Ok(n) => {
-                    self.state.compressed.set(self.state.compressed.get() + n as u64);
+                    self.state.compressed.fetch_add(n as u64, Ordering::Relaxed);
                     return Ok(n);
                 }
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                 Err(e) => {
-                    self.state.file_error.borrow_mut().get_or_insert_with(|| e.to_string());
+                    if let Ok(mut slot) = self.state.file_error.lock() {
+                        slot.get_or_insert_with(|| e.to_string());
+                    }
                     return Err(e);
                 }
             }
@@ -582,7 +593,7 @@ impl<R: Read> Read for FileTap<R> {
 /// A reader that turns a decoder error into end-of-input and remembers it.
 struct DamageGuard<R> {
     inner: R,
-    state: Rc<GzState>,
+    state: Arc<GzState>,
 }
 
 impl<R: Read> Read for DamageGuard<R> {
@@ -593,12 +604,14 @@ impl<R: Read> Read for DamageGuard<R> {
         loop {
             match self.inner.read(buf) {
                 Ok(n) => {
-                    self.state.decompressed.set(self.state.decompressed.get() + n as u64);
+                    self.state.decompressed.fetch_add(n as u64, Ordering::Relaxed);
                     return Ok(n);
                 }
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                 Err(e) => {
-                    *self.state.decode_error.borrow_mut() = Some(e.to_string());
+                    if let Ok(mut slot) = self.state.decode_error.lock() {
+                        *slot = Some(e.to_string());
+                    }
                     return Ok(0);
                 }
             }
@@ -653,28 +666,82 @@ fn scan_gz(
         }
         other => return Outcome::Damaged(FileDamage::NotGzip { head: other.to_vec() }),
     }
-    let state = Rc::new(GzState::default());
+    let state = Arc::new(GzState::default());
     // The two bytes read already go first; the tap counts them with the rest.
-    let tap = FileTap { inner: io::Cursor::new(head).chain(file), state: Rc::clone(&state) };
+    let tap = FileTap { inner: io::Cursor::new(head).chain(file), state: Arc::clone(&state) };
     let dec = flate2::read::MultiGzDecoder::new(AlignedReader::with_capacity(1 << 16, tap));
-    let guard = DamageGuard { inner: dec, state: Rc::clone(&state) };
-    let s2 = Rc::clone(&state);
-    let r = scan_reader(AlignedReader::with_capacity(1 << 18, guard), scanner, counters, emit, &move || s2.damaged());
+    let guard = DamageGuard { inner: dec, state: Arc::clone(&state) };
+    let s2 = Arc::clone(&state);
+    let r = if scanner.opts.inflate_thread {
+        let ahead = ReadAhead::spawn(guard);
+        scan_reader(AlignedReader::with_capacity(1 << 18, ahead), scanner, counters, emit, &move || s2.damaged())
+    } else {
+        scan_reader(AlignedReader::with_capacity(1 << 18, guard), scanner, counters, emit, &move || s2.damaged())
+    };
     if let Err(e) = r {
         // The guard turns every error of the decoder into end-of-input; this one is the scanner's own reader.
         return Outcome::Damaged(FileDamage::Unreadable { error: e.to_string() });
     }
-    if let Some(error) = state.file_error.borrow().clone() {
+    if let Some(error) = state.file_error() {
         return Outcome::Damaged(FileDamage::Unreadable { error });
     }
-    let decode_error = state.decode_error.borrow().clone();
-    match decode_error {
+    match state.decode_error() {
         Some(error) => Outcome::Damaged(FileDamage::TruncatedGzip {
-            compressed_bytes: state.compressed.get(),
-            decompressed_bytes: state.decompressed.get(),
+            compressed_bytes: state.compressed.load(Ordering::Relaxed),
+            decompressed_bytes: state.decompressed.load(Ordering::Relaxed),
             error,
         }),
         None => Outcome::Complete,
+    }
+}
+
+/// A reader whose bytes another thread reads from `inner`, a few chunks ahead (gunzip overlapped with parsing).
+/// The thread stops at the end of `inner`, on its error (which ends the input here too), or when this is dropped.
+struct ReadAhead {
+    chunks: std::sync::mpsc::Receiver<Vec<u8>>,
+    spent: std::sync::mpsc::SyncSender<Vec<u8>>,
+    current: Vec<u8>,
+    at: usize,
+}
+
+impl ReadAhead {
+    const CHUNK: usize = 1 << 20;
+
+    fn spawn<R: Read + Send + 'static>(mut inner: R) -> Self {
+        let (tx, chunks) = std::sync::mpsc::sync_channel::<Vec<u8>>(2);
+        let (spent, reuse) = std::sync::mpsc::sync_channel::<Vec<u8>>(4);
+        std::thread::spawn(move || loop {
+            let mut buf = reuse.try_recv().unwrap_or_default();
+            buf.resize(Self::CHUNK, 0);
+            let mut n = 0;
+            while n < buf.len() {
+                match inner.read(&mut buf[n..]) {
+                    Ok(0) => break,
+                    Ok(k) => n += k,
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                    Err(_) => break,
+                }
+            }
+            buf.truncate(n);
+            if n == 0 || tx.send(buf).is_err() {
+                return;
+            }
+        });
+        Self { chunks, spent, current: Vec::new(), at: 0 }
+    }
+}
+
+impl Read for ReadAhead {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.at == self.current.len() {
+            let Ok(next) = self.chunks.recv() else { return Ok(0) };
+            let _ = self.spent.try_send(std::mem::replace(&mut self.current, next));
+            self.at = 0;
+        }
+        let n = buf.len().min(self.current.len() - self.at);
+        buf[..n].copy_from_slice(&self.current[self.at..self.at + n]);
+        self.at += n;
+        Ok(n)
     }
 }
 

@@ -28,6 +28,6 @@ pub fn run(extractor: &str, input: &str) -> Vec<String> {
 }
 
 pub fn run_ccx(extractor: &str, input: &str) -> Vec<String> {
-    let opts = ScanOptions { interval: None, ccx_enabled: true };
+    let opts = ScanOptions { interval: None, ccx_enabled: true, ..Default::default() };
     run_opts(&[extractor], input.as_bytes(), &opts).0
 }

@@ -1,0 +1,453 @@
+//! Map rows counted by value (`count_as`), in bounded memory.
+//!
+//! Each worker keeps one byte arena of keys and a hash table of slots into it: a row seen before costs a hash and a
+//! compare, a new one a copy into the arena, never an allocation of its own. Keys sort as their rows do (an
+//! order-preserving encoding, [`encode`]), so the warehouse partitions are written straight from the sorted keys
+//! without building rows. Past its memory budget a worker sorts its table into a run file and starts afresh; at the
+//! end every worker's runs are merged, equal keys summed, so memory stays bounded however large the input.
+
+use anyhow::{Context, Result};
+use hashbrown::HashTable;
+use std::fs::File;
+use std::hash::BuildHasher;
+use std::io::{BufReader, BufWriter, Read, Write};
+use std::path::{Path, PathBuf};
+
+/// Arena plus table bytes all workers together hold before they spill (each its share): the default, and the
+/// environment variable that sets it (bytes, or a number with a K, M or G suffix).
+pub const DEFAULT_BUDGET: usize = 96 << 20;
+pub const BUDGET_ENV: &str = "EDXC_MAP_MEMORY";
+
+/// The budget of each of `workers` workers.
+pub fn budget(workers: usize) -> Result<usize> {
+    let total = match std::env::var(BUDGET_ENV) {
+        Ok(v) => parse_bytes(&v)
+            .with_context(|| format!("{BUDGET_ENV}=`{v}`: expected bytes, or a number with K, M or G"))?,
+        Err(_) => DEFAULT_BUDGET,
+    };
+    Ok(total / workers.max(1))
+}
+
+fn parse_bytes(v: &str) -> Option<usize> {
+    let v = v.trim();
+    let (num, shift) = match v.char_indices().last() {
+        Some((i, c)) if c.is_ascii_alphabetic() => {
+            (&v[..i], [('K', 10), ('M', 20), ('G', 30)].iter().find(|(u, _)| c.eq_ignore_ascii_case(u))?.1)
+        }
+        _ => (v, 0),
+    };
+    num.parse::<usize>().ok()?.checked_mul(1 << shift)
+}
+
+/// Appends the key of `fields` in partition `part` of map job `job` to `out` (cleared first).
+///
+/// Layout: `job` and `part` as big-endian u16, then per field `0x01` for NULL, or `0x02`, the value with each
+/// `0x00` written as `0x00 0xFF`, and `0x00 0x00`. Byte order of keys is then (job, part, row) order, rows ordered
+/// as `Vec<Option<String>>` orders them (NULL first, values by bytes, a prefix before its extensions).
+pub fn encode(job: u16, part: u16, fields: &[Option<&str>], out: &mut Vec<u8>) {
+    out.clear();
+    out.extend_from_slice(&job.to_be_bytes());
+    out.extend_from_slice(&part.to_be_bytes());
+    for f in fields {
+        match f {
+            None => out.push(1),
+            Some(v) => {
+                out.push(2);
+                let mut rest = v.as_bytes();
+                while let Some(i) = memchr::memchr(0, rest) {
+                    out.extend_from_slice(&rest[..=i]);
+                    out.push(0xFF);
+                    rest = &rest[i + 1..];
+                }
+                out.extend_from_slice(rest);
+                out.extend_from_slice(&[0, 0]);
+            }
+        }
+    }
+}
+
+/// The job and partition of a key.
+pub fn key_partition(key: &[u8]) -> (u16, u16) {
+    let b = |i: usize| key.get(i).copied().unwrap_or(0);
+    (u16::from_be_bytes([b(0), b(1)]), u16::from_be_bytes([b(2), b(3)]))
+}
+
+/// Appends the row of `key` as one Hive text line, `count` as its last field, to `out`.
+pub fn write_hive_line(key: &[u8], count: u64, out: &mut Vec<u8>) {
+    let mut rest = key.get(4..).unwrap_or_default();
+    let mut value = Vec::new();
+    while let Some((&tag, after)) = rest.split_first() {
+        if tag == 1 {
+            out.extend_from_slice(crate::hive_text::NULL.as_bytes());
+            rest = after;
+        } else {
+            // Up to the terminator `00 00`; `00 FF` is a NUL byte of the value.
+            let mut scan = after;
+            value.clear();
+            let mut plain: Option<&[u8]> = None;
+            loop {
+                match memchr::memchr(0, scan) {
+                    Some(i) if scan.get(i + 1) == Some(&0xFF) => {
+                        value.extend_from_slice(&scan[..=i]);
+                        scan = &scan[i + 2..];
+                    }
+                    Some(i) => {
+                        if value.is_empty() {
+                            plain = Some(&scan[..i]);
+                        } else {
+                            value.extend_from_slice(&scan[..i]);
+                        }
+                        scan = scan.get(i + 2..).unwrap_or_default();
+                        break;
+                    }
+                    None => {
+                        value.extend_from_slice(scan);
+                        scan = &[];
+                        break;
+                    }
+                }
+            }
+            crate::events::hive_escape_bytes(plain.unwrap_or(&value), out);
+            rest = scan;
+        }
+        out.push(b'\t');
+    }
+    out.extend_from_slice(itoa::Buffer::new().format(count).as_bytes());
+    out.push(b'\n');
+}
+
+#[derive(Clone, Copy)]
+struct Slot {
+    hash: u64,
+    off: usize,
+    len: u32,
+    count: u64,
+}
+
+/// One worker's counted rows: the live table and the runs it spilled.
+pub struct Counter {
+    arena: Vec<u8>,
+    table: HashTable<Slot>,
+    hasher: foldhash::fast::FixedState,
+    budget: usize,
+    spill: SpillDir,
+    runs: Vec<PathBuf>,
+}
+
+impl Counter {
+    pub fn new(budget: usize, spill: SpillDir) -> Self {
+        Self {
+            arena: Vec::new(),
+            table: HashTable::new(),
+            hasher: foldhash::fast::FixedState::with_seed(0x6564_7863),
+            budget,
+            spill,
+            runs: Vec::new(),
+        }
+    }
+
+    /// Counts one occurrence of `key`.
+    pub fn add(&mut self, key: &[u8]) -> Result<()> {
+        let hash = self.hasher.hash_one(key);
+        let arena = &self.arena;
+        let found =
+            self.table.find_mut(hash, |s| s.hash == hash && arena.get(s.off..s.off + s.len as usize) == Some(key));
+        if let Some(slot) = found {
+            slot.count += 1;
+            return Ok(());
+        }
+        let off = self.arena.len();
+        self.arena.extend_from_slice(key);
+        self.table.insert_unique(hash, Slot { hash, off, len: key.len() as u32, count: 1 }, |s| s.hash);
+        if self.arena.capacity() + self.table.capacity() * std::mem::size_of::<Slot>() > self.budget {
+            self.spill_run()?;
+        }
+        Ok(())
+    }
+
+    fn key(&self, s: &Slot) -> &[u8] {
+        self.arena.get(s.off..s.off + s.len as usize).unwrap_or_default()
+    }
+
+    /// The slots in key order. Each is sorted by its key's first 16 bytes (job, partition and most of the first
+    /// field) held beside it, so most comparisons touch neither the arena nor `memcmp`.
+    fn sorted(&self) -> Vec<Slot> {
+        let mut order: Vec<(u128, Slot)> = self
+            .table
+            .iter()
+            .map(|s| {
+                let key = self.key(s);
+                let mut head = [0u8; 16];
+                let n = key.len().min(16);
+                head[..n].copy_from_slice(&key[..n]);
+                (u128::from_be_bytes(head), *s)
+            })
+            .collect();
+        order.sort_unstable_by(|(pa, a), (pb, b)| pa.cmp(pb).then_with(|| self.key(a).cmp(self.key(b))));
+        order.into_iter().map(|(_, s)| s).collect()
+    }
+
+    /// Writes the table, sorted, as a run file and empties it.
+    fn spill_run(&mut self) -> Result<()> {
+        let path = self.spill.next_path()?;
+        let mut w = BufWriter::with_capacity(
+            1 << 20,
+            File::create(&path).with_context(|| format!("cannot create {}", path.display()))?,
+        );
+        for s in self.sorted() {
+            w.write_all(&s.len.to_le_bytes())?;
+            w.write_all(self.key(&s))?;
+            w.write_all(&s.count.to_le_bytes())?;
+        }
+        w.into_inner().map_err(|e| e.into_error()).with_context(|| format!("cannot write {}", path.display()))?;
+        self.runs.push(path);
+        self.arena = Vec::new();
+        self.table = HashTable::new();
+        Ok(())
+    }
+
+    /// Sorts what is left in memory; the result is merged with the other workers'.
+    pub fn finish(self) -> Sorted {
+        let slots = self.sorted();
+        Sorted { arena: self.arena, slots, runs: self.runs, _spill: self.spill }
+    }
+}
+
+/// A worker's counted rows, sorted: in memory, plus the run files it spilled.
+pub struct Sorted {
+    arena: Vec<u8>,
+    slots: Vec<Slot>,
+    runs: Vec<PathBuf>,
+    _spill: SpillDir,
+}
+
+/// One sorted source of keys in a merge.
+enum Source<'a> {
+    Memory { arena: &'a [u8], slots: std::slice::Iter<'a, Slot> },
+    File { reader: BufReader<File>, path: PathBuf },
+}
+
+impl Source<'_> {
+    /// The next key into `key` and its count; `None` at the end.
+    fn next(&mut self, key: &mut Vec<u8>) -> Result<Option<u64>> {
+        match self {
+            Source::Memory { arena, slots } => Ok(slots.next().map(|s| {
+                key.clear();
+                key.extend_from_slice(arena.get(s.off..s.off + s.len as usize).unwrap_or_default());
+                s.count
+            })),
+            Source::File { reader, path } => {
+                let mut len = [0u8; 4];
+                match reader.read_exact(&mut len) {
+                    Ok(()) => {}
+                    Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => return Ok(None),
+                    Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
+                }
+                key.resize(u32::from_le_bytes(len) as usize, 0);
+                let mut count = [0u8; 8];
+                reader
+                    .read_exact(key)
+                    .and_then(|()| reader.read_exact(&mut count))
+                    .with_context(|| format!("cannot read {}", path.display()))?;
+                Ok(Some(u64::from_le_bytes(count)))
+            }
+        }
+    }
+}
+
+/// Merges the workers' sorted rows and calls `out` once per distinct key, in key order, with the summed count.
+pub fn merge(parts: &[Sorted], out: &mut dyn FnMut(&[u8], u64) -> Result<()>) -> Result<()> {
+    // The common case (one worker, nothing spilled) needs no copy of the keys.
+    if let [only] = parts {
+        if only.runs.is_empty() {
+            for s in &only.slots {
+                out(only.arena.get(s.off..s.off + s.len as usize).unwrap_or_default(), s.count)?;
+            }
+            return Ok(());
+        }
+    }
+    let mut sources = Vec::new();
+    for p in parts {
+        sources.push(Source::Memory { arena: &p.arena, slots: p.slots.iter() });
+        for path in &p.runs {
+            let f = File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
+            sources.push(Source::File { reader: BufReader::with_capacity(256 << 10, f), path: path.clone() });
+        }
+    }
+    merge_sources(sources, out)
+}
+
+/// K-way merge of sorted sources. Few sources (workers plus spilled runs), so the smallest head is found by a
+/// linear scan.
+fn merge_sources(mut sources: Vec<Source<'_>>, out: &mut dyn FnMut(&[u8], u64) -> Result<()>) -> Result<()> {
+    let mut heads: Vec<Option<(Vec<u8>, u64)>> = Vec::with_capacity(sources.len());
+    for s in sources.iter_mut() {
+        let mut key = Vec::new();
+        heads.push(s.next(&mut key)?.map(|n| (key, n)));
+    }
+    loop {
+        let mut min: Option<(usize, &[u8])> = None;
+        for (i, h) in heads.iter().enumerate() {
+            if let Some((k, _)) = h {
+                if min.is_none_or(|(_, mk)| k.as_slice() < mk) {
+                    min = Some((i, k));
+                }
+            }
+        }
+        let Some((m, _)) = min else { return Ok(()) };
+        let Some((key, mut total)) = heads[m].take() else { return Ok(()) };
+        // Each source holds a key once, so at most one head per other source equals it.
+        for (i, h) in heads.iter_mut().enumerate() {
+            if let Some((k, n)) = h.as_mut().filter(|(k, _)| *k == key) {
+                total += *n;
+                let mut buf = std::mem::take(k);
+                *h = sources[i].next(&mut buf)?.map(|n| (buf, n));
+            }
+        }
+        out(&key, total)?;
+        let mut buf = key;
+        heads[m] = sources[m].next(&mut buf)?.map(|n| (buf, n));
+    }
+}
+
+/// A directory of run files, removed with everything in it when the last worker's rows are written.
+#[derive(Clone)]
+pub struct SpillDir {
+    inner: std::sync::Arc<SpillInner>,
+}
+
+struct SpillInner {
+    path: PathBuf,
+    next: std::sync::atomic::AtomicUsize,
+}
+
+impl SpillDir {
+    /// A fresh directory under `parent` (created when the first run is written).
+    pub fn new(parent: &Path) -> Self {
+        static SEQ: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let seq = SEQ.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let name = format!("edxc-map-spill-{}-{seq}", std::process::id());
+        Self { inner: std::sync::Arc::new(SpillInner { path: parent.join(name), next: Default::default() }) }
+    }
+
+    fn next_path(&self) -> Result<PathBuf> {
+        std::fs::create_dir_all(&self.inner.path)
+            .with_context(|| format!("cannot create {}", self.inner.path.display()))?;
+        let n = self.inner.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Ok(self.inner.path.join(format!("run-{n:05}")))
+    }
+}
+
+impl Drop for SpillInner {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.path);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use std::collections::BTreeMap;
+
+    type Row = Vec<Option<String>>;
+
+    fn key(row: &Row) -> Vec<u8> {
+        let fields: Vec<Option<&str>> = row.iter().map(|f| f.as_deref()).collect();
+        let mut k = Vec::new();
+        encode(3, 7, &fields, &mut k);
+        k
+    }
+
+    fn field() -> impl Strategy<Value = Option<String>> {
+        prop_oneof![Just(None), "[a\\x00\\x01\\xff\\t\\\\\\n\u{e9}]{0,4}".prop_map(Some)]
+    }
+
+    proptest! {
+        #[test]
+        fn keys_sort_as_rows_and_render_as_hive_text(rows in prop::collection::vec(prop::collection::vec(field(), 3), 0..40)) {
+            let mut by_row = rows.clone();
+            by_row.sort();
+            let mut by_key = rows.clone();
+            by_key.sort_by_key(key);
+            prop_assert_eq!(&by_row, &by_key);
+            for r in &rows {
+                let k = key(r);
+                prop_assert_eq!(key_partition(&k), (3, 7));
+                let mut line = Vec::new();
+                write_hive_line(&k, 42, &mut line);
+                let mut want = r.clone();
+                want.push(Some("42".to_string()));
+                prop_assert_eq!(String::from_utf8(line).unwrap(), format!("{}\n", crate::hive_text::format_row(&want)));
+            }
+        }
+    }
+
+    /// Counts `keys` with `workers` counters of `budget` bytes (round robin), then merges.
+    fn count(keys: &[Vec<u8>], workers: usize, budget: usize) -> Vec<(Vec<u8>, u64)> {
+        let dir = tempfile::tempdir().unwrap();
+        let spill = SpillDir::new(dir.path());
+        let mut counters: Vec<Counter> = (0..workers).map(|_| Counter::new(budget, spill.clone())).collect();
+        for (i, k) in keys.iter().enumerate() {
+            counters[i % workers].add(k).unwrap();
+        }
+        let sorted: Vec<Sorted> = counters.into_iter().map(Counter::finish).collect();
+        let mut out = Vec::new();
+        merge(&sorted, &mut |k, n| {
+            out.push((k.to_vec(), n));
+            Ok(())
+        })
+        .unwrap();
+        out
+    }
+
+    #[test]
+    fn counts_are_the_same_with_any_workers_and_spills_and_spill_files_are_removed() {
+        let keys: Vec<Vec<u8>> = (0..20_000u32)
+            .map(|i| {
+                let user = (i * 7919) % 1500;
+                let mut k = Vec::new();
+                encode((i % 2) as u16, (i % 3) as u16, &[Some(&user.to_string()), Some("course-v1:a+b+c")], &mut k);
+                k
+            })
+            .collect();
+        let mut want: BTreeMap<Vec<u8>, u64> = BTreeMap::new();
+        for k in &keys {
+            *want.entry(k.clone()).or_default() += 1;
+        }
+        let want: Vec<(Vec<u8>, u64)> = want.into_iter().collect();
+        assert_eq!(count(&keys, 1, usize::MAX), want);
+        assert_eq!(count(&keys, 3, usize::MAX), want);
+        // A budget this small spills a run every few hundred keys: dozens of runs per worker.
+        assert_eq!(count(&keys, 1, 16 << 10), want);
+        assert_eq!(count(&keys, 2, 16 << 10), want);
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let spill = SpillDir::new(dir.path());
+            let mut c = Counter::new(1 << 10, spill);
+            for k in &keys[..2000] {
+                c.add(k).unwrap();
+            }
+            let sorted = c.finish();
+            assert!(!sorted.runs.is_empty());
+            assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+        }
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "the spill directory is removed");
+    }
+
+    #[test]
+    fn a_spill_that_cannot_be_written_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let blocked = dir.path().join("file");
+        std::fs::write(&blocked, b"").unwrap();
+        // The spill directory would be created under a regular file.
+        let mut c = Counter::new(64, SpillDir::new(&blocked));
+        let mut k = Vec::new();
+        encode(0, 0, &[Some("x")], &mut k);
+        let err = (0..100).find_map(|i| {
+            encode(0, 0, &[Some(&i.to_string())], &mut k);
+            c.add(&k).err()
+        });
+        assert!(err.is_some_and(|e| format!("{e:#}").contains("cannot create")));
+    }
+}
