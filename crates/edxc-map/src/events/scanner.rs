@@ -628,8 +628,8 @@ enum Outcome {
     Failed(io::Error),
 }
 
-/// Reads up to `buf.len()` bytes, fewer only at end of file.
-fn read_head(file: &mut std::fs::File, buf: &mut [u8]) -> io::Result<usize> {
+/// Reads up to `buf.len()` bytes, fewer only at end of input.
+fn read_full(file: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
     let mut n = 0;
     while n < buf.len() {
         match file.read(&mut buf[n..]) {
@@ -650,7 +650,7 @@ fn scan_gz(
     emit: &mut dyn Emit,
 ) -> Outcome {
     let mut head = [0u8; 2];
-    let n = match read_head(&mut file, &mut head) {
+    let n = match read_full(&mut file, &mut head) {
         Ok(n) => n,
         Err(e) => return Outcome::Damaged(FileDamage::Unreadable { error: e.to_string() }),
     };
@@ -713,15 +713,8 @@ impl ReadAhead {
         std::thread::spawn(move || loop {
             let mut buf = reuse.try_recv().unwrap_or_default();
             buf.resize(Self::CHUNK, 0);
-            let mut n = 0;
-            while n < buf.len() {
-                match inner.read(&mut buf[n..]) {
-                    Ok(0) => break,
-                    Ok(k) => n += k,
-                    Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                    Err(_) => break,
-                }
-            }
+            // `inner` (the damage guard) turns every error into end of input.
+            let n = read_full(&mut inner, &mut buf).unwrap_or(0);
             buf.truncate(n);
             if n == 0 || tx.send(buf).is_err() {
                 return;
