@@ -273,7 +273,7 @@ pub fn run(
         let mut merged = 0;
         let mut failure = None;
         for (i, r) in rx {
-            let mut part = match r {
+            let part = match r {
                 Ok(p) => p,
                 Err(e) => {
                     next.store(units.len(), std::sync::atomic::Ordering::Relaxed);
@@ -281,17 +281,18 @@ pub fn run(
                     continue;
                 }
             };
-            if let Some(d) = part.damage.take() {
-                // A file split into ranges is reported (and counted) once.
-                if damaged.iter().any(|seen| seen.path == d.path) {
-                    part.counters.damaged_files = part.counters.damaged_files.saturating_sub(1);
-                } else {
-                    damaged.push(d);
-                }
-            }
             pending.insert(i, part);
-            while let Some(p) = pending.remove(&merged) {
-                all.absorb(p);
+            // In unit order, so damaged files are reported in file order whichever worker finished first.
+            while let Some(mut part) = pending.remove(&merged) {
+                if let Some(d) = part.damage.take() {
+                    // A file split into ranges is reported (and counted) once.
+                    if damaged.iter().any(|seen| seen.path == d.path) {
+                        part.counters.damaged_files = part.counters.damaged_files.saturating_sub(1);
+                    } else {
+                        damaged.push(d);
+                    }
+                }
+                all.absorb(part);
                 bytes += match units[merged].range {
                     Some((start, end)) => end - start,
                     None => std::fs::metadata(&units[merged].path).map(|m| m.len()).unwrap_or(0),
