@@ -31,6 +31,11 @@ pub trait Fs: Send + Sync {
     fn create_new(&self, path: &Path, bytes: &[u8]) -> Result<bool>;
     /// `None` when the file does not exist.
     fn read(&self, path: &Path) -> Result<Option<Vec<u8>>>;
+    /// The file as a stream, for readers that go through a large file a piece at a time; `None` when it does not
+    /// exist. By default the whole file is read first.
+    fn open(&self, path: &Path) -> Result<Option<Box<dyn std::io::Read + Send>>> {
+        Ok(self.read(path)?.map(|b| Box::new(std::io::Cursor::new(b)) as Box<dyn std::io::Read + Send>))
+    }
     /// A missing directory lists as empty. Sorted by name.
     fn list(&self, path: &Path) -> Result<Vec<Entry>>;
     /// Moves `from` to `to` (whose parent exists and which must not exist).
@@ -99,6 +104,14 @@ impl Fs for LocalFs {
             }
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(false),
             Err(e) => Err(e).with_context(|| format!("cannot create {}", path.display())),
+        }
+    }
+
+    fn open(&self, path: &Path) -> Result<Option<Box<dyn std::io::Read + Send>>> {
+        match std::fs::File::open(path) {
+            Ok(f) => Ok(Some(Box::new(f))),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(e).with_context(|| format!("cannot open {}", path.display())),
         }
     }
 

@@ -19,12 +19,21 @@ pub type Row = Vec<Option<String>>;
 /// The data files of a partition: how messages name each, and its bytes.
 pub type DataFiles = Vec<(String, Vec<u8>)>;
 
+/// The data files of a partition as streams: how messages name each, and its reader.
+pub type DataStreams = Vec<(String, Box<dyn std::io::Read + Send>)>;
+
 /// Reads warehouse partitions: the published warehouse, or a run's view of it (its own staged partitions first).
 /// Sinks load through this trait, so they read an engine's outputs the same way whichever engine wrote them.
 pub trait WarehouseRead {
     /// The data files of partition `dt` of `table` (name order): how messages name each, and its bytes; none when
     /// the partition does not exist. Readers that build columns parse these without a string per cell.
     fn partition_data(&self, table: &str, dt: &str) -> Result<DataFiles>;
+    /// The bytes of the data files of partition `dt` of `table` (0 when it does not exist), without reading them:
+    /// what a reader that streams partitions tells its query planner about the input's size.
+    fn partition_bytes(&self, table: &str, dt: &str) -> Result<u64>;
+    /// The data files of partition `dt` of `table` as streams (name order), for readers that take a large
+    /// partition a piece at a time: how messages name each, and its reader.
+    fn open_partition(&self, table: &str, dt: &str) -> Result<DataStreams>;
     /// Rows of partition `dt` of `table`, each with `width` fields; a missing partition reads as empty.
     fn read_partition(&self, table: &str, dt: &str, width: usize) -> Result<Vec<Row>> {
         let mut rows = Vec::new();
@@ -84,6 +93,12 @@ impl Warehouse {
 impl WarehouseRead for Warehouse {
     fn partition_data(&self, table: &str, dt: &str) -> Result<DataFiles> {
         dir_data(self.fs.as_ref(), &partition_dir(&self.root, table, dt))
+    }
+    fn partition_bytes(&self, table: &str, dt: &str) -> Result<u64> {
+        dir_bytes(self.fs.as_ref(), &partition_dir(&self.root, table, dt))
+    }
+    fn open_partition(&self, table: &str, dt: &str) -> Result<DataStreams> {
+        dir_streams(self.fs.as_ref(), &partition_dir(&self.root, table, dt))
     }
     fn read_file(&self, rel: &str) -> Result<Option<Vec<u8>>> {
         self.fs.read(&self.root.join(rel))
@@ -157,6 +172,27 @@ pub fn data_files(fs: &dyn Fs, dir: &Path) -> Result<Vec<PathBuf>> {
 /// Reads a local partition; a missing partition reads as empty. Each row must have `width` fields.
 pub fn read_partition(root: &Path, table: &str, dt: &str, width: usize) -> Result<Vec<Row>> {
     Warehouse::local(root).read_partition(table, dt, width)
+}
+
+/// The bytes of every data file of the partition directory `dir` (missing: 0).
+pub fn dir_bytes(fs: &dyn Fs, dir: &Path) -> Result<u64> {
+    Ok(fs
+        .list(dir)?
+        .into_iter()
+        .filter(|e| !e.is_dir && !e.name.starts_with('_') && !e.name.starts_with('.'))
+        .map(|e| e.size)
+        .sum())
+}
+
+/// Every data file of the partition directory `dir` as a stream (missing: none).
+pub fn dir_streams(fs: &dyn Fs, dir: &Path) -> Result<DataStreams> {
+    let mut out = Vec::new();
+    for f in data_files(fs, dir)? {
+        if let Some(r) = fs.open(&f)? {
+            out.push((fs.describe(&f), r));
+        }
+    }
+    Ok(out)
 }
 
 /// Every data file of the partition directory `dir` with its bytes (missing: none).

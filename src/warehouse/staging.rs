@@ -307,6 +307,14 @@ impl WarehouseRead for Staging {
         self.view().partition_data(table, dt)
     }
 
+    fn partition_bytes(&self, table: &str, dt: &str) -> Result<u64> {
+        self.view().partition_bytes(table, dt)
+    }
+
+    fn open_partition(&self, table: &str, dt: &str) -> Result<super::DataStreams> {
+        self.view().open_partition(table, dt)
+    }
+
     fn read_file(&self, rel: &str) -> Result<Option<Vec<u8>>> {
         self.view().read_file(rel)
     }
@@ -354,6 +362,22 @@ impl WarehouseRead for StagingView {
             dir_data(self.wh.fs.as_ref(), &partition_dir(&self.data, table, dt))
         } else {
             self.wh.partition_data(table, dt)
+        }
+    }
+
+    fn partition_bytes(&self, table: &str, dt: &str) -> Result<u64> {
+        if self.is_staged(table, dt) {
+            super::dir_bytes(self.wh.fs.as_ref(), &partition_dir(&self.data, table, dt))
+        } else {
+            self.wh.partition_bytes(table, dt)
+        }
+    }
+
+    fn open_partition(&self, table: &str, dt: &str) -> Result<super::DataStreams> {
+        if self.is_staged(table, dt) {
+            super::dir_streams(self.wh.fs.as_ref(), &partition_dir(&self.data, table, dt))
+        } else {
+            self.wh.open_partition(table, dt)
         }
     }
 

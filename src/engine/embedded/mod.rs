@@ -5,6 +5,7 @@ mod counted;
 pub mod mapper;
 mod schedule;
 pub mod sql;
+mod sql_stream;
 
 use super::{RunReport, TaskReport};
 use crate::config::engine_config::RunFlags;
@@ -580,8 +581,19 @@ impl Reader<'_> {
         let mut inputs = Vec::new();
         for i in &t.inputs {
             let dts = i.partitions.values();
-            let read = |dt: &str| self.staging.partition_data(&i.table, dt);
-            inputs.push(sql::read_input(&i.table, &i.columns, &dts, self.config.jobs, &read)?);
+            let mut bytes = 0;
+            for dt in &dts {
+                bytes += self.staging.partition_bytes(&i.table, dt)?;
+            }
+            let (view, table) = (self.staging.clone(), i.table.clone());
+            inputs.push(sql_stream::StreamedInput {
+                name: i.table.clone(),
+                columns: i.columns.clone(),
+                dts,
+                bytes,
+                workers: self.config.jobs,
+                read: std::sync::Arc::new(move |dt: &str| view.open_partition(&table, dt)),
+            });
         }
         sql::run(body, inputs, &t.columns).with_context(|| format!("transform `{}`", t.node))
     }

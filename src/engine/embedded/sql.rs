@@ -1,8 +1,9 @@
 //! SQL transforms on DataFusion. Each input is registered under its table name holding only the partitions the run
-//! reads (plus the `dt` column), so the body is the very text Hive runs. The session, its Hive-semantics UDFs and
+//! reads (plus the `dt` column), streamed as the query runs (`sql_stream`), so the body is the very text Hive runs. The session, its Hive-semantics UDFs and
 //! the input schemas are `crate::dialect`'s, shared with `validate`, which plans every body the same way.
 
-use crate::dialect::{arrow_type, input_schema, register_input, session};
+use super::sql_stream::StreamedInput;
+use crate::dialect::{arrow_type, input_schema, session};
 use crate::hive_text;
 use crate::model::{Column, ColumnType};
 use crate::warehouse::Row;
@@ -16,97 +17,58 @@ use datafusion::arrow::datatypes::DataType;
 use datafusion::arrow::record_batch::RecordBatch;
 use std::sync::Arc;
 
-/// One input table: its name, columns (without `dt`) and rows as Arrow batches (with `dt` last), one per partition
-/// read, in partition order.
-pub struct InputTable {
-    pub name: String,
-    pub columns: Vec<Column>,
-    pub batches: Vec<RecordBatch>,
-}
-
-/// Reads the partitions `dts` of an input on up to `workers` threads, each partition's Hive text parsed into one
-/// batch as soon as it is read (the text is dropped then); the batches come in the order of `dts`, so the query sees
-/// its rows in the same order whatever the threads.
-pub fn read_input(
-    name: &str,
-    columns: &[Column],
-    dts: &[String],
-    workers: usize,
-    read: &(dyn Fn(&str) -> Result<crate::warehouse::DataFiles> + Sync),
-) -> Result<InputTable> {
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let slots: Vec<std::sync::Mutex<Option<Result<RecordBatch>>>> = dts.iter().map(|_| Default::default()).collect();
-    std::thread::scope(|s| {
-        for _ in 0..workers.clamp(1, dts.len().max(1)) {
-            s.spawn(|| loop {
-                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                let Some(dt) = dts.get(i) else { break };
-                let batch = read(dt).and_then(|files| {
-                    let mut b = InputBuilder::new(name, columns);
-                    b.add(dt, files)?;
-                    Ok(b.finish()?.batches.remove(0))
-                });
-                if let Some(Ok(mut slot)) = slots.get(i).map(|m| m.lock()) {
-                    *slot = Some(batch);
-                }
-            });
-        }
-    });
-    let mut batches = Vec::with_capacity(dts.len());
-    for slot in slots {
-        let batch = slot.into_inner().ok().flatten().ok_or_else(|| anyhow!("a partition of `{name}` was not read"))?;
-        batches.push(batch?);
-    }
-    Ok(InputTable { name: name.to_string(), columns: columns.to_vec(), batches })
-}
-
-/// Builds an [`InputTable`] one partition at a time from its Hive text, parsed straight into Arrow columns (no
-/// string per cell); each partition's text can be dropped as soon as it is added.
+/// Builds an input's Arrow batches from its partitions' Hive text, parsed straight into Arrow columns (no
+/// string per cell), a piece of text at a time.
 pub struct InputBuilder {
-    name: String,
     columns: Vec<Column>,
     builders: Vec<Builder>,
     dts: StringBuilder,
+    rows: usize,
 }
 
 impl InputBuilder {
-    pub fn new(name: &str, columns: &[Column]) -> Self {
+    pub fn new(columns: &[Column]) -> Self {
         Self {
-            name: name.to_string(),
             columns: columns.to_vec(),
             builders: columns.iter().map(|c| Builder::new(c.ty)).collect(),
             dts: StringBuilder::new(),
+            rows: 0,
         }
     }
 
-    /// Adds the rows of partition `dt`, whose data files are `files`.
-    pub fn add(&mut self, dt: &str, files: crate::warehouse::DataFiles) -> Result<()> {
+    /// Adds the rows of `text`, whole lines of the data file `name` of partition `dt` (each ends in `\n` but
+    /// perhaps the file's last), the first being line `first + 1`. Returns how many it added.
+    pub fn add_lines(&mut self, name: &str, dt: &str, text: &str, first: usize) -> Result<usize> {
         let width = self.columns.len();
-        for (name, bytes) in files {
-            // Borrowed when valid UTF-8 (what edxc writes): checked once per file, no copy.
-            let text = String::from_utf8_lossy(&bytes);
-            let body = text.strip_suffix('\n').unwrap_or(&text);
-            let mut raw = Vec::with_capacity(width);
-            for (n, line) in body.split('\n').take(if text.is_empty() { 0 } else { usize::MAX }).enumerate() {
-                hive_text::split_raw(line, &mut raw);
-                if raw.len() != width {
-                    anyhow::bail!("{name}:{}: expected {width} fields, found {}", n + 1, raw.len());
-                }
-                for (b, cell) in self.builders.iter_mut().zip(&raw) {
-                    b.push(hive_text::field(cell).as_deref());
-                }
-                self.dts.append_value(dt);
+        let body = text.strip_suffix('\n').unwrap_or(text);
+        let mut raw = Vec::with_capacity(width);
+        let mut added = 0;
+        for (n, line) in body.split('\n').take(if text.is_empty() { 0 } else { usize::MAX }).enumerate() {
+            hive_text::split_raw(line, &mut raw);
+            if raw.len() != width {
+                anyhow::bail!("{name}:{}: expected {width} fields, found {}", first + n + 1, raw.len());
             }
+            for (b, cell) in self.builders.iter_mut().zip(&raw) {
+                b.push(hive_text::field(cell).as_deref());
+            }
+            self.dts.append_value(dt);
+            added += 1;
         }
-        Ok(())
+        self.rows += added;
+        Ok(added)
     }
 
-    pub fn finish(self) -> Result<InputTable> {
-        let mut arrays: Vec<ArrayRef> = self.builders.into_iter().map(Builder::finish).collect();
-        let mut dts = self.dts;
-        arrays.push(Arc::new(dts.finish()));
-        let batch = RecordBatch::try_new(input_schema(&self.columns), arrays).context("cannot build input batch")?;
-        Ok(InputTable { name: self.name, columns: self.columns, batches: vec![batch] })
+    /// Rows added since the last batch was taken.
+    pub fn rows(&self) -> usize {
+        self.rows
+    }
+
+    /// The rows added so far as one batch (with `dt` last); the builder starts afresh.
+    pub fn take_batch(&mut self) -> Result<RecordBatch> {
+        let mut arrays: Vec<ArrayRef> = self.builders.iter_mut().map(Builder::finish).collect();
+        arrays.push(Arc::new(self.dts.finish()));
+        self.rows = 0;
+        RecordBatch::try_new(input_schema(&self.columns), arrays).context("cannot build input batch")
     }
 }
 
@@ -153,15 +115,15 @@ impl Builder {
         }
     }
 
-    fn finish(self) -> ArrayRef {
+    fn finish(&mut self) -> ArrayRef {
         match self {
-            Self::I8(mut b) => Arc::new(b.finish()),
-            Self::I32(mut b) => Arc::new(b.finish()),
-            Self::I64(mut b) => Arc::new(b.finish()),
-            Self::F32(mut b) => Arc::new(b.finish()),
-            Self::F64(mut b) => Arc::new(b.finish()),
-            Self::Bool(mut b) => Arc::new(b.finish()),
-            Self::Str(mut b) => Arc::new(b.finish()),
+            Self::I8(b) => Arc::new(b.finish()),
+            Self::I32(b) => Arc::new(b.finish()),
+            Self::I64(b) => Arc::new(b.finish()),
+            Self::F32(b) => Arc::new(b.finish()),
+            Self::F64(b) => Arc::new(b.finish()),
+            Self::Bool(b) => Arc::new(b.finish()),
+            Self::Str(b) => Arc::new(b.finish()),
         }
     }
 }
@@ -184,12 +146,13 @@ fn text_column(array: &ArrayRef, ty: ColumnType) -> Result<Vec<Option<String>>> 
 }
 
 /// Runs `body` over `inputs` and returns rows in the order of `columns`.
-pub fn run(body: &str, inputs: Vec<InputTable>, columns: &[Column]) -> Result<Vec<Row>> {
+pub fn run(body: &str, inputs: Vec<StreamedInput>, columns: &[Column]) -> Result<Vec<Row>> {
     let rt = tokio::runtime::Builder::new_current_thread().build().context("cannot start the SQL runtime")?;
     rt.block_on(async {
         let ctx = session(false);
         for t in inputs {
-            register_input(&ctx, &t.name, &t.columns, t.batches)?;
+            let name = t.name.clone();
+            ctx.register_table(name.as_str(), t.table()?).with_context(|| format!("cannot register `{name}`"))?;
         }
         let df = ctx.sql(body).await.map_err(|e| anyhow!("SQL error: {e}"))?;
         let batches = df.collect().await.map_err(|e| anyhow!("SQL execution failed: {e}"))?;
