@@ -1,13 +1,13 @@
 //! SQL inputs as streams: a query reads its input as it goes, its partitions' Hive text parsed into Arrow batches
-//! (by [`super::sql::InputBuilder`]) a few MiB at a time just before the query needs them, so a transform holds a
-//! few pieces of its input at a time, not all of it, and its input costs no more memory as the logs grow.
+//! (by [`super::hive_arrow::InputBuilder`]) a few MiB at a time just before the query needs them. A transform
+//! holds a few pieces of its input at a time, not all of it, so its input costs no more memory as the logs grow.
 //!
 //! Partitions are parsed on up to `workers` threads while the query consumes the ones before, and come in
-//! partition order, the order a table holding them all would give. The planner is told each input's size
-//! (the bytes of its data files, known without reading them), so it still builds its hash joins on the smaller side
+//! partition order, the order a table holding them all would give. The planner is told each input's size (the
+//! bytes of its data files, known without reading them), so it still builds its hash joins on the smaller side
 //! and streams the larger one.
 
-use super::sql::InputBuilder;
+use super::hive_arrow::InputBuilder;
 use crate::dialect::input_schema;
 use crate::model::Column;
 use crate::warehouse::DataStreams;
