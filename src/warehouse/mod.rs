@@ -161,12 +161,12 @@ pub fn count_rows(root: &Path, table: &str, dt: &str) -> Result<Option<u64>> {
 
 /// Every data file of a partition (names starting with `_` or `.` are markers), in name order.
 pub fn data_files(fs: &dyn Fs, dir: &Path) -> Result<Vec<PathBuf>> {
-    Ok(fs
-        .list(dir)?
-        .into_iter()
-        .filter(|e| !e.is_dir && !e.name.starts_with('_') && !e.name.starts_with('.'))
-        .map(|e| dir.join(e.name))
-        .collect())
+    Ok(fs.list(dir)?.into_iter().filter(is_data_file).map(|e| dir.join(e.name)).collect())
+}
+
+/// Whether a listed entry of a partition directory is a data file (names starting with `_` or `.` are markers).
+fn is_data_file(e: &Entry) -> bool {
+    !e.is_dir && !e.name.starts_with('_') && !e.name.starts_with('.')
 }
 
 /// Reads a local partition; a missing partition reads as empty. Each row must have `width` fields.
@@ -176,12 +176,7 @@ pub fn read_partition(root: &Path, table: &str, dt: &str, width: usize) -> Resul
 
 /// The bytes of every data file of the partition directory `dir` (missing: 0).
 pub fn dir_bytes(fs: &dyn Fs, dir: &Path) -> Result<u64> {
-    Ok(fs
-        .list(dir)?
-        .into_iter()
-        .filter(|e| !e.is_dir && !e.name.starts_with('_') && !e.name.starts_with('.'))
-        .map(|e| e.size)
-        .sum())
+    Ok(fs.list(dir)?.into_iter().filter(is_data_file).map(|e| e.size).sum())
 }
 
 /// Every data file of the partition directory `dir` as a stream (missing: none).

@@ -347,6 +347,12 @@ impl StagingView {
         self.staged.contains(&(table.to_string(), dt.to_string()))
     }
 
+    /// Where partition `dt` of `table` is: in the staging area when this run staged it, else in the warehouse.
+    fn partition_dir(&self, table: &str, dt: &str) -> PathBuf {
+        let root = if self.is_staged(table, dt) { &self.data } else { &self.wh.root };
+        partition_dir(root, table, dt)
+    }
+
     /// Where `rel`, a file of a partition this run staged, is in the staging area.
     fn staged_part_file(&self, rel: &str) -> Option<PathBuf> {
         let mut parts = rel.splitn(3, '/');
@@ -358,27 +364,15 @@ impl StagingView {
 
 impl WarehouseRead for StagingView {
     fn partition_data(&self, table: &str, dt: &str) -> Result<super::DataFiles> {
-        if self.is_staged(table, dt) {
-            dir_data(self.wh.fs.as_ref(), &partition_dir(&self.data, table, dt))
-        } else {
-            self.wh.partition_data(table, dt)
-        }
+        dir_data(self.wh.fs.as_ref(), &self.partition_dir(table, dt))
     }
 
     fn partition_bytes(&self, table: &str, dt: &str) -> Result<u64> {
-        if self.is_staged(table, dt) {
-            super::dir_bytes(self.wh.fs.as_ref(), &partition_dir(&self.data, table, dt))
-        } else {
-            self.wh.partition_bytes(table, dt)
-        }
+        super::dir_bytes(self.wh.fs.as_ref(), &self.partition_dir(table, dt))
     }
 
     fn open_partition(&self, table: &str, dt: &str) -> Result<super::DataStreams> {
-        if self.is_staged(table, dt) {
-            super::dir_streams(self.wh.fs.as_ref(), &partition_dir(&self.data, table, dt))
-        } else {
-            self.wh.open_partition(table, dt)
-        }
+        super::dir_streams(self.wh.fs.as_ref(), &self.partition_dir(table, dt))
     }
 
     /// A file of a partition this run staged (`<table>/dt=<dt>/<name>`) is read from the staging area.
