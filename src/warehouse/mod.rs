@@ -34,6 +34,9 @@ pub trait WarehouseRead {
     /// The data files of partition `dt` of `table` as streams (name order), for readers that take a large
     /// partition a piece at a time: how messages name each, and its reader.
     fn open_partition(&self, table: &str, dt: &str) -> Result<DataStreams>;
+    /// The marker or side file `name` of partition `dt` of `table` (a sorted copy, say) as a stream; `None` when
+    /// it is not there.
+    fn open_partition_file(&self, table: &str, dt: &str, name: &str) -> Result<Option<Box<dyn std::io::Read + Send>>>;
     /// Rows of partition `dt` of `table`, each with `width` fields; a missing partition reads as empty.
     fn read_partition(&self, table: &str, dt: &str, width: usize) -> Result<Vec<Row>> {
         let mut rows = Vec::new();
@@ -99,6 +102,9 @@ impl WarehouseRead for Warehouse {
     }
     fn open_partition(&self, table: &str, dt: &str) -> Result<DataStreams> {
         dir_streams(self.fs.as_ref(), &partition_dir(&self.root, table, dt))
+    }
+    fn open_partition_file(&self, table: &str, dt: &str, name: &str) -> Result<Option<Box<dyn std::io::Read + Send>>> {
+        self.fs.open(&partition_dir(&self.root, table, dt).join(name))
     }
     fn read_file(&self, rel: &str) -> Result<Option<Vec<u8>>> {
         self.fs.read(&self.root.join(rel))

@@ -153,6 +153,27 @@ impl Staging {
         self.staged_partition(table, dt, rows)
     }
 
+    /// Starts staging partition `dt` of `table` (emptied) for a writer that adds side files
+    /// ([`Staging::write_partition_file`]) before its text, which [`Staging::finish_partition_text`] then writes.
+    pub fn start_partition(&mut self, table: &str, dt: &str) -> Result<()> {
+        let dir = self.partition_to_stage(table, dt)?;
+        self.wh.fs.create_dir_all(&dir)?;
+        self.staged.insert((table.to_string(), dt.to_string()), 0);
+        Ok(())
+    }
+
+    /// Writes the text (`rows` rows of Hive text lines) of a partition begun with [`Staging::start_partition`],
+    /// keeping the side files written since. Returns the rows written.
+    pub fn finish_partition_text(&mut self, table: &str, dt: &str, text: &[u8], rows: u64) -> Result<u64> {
+        if !self.staged.contains_key(&(table.to_string(), dt.to_string())) || self.in_place.is_some() {
+            bail!("partition {table}/dt={dt} is not staged by this run");
+        }
+        let dir = self.staged_dir(table, dt);
+        self.wh.fs.write(&dir.join("part-00000"), text)?;
+        self.wh.fs.write(&dir.join(super::SUCCESS), b"")?;
+        self.staged_partition(table, dt, rows)
+    }
+
     /// The (emptied) directory partition `dt` of `table` is staged in.
     fn partition_to_stage(&self, table: &str, dt: &str) -> Result<PathBuf> {
         check_part(table, dt)?;
@@ -315,6 +336,10 @@ impl WarehouseRead for Staging {
         self.view().open_partition(table, dt)
     }
 
+    fn open_partition_file(&self, table: &str, dt: &str, name: &str) -> Result<Option<Box<dyn std::io::Read + Send>>> {
+        self.view().open_partition_file(table, dt, name)
+    }
+
     fn read_file(&self, rel: &str) -> Result<Option<Vec<u8>>> {
         self.view().read_file(rel)
     }
@@ -373,6 +398,10 @@ impl WarehouseRead for StagingView {
 
     fn open_partition(&self, table: &str, dt: &str) -> Result<super::DataStreams> {
         super::dir_streams(self.wh.fs.as_ref(), &self.partition_dir(table, dt))
+    }
+
+    fn open_partition_file(&self, table: &str, dt: &str, name: &str) -> Result<Option<Box<dyn std::io::Read + Send>>> {
+        self.wh.fs.open(&self.partition_dir(table, dt).join(name))
     }
 
     /// A file of a partition this run staged (`<table>/dt=<dt>/<name>`) is read from the staging area.

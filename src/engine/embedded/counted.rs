@@ -1,7 +1,7 @@
 //! Map rows counted by value (`count_as`), in bounded memory.
 //!
-//! Each worker keeps one byte arena of keys and a hash table of slots into it: a row seen before costs a hash and a
-//! compare, a new one a copy into the arena, never an allocation of its own. Keys sort as their rows do (an
+//! Each worker keeps one byte arena of keys, a vector of slots into it and a hash table of slot indexes: a row seen
+//! before costs a hash and a compare, a new one a copy into the arena, never an allocation of its own. Keys sort as their rows do (an
 //! order-preserving encoding, [`encode`]), so the warehouse partitions are written straight from the sorted keys
 //! without building rows. Past its memory budget a worker sorts its table into a run file and starts afresh; at the
 //! end every worker's runs are merged, equal keys summed, so memory stays bounded however large the input.
@@ -116,18 +116,35 @@ pub fn write_hive_line(key: &[u8], count: u64, out: &mut Vec<u8>) {
     out.push(b'\n');
 }
 
+/// A counted key: where it is in the arena, how often it was seen, and its first 16 bytes (job, partition and most
+/// of the first field) as two numbers, so most comparisons of a sort touch neither the arena nor `memcmp`.
 #[derive(Clone, Copy)]
 struct Slot {
-    hash: u64,
+    head: (u64, u64),
     off: usize,
-    len: u32,
     count: u64,
+    len: u32,
 }
 
-/// One worker's counted rows: the live table and the runs it spilled.
+fn head(key: &[u8]) -> (u64, u64) {
+    let mut h = [0u8; 16];
+    let n = key.len().min(16);
+    h[..n].copy_from_slice(&key[..n]);
+    let (hi, lo) = h.split_at(8);
+    let word = |b: &[u8]| b.try_into().map(u64::from_be_bytes).unwrap_or(0);
+    (word(hi), word(lo))
+}
+
+fn key_of<'a>(arena: &'a [u8], s: &Slot) -> &'a [u8] {
+    arena.get(s.off..s.off + s.len as usize).unwrap_or_default()
+}
+
+/// One worker's counted rows: the live slots (with a hash table of their indexes) and the runs it spilled. Slots
+/// sit in a plain vector, so sorting them for a run or for the merge happens in place and costs no memory.
 pub struct Counter {
     arena: Vec<u8>,
-    table: HashTable<Slot>,
+    slots: Vec<Slot>,
+    table: HashTable<u32>,
     hasher: foldhash::fast::FixedState,
     budget: usize,
     spill: SpillDir,
@@ -138,6 +155,7 @@ impl Counter {
     pub fn new(budget: usize, spill: SpillDir) -> Self {
         Self {
             arena: Vec::new(),
+            slots: Vec::new(),
             table: HashTable::new(),
             hasher: foldhash::fast::FixedState::with_seed(0x6564_7863),
             budget,
@@ -149,67 +167,60 @@ impl Counter {
     /// Counts one occurrence of `key`.
     pub fn add(&mut self, key: &[u8]) -> Result<()> {
         let hash = self.hasher.hash_one(key);
-        let arena = &self.arena;
-        let found =
-            self.table.find_mut(hash, |s| s.hash == hash && arena.get(s.off..s.off + s.len as usize) == Some(key));
-        if let Some(slot) = found {
-            slot.count += 1;
+        let h = head(key);
+        let (arena, slots) = (&self.arena, &mut self.slots);
+        let same = |&i: &u32| slots.get(i as usize).is_some_and(|s| s.head == h && key_of(arena, s) == key);
+        if let Some(&i) = self.table.find(hash, same) {
+            if let Some(s) = slots.get_mut(i as usize) {
+                s.count += 1;
+            }
             return Ok(());
         }
-        let off = self.arena.len();
+        let (off, i) = (self.arena.len(), self.slots.len() as u32);
         self.arena.extend_from_slice(key);
-        self.table.insert_unique(hash, Slot { hash, off, len: key.len() as u32, count: 1 }, |s| s.hash);
-        if self.arena.capacity() + self.table.capacity() * std::mem::size_of::<Slot>() > self.budget {
+        self.slots.push(Slot { head: h, off, count: 1, len: key.len() as u32 });
+        let (arena, slots, hasher) = (&self.arena, &self.slots, &self.hasher);
+        self.table.insert_unique(hash, i, |&j| slots.get(j as usize).map_or(0, |s| hasher.hash_one(key_of(arena, s))));
+        let bytes = self.arena.capacity()
+            + self.slots.capacity() * std::mem::size_of::<Slot>()
+            + self.table.capacity() * (std::mem::size_of::<u32>() + 1);
+        if bytes > self.budget || self.slots.len() >= u32::MAX as usize {
             self.spill_run()?;
         }
         Ok(())
     }
 
-    fn key(&self, s: &Slot) -> &[u8] {
-        self.arena.get(s.off..s.off + s.len as usize).unwrap_or_default()
+    /// Sorts the slots by key, in place; the hash table, no longer needed, is freed first.
+    fn sort(&mut self) {
+        self.table = HashTable::new();
+        let arena = &self.arena;
+        self.slots.sort_unstable_by(|a, b| a.head.cmp(&b.head).then_with(|| key_of(arena, a).cmp(key_of(arena, b))));
     }
 
-    /// The slots in key order. Each is sorted by its key's first 16 bytes (job, partition and most of the first
-    /// field) held beside it, so most comparisons touch neither the arena nor `memcmp`.
-    fn sorted(&self) -> Vec<Slot> {
-        let mut order: Vec<(u128, Slot)> = self
-            .table
-            .iter()
-            .map(|s| {
-                let key = self.key(s);
-                let mut head = [0u8; 16];
-                let n = key.len().min(16);
-                head[..n].copy_from_slice(&key[..n]);
-                (u128::from_be_bytes(head), *s)
-            })
-            .collect();
-        order.sort_unstable_by(|(pa, a), (pb, b)| pa.cmp(pb).then_with(|| self.key(a).cmp(self.key(b))));
-        order.into_iter().map(|(_, s)| s).collect()
-    }
-
-    /// Writes the table, sorted, as a run file and empties it.
+    /// Writes the slots, sorted, as a run file and empties the counter.
     fn spill_run(&mut self) -> Result<()> {
         let path = self.spill.next_path()?;
         let mut w = BufWriter::with_capacity(
             1 << 20,
             File::create(&path).with_context(|| format!("cannot create {}", path.display()))?,
         );
-        for s in self.sorted() {
+        self.sort();
+        for s in &self.slots {
             w.write_all(&s.len.to_le_bytes())?;
-            w.write_all(self.key(&s))?;
+            w.write_all(key_of(&self.arena, s))?;
             w.write_all(&s.count.to_le_bytes())?;
         }
         w.into_inner().map_err(|e| e.into_error()).with_context(|| format!("cannot write {}", path.display()))?;
         self.runs.push(path);
         self.arena = Vec::new();
-        self.table = HashTable::new();
+        self.slots = Vec::new();
         Ok(())
     }
 
     /// Sorts what is left in memory; the result is merged with the other workers'.
-    pub fn finish(self) -> Sorted {
-        let slots = self.sorted();
-        Sorted { arena: self.arena, slots, runs: self.runs, _spill: self.spill }
+    pub fn finish(mut self) -> Sorted {
+        self.sort();
+        Sorted { arena: self.arena, slots: self.slots, runs: self.runs, _spill: self.spill }
     }
 }
 
@@ -233,7 +244,7 @@ impl Source<'_> {
         match self {
             Source::Memory { arena, slots } => Ok(slots.next().map(|s| {
                 key.clear();
-                key.extend_from_slice(arena.get(s.off..s.off + s.len as usize).unwrap_or_default());
+                key.extend_from_slice(key_of(arena, s));
                 s.count
             })),
             Source::File { reader, path } => {
@@ -261,7 +272,7 @@ pub fn merge(parts: &[Sorted], out: &mut dyn FnMut(&[u8], u64) -> Result<()>) ->
     if let [only] = parts {
         if only.runs.is_empty() {
             for s in &only.slots {
-                out(only.arena.get(s.off..s.off + s.len as usize).unwrap_or_default(), s.count)?;
+                out(key_of(&only.arena, s), s.count)?;
             }
             return Ok(());
         }

@@ -35,16 +35,36 @@ impl InputBuilder {
     /// perhaps the file's last), the first being line `first + 1`. Returns how many it added.
     pub fn add_lines(&mut self, name: &str, dt: &str, text: &str, first: usize) -> Result<usize> {
         let width = self.columns.len();
-        let body = text.strip_suffix('\n').unwrap_or(text);
+        let bytes = text.as_bytes();
         let mut raw = Vec::with_capacity(width);
         let mut added = 0;
-        for (n, line) in body.split('\n').take(if text.is_empty() { 0 } else { usize::MAX }).enumerate() {
-            hive_text::split_raw(line, &mut raw);
-            if raw.len() != width {
-                anyhow::bail!("{name}:{}: expected {width} fields, found {}", first + n + 1, raw.len());
-            }
-            for (b, cell) in self.builders.iter_mut().zip(&raw) {
-                b.push(hive_text::field(cell).as_deref());
+        let mut start = 0;
+        while start < bytes.len() {
+            let end = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |i| start + i);
+            let line = &text[start..end];
+            start = end + 1;
+            let n = if line.as_bytes().contains(&b'\\') {
+                // Escapes (and `\N`, NULL): the general path.
+                hive_text::split_raw(line, &mut raw);
+                if raw.len() == width {
+                    for (b, cell) in self.builders.iter_mut().zip(&raw) {
+                        b.push(hive_text::field(cell).as_deref());
+                    }
+                }
+                raw.len()
+            } else {
+                // No escape: fields are the text between TABs, none NULL.
+                let mut n = 0;
+                for (i, cell) in line.split('\t').enumerate() {
+                    if let Some(b) = self.builders.get_mut(i) {
+                        b.push(Some(cell));
+                    }
+                    n += 1;
+                }
+                n
+            };
+            if n != width {
+                anyhow::bail!("{name}:{}: expected {width} fields, found {n}", first + added + 1);
             }
             self.dts.append_value(dt);
             added += 1;
@@ -95,10 +115,19 @@ impl Builder {
         fn num<T: std::str::FromStr>(c: Option<&str>) -> Option<T> {
             c.and_then(|s| s.trim().parse().ok())
         }
+        /// An integer: plain digits (the common case) without the general parser, else as [`num`] reads it.
+        fn int<T: TryFrom<i64> + std::str::FromStr>(c: Option<&str>) -> Option<T> {
+            let s = c?;
+            if !s.is_empty() && s.len() <= 18 && s.bytes().all(|b| b.is_ascii_digit()) {
+                let v = s.bytes().fold(0i64, |v, b| v * 10 + i64::from(b - b'0'));
+                return T::try_from(v).ok();
+            }
+            num(c)
+        }
         match self {
-            Self::I8(b) => b.append_option(num(cell)),
-            Self::I32(b) => b.append_option(num(cell)),
-            Self::I64(b) => b.append_option(num(cell)),
+            Self::I8(b) => b.append_option(int(cell)),
+            Self::I32(b) => b.append_option(int(cell)),
+            Self::I64(b) => b.append_option(int(cell)),
             Self::F32(b) => b.append_option(num(cell)),
             Self::F64(b) => b.append_option(num(cell)),
             Self::Bool(b) => b.append_option(cell.and_then(|s| match s {

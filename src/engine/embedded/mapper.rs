@@ -25,6 +25,8 @@ pub struct MapJob {
     /// Without a window: the globs selecting its files (relative to the log directory).
     pub include: Vec<String>,
     pub count_as: Option<String>,
+    /// The table's columns: a counted job's partitions get a sorted copy (`sorted_copy`) made with them.
+    pub columns: Vec<crate::model::Column>,
 }
 
 impl MapJob {
@@ -242,6 +244,7 @@ pub fn run(
     let mut all = Partial::new(jobs.len());
     let mut damaged: Vec<DamagedFile> = Vec::new();
     let mut bytes = 0u64;
+    let threads = workers;
     let workers = workers.clamp(1, units.len().max(1));
     let next = std::sync::atomic::AtomicUsize::new(0);
     let (tx, rx) = std::sync::mpsc::channel::<(usize, Result<Partial>)>();
@@ -320,30 +323,7 @@ pub fn run(
         written.insert(job.table.clone(), total);
     }
     // Counted rows: merged in key order, which is (job, partition, row) order, one partition written at a time.
-    let parts: Vec<Vec<String>> = jobs.iter().map(|j| j.partitions()).collect();
-    let mut writer = PartitionWriter { jobs, parts: &parts, staging, current: None, text: Vec::new(), rows: 0 };
-    let mut done: std::collections::HashSet<(u16, u16)> = Default::default();
-    counted::merge(&sorted, &mut |key, count| {
-        let at = counted::key_partition(key);
-        if writer.current != Some(at) {
-            writer.flush(&mut written)?;
-            done.insert(at);
-            writer.current = Some(at);
-        }
-        counted::write_hive_line(key, count, &mut writer.text);
-        writer.rows += 1;
-        Ok(())
-    })?;
-    writer.flush(&mut written)?;
-    // Partitions no row went to are written empty, as every partition of a job is.
-    for (j, job) in jobs.iter().enumerate().filter(|(_, j)| j.count_as.is_some()) {
-        written.entry(job.table.clone()).or_insert(0);
-        for (p, dt) in parts[j].iter().enumerate() {
-            if !done.contains(&(j as u16, p as u16)) {
-                staging.write_partition_text(&job.table, dt, b"", 0)?;
-            }
-        }
-    }
+    write_counted(jobs, &sorted, staging, &mut written, threads)?;
     Ok(MapOutput { written, counters, damaged })
 }
 
@@ -361,28 +341,181 @@ fn split_bytes() -> Result<u64> {
     }
 }
 
+/// Stages the partitions of the counted jobs from their merged rows: each one's Hive text, and the sorted copy SQL
+/// transforms read (`sorted_copy`): runs of a few MiB of text each, sorted on `workers` more threads while the
+/// merge goes on (at most one run waits for them), so a day's size does not set what a copy costs in memory.
+fn write_counted(
+    jobs: &[&MapJob],
+    sorted: &[counted::Sorted],
+    staging: &mut Staging,
+    written: &mut BTreeMap<String, u64>,
+    workers: usize,
+) -> Result<()> {
+    let parts: Vec<Vec<String>> = jobs.iter().map(|j| j.partitions()).collect();
+    let (to_copy, texts) = std::sync::mpsc::sync_channel::<RunText>(1);
+    let (copied, copies) = std::sync::mpsc::channel::<Result<RunCopy>>();
+    let texts = std::sync::Mutex::new(texts);
+    std::thread::scope(|s| -> Result<()> {
+        // As many threads as the run has workers: the merge is one thread, so the copies take the others.
+        for _ in 0..workers.max(1) {
+            let (texts, copied) = (&texts, copied.clone());
+            s.spawn(move || loop {
+                let next = texts.lock().ok().and_then(|t| t.recv().ok());
+                let Some(RunText { job, dt, run, text }) = next else { break };
+                let Some(j) = jobs.get(job) else { break };
+                let name = format!("{}/dt={dt}", j.table);
+                let copy =
+                    super::sorted_copy::encode(&j.columns, &name, &text).map(|bytes| RunCopy { job, dt, run, bytes });
+                if copied.send(copy).is_err() {
+                    break;
+                }
+            });
+        }
+        drop(copied);
+        let mut writer = PartitionWriter {
+            jobs,
+            parts: &parts,
+            staging,
+            current: None,
+            text: Vec::new(),
+            run_start: 0,
+            runs: 0,
+            rows: 0,
+            to_copy: Some(to_copy),
+            copies,
+            manifests: Vec::new(),
+        };
+        let mut done: std::collections::HashSet<(u16, u16)> = Default::default();
+        counted::merge(sorted, &mut |key, count| {
+            let at = counted::key_partition(key);
+            if writer.current != Some(at) {
+                writer.flush(written)?;
+                done.insert(at);
+                writer.start(at)?;
+            }
+            counted::write_hive_line(key, count, &mut writer.text);
+            writer.rows += 1;
+            if writer.text.len() - writer.run_start >= super::sorted_copy::RUN_TEXT_BYTES {
+                writer.send_run()?;
+            }
+            Ok(())
+        })?;
+        writer.flush(written)?;
+        // Partitions no row went to are written empty, as every partition of a job is.
+        for (j, job) in jobs.iter().enumerate().filter(|(_, j)| j.count_as.is_some()) {
+            written.entry(job.table.clone()).or_insert(0);
+            for p in 0..parts[j].len() {
+                if !done.contains(&(j as u16, p as u16)) {
+                    writer.start((j as u16, p as u16))?;
+                    writer.flush(written)?;
+                }
+            }
+        }
+        writer.finish()
+    })
+}
+
+/// A piece of a partition's text to make a sorted run of.
+struct RunText {
+    job: usize,
+    dt: String,
+    run: usize,
+    text: Vec<u8>,
+}
+
+/// A sorted run made, as Arrow IPC bytes.
+struct RunCopy {
+    job: usize,
+    dt: String,
+    run: usize,
+    bytes: Vec<u8>,
+}
+
 /// Writes the counted rows of one partition at a time, as the merge gives them.
 struct PartitionWriter<'a, 's> {
     jobs: &'a [&'a MapJob],
     parts: &'a [Vec<String>],
     staging: &'s mut Staging,
     current: Option<(u16, u16)>,
+    /// The current partition's text, where its next run starts, and how many runs were sent.
     text: Vec<u8>,
+    run_start: usize,
+    runs: usize,
     rows: u64,
+    /// Runs of text to make sorted copies of, and the copies made.
+    to_copy: Option<std::sync::mpsc::SyncSender<RunText>>,
+    copies: std::sync::mpsc::Receiver<Result<RunCopy>>,
+    /// Each partition's copy manifest, written once all its runs are (table, dt, text bytes, runs).
+    manifests: Vec<(String, String, u64, usize)>,
 }
 
 impl PartitionWriter<'_, '_> {
+    /// The current partition's table and `dt`.
+    fn at(&self) -> Result<(&MapJob, &String)> {
+        let (j, p) = self.current.unwrap_or_default();
+        match (self.jobs.get(usize::from(j)), self.parts.get(usize::from(j)).and_then(|d| d.get(usize::from(p)))) {
+            (Some(job), Some(dt)) => Ok((job, dt)),
+            _ => anyhow::bail!("a counted row names map job {j}, partition {p}, which this run does not have"),
+        }
+    }
+
+    /// Hands the text since the last run to the threads making sorted runs; stages the runs made meanwhile.
+    fn send_run(&mut self) -> Result<()> {
+        if self.text.len() > self.run_start {
+            let (job, dt) = (usize::from(self.current.unwrap_or_default().0), self.at()?.1.clone());
+            let text = self.text[self.run_start..].to_vec();
+            let gone = || anyhow::anyhow!("the threads making sorted copies stopped");
+            let to_copy = self.to_copy.as_ref().ok_or_else(gone)?;
+            to_copy.send(RunText { job, dt, run: self.runs, text }).map_err(|_| gone())?;
+            self.runs += 1;
+            self.run_start = self.text.len();
+        }
+        while let Ok(copy) = self.copies.try_recv() {
+            self.write_copy(copy)?;
+        }
+        Ok(())
+    }
+
+    /// Stages a sorted run made.
+    fn write_copy(&mut self, copy: Result<RunCopy>) -> Result<()> {
+        let RunCopy { job, dt, run, bytes } = copy?;
+        let table = self.jobs.get(job).map(|j| j.table.as_str()).unwrap_or_default();
+        self.staging.write_partition_file(table, &dt, &super::sorted_copy::run_file(run), &bytes)
+    }
+
+    /// Waits for the runs still being made, stages them, then every partition's manifest.
+    fn finish(mut self) -> Result<()> {
+        drop(self.to_copy.take());
+        while let Ok(copy) = self.copies.recv() {
+            self.write_copy(copy)?;
+        }
+        for (table, dt, bytes, runs) in std::mem::take(&mut self.manifests) {
+            let manifest = super::sorted_copy::manifest(bytes, runs);
+            self.staging.write_partition_file(&table, &dt, super::sorted_copy::MANIFEST, &manifest)?;
+        }
+        Ok(())
+    }
+
+    /// Starts partition `at` (job, partition), staged empty so its runs can be written as they are made.
+    fn start(&mut self, at: (u16, u16)) -> Result<()> {
+        self.current = Some(at);
+        let (job, dt) = self.at()?;
+        let (table, dt) = (job.table.clone(), dt.clone());
+        self.staging.start_partition(&table, &dt)
+    }
+
     fn flush(&mut self, written: &mut BTreeMap<String, u64>) -> Result<()> {
-        let Some((j, p)) = self.current.take() else { return Ok(()) };
-        let (Some(job), Some(dt)) =
-            (self.jobs.get(usize::from(j)), self.parts.get(usize::from(j)).and_then(|d| d.get(usize::from(p))))
-        else {
-            anyhow::bail!("a counted row names map job {j}, partition {p}, which this run does not have");
-        };
-        let n = self.staging.write_partition_text(&job.table, dt, &self.text, self.rows)?;
-        *written.entry(job.table.clone()).or_insert(0) += n;
+        if self.current.is_none() {
+            return Ok(());
+        }
+        let (job, dt) = self.at()?;
+        let (table, dt) = (job.table.clone(), dt.clone());
+        let n = self.staging.finish_partition_text(&table, &dt, &self.text, self.rows)?;
+        *written.entry(table.clone()).or_insert(0) += n;
+        self.send_run()?;
+        self.manifests.push((table, dt, self.text.len() as u64, self.runs));
         self.text.clear();
-        self.rows = 0;
+        (self.run_start, self.runs, self.rows, self.current) = (0, 0, 0, None);
         Ok(())
     }
 }

@@ -5,6 +5,7 @@ mod counted;
 mod hive_arrow;
 pub mod mapper;
 mod schedule;
+mod sorted_copy;
 pub mod sql;
 mod sql_stream;
 
@@ -286,6 +287,7 @@ impl EmbeddedRun<'_> {
                     partition: if window.is_some() { String::new() } else { Self::one_partition(t)? },
                     include: include.clone(),
                     count_as: count_as.clone(),
+                    columns: t.columns.clone(),
                 });
                 dirs.push(own.clone());
             }
@@ -505,7 +507,10 @@ impl EmbeddedRun<'_> {
     /// Stages what a transform computed: its one output partition.
     fn store(&mut self, t: &Task, c: Computed) -> Result<TaskReport> {
         let dt = Self::one_partition(t)?;
-        let n = self.staging.write_partition(&t.table, &dt, &c.rows)?;
+        let n = match &c.output {
+            Output::Rows(rows) => self.staging.write_partition(&t.table, &dt, rows)?,
+            Output::Text { text, rows } => self.staging.write_partition_text(&t.table, &dt, text, *rows)?,
+        };
         let mut r = Self::report(t, c.kind, vec![dt], n, c.started);
         r.skipped = c.skipped;
         Ok(r)
@@ -515,9 +520,15 @@ impl EmbeddedRun<'_> {
 /// What a transform computed on a worker thread, for the run's thread to stage.
 struct Computed {
     kind: &'static str,
-    rows: Vec<Row>,
+    output: Output,
     skipped: crate::natives::SkipCounts,
     started: Instant,
+}
+
+/// A transform's output partition: rows, or Hive text lines already (a reducer's, whose output can be large).
+enum Output {
+    Rows(Vec<Row>),
+    Text { text: Vec<u8>, rows: u64 },
 }
 
 /// What transforms read while they run concurrently: the settings, and the staging area as written so far (every
@@ -532,13 +543,16 @@ impl Reader<'_> {
     /// Computes a reduce, SQL or native transform.
     fn compute(&self, t: &Task) -> Result<Computed> {
         let started = Instant::now();
-        let (kind, (rows, skipped)) = match &t.kind {
+        let (kind, (output, skipped)) = match &t.kind {
             TaskKind::Reduce { reducer } => ("reduce", self.reduce(t, reducer)?),
-            TaskKind::Sql { body, .. } => ("sql", (self.sql(t, body)?, Default::default())),
-            TaskKind::Native { function, input_file } => ("native", self.native(t, function, input_file.as_deref())?),
+            TaskKind::Sql { body, .. } => ("sql", (Output::Rows(self.sql(t, body)?), Default::default())),
+            TaskKind::Native { function, input_file } => {
+                let (rows, skipped) = self.native(t, function, input_file.as_deref())?;
+                ("native", (Output::Rows(rows), skipped))
+            }
             _ => bail!("task {} is not a transform", t.node),
         };
-        Ok(Computed { kind, rows, skipped, started })
+        Ok(Computed { kind, output, skipped, started })
     }
 
     /// Rows of every input partition the task reads, with the `dt` value appended to each row.
@@ -554,7 +568,7 @@ impl Reader<'_> {
         Ok(rows)
     }
 
-    fn reduce(&self, t: &Task, reducer: &str) -> Result<(Vec<Row>, crate::natives::SkipCounts)> {
+    fn reduce(&self, t: &Task, reducer: &str) -> Result<(Output, crate::natives::SkipCounts)> {
         let spec = crate::natives::reducer(reducer).ok_or_else(|| anyhow!("unknown reducer {reducer}"))?;
         let input = t.inputs.first().ok_or_else(|| anyhow!("reducer {} has no input", t.node))?;
         let positions = input.positions(spec.input.iter().map(|c| c.name)).map_err(anyhow::Error::msg)?;
@@ -563,40 +577,85 @@ impl Reader<'_> {
         } else {
             vec![]
         };
-        match (self.countries, crate::geoip::reducer_needs(reducer)) {
+        let (text, rows, skipped) = match (self.countries, crate::geoip::reducer_needs(reducer)) {
             (Some(countries), true) => {
                 let mut args = t.args.clone();
                 let db = self.config.geoip_database.as_deref().map(|p| p.display().to_string()).unwrap_or_default();
                 args.insert(crate::natives::GEOIP_ARG.to_string(), db);
-                crate::natives::run_reducer_with_countries(reducer, &args, rows, countries.clone())
+                crate::natives::run_reducer_text(reducer, &args, rows, Some(countries.clone()))?
             }
-            (None, true) => Ok(Default::default()),
-            _ => crate::natives::run_reducer_counted(reducer, &t.args, rows),
-        }
+            (None, true) => Default::default(),
+            _ => crate::natives::run_reducer_text(reducer, &t.args, rows, None)?,
+        };
+        Ok((Output::Text { text, rows }, skipped))
     }
 
     fn sql(&self, t: &Task, body: &str) -> Result<Vec<Row>> {
         if !t.enabled {
             return Ok(vec![]);
         }
-        let mut inputs = Vec::new();
-        for i in &t.inputs {
-            let dts = i.partitions.values();
-            let mut bytes = 0;
-            for dt in &dts {
-                bytes += self.staging.partition_bytes(&i.table, dt)?;
+        let run = |copies: bool| -> Result<Vec<Row>> {
+            let inputs = t.inputs.iter().map(|i| self.sql_input(i, copies)).collect::<Result<Vec<_>>>()?;
+            sql::run(body, inputs, &t.columns).with_context(|| format!("transform `{}`", t.node))
+        };
+        match run(true) {
+            // A sorted copy is a cache of the text: when reading one fails, the text is read instead.
+            Err(e) if e.chain().any(|c| c.to_string().contains(sorted_copy::DAMAGED)) => {
+                eprintln!("  {e:#}; reading the Hive text instead");
+                run(false)
             }
-            let (view, table) = (self.staging.clone(), i.table.clone());
-            inputs.push(sql_stream::StreamedInput {
-                name: i.table.clone(),
-                columns: i.columns.clone(),
-                dts,
-                bytes,
-                workers: self.config.jobs,
-                read: std::sync::Arc::new(move |dt: &str| view.open_partition(&table, dt)),
-            });
+            r => r,
         }
-        sql::run(body, inputs, &t.columns).with_context(|| format!("transform `{}`", t.node))
+    }
+
+    /// One input of a SQL transform, from the sorted copies of its partitions when `copies` and every partition has
+    /// one that matches its text, else from the text.
+    fn sql_input(&self, i: &crate::graph::InputRead, copies: bool) -> Result<sql_stream::StreamedInput> {
+        let dts = i.partitions.values();
+        let mut sizes = std::collections::HashMap::new();
+        for dt in &dts {
+            sizes.insert(dt.clone(), self.staging.partition_bytes(&i.table, dt)?);
+        }
+        let bytes = sizes.values().sum();
+        let open: sql_stream::OpenCopy = {
+            let (view, table, columns) = (self.staging.clone(), i.table.clone(), i.columns.clone());
+            std::sync::Arc::new(move |dt: &str| {
+                let Some(mut file) = view.open_partition_file(&table, dt, sorted_copy::MANIFEST)? else {
+                    return Ok(None);
+                };
+                let mut manifest = Vec::new();
+                std::io::Read::read_to_end(&mut file, &mut manifest)?;
+                let Some(runs) = sorted_copy::runs(&manifest, sizes.get(dt).copied().unwrap_or(0)) else {
+                    return Ok(None);
+                };
+                let mut out = Vec::with_capacity(runs);
+                for run in 0..runs {
+                    let Some(file) = view.open_partition_file(&table, dt, &sorted_copy::run_file(run))? else {
+                        return Ok(None);
+                    };
+                    let Some(batches) = sorted_copy::open_run(file, &columns, dt) else { return Ok(None) };
+                    out.push(batches);
+                }
+                Ok(Some(out))
+            })
+        };
+        let mut usable = copies && !dts.is_empty();
+        for dt in &dts {
+            if !usable {
+                break;
+            }
+            usable = open(dt)?.is_some();
+        }
+        let (view, table) = (self.staging.clone(), i.table.clone());
+        Ok(sql_stream::StreamedInput {
+            name: i.table.clone(),
+            columns: i.columns.clone(),
+            dts,
+            bytes,
+            workers: self.config.jobs,
+            read: std::sync::Arc::new(move |dt: &str| view.open_partition(&table, dt)),
+            copies: usable.then_some(open),
+        })
     }
 
     fn native(

@@ -8,6 +8,7 @@
 //! and streams the larger one.
 
 use super::hive_arrow::InputBuilder;
+use super::sorted_copy;
 use crate::dialect::input_schema;
 use crate::model::Column;
 use crate::warehouse::DataStreams;
@@ -21,11 +22,16 @@ use datafusion::common::stats::Precision;
 use datafusion::common::tree_node::TreeNodeRecursion;
 use datafusion::common::{DataFusionError, Statistics};
 use datafusion::datasource::TableType;
+use datafusion::execution::memory_pool::MemoryConsumer;
 use datafusion::execution::TaskContext;
 use datafusion::logical_expr::Expr;
 use datafusion::physical_expr::PhysicalExpr;
-use datafusion::physical_plan::stream::RecordBatchReceiverStream;
+use datafusion::physical_expr::{LexOrdering, PhysicalSortExpr};
+use datafusion::physical_plan::metrics::{BaselineMetrics, ExecutionPlanMetricsSet};
+use datafusion::physical_plan::sorts::streaming_merge::StreamingMergeBuilder;
+use datafusion::physical_plan::stream::{RecordBatchReceiverStream, RecordBatchStreamAdapter};
 use datafusion::physical_plan::streaming::PartitionStream;
+use datafusion::physical_plan::EmptyRecordBatchStream;
 use datafusion::physical_plan::{
     DisplayAs, DisplayFormatType, ExecutionPlan, PlanProperties, SendableRecordBatchStream, StatisticsArgs,
 };
@@ -35,6 +41,9 @@ use std::sync::Mutex;
 
 /// Opens the data files of one partition (by its `dt` value).
 pub type ReadPartition = Arc<dyn Fn(&str) -> anyhow::Result<DataStreams> + Send + Sync>;
+
+/// Opens the runs of the sorted copy of one partition (by its `dt` value); `None` when it has no usable one.
+pub type OpenCopy = Arc<dyn Fn(&str) -> anyhow::Result<Option<Vec<sorted_copy::Batches>>> + Send + Sync>;
 
 /// One input of a SQL transform, read as the query runs.
 pub struct StreamedInput {
@@ -47,6 +56,9 @@ pub struct StreamedInput {
     /// How many partitions are parsed at once.
     pub workers: usize,
     pub read: ReadPartition,
+    /// Set when every partition has a sorted copy (`sorted_copy`): the input is read from those, merged into one
+    /// stream in their order, and the planner is told that order.
+    pub copies: Option<OpenCopy>,
 }
 
 impl StreamedInput {
@@ -54,6 +66,26 @@ impl StreamedInput {
     pub fn table(self) -> datafusion::error::Result<Arc<dyn TableProvider>> {
         let schema = input_schema(&self.columns);
         let bytes = self.bytes;
+        if let Some(open) = self.copies {
+            let order = self.columns.iter().map(|c| {
+                let col = Expr::Column(datafusion::common::Column::new_unqualified(c.name.clone()));
+                col.sort(!sorted_copy::ORDER.descending, sorted_copy::ORDER.nulls_first)
+            });
+            let order = order.collect();
+            let merge = (0..self.columns.len()).map(|i| {
+                let col = datafusion::physical_expr::expressions::Column::new(schema.field(i).name(), i);
+                PhysicalSortExpr::new(Arc::new(col), sorted_copy::ORDER)
+            });
+            let source = Merged {
+                schema: schema.clone(),
+                name: self.name,
+                dts: self.dts,
+                open,
+                order: LexOrdering::new(merge.collect::<Vec<_>>()),
+            };
+            let inner = StreamingTable::try_new(schema, vec![Arc::new(source)])?.with_sort_order(order);
+            return Ok(Arc::new(SizedTable { inner, bytes }));
+        }
         let source = Source {
             schema: schema.clone(),
             name: self.name,
@@ -207,6 +239,71 @@ impl PartitionStream for Source {
             Ok(())
         });
         builder.build()
+    }
+}
+
+/// The sorted copies of an input's partitions (every run of each), merged into one stream in their order.
+struct Merged {
+    schema: SchemaRef,
+    name: String,
+    dts: Vec<String>,
+    open: OpenCopy,
+    /// The copies' order (every column of the table); `None` for a table without columns.
+    order: Option<LexOrdering>,
+}
+
+impl std::fmt::Debug for Merged {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} ({} sorted partitions)", self.name, self.dts.len())
+    }
+}
+
+impl Merged {
+    fn streams(&self) -> anyhow::Result<Vec<SendableRecordBatchStream>> {
+        let mut out = Vec::with_capacity(self.dts.len());
+        for dt in &self.dts {
+            let runs = (self.open)(dt)?.with_context(|| {
+                format!("{}: {}/dt={dt} changed while the query ran", sorted_copy::DAMAGED, self.name)
+            })?;
+            for batches in runs {
+                let batches = batches.map(|b| b.map_err(|e| DataFusionError::External(format!("{e:#}").into())));
+                out.push(Box::pin(RecordBatchStreamAdapter::new(self.schema.clone(), futures::stream::iter(batches)))
+                    as SendableRecordBatchStream);
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl PartitionStream for Merged {
+    fn schema(&self) -> &SchemaRef {
+        &self.schema
+    }
+
+    fn execute(&self, ctx: Arc<TaskContext>) -> SendableRecordBatchStream {
+        let merged = || -> datafusion::error::Result<SendableRecordBatchStream> {
+            let mut streams = self.streams().map_err(|e| DataFusionError::External(format!("{e:#}").into()))?;
+            if streams.len() <= 1 {
+                let empty = || Box::pin(EmptyRecordBatchStream::new(self.schema.clone())) as SendableRecordBatchStream;
+                return Ok(streams.pop().unwrap_or_else(empty));
+            }
+            let order = self.order.as_ref().ok_or_else(|| DataFusionError::Internal("no order to merge by".into()))?;
+            StreamingMergeBuilder::new()
+                .with_streams(streams)
+                .with_schema(self.schema.clone())
+                .with_expressions(order)
+                .with_metrics(BaselineMetrics::new(&ExecutionPlanMetricsSet::new(), 0))
+                .with_batch_size(ctx.session_config().batch_size())
+                .with_reservation(MemoryConsumer::new("sorted copies").register(ctx.memory_pool()))
+                .build()
+        };
+        match merged() {
+            Ok(s) => s,
+            Err(e) => {
+                let err = futures::stream::once(async move { Err(e) });
+                Box::pin(RecordBatchStreamAdapter::new(self.schema.clone(), err))
+            }
+        }
     }
 }
 
@@ -409,5 +506,67 @@ mod tests {
             batches < 3
         });
         assert_eq!(batches, 3, "no batch is handed on after the query said stop");
+    }
+
+    /// Activity rows (user, course) in three partitions of two runs each, as sorted copies.
+    fn sorted_input() -> StreamedInput {
+        let columns = vec![Column::new("user_id", ColumnType::Int), Column::new("course_id", ColumnType::String(None))];
+        let runs: Vec<(&str, Vec<&str>)> = vec![
+            ("d1", vec!["10\ta\n9\tb\n", "2\ta\n"]),
+            ("d2", vec!["10\tb\n", "1\ta\n9\tb\n"]),
+            ("d3", vec!["9\ta\n", ""]),
+        ];
+        let copies: std::collections::HashMap<String, Vec<Vec<u8>>> = runs
+            .into_iter()
+            .map(|(dt, texts)| {
+                let cols = columns.clone();
+                (dt.to_string(), texts.iter().map(|t| sorted_copy::encode(&cols, dt, t.as_bytes()).unwrap()).collect())
+            })
+            .collect();
+        let cols = columns.clone();
+        let open: OpenCopy = Arc::new(move |dt: &str| {
+            Ok(copies.get(dt).map(|runs| {
+                runs.iter()
+                    .filter_map(|b| sorted_copy::open_run(Box::new(std::io::Cursor::new(b.clone())), &cols, dt))
+                    .collect()
+            }))
+        });
+        StreamedInput {
+            name: "act".into(),
+            columns,
+            dts: vec!["d1".into(), "d2".into(), "d3".into()],
+            bytes: 100,
+            workers: 1,
+            read: Arc::new(|_: &str| Ok(Vec::new())),
+            copies: Some(open),
+        }
+    }
+
+    #[test]
+    fn sorted_copies_are_merged_in_order_and_a_distinct_count_over_them_streams() {
+        let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
+        rt.block_on(async {
+            let ctx = crate::dialect::session(false);
+            ctx.register_table("act", sorted_input().table().unwrap()).unwrap();
+            let rows = ctx.sql("SELECT user_id, course_id, dt FROM act").await.unwrap().collect().await.unwrap();
+            let batch = datafusion::arrow::compute::concat_batches(&rows[0].schema(), &rows).unwrap();
+            let users = batch.column(0).as_any().downcast_ref::<Int32Array>().unwrap();
+            let courses = batch.column(1).as_any().downcast_ref::<StringArray>().unwrap();
+            let got: Vec<(i32, &str)> = (0..batch.num_rows()).map(|i| (users.value(i), courses.value(i))).collect();
+            assert_eq!(got, vec![(1, "a"), (2, "a"), (9, "a"), (9, "b"), (9, "b"), (10, "a"), (10, "b")]);
+            // Told the order, the planner finishes each user's groups as the stream passes them.
+            let q = "SELECT course_id, COUNT(DISTINCT user_id) AS n FROM act GROUP BY course_id";
+            let plan = ctx.sql(&format!("EXPLAIN {q}")).await.unwrap().collect().await.unwrap();
+            let text = datafusion::arrow::util::pretty::pretty_format_batches(&plan).unwrap().to_string();
+            assert!(text.contains("ordering_mode=Sorted") || text.contains("ordering_mode=PartiallySorted"), "{text}");
+            let counts = ctx.sql(&format!("{q} ORDER BY course_id")).await.unwrap().collect().await.unwrap();
+            let batch = datafusion::arrow::compute::concat_batches(&counts[0].schema(), &counts).unwrap();
+            let courses = batch.column(0).as_any().downcast_ref::<StringArray>().unwrap();
+            let n = datafusion::arrow::compute::cast(batch.column(1), &datafusion::arrow::datatypes::DataType::Int64)
+                .unwrap();
+            let n = n.as_any().downcast_ref::<datafusion::arrow::array::Int64Array>().unwrap();
+            let got: Vec<(&str, i64)> = (0..batch.num_rows()).map(|i| (courses.value(i), n.value(i))).collect();
+            assert_eq!(got, vec![("a", 4), ("b", 2)]);
+        });
     }
 }

@@ -796,7 +796,42 @@ pub fn run_reducer_with_countries(
     reduce_rows(Reducer::new(name, args, Some(countries))?, rows)
 }
 
-fn reduce_rows((spec, r): (&'static ReducerSpec, Reducer), rows: Vec<Row>) -> Result<(Vec<Row>, SkipCounts)> {
+/// [`run_reducer_counted`] (with the country table the engine loaded, for a reducer that looks addresses up), its
+/// output as Hive text lines and their number: a large output costs its text in memory, not a string per cell.
+pub fn run_reducer_text(
+    name: &str,
+    args: &BTreeMap<String, String>,
+    rows: Vec<Row>,
+    countries: Option<std::sync::Arc<CountryRanges>>,
+) -> Result<(Vec<u8>, u64, SkipCounts)> {
+    let mut text = Vec::new();
+    let mut n = 0u64;
+    let skips = reduce_groups(Reducer::new(name, args, countries)?, rows, &mut |out| {
+        for row in out.iter() {
+            crate::hive_text::write_row(row, &mut text).context("writing reducer output")?;
+        }
+        n += out.len() as u64;
+        Ok(())
+    })?;
+    Ok((text, n, skips))
+}
+
+fn reduce_rows(reducer: (&'static ReducerSpec, Reducer), rows: Vec<Row>) -> Result<(Vec<Row>, SkipCounts)> {
+    let mut all = Vec::new();
+    let skips = reduce_groups(reducer, rows, &mut |out| {
+        all.append(out);
+        Ok(())
+    })?;
+    Ok((all, skips))
+}
+
+/// Groups `rows` by key and runs the reducer on each group in key order, handing each group's output to `emit`
+/// (which may take the rows). A group's input is freed once it is reduced.
+fn reduce_groups(
+    (spec, r): (&'static ReducerSpec, Reducer),
+    rows: Vec<Row>,
+    emit: &mut dyn FnMut(&mut Vec<Row>) -> Result<()>,
+) -> Result<SkipCounts> {
     let key_idx = positions(spec, spec.key)?;
     let sort_idx = positions(spec, spec.sort)?;
     let mut skips = Skips::default();
@@ -809,11 +844,13 @@ fn reduce_rows((spec, r): (&'static ReducerSpec, Reducer), rows: Vec<Row>) -> Re
         groups.entry(project(&row, &key_idx)).or_default().push(NumberedRow { number, row });
     }
     let mut out = Vec::new();
-    for group in groups.values_mut() {
-        sort_group(group, &sort_idx);
-        r.reduce(group, &mut out, &mut skips);
+    for mut group in groups.into_values() {
+        sort_group(&mut group, &sort_idx);
+        r.reduce(&group, &mut out, &mut skips);
+        emit(&mut out)?;
+        out.clear();
     }
-    Ok((out, skips.into_counts()))
+    Ok(skips.into_counts())
 }
 
 /// Streaming form for `edxc-map --reducer`: reads Hive text rows (spec.input columns) already sorted by key, groups
