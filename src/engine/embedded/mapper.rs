@@ -352,8 +352,8 @@ fn write_counted(
     workers: usize,
 ) -> Result<()> {
     let parts: Vec<Vec<String>> = jobs.iter().map(|j| j.partitions()).collect();
-    let (to_copy, texts) = std::sync::mpsc::sync_channel::<RunText>(1);
-    let (copied, copies) = std::sync::mpsc::channel::<Result<RunCopy>>();
+    let (to_copy, texts) = std::sync::mpsc::sync_channel::<Run>(1);
+    let (copied, copies) = std::sync::mpsc::channel::<Result<Run>>();
     let texts = std::sync::Mutex::new(texts);
     std::thread::scope(|s| -> Result<()> {
         // As many threads as the run has workers: the merge is one thread, so the copies take the others.
@@ -361,11 +361,11 @@ fn write_counted(
             let (texts, copied) = (&texts, copied.clone());
             s.spawn(move || loop {
                 let next = texts.lock().ok().and_then(|t| t.recv().ok());
-                let Some(RunText { job, dt, run, text }) = next else { break };
+                let Some(Run { job, dt, run, bytes: text }) = next else { break };
                 let Some(j) = jobs.get(job) else { break };
                 let name = format!("{}/dt={dt}", j.table);
                 let copy =
-                    super::sorted_copy::encode(&j.columns, &name, &text).map(|bytes| RunCopy { job, dt, run, bytes });
+                    super::sorted_copy::encode(&j.columns, &name, &text).map(|bytes| Run { job, dt, run, bytes });
                 if copied.send(copy).is_err() {
                     break;
                 }
@@ -415,16 +415,9 @@ fn write_counted(
     })
 }
 
-/// A piece of a partition's text to make a sorted run of.
-struct RunText {
-    job: usize,
-    dt: String,
-    run: usize,
-    text: Vec<u8>,
-}
-
-/// A sorted run made, as Arrow IPC bytes.
-struct RunCopy {
+/// Run `run` of the copy of partition `dt` of map job `job`: its Hive text on the way to the threads that sort
+/// runs, its Arrow IPC bytes on the way back.
+struct Run {
     job: usize,
     dt: String,
     run: usize,
@@ -443,8 +436,8 @@ struct PartitionWriter<'a, 's> {
     runs: usize,
     rows: u64,
     /// Runs of text to make sorted copies of, and the copies made.
-    to_copy: Option<std::sync::mpsc::SyncSender<RunText>>,
-    copies: std::sync::mpsc::Receiver<Result<RunCopy>>,
+    to_copy: Option<std::sync::mpsc::SyncSender<Run>>,
+    copies: std::sync::mpsc::Receiver<Result<Run>>,
     /// Each partition's copy manifest, written once all its runs are (table, dt, text bytes, runs).
     manifests: Vec<(String, String, u64, usize)>,
 }
@@ -466,7 +459,7 @@ impl PartitionWriter<'_, '_> {
             let text = self.text[self.run_start..].to_vec();
             let gone = || anyhow::anyhow!("the threads making sorted copies stopped");
             let to_copy = self.to_copy.as_ref().ok_or_else(gone)?;
-            to_copy.send(RunText { job, dt, run: self.runs, text }).map_err(|_| gone())?;
+            to_copy.send(Run { job, dt, run: self.runs, bytes: text }).map_err(|_| gone())?;
             self.runs += 1;
             self.run_start = self.text.len();
         }
@@ -477,8 +470,8 @@ impl PartitionWriter<'_, '_> {
     }
 
     /// Stages a sorted run made.
-    fn write_copy(&mut self, copy: Result<RunCopy>) -> Result<()> {
-        let RunCopy { job, dt, run, bytes } = copy?;
+    fn write_copy(&mut self, copy: Result<Run>) -> Result<()> {
+        let Run { job, dt, run, bytes } = copy?;
         let table = self.jobs.get(job).map(|j| j.table.as_str()).unwrap_or_default();
         self.staging.write_partition_file(table, &dt, &super::sorted_copy::run_file(run), &bytes)
     }

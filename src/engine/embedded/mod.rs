@@ -639,12 +639,11 @@ impl Reader<'_> {
                 Ok(Some(out))
             })
         };
+        // Whether every partition has a usable copy is known before planning (the planner is told the order); opening
+        // one reads only its manifest and the runs' schemas, and the query opens them again to read them.
         let mut usable = copies && !dts.is_empty();
         for dt in &dts {
-            if !usable {
-                break;
-            }
-            usable = open(dt)?.is_some();
+            usable = usable && open(dt)?.is_some();
         }
         let (view, table) = (self.staging.clone(), i.table.clone());
         Ok(sql_stream::StreamedInput {
