@@ -29,6 +29,11 @@ pub trait Fs: Send + Sync {
     fn write(&self, path: &Path, bytes: &[u8]) -> Result<()>;
     /// Creates the file only if nothing is at `path`; `false` when something was (the lock's primitive).
     fn create_new(&self, path: &Path, bytes: &[u8]) -> Result<bool>;
+    /// Creates or replaces the file for a writer that writes it a piece at a time (a large partition as it is
+    /// made); durable once [`FileWriter::finish`] returns. By default the pieces are held and [`Fs::write`]n then.
+    fn create(&self, path: &Path) -> Result<Box<dyn FileWriter>> {
+        Ok(Box::new(Buffered { path: path.to_path_buf(), bytes: Vec::new() }))
+    }
     /// `None` when the file does not exist.
     fn read(&self, path: &Path) -> Result<Option<Vec<u8>>>;
     /// The file as a stream, for readers that go through a large file a piece at a time; `None` when it does not
@@ -44,6 +49,57 @@ pub trait Fs: Send + Sync {
     fn remove_all(&self, path: &Path) -> Result<()>;
     /// Removes an empty directory (fails otherwise).
     fn remove_empty_dir(&self, path: &Path) -> Result<()>;
+}
+
+/// A file being written by [`Fs::create`].
+pub trait FileWriter: Write + Send {
+    /// Makes what was written durable, on `fs`, the filesystem that created the writer.
+    fn finish(self: Box<Self>, fs: &dyn Fs) -> Result<()>;
+}
+
+/// [`Fs::create`]'s default writer: the file's bytes, written whole by `finish`.
+struct Buffered {
+    path: std::path::PathBuf,
+    bytes: Vec<u8>,
+}
+
+impl Write for Buffered {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.bytes.write(buf)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl FileWriter for Buffered {
+    fn finish(self: Box<Self>, fs: &dyn Fs) -> Result<()> {
+        fs.write(&self.path, &self.bytes)
+    }
+}
+
+/// [`LocalFs::create`]'s writer: the file itself (its writers write large pieces), synced by `finish`.
+struct LocalWriter {
+    file: std::fs::File,
+    path: std::path::PathBuf,
+}
+
+impl Write for LocalWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.file.write(buf)
+    }
+    fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        self.file.write_all(buf)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.file.flush()
+    }
+}
+
+impl FileWriter for LocalWriter {
+    fn finish(self: Box<Self>, _: &dyn Fs) -> Result<()> {
+        self.file.sync_all().with_context(|| format!("cannot sync {}", self.path.display()))
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -93,6 +149,11 @@ impl Fs for LocalFs {
         let mut f = std::fs::File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
         f.write_all(bytes).with_context(|| format!("cannot write {}", path.display()))?;
         f.sync_all().with_context(|| format!("cannot sync {}", path.display()))
+    }
+
+    fn create(&self, path: &Path) -> Result<Box<dyn FileWriter>> {
+        let file = std::fs::File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
+        Ok(Box::new(LocalWriter { file, path: path.to_path_buf() }))
     }
 
     fn create_new(&self, path: &Path, bytes: &[u8]) -> Result<bool> {

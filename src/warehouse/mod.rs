@@ -6,7 +6,7 @@ pub mod fs;
 pub mod hdfs;
 mod staging;
 
-pub use fs::{Entry, Fs, FsExt, LocalFs};
+pub use fs::{Entry, FileWriter, Fs, FsExt, LocalFs};
 pub use staging::{recover, Committed, Published, Recovered, Staging, StagingView};
 
 use crate::hive_text;
@@ -123,6 +123,9 @@ pub fn is_complete(root: &Path, table: &str, dt: &str) -> bool {
     partition_dir(root, table, dt).join("_SUCCESS").is_file()
 }
 
+/// The one data file of a partition edxc writes.
+pub const PART_FILE: &str = "part-00000";
+
 /// The marker of a complete partition.
 pub const SUCCESS: &str = "_SUCCESS";
 
@@ -140,7 +143,7 @@ pub fn write_partition_dir(fs: &dyn Fs, dir: &Path, rows: &[Row]) -> Result<u64>
 /// [`write_partition_dir`] of rows already encoded as Hive text lines.
 pub fn write_partition_dir_text(fs: &dyn Fs, dir: &Path, text: &[u8]) -> Result<()> {
     fs.create_dir_all(dir)?;
-    fs.write(&dir.join("part-00000"), text)?;
+    fs.write(&dir.join(PART_FILE), text)?;
     fs.write(&dir.join(SUCCESS), b"")
 }
 

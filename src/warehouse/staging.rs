@@ -153,24 +153,30 @@ impl Staging {
         self.staged_partition(table, dt, rows)
     }
 
-    /// Starts staging partition `dt` of `table` (emptied) for a writer that adds side files
-    /// ([`Staging::write_partition_file`]) before its text, which [`Staging::finish_partition_text`] then writes.
-    pub fn start_partition(&mut self, table: &str, dt: &str) -> Result<()> {
+    /// Starts staging partition `dt` of `table` (emptied) for a writer that writes its text a piece at a time and
+    /// may add side files ([`Staging::write_partition_file`]); [`Staging::finish_partition`] completes it.
+    pub fn start_partition(&mut self, table: &str, dt: &str) -> Result<Box<dyn super::FileWriter>> {
         let dir = self.partition_to_stage(table, dt)?;
         self.wh.fs.create_dir_all(&dir)?;
+        let text = self.wh.fs.create(&dir.join(super::PART_FILE))?;
         self.staged.insert((table.to_string(), dt.to_string()), 0);
-        Ok(())
+        Ok(text)
     }
 
-    /// Writes the text (`rows` rows of Hive text lines) of a partition begun with [`Staging::start_partition`],
-    /// keeping the side files written since. Returns the rows written.
-    pub fn finish_partition_text(&mut self, table: &str, dt: &str, text: &[u8], rows: u64) -> Result<u64> {
+    /// Completes a partition begun with [`Staging::start_partition`]: its text (`rows` rows) made durable, then its
+    /// `_SUCCESS`, keeping the side files written since. Returns the rows written.
+    pub fn finish_partition(
+        &mut self,
+        table: &str,
+        dt: &str,
+        text: Box<dyn super::FileWriter>,
+        rows: u64,
+    ) -> Result<u64> {
         if !self.staged.contains_key(&(table.to_string(), dt.to_string())) || self.in_place.is_some() {
             bail!("partition {table}/dt={dt} is not staged by this run");
         }
-        let dir = self.staged_dir(table, dt);
-        self.wh.fs.write(&dir.join("part-00000"), text)?;
-        self.wh.fs.write(&dir.join(super::SUCCESS), b"")?;
+        text.finish(self.wh.fs.as_ref())?;
+        self.wh.fs.write(&self.staged_dir(table, dt).join(super::SUCCESS), b"")?;
         self.staged_partition(table, dt, rows)
     }
 

@@ -6,11 +6,12 @@
 use crate::engine::DamagedFile;
 use crate::events::{self, Counters, ScanOptions};
 use crate::graph::interval::Interval;
-use crate::warehouse::{Row, Staging};
+use crate::warehouse::Staging;
 use anyhow::{Context, Result};
 use counted::Counter;
 use edxc_map::units::Unit;
 use std::collections::{BTreeMap, HashMap};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::counted;
@@ -69,9 +70,9 @@ pub struct MapOutput {
 }
 
 /// What one unit of work (a file, or a byte range of one) gave the map jobs without `count_as`: (job, day) ->
-/// rows, in line order. Counted rows go to the worker's [`Counter`] instead.
+/// rows as Hive text lines, in line order. Counted rows go to the worker's [`Counter`] instead.
 struct Partial {
-    plain: Vec<HashMap<String, Vec<Row>>>,
+    plain: Vec<HashMap<String, Lines>>,
     counters: Counters,
     damage: Option<DamagedFile>,
 }
@@ -84,11 +85,36 @@ impl Partial {
     /// Adds `later` (a unit after every unit already in `self`): plain rows keep the files' order.
     fn absorb(&mut self, later: Partial) {
         for (mine, theirs) in self.plain.iter_mut().zip(later.plain) {
-            for (day, rows) in theirs {
-                mine.entry(day).or_default().extend(rows);
+            for (day, lines) in theirs {
+                let to = mine.entry(day).or_default();
+                to.text.extend_from_slice(&lines.text);
+                to.rows += lines.rows;
             }
         }
         self.counters.merge(&later.counters);
+    }
+}
+
+/// Rows as Hive text lines, as the warehouse holds them: a row costs its text, not a string per cell.
+#[derive(Default)]
+struct Lines {
+    text: Vec<u8>,
+    rows: u64,
+}
+
+impl Lines {
+    fn push(&mut self, fields: &[Option<&str>]) {
+        for (i, f) in fields.iter().enumerate() {
+            if i > 0 {
+                self.text.push(b'\t');
+            }
+            match f {
+                Some(v) => edxc_map::events::hive_escape_bytes(v.as_bytes(), &mut self.text),
+                None => self.text.extend_from_slice(crate::hive_text::NULL.as_bytes()),
+            }
+        }
+        self.text.push(b'\n');
+        self.rows += 1;
     }
 }
 
@@ -157,12 +183,11 @@ impl Scan<'_> {
                     }
                 } else {
                     let Some(day) = jobs[j].bucket(day, date) else { continue };
-                    let row: Row = fields.iter().map(|f| f.map(str::to_string)).collect();
                     if !plain[j].contains_key(day) {
-                        plain[j].insert(day.to_string(), Vec::new());
+                        plain[j].insert(day.to_string(), Lines::default());
                     }
-                    if let Some(rows) = plain[j].get_mut(day) {
-                        rows.push(row);
+                    if let Some(lines) = plain[j].get_mut(day) {
+                        lines.push(fields);
                     }
                 }
             }
@@ -318,7 +343,8 @@ pub fn run(
     for (j, job) in jobs.iter().enumerate().filter(|(_, j)| j.count_as.is_none()) {
         let mut total = 0;
         for dt in job.partitions() {
-            total += staging.write_partition(&job.table, &dt, &plain[j].remove(&dt).unwrap_or_default())?;
+            let lines = plain[j].remove(&dt).unwrap_or_default();
+            total += staging.write_partition_text(&job.table, &dt, &lines.text, lines.rows)?;
         }
         written.insert(job.table.clone(), total);
     }
@@ -378,7 +404,8 @@ fn write_counted(
             staging,
             current: None,
             text: Vec::new(),
-            run_start: 0,
+            out: None,
+            bytes: 0,
             runs: 0,
             rows: 0,
             to_copy: Some(to_copy),
@@ -395,7 +422,7 @@ fn write_counted(
             }
             counted::write_hive_line(key, count, &mut writer.text);
             writer.rows += 1;
-            if writer.text.len() - writer.run_start >= super::sorted_copy::RUN_TEXT_BYTES {
+            if writer.text.len() >= super::sorted_copy::RUN_TEXT_BYTES {
                 writer.send_run()?;
             }
             Ok(())
@@ -430,9 +457,11 @@ struct PartitionWriter<'a, 's> {
     parts: &'a [Vec<String>],
     staging: &'s mut Staging,
     current: Option<(u16, u16)>,
-    /// The current partition's text, where its next run starts, and how many runs were sent.
+    /// The current partition's text since its last run, its file, the bytes written to it, and how many runs were
+    /// sent: a partition is written a run at a time, so its size does not set what it costs in memory.
     text: Vec<u8>,
-    run_start: usize,
+    out: Option<Box<dyn crate::warehouse::FileWriter>>,
+    bytes: u64,
     runs: usize,
     rows: u64,
     /// Runs of text to make sorted copies of, and the copies made.
@@ -452,16 +481,19 @@ impl PartitionWriter<'_, '_> {
         }
     }
 
-    /// Hands the text since the last run to the threads making sorted runs; stages the runs made meanwhile.
+    /// Writes the text since the last run to the partition's file and hands it to the threads making sorted runs;
+    /// stages the runs made meanwhile.
     fn send_run(&mut self) -> Result<()> {
-        if self.text.len() > self.run_start {
+        if !self.text.is_empty() {
             let (job, dt) = (usize::from(self.current.unwrap_or_default().0), self.at()?.1.clone());
-            let text = self.text[self.run_start..].to_vec();
+            let out = self.out.as_mut().ok_or_else(|| anyhow::anyhow!("no partition is being written"))?;
+            out.write_all(&self.text).with_context(|| format!("cannot write {}/dt={dt}", self.jobs[job].table))?;
+            let text = std::mem::take(&mut self.text);
+            self.bytes += text.len() as u64;
             let gone = || anyhow::anyhow!("the threads making sorted copies stopped");
             let to_copy = self.to_copy.as_ref().ok_or_else(gone)?;
             to_copy.send(Run { job, dt, run: self.runs, bytes: text }).map_err(|_| gone())?;
             self.runs += 1;
-            self.run_start = self.text.len();
         }
         while let Ok(copy) = self.copies.try_recv() {
             self.write_copy(copy)?;
@@ -494,7 +526,8 @@ impl PartitionWriter<'_, '_> {
         self.current = Some(at);
         let (job, dt) = self.at()?;
         let (table, dt) = (job.table.clone(), dt.clone());
-        self.staging.start_partition(&table, &dt)
+        self.out = Some(self.staging.start_partition(&table, &dt)?);
+        Ok(())
     }
 
     fn flush(&mut self, written: &mut BTreeMap<String, u64>) -> Result<()> {
@@ -503,12 +536,12 @@ impl PartitionWriter<'_, '_> {
         }
         let (job, dt) = self.at()?;
         let (table, dt) = (job.table.clone(), dt.clone());
-        let n = self.staging.finish_partition_text(&table, &dt, &self.text, self.rows)?;
-        *written.entry(table.clone()).or_insert(0) += n;
         self.send_run()?;
-        self.manifests.push((table, dt, self.text.len() as u64, self.runs));
-        self.text.clear();
-        (self.run_start, self.runs, self.rows, self.current) = (0, 0, 0, None);
+        let out = self.out.take().ok_or_else(|| anyhow::anyhow!("no partition is being written"))?;
+        let n = self.staging.finish_partition(&table, &dt, out, self.rows)?;
+        *written.entry(table.clone()).or_insert(0) += n;
+        self.manifests.push((table, dt, self.bytes, self.runs));
+        (self.bytes, self.runs, self.rows, self.current) = (0, 0, 0, None);
         Ok(())
     }
 }

@@ -555,37 +555,29 @@ impl Reader<'_> {
         Ok(Computed { kind, output, skipped, started })
     }
 
-    /// Rows of every input partition the task reads, with the `dt` value appended to each row.
-    fn read_input(&self, t: &Task, input: usize) -> Result<Vec<Row>> {
-        let i = t.inputs.get(input).ok_or_else(|| anyhow!("task {} has no input {input}", t.node))?;
-        let mut rows = Vec::new();
-        for dt in i.partitions.values() {
-            for mut r in self.staging.read_partition(&i.table, &dt, i.columns.len())? {
-                r.push(Some(dt.clone()));
-                rows.push(r);
-            }
-        }
-        Ok(rows)
-    }
-
     fn reduce(&self, t: &Task, reducer: &str) -> Result<(Output, crate::natives::SkipCounts)> {
         let spec = crate::natives::reducer(reducer).ok_or_else(|| anyhow!("unknown reducer {reducer}"))?;
-        let input = t.inputs.first().ok_or_else(|| anyhow!("reducer {} has no input", t.node))?;
-        let positions = input.positions(spec.input.iter().map(|c| c.name)).map_err(anyhow::Error::msg)?;
-        let rows: Vec<Row> = if t.enabled {
-            self.read_input(t, 0)?.into_iter().map(|r| positions.iter().map(|&p| r[p].clone()).collect()).collect()
-        } else {
-            vec![]
-        };
+        let i = t.inputs.first().ok_or_else(|| anyhow!("reducer {} has no input", t.node))?;
+        let positions = i.positions(spec.input.iter().map(|c| c.name)).map_err(anyhow::Error::msg)?;
+        // The input stays Hive text (each row gets its partition's `dt` after its fields), not a string per cell.
+        let mut files = Vec::new();
+        if t.enabled {
+            for dt in i.partitions.values() {
+                for (name, bytes) in self.staging.partition_data(&i.table, &dt)? {
+                    files.push(crate::natives::TextFile { name, bytes, appended: vec![Some(dt.clone())] });
+                }
+            }
+        }
+        let input = crate::natives::TextInput { files, width: i.columns.len(), positions };
         let (text, rows, skipped) = match (self.countries, crate::geoip::reducer_needs(reducer)) {
             (Some(countries), true) => {
                 let mut args = t.args.clone();
                 let db = self.config.geoip_database.as_deref().map(|p| p.display().to_string()).unwrap_or_default();
                 args.insert(crate::natives::GEOIP_ARG.to_string(), db);
-                crate::natives::run_reducer_text(reducer, &args, rows, Some(countries.clone()))?
+                crate::natives::run_reducer_on_text(reducer, &args, &input, Some(countries.clone()))?
             }
             (None, true) => Default::default(),
-            _ => crate::natives::run_reducer_text(reducer, &t.args, rows, None)?,
+            _ => crate::natives::run_reducer_on_text(reducer, &t.args, &input, None)?,
         };
         Ok((Output::Text { text, rows }, skipped))
     }

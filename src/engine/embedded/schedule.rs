@@ -4,7 +4,8 @@
 //! they computed, one at a time, as they finish. Maps (one pass over the logs for every map of every plan, itself
 //! on every core) and LMS imports run on the run's thread. With one job the order is the plan order of the ready
 //! tasks, so a run is repeatable; with more the outputs are the same, only the progress lines may come in another
-//! order.
+//! order. With more, of the transforms ready at once the one reading the most bytes starts first: the longest one
+//! (counting the distinct learners of every day's activity) then overlaps the chains of small ones.
 
 use super::{Computed, EmbeddedRun, Reader};
 use crate::engine::RunReport;
@@ -32,15 +33,16 @@ impl EmbeddedRun<'_> {
             let mut running = 0usize;
             let mut failure: Option<anyhow::Error> = None;
             loop {
-                // Start what can start, in plan order: inline tasks now, transforms while a worker is free.
+                // Start what can start: inline tasks now, in plan order; then transforms while a worker is free.
                 let mut progressed = true;
                 while failure.is_none() && progressed {
                     progressed = false;
+                    let mut ready = Vec::new();
                     for (pi, p) in plans.iter().enumerate() {
                         for (ti, t) in p.tasks.iter().enumerate() {
-                            let ready = state[pi][ti] == State::Waiting
+                            let can_start = state[pi][ti] == State::Waiting
                                 && t.deps.iter().all(|&d| state[pi].get(d) == Some(&State::Done));
-                            if !ready {
+                            if !can_start {
                                 continue;
                             }
                             let step = match &t.kind {
@@ -60,23 +62,8 @@ impl EmbeddedRun<'_> {
                                     self.finish(report, r)
                                 }),
                                 TaskKind::Reduce { .. } | TaskKind::Sql { .. } | TaskKind::Native { .. } => {
-                                    if running >= workers {
-                                        continue;
-                                    }
-                                    let reader =
-                                        Reader { config, staging: self.staging.view(), countries: countries.as_ref() };
-                                    let tx = tx.clone();
-                                    scope.spawn(move || {
-                                        // A panic is this task's error: the run's thread waits for every result.
-                                        let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                                            reader.compute(t)
-                                        }))
-                                        .unwrap_or_else(|_| Err(anyhow::anyhow!("transform `{}` panicked", t.node)));
-                                        let _ = tx.send(((pi, ti), r));
-                                    });
-                                    state[pi][ti] = State::Running;
-                                    running += 1;
-                                    Ok(())
+                                    ready.push((pi, ti));
+                                    continue;
                                 }
                                 _ => {
                                     state[pi][ti] = State::Done;
@@ -92,6 +79,39 @@ impl EmbeddedRun<'_> {
                         if failure.is_some() {
                             break;
                         }
+                    }
+                    if failure.is_some() {
+                        break;
+                    }
+                    // Transforms while a worker is free: with several, the largest input first (it is likely the
+                    // longest; the others share the remaining workers), plan order between equals.
+                    if workers > 1 && ready.len() > workers - running {
+                        let view = self.staging.view();
+                        // A partition that cannot be listed costs 0 here: the transform that reads it says why.
+                        let costs: Vec<u64> = ready
+                            .iter()
+                            .map(|&(pi, ti)| input_bytes(&view, &plans[pi].tasks[ti]).unwrap_or(0))
+                            .collect();
+                        let mut order: Vec<usize> = (0..ready.len()).collect();
+                        order.sort_by_key(|&i| std::cmp::Reverse(costs[i]));
+                        ready = order.into_iter().map(|i| ready[i]).collect();
+                    }
+                    for (pi, ti) in ready.drain(..) {
+                        if running >= workers {
+                            break;
+                        }
+                        let t = &plans[pi].tasks[ti];
+                        let reader = Reader { config, staging: self.staging.view(), countries: countries.as_ref() };
+                        let tx = tx.clone();
+                        scope.spawn(move || {
+                            // A panic is this task's error: the run's thread waits for every result.
+                            let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| reader.compute(t)))
+                                .unwrap_or_else(|_| Err(anyhow::anyhow!("transform `{}` panicked", t.node)));
+                            let _ = tx.send(((pi, ti), r));
+                        });
+                        state[pi][ti] = State::Running;
+                        running += 1;
+                        progressed = true;
                     }
                     // With one job, wait for each transform before looking for the next (plan order).
                     if running > 0 && workers == 1 {
@@ -126,4 +146,16 @@ impl EmbeddedRun<'_> {
         }
         Ok(())
     }
+}
+
+/// The bytes of the input partitions `t` reads, as staged so far (0 for one that does not exist).
+fn input_bytes(view: &crate::warehouse::StagingView, t: &crate::graph::Task) -> Result<u64> {
+    use crate::warehouse::WarehouseRead;
+    let mut bytes = 0;
+    for i in &t.inputs {
+        for dt in i.partitions.values() {
+            bytes += view.partition_bytes(&i.table, &dt)?;
+        }
+    }
+    Ok(bytes)
 }

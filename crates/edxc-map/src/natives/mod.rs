@@ -30,9 +30,11 @@ pub mod pyjson;
 pub mod pyvalue;
 mod student_engagement;
 mod tags_distribution;
+mod text_input;
 mod video;
 
 pub use last_country::CountryRanges;
+pub use text_input::{run_reducer_on_text, TextFile, TextInput};
 
 /// The argument of a reducer that looks addresses up in a country table (`last_country_of_user`): the table's file.
 /// The engine supplies it from the profile's `geoip_database`, never the pipeline.
