@@ -174,7 +174,7 @@ mod tests {
     /// Rows of a table laid out (user_id, event_type, timestamp, mode) with the course as each file's appended value:
     /// columns in another order than the reducer's, a key column from outside the text, escapes, NULLs, equal keys
     /// in several files and an empty file.
-    fn files() -> Vec<(Option<String>, Vec<Vec<Option<String>>>)> {
+    fn files() -> Vec<(Option<String>, Vec<crate::natives::Row>)> {
         let mut seed = 7u64;
         let mut next = |n: u64| {
             seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
