@@ -798,26 +798,6 @@ pub fn run_reducer_with_countries(
     reduce_rows(Reducer::new(name, args, Some(countries))?, rows)
 }
 
-/// [`run_reducer_counted`] (with the country table the engine loaded, for a reducer that looks addresses up), its
-/// output as Hive text lines and their number: a large output costs its text in memory, not a string per cell.
-pub fn run_reducer_text(
-    name: &str,
-    args: &BTreeMap<String, String>,
-    rows: Vec<Row>,
-    countries: Option<std::sync::Arc<CountryRanges>>,
-) -> Result<(Vec<u8>, u64, SkipCounts)> {
-    let mut text = Vec::new();
-    let mut n = 0u64;
-    let skips = reduce_groups(Reducer::new(name, args, countries)?, rows, &mut |out| {
-        for row in out.iter() {
-            crate::hive_text::write_row(row, &mut text).context("writing reducer output")?;
-        }
-        n += out.len() as u64;
-        Ok(())
-    })?;
-    Ok((text, n, skips))
-}
-
 fn reduce_rows(reducer: (&'static ReducerSpec, Reducer), rows: Vec<Row>) -> Result<(Vec<Row>, SkipCounts)> {
     let mut all = Vec::new();
     let skips = reduce_groups(reducer, rows, &mut |out| {
