@@ -226,3 +226,58 @@ impl Fs for LocalFs {
         std::fs::remove_dir(path).with_context(|| format!("cannot remove {}", path.display()))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A filesystem with only the required operations (local disk underneath): what [`Fs::create`] gives by default.
+    struct Plain;
+
+    impl Fs for Plain {
+        fn describe(&self, path: &Path) -> String {
+            LocalFs.describe(path)
+        }
+        fn kind(&self, path: &Path) -> Result<Option<Kind>> {
+            LocalFs.kind(path)
+        }
+        fn create_dir_all(&self, path: &Path) -> Result<()> {
+            LocalFs.create_dir_all(path)
+        }
+        fn write(&self, path: &Path, bytes: &[u8]) -> Result<()> {
+            LocalFs.write(path, bytes)
+        }
+        fn create_new(&self, path: &Path, bytes: &[u8]) -> Result<bool> {
+            LocalFs.create_new(path, bytes)
+        }
+        fn read(&self, path: &Path) -> Result<Option<Vec<u8>>> {
+            LocalFs.read(path)
+        }
+        fn list(&self, path: &Path) -> Result<Vec<Entry>> {
+            LocalFs.list(path)
+        }
+        fn rename(&self, from: &Path, to: &Path) -> Result<()> {
+            LocalFs.rename(from, to)
+        }
+        fn remove_all(&self, path: &Path) -> Result<()> {
+            LocalFs.remove_all(path)
+        }
+        fn remove_empty_dir(&self, path: &Path) -> Result<()> {
+            LocalFs.remove_empty_dir(path)
+        }
+    }
+
+    #[test]
+    fn a_file_written_in_pieces_holds_them_all_once_finished() {
+        let dir = tempfile::tempdir().unwrap();
+        for (fs, name) in [(&LocalFs as &dyn Fs, "local"), (&Plain as &dyn Fs, "default")] {
+            let path = dir.path().join(name);
+            std::fs::write(&path, b"an older, longer file").unwrap();
+            let mut w = fs.create(&path).unwrap();
+            w.write_all(b"one\n").unwrap();
+            w.write_all(b"two\n").unwrap();
+            w.finish(fs).unwrap();
+            assert_eq!(std::fs::read(&path).unwrap(), b"one\ntwo\n", "{name}");
+        }
+    }
+}

@@ -92,9 +92,7 @@ impl EmbeddedRun<'_> {
                             .iter()
                             .map(|&(pi, ti)| input_bytes(&view, &plans[pi].tasks[ti]).unwrap_or(0))
                             .collect();
-                        let mut order: Vec<usize> = (0..ready.len()).collect();
-                        order.sort_by_key(|&i| std::cmp::Reverse(costs[i]));
-                        ready = order.into_iter().map(|i| ready[i]).collect();
+                        ready = largest_first(ready, &costs);
                     }
                     for (pi, ti) in ready.drain(..) {
                         if running >= workers {
@@ -148,6 +146,13 @@ impl EmbeddedRun<'_> {
     }
 }
 
+/// `ready` ordered by `costs` (one each), the largest first; equal costs keep their order.
+fn largest_first<T: Copy>(ready: Vec<T>, costs: &[u64]) -> Vec<T> {
+    let mut order: Vec<usize> = (0..ready.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(costs.get(i).copied().unwrap_or(0)));
+    order.into_iter().map(|i| ready[i]).collect()
+}
+
 /// The bytes of the input partitions `t` reads, as staged so far (0 for one that does not exist).
 fn input_bytes(view: &crate::warehouse::StagingView, t: &crate::graph::Task) -> Result<u64> {
     use crate::warehouse::WarehouseRead;
@@ -158,4 +163,15 @@ fn input_bytes(view: &crate::warehouse::StagingView, t: &crate::graph::Task) -> 
         }
     }
     Ok(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::largest_first;
+
+    #[test]
+    fn the_largest_input_starts_first_and_equals_keep_plan_order() {
+        let ready = vec![(0, 1), (0, 2), (0, 5), (1, 0)];
+        assert_eq!(largest_first(ready, &[10, 30, 0, 30]), vec![(0, 2), (1, 0), (0, 1), (0, 5)]);
+    }
 }
