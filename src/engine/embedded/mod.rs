@@ -155,7 +155,8 @@ impl super::Engine for EmbeddedEngine {
     }
 
     /// Runs every task but the sinks in the order their dependencies allow (`Task::deps`, see `schedule`); every
-    /// map task of every plan runs in ONE pass over the logs (they depend on no task). Everything is written to the run's staging area; sinks are loaded by `sinks::load`.
+    /// map task of every plan runs in ONE pass over the logs (they depend on no task). Everything is written to the
+    /// run's staging area; sinks are loaded by `sinks::load`.
     fn run(
         &mut self,
         plans: &[Plan],

@@ -50,22 +50,17 @@ struct Indexed<'a> {
 impl<'a> Indexed<'a> {
     fn new(input: &'a TextInput, key: Vec<usize>) -> Result<Self> {
         let texts: Vec<Cow<str>> = input.files.iter().map(|f| String::from_utf8_lossy(&f.bytes)).collect();
-        let mut this =
-            Self { texts: vec![], files: &input.files, lines: vec![], ranges: vec![], key, width: input.width };
-        let mut raw = Vec::new();
-        for (f, text) in texts.iter().enumerate() {
+        let (mut lines, mut ranges, mut raw) = (Vec::new(), Vec::new(), Vec::new());
+        for (f, text) in texts.iter().enumerate().filter(|(_, t)| !t.is_empty()) {
             let file = u32::try_from(f).context("too many input files")?;
-            let body = text.strip_suffix('\n').unwrap_or(text);
-            if text.is_empty() {
-                continue;
-            }
             let mut start = 0;
-            for (n, line) in body.split('\n').enumerate() {
+            for (n, line) in text.strip_suffix('\n').unwrap_or(text).split('\n').enumerate() {
                 hive_text::split_raw(line, &mut raw);
                 if raw.len() != input.width {
                     bail!("{}:{}: expected {} fields, found {}", input.files[f].name, n + 1, input.width, raw.len());
                 }
-                for &c in &this.key {
+                for &c in &key {
+                    // Past the line's fields: an appended value, read from the file (`key_value`).
                     let range = match raw.get(c) {
                         Some(field) => {
                             let at = field.as_ptr() as usize - line.as_ptr() as usize;
@@ -73,14 +68,13 @@ impl<'a> Indexed<'a> {
                         }
                         None => (0, 0),
                     };
-                    this.ranges.push(range);
+                    ranges.push(range);
                 }
-                this.lines.push(Line { file, start, end: start + line.len() });
+                lines.push(Line { file, start, end: start + line.len() });
                 start += line.len() + 1;
             }
         }
-        this.texts = texts;
-        Ok(this)
+        Ok(Self { texts, files: &input.files, lines, ranges, key, width: input.width })
     }
 
     fn line(&self, i: usize) -> (&str, &TextFile) {
