@@ -72,48 +72,75 @@ pub fn key_partition(key: &[u8]) -> (u16, u16) {
     (u16::from_be_bytes([b(0), b(1)]), u16::from_be_bytes([b(2), b(3)]))
 }
 
-/// Appends the row of `key` as one Hive text line, `count` as its last field, to `out`.
-pub fn write_hive_line(key: &[u8], count: u64, out: &mut Vec<u8>) {
+/// Calls `field` with each field of the row of `key`, in order: `None` for NULL, else the value's bytes.
+pub fn fields(key: &[u8], scratch: &mut Vec<u8>, field: &mut dyn FnMut(Option<&[u8]>)) {
     let mut rest = key.get(4..).unwrap_or_default();
-    let mut value = Vec::new();
     while let Some((&tag, after)) = rest.split_first() {
         if tag == 1 {
-            out.extend_from_slice(crate::hive_text::NULL.as_bytes());
+            field(None);
             rest = after;
-        } else {
-            // Up to the terminator `00 00`; `00 FF` is a NUL byte of the value.
-            let mut scan = after;
-            value.clear();
-            let mut plain: Option<&[u8]> = None;
-            loop {
-                match memchr::memchr(0, scan) {
-                    Some(i) if scan.get(i + 1) == Some(&0xFF) => {
-                        value.extend_from_slice(&scan[..=i]);
-                        scan = &scan[i + 2..];
+            continue;
+        }
+        // Up to the terminator `00 00`; `00 FF` is a NUL byte of the value.
+        let mut scan = after;
+        scratch.clear();
+        let mut plain: Option<&[u8]> = None;
+        loop {
+            match memchr::memchr(0, scan) {
+                Some(i) if scan.get(i + 1) == Some(&0xFF) => {
+                    scratch.extend_from_slice(&scan[..=i]);
+                    scan = &scan[i + 2..];
+                }
+                Some(i) => {
+                    if scratch.is_empty() {
+                        plain = Some(&scan[..i]);
+                    } else {
+                        scratch.extend_from_slice(&scan[..i]);
                     }
-                    Some(i) => {
-                        if value.is_empty() {
-                            plain = Some(&scan[..i]);
-                        } else {
-                            value.extend_from_slice(&scan[..i]);
-                        }
-                        scan = scan.get(i + 2..).unwrap_or_default();
-                        break;
-                    }
-                    None => {
-                        value.extend_from_slice(scan);
-                        scan = &[];
-                        break;
-                    }
+                    scan = scan.get(i + 2..).unwrap_or_default();
+                    break;
+                }
+                None => {
+                    scratch.extend_from_slice(scan);
+                    scan = &[];
+                    break;
                 }
             }
-            crate::events::hive_escape_bytes(plain.unwrap_or(&value), out);
-            rest = scan;
+        }
+        field(Some(plain.unwrap_or(scratch)));
+        rest = scan;
+    }
+}
+
+/// Appends the row of `key` as one Hive text line, `count` as its last field, to `out`.
+pub fn write_hive_line(key: &[u8], count: u64, out: &mut Vec<u8>) {
+    fields(key, &mut Vec::new(), &mut |f| {
+        match f {
+            None => out.extend_from_slice(crate::hive_text::NULL.as_bytes()),
+            Some(v) => crate::events::hive_escape_bytes(v, out),
         }
         out.push(b'\t');
-    }
+    });
     out.extend_from_slice(itoa::Buffer::new().format(count).as_bytes());
     out.push(b'\n');
+}
+
+/// Appends `key` and its `count` to `out` as one record of a list [`records`] reads back.
+pub fn push_record(key: &[u8], count: u64, out: &mut Vec<u8>) {
+    out.extend_from_slice(&(key.len() as u32).to_le_bytes());
+    out.extend_from_slice(key);
+    out.extend_from_slice(&count.to_le_bytes());
+}
+
+/// The (key, count) records of a list [`push_record`] wrote.
+pub fn records(mut list: &[u8]) -> impl Iterator<Item = (&[u8], u64)> {
+    std::iter::from_fn(move || {
+        let len = u32::from_le_bytes(list.get(..4)?.try_into().ok()?) as usize;
+        let key = list.get(4..4 + len)?;
+        let count = u64::from_le_bytes(list.get(4 + len..12 + len)?.try_into().ok()?);
+        list = &list[12 + len..];
+        Some((key, count))
+    })
 }
 
 /// A counted key: where it is in the arena, how often it was seen, and its first 16 bytes (job, partition and most
@@ -121,9 +148,9 @@ pub fn write_hive_line(key: &[u8], count: u64, out: &mut Vec<u8>) {
 #[derive(Clone, Copy)]
 struct Slot {
     head: (u64, u64),
-    off: usize,
-    count: u64,
+    off: u32,
     len: u32,
+    count: u64,
 }
 
 fn head(key: &[u8]) -> (u64, u64) {
@@ -136,15 +163,32 @@ fn head(key: &[u8]) -> (u64, u64) {
 }
 
 fn key_of<'a>(arena: &'a [u8], s: &Slot) -> &'a [u8] {
-    arena.get(s.off..s.off + s.len as usize).unwrap_or_default()
+    let off = s.off as usize;
+    arena.get(off..off + s.len as usize).unwrap_or_default()
 }
+
+/// The hash the table files an entry under, from the 32 bits of it the entry keeps: growing the table then rehashes
+/// entries without reading their keys (which would be a cache miss and a hash of the key per entry).
+fn spread(h: u32) -> u64 {
+    u64::from(h).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+}
+
+/// What a table entry holds: the key's 32-bit hash and its slot.
+fn entry(h: u32, slot: u32) -> u64 {
+    (u64::from(h) << 32) | u64::from(slot)
+}
+
+/// Each of a worker's arena and slots reserves its whole budget up front, up to this much: address space only, pages
+/// are touched as keys arrive, and neither vector grows by copying itself.
+const RESERVE: usize = 256 << 20;
 
 /// One worker's counted rows: the live slots (with a hash table of their indexes) and the runs it spilled. Slots
 /// sit in a plain vector, so sorting them for a run or for the merge happens in place and costs no memory.
 pub struct Counter {
     arena: Vec<u8>,
     slots: Vec<Slot>,
-    table: HashTable<u32>,
+    /// [`entry`]s: a key's 32-bit hash beside its slot index.
+    table: HashTable<u64>,
     hasher: foldhash::fast::FixedState,
     budget: usize,
     spill: SpillDir,
@@ -153,9 +197,10 @@ pub struct Counter {
 
 impl Counter {
     pub fn new(budget: usize, spill: SpillDir) -> Self {
+        let reserve = budget.min(RESERVE);
         Self {
-            arena: Vec::new(),
-            slots: Vec::new(),
+            arena: Vec::with_capacity(reserve),
+            slots: Vec::with_capacity(reserve / std::mem::size_of::<Slot>()),
             table: HashTable::new(),
             hasher: foldhash::fast::FixedState::with_seed(0x6564_7863),
             budget,
@@ -166,33 +211,39 @@ impl Counter {
 
     /// Counts one occurrence of `key`.
     pub fn add(&mut self, key: &[u8]) -> Result<()> {
-        let hash = self.hasher.hash_one(key);
-        let h = head(key);
+        let h = self.hasher.hash_one(key) as u32;
+        let hd = head(key);
         let (arena, slots) = (&self.arena, &mut self.slots);
-        let same = |&i: &u32| slots.get(i as usize).is_some_and(|s| s.head == h && key_of(arena, s) == key);
-        if let Some(&i) = self.table.find(hash, same) {
-            if let Some(s) = slots.get_mut(i as usize) {
+        let same = |&e: &u64| {
+            (e >> 32) as u32 == h
+                && slots.get(e as u32 as usize).is_some_and(|s| s.head == hd && key_of(arena, s) == key)
+        };
+        if let Some(&e) = self.table.find(spread(h), same) {
+            if let Some(s) = slots.get_mut(e as u32 as usize) {
                 s.count += 1;
             }
             return Ok(());
         }
-        let (off, i) = (self.arena.len(), self.slots.len() as u32);
+        // Offsets and slot indexes are 32-bit: a worker spills before either would overflow.
+        if self.arena.len() + key.len() > u32::MAX as usize || self.slots.len() >= u32::MAX as usize {
+            self.spill_run()?;
+        }
+        let (off, i) = (self.arena.len() as u32, self.slots.len() as u32);
         self.arena.extend_from_slice(key);
-        self.slots.push(Slot { head: h, off, count: 1, len: key.len() as u32 });
-        let (arena, slots, hasher) = (&self.arena, &self.slots, &self.hasher);
-        self.table.insert_unique(hash, i, |&j| slots.get(j as usize).map_or(0, |s| hasher.hash_one(key_of(arena, s))));
-        let bytes = self.arena.capacity()
-            + self.slots.capacity() * std::mem::size_of::<Slot>()
-            + self.table.capacity() * (std::mem::size_of::<u32>() + 1);
-        if bytes > self.budget || self.slots.len() >= u32::MAX as usize {
+        self.slots.push(Slot { head: hd, off, len: key.len() as u32, count: 1 });
+        self.table.insert_unique(spread(h), entry(h, i), |&e| spread((e >> 32) as u32));
+        // What the counter has touched: the arena and slots as far as they are filled, the table whole.
+        let bytes = self.arena.len() + self.slots.len() * std::mem::size_of::<Slot>() + self.table.allocation_size();
+        if bytes > self.budget {
             self.spill_run()?;
         }
         Ok(())
     }
 
-    /// Sorts the slots by key, in place; the hash table, no longer needed, is freed first.
+    /// Sorts the slots by key, in place; the hash table no longer points at them.
     fn sort(&mut self) {
-        self.table = HashTable::new();
+        // Emptied, not freed: a spill goes on counting into the same table.
+        self.table.clear();
         let arena = &self.arena;
         self.slots.sort_unstable_by(|a, b| a.head.cmp(&b.head).then_with(|| key_of(arena, a).cmp(key_of(arena, b))));
     }
@@ -212,8 +263,9 @@ impl Counter {
         }
         w.into_inner().map_err(|e| e.into_error()).with_context(|| format!("cannot write {}", path.display()))?;
         self.runs.push(path);
-        self.arena = Vec::new();
-        self.slots = Vec::new();
+        // Emptied, not freed: the next run reuses the pages this one touched.
+        self.arena.clear();
+        self.slots.clear();
         Ok(())
     }
 

@@ -73,6 +73,25 @@ impl InputBuilder {
         Ok(added)
     }
 
+    /// Sets cell `i` of the row being added from a value (not Hive text); [`InputBuilder::end_row`] completes the
+    /// row once each of its cells is set, in order.
+    pub fn push_cell(&mut self, i: usize, value: Option<&str>) {
+        if let Some(b) = self.builders.get_mut(i) {
+            b.push(value);
+        }
+    }
+
+    /// Completes a row of partition `dt` whose `cells` cells were set (of the data named `name` in messages).
+    pub fn end_row(&mut self, name: &str, dt: &str, cells: usize) -> Result<()> {
+        let width = self.columns.len();
+        if cells != width {
+            anyhow::bail!("{name}: expected {width} fields, found {cells}");
+        }
+        self.dts.append_value(dt);
+        self.rows += 1;
+        Ok(())
+    }
+
     /// Rows added since the last batch was taken.
     pub fn rows(&self) -> usize {
         self.rows

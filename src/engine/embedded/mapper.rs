@@ -368,8 +368,9 @@ fn split_bytes() -> Result<u64> {
 }
 
 /// Stages the partitions of the counted jobs from their merged rows: each one's Hive text, and the sorted copy SQL
-/// transforms read (`sorted_copy`): runs of a few MiB of text each, sorted on `workers` more threads while the
-/// merge goes on (at most one run waits for them), so a day's size does not set what a copy costs in memory.
+/// transforms read (`sorted_copy`): runs of a few MiB of text each, made from the counted keys (not by parsing the
+/// text again) and sorted on `workers` more threads while the merge goes on (at most one run waits for them), so a
+/// day's size does not set what a copy costs in memory.
 fn write_counted(
     jobs: &[&MapJob],
     sorted: &[counted::Sorted],
@@ -387,11 +388,11 @@ fn write_counted(
             let (texts, copied) = (&texts, copied.clone());
             s.spawn(move || loop {
                 let next = texts.lock().ok().and_then(|t| t.recv().ok());
-                let Some(Run { job, dt, run, bytes: text }) = next else { break };
+                let Some(Run { job, dt, run, bytes: keys }) = next else { break };
                 let Some(j) = jobs.get(job) else { break };
                 let name = format!("{}/dt={dt}", j.table);
-                let copy =
-                    super::sorted_copy::encode(&j.columns, &name, &text).map(|bytes| Run { job, dt, run, bytes });
+                let copy = super::sorted_copy::encode_with(&j.columns, |b| add_records(b, &name, &keys))
+                    .map(|bytes| Run { job, dt, run, bytes });
                 if copied.send(copy).is_err() {
                     break;
                 }
@@ -404,6 +405,7 @@ fn write_counted(
             staging,
             current: None,
             text: Vec::new(),
+            keys: Vec::new(),
             out: None,
             bytes: 0,
             runs: 0,
@@ -421,6 +423,7 @@ fn write_counted(
                 writer.start(at)?;
             }
             counted::write_hive_line(key, count, &mut writer.text);
+            counted::push_record(key, count, &mut writer.keys);
             writer.rows += 1;
             if writer.text.len() >= super::sorted_copy::RUN_TEXT_BYTES {
                 writer.send_run()?;
@@ -442,8 +445,28 @@ fn write_counted(
     })
 }
 
-/// Run `run` of the copy of partition `dt` of map job `job`: its Hive text on the way to the threads that sort
-/// runs, its Arrow IPC bytes on the way back.
+/// Adds the rows of counted `records` ([`counted::push_record`]) to `b`: each key's fields, then its count.
+fn add_records(b: &mut super::hive_arrow::InputBuilder, name: &str, records: &[u8]) -> Result<()> {
+    let mut scratch = Vec::new();
+    for (key, count) in counted::records(records) {
+        let (mut cells, mut utf8) = (0, true);
+        counted::fields(key, &mut scratch, &mut |f| {
+            let value = f.map(std::str::from_utf8);
+            utf8 &= !matches!(value, Some(Err(_)));
+            b.push_cell(cells, value.and_then(|v| v.ok()));
+            cells += 1;
+        });
+        if !utf8 {
+            anyhow::bail!("{name}: a counted row is not UTF-8");
+        }
+        b.push_cell(cells, Some(itoa::Buffer::new().format(count)));
+        b.end_row(name, "", cells + 1)?;
+    }
+    Ok(())
+}
+
+/// Run `run` of the copy of partition `dt` of map job `job`: its rows as counted records on the way to the threads
+/// that sort runs, its Arrow IPC bytes on the way back.
 struct Run {
     job: usize,
     dt: String,
@@ -457,9 +480,11 @@ struct PartitionWriter<'a, 's> {
     parts: &'a [Vec<String>],
     staging: &'s mut Staging,
     current: Option<(u16, u16)>,
-    /// The current partition's text since its last run, its file, the bytes written to it, and how many runs were
-    /// sent: a partition is written a run at a time, so its size does not set what it costs in memory.
+    /// The current partition's text since its last run (and its rows as counted records, which the sorted copy is
+    /// made from), its file, the bytes written to it, and how many runs were sent: a partition is written a run at
+    /// a time, so its size does not set what it costs in memory.
     text: Vec<u8>,
+    keys: Vec<u8>,
     out: Option<Box<dyn crate::warehouse::FileWriter>>,
     bytes: u64,
     runs: usize,
@@ -488,11 +513,12 @@ impl PartitionWriter<'_, '_> {
             let (job, dt) = (usize::from(self.current.unwrap_or_default().0), self.at()?.1.clone());
             let out = self.out.as_mut().ok_or_else(|| anyhow::anyhow!("no partition is being written"))?;
             out.write_all(&self.text).with_context(|| format!("cannot write {}/dt={dt}", self.jobs[job].table))?;
-            let text = std::mem::take(&mut self.text);
-            self.bytes += text.len() as u64;
+            self.bytes += self.text.len() as u64;
+            self.text.clear();
+            let keys = std::mem::take(&mut self.keys);
             let gone = || anyhow::anyhow!("the threads making sorted copies stopped");
             let to_copy = self.to_copy.as_ref().ok_or_else(gone)?;
-            to_copy.send(Run { job, dt, run: self.runs, bytes: text }).map_err(|_| gone())?;
+            to_copy.send(Run { job, dt, run: self.runs, bytes: keys }).map_err(|_| gone())?;
             self.runs += 1;
         }
         while let Ok(copy) = self.copies.try_recv() {
@@ -543,5 +569,41 @@ impl PartitionWriter<'_, '_> {
         self.manifests.push((table, dt, self.bytes, self.runs));
         (self.bytes, self.runs, self.rows, self.current) = (0, 0, 0, None);
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Column, ColumnType};
+
+    /// A sorted copy made from counted records is the one made by parsing the Hive text written for them.
+    #[test]
+    fn a_copy_from_counted_records_is_the_copy_of_their_text() {
+        let columns = vec![
+            Column::new("user_id", ColumnType::Int),
+            Column::new("course_id", ColumnType::String(None)),
+            Column::new("category", ColumnType::String(None)),
+            Column::new("count", ColumnType::BigInt),
+        ];
+        let rows: Vec<[Option<&str>; 3]> = vec![
+            [Some("10"), Some("course-v1:a+b+c"), Some("ACTIVE")],
+            [Some("9"), None, Some("tab\there")],
+            [None, Some("back\\slash \\N"), Some("nul\0byte\nnewline")],
+            [Some("x7"), Some(""), Some("\u{e9}t\u{e9}")],
+            [Some("007"), Some("\\N"), None],
+        ];
+        let (mut text, mut records, mut key) = (Vec::new(), Vec::new(), Vec::new());
+        for (n, row) in rows.iter().enumerate() {
+            counted::encode(0, 0, row, &mut key);
+            counted::write_hive_line(&key, n as u64 + 1, &mut text);
+            counted::push_record(&key, n as u64 + 1, &mut records);
+        }
+        let from_text = super::super::sorted_copy::encode(&columns, "t", &text).unwrap();
+        let from_records = super::super::sorted_copy::encode_with(&columns, |b| add_records(b, "t", &records)).unwrap();
+        assert_eq!(from_text, from_records);
+        let wrong = vec![Column::new("user_id", ColumnType::Int)];
+        let err = super::super::sorted_copy::encode_with(&wrong, |b| add_records(b, "t", &records)).unwrap_err();
+        assert!(format!("{err:#}").contains("expected 1 fields"), "{err:#}");
     }
 }

@@ -66,10 +66,17 @@ fn copy_schema(columns: &[Column]) -> Schema {
 }
 
 /// One sorted run of a copy: `text`, Hive text lines of a partition of a table with `columns` (named `name` in
-/// messages), sorted, as Arrow IPC stream bytes.
+/// messages), sorted, as Arrow IPC stream bytes. The map makes its copies from its counted rows instead
+/// ([`encode_with`]); the tests make theirs from text.
+#[cfg(test)]
 pub fn encode(columns: &[Column], name: &str, text: &[u8]) -> Result<Vec<u8>> {
+    encode_with(columns, |b| b.add_lines(name, "", &String::from_utf8_lossy(text), 0).map(drop))
+}
+
+/// [`encode`] of the rows `fill` adds to a builder of the table's columns (`dt` left empty).
+pub fn encode_with(columns: &[Column], fill: impl FnOnce(&mut InputBuilder) -> Result<()>) -> Result<Vec<u8>> {
     let mut b = InputBuilder::new(columns);
-    b.add_lines(name, "", &String::from_utf8_lossy(text), 0)?;
+    fill(&mut b)?;
     let keep: Vec<usize> = (0..columns.len()).collect();
     let batch = b.take_batch()?.project(&keep).context("cannot build the sorted copy")?;
     // Compared column by column as typed values (the text order the rows come in is close to this order for most
