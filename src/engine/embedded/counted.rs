@@ -1,9 +1,10 @@
 //! Map rows counted by value (`count_as`), in bounded memory.
 //!
-//! Each worker keeps one byte arena of keys, a vector of slots into it and a hash table of slot indexes: a row seen
-//! before costs a hash and a compare, a new one a copy into the arena, never an allocation of its own. Keys sort as their rows do (an
-//! order-preserving encoding, [`encode`]), so the warehouse partitions are written straight from the sorted keys
-//! without building rows. Past its memory budget a worker sorts its table into a run file and starts afresh; at the
+//! Each worker keeps one byte arena of keys, a vector of slots into it and a hash table of slot indexes (each beside
+//! its key's hash, so the table grows without reading keys): a row seen before costs a hash and a compare, a new one
+//! a copy into the arena, never an allocation of its own. Keys sort as their rows do (an order-preserving encoding,
+//! [`encode`]), so the warehouse partitions and their sorted copies are made straight from the sorted keys without
+//! building rows or parsing text. Past its memory budget a worker sorts its table into a run file and starts afresh; at the
 //! end every worker's runs are merged, equal keys summed, so memory stays bounded however large the input.
 
 use anyhow::{Context, Result};
@@ -13,7 +14,7 @@ use std::hash::BuildHasher;
 use std::io::{BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 
-/// Arena plus table bytes all workers together hold before they spill (each its share): the default, and the
+/// Arena, slot and table bytes all workers together fill before they spill (each its share): the default, and the
 /// environment variable that sets it (bytes, or a number with a K, M or G suffix).
 pub const DEFAULT_BUDGET: usize = 96 << 20;
 pub const BUDGET_ENV: &str = "EDXC_MAP_MEMORY";

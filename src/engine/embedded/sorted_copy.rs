@@ -2,11 +2,12 @@
 //! and every reader of data files skip). The Hive text stays the table of record; the copy is a cache of it that the
 //! embedded engine writes for counted map partitions and that SQL transforms read instead of the text.
 //!
-//! Why sorted: a query over many such partitions reads them (every run of each) merged into one stream ordered by the table's columns
-//! (typed: `user_id` as a number, not as the text order the partition file has), and the planner is told so. A
-//! grouping whose keys lead with those columns, such as `COUNT(DISTINCT user_id)` per course and week, then emits
-//! each group as soon as the stream moves past it instead of holding every group until the end: its memory stays
-//! flat as the logs grow. Reading the copy also costs no text parsing.
+//! Why sorted: a query over many such partitions reads them (every run of each) merged into one stream ordered by the
+//! table's leading column (typed: `user_id` as a number, not as the text order the partition file has), and the
+//! planner is told so. A grouping whose keys hold that column, such as `COUNT(DISTINCT user_id)` per course and week,
+//! then emits each group as soon as the stream moves past it instead of holding every group until the end: its
+//! memory stays flat as the logs grow. Reading the copy also costs no text parsing. Each run is sorted by every
+//! column, so a copy's bytes depend only on its rows.
 //!
 //! A copy is a few sorted runs (`_sorted-00000.arrow`, ...: a run per few MiB of text, so making one takes bounded
 //! memory however large the day) and a manifest (`_sorted`) naming the byte size of the text it was made from and
