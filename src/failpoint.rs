@@ -3,7 +3,8 @@
 //! `EDXC_FAILPOINT=<point>=<action>[,<point>=<action>...]` (unset in normal use). At a point named in it, [`hit`]
 //! returns an error (`fail`) or prints `edxc: paused at failpoint <point>` on stderr and sleeps until the process is
 //! killed (`pause`, for SIGKILL tests). Points: `task:<node>` (after a task computed its output), `stage:<table>`
-//! (after a partition was staged), `csv:<sink>` (after a csv sink's files were written beside their targets),
+//! (after a partition was staged), `copy:<table>` (a run of a counted map partition's sorted copy is being made,
+//! on the threads beside the merge), `csv:<sink>` (after a csv sink's files were written beside their targets),
 //! `load:<table>` (after a result-store table was loaded, before commit), `publish` (journal written, nothing swapped
 //! yet), `swap:<table>`, `stage:files` / `swap:files` (a `files` or `csv` sink's file staged / about to be renamed
 //! into place), `commit` (before the result-store commit),

@@ -182,6 +182,8 @@ fn a_failure_at_any_step_before_the_commit_changes_nothing() {
         "stage:course_enrollment",
         // A counted map partition: its sorted runs are staged before its text, while the threads making them run.
         "stage:user_activity_by_user",
+        // Making a sorted copy's run, on a thread beside the merge that writes the partitions' text.
+        "copy:user_activity_by_user",
         "task:course_enrollment_daily",
         "task:course_activity",
         "load:course_enrollment_daily",

@@ -4,8 +4,9 @@
 //! its key's hash, so the table grows without reading keys): a row seen before costs a hash and a compare, a new one
 //! a copy into the arena, never an allocation of its own. Keys sort as their rows do (an order-preserving encoding,
 //! [`encode`]), so the warehouse partitions and their sorted copies are made straight from the sorted keys without
-//! building rows or parsing text. Past its memory budget a worker sorts its table into a run file and starts afresh; at the
-//! end every worker's runs are merged, equal keys summed, so memory stays bounded however large the input.
+//! building rows or parsing text. Past its memory budget a worker sorts its table into a run file and starts
+//! afresh; at the end every worker's runs are merged, equal keys summed, so memory stays bounded however large the
+//! input.
 
 use anyhow::{Context, Result};
 use hashbrown::HashTable;
@@ -126,14 +127,15 @@ pub fn write_hive_line(key: &[u8], count: u64, out: &mut Vec<u8>) {
     out.push(b'\n');
 }
 
-/// Appends `key` and its `count` to `out` as one record of a list [`records`] reads back.
-pub fn push_record(key: &[u8], count: u64, out: &mut Vec<u8>) {
-    out.extend_from_slice(&(key.len() as u32).to_le_bytes());
-    out.extend_from_slice(key);
-    out.extend_from_slice(&count.to_le_bytes());
+/// Writes `key` and its `count` as one record: its length (u32), its bytes, the count (u64), little-endian. Spill
+/// runs are lists of these, and so are the rows the map hands to the threads making sorted copies ([`records`]).
+pub fn write_record(out: &mut impl Write, key: &[u8], count: u64) -> std::io::Result<()> {
+    out.write_all(&(key.len() as u32).to_le_bytes())?;
+    out.write_all(key)?;
+    out.write_all(&count.to_le_bytes())
 }
 
-/// The (key, count) records of a list [`push_record`] wrote.
+/// The (key, count) records of a list [`write_record`] wrote.
 pub fn records(mut list: &[u8]) -> impl Iterator<Item = (&[u8], u64)> {
     std::iter::from_fn(move || {
         let len = u32::from_le_bytes(list.get(..4)?.try_into().ok()?) as usize;
@@ -258,9 +260,7 @@ impl Counter {
         );
         self.sort();
         for s in &self.slots {
-            w.write_all(&s.len.to_le_bytes())?;
-            w.write_all(key_of(&self.arena, s))?;
-            w.write_all(&s.count.to_le_bytes())?;
+            write_record(&mut w, key_of(&self.arena, s), s.count)?;
         }
         w.into_inner().map_err(|e| e.into_error()).with_context(|| format!("cannot write {}", path.display()))?;
         self.runs.push(path);

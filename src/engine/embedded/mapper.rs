@@ -391,7 +391,8 @@ fn write_counted(
                 let Some(Run { job, dt, run, bytes: keys }) = next else { break };
                 let Some(j) = jobs.get(job) else { break };
                 let name = format!("{}/dt={dt}", j.table);
-                let copy = super::sorted_copy::encode_with(&j.columns, |b| add_records(b, &name, &keys))
+                let copy = crate::failpoint::hit(&format!("copy:{}", j.table))
+                    .and_then(|()| super::sorted_copy::encode_with(&j.columns, |b| add_records(b, &name, &keys)))
                     .map(|bytes| Run { job, dt, run, bytes });
                 if copied.send(copy).is_err() {
                     break;
@@ -423,7 +424,7 @@ fn write_counted(
                 writer.start(at)?;
             }
             counted::write_hive_line(key, count, &mut writer.text);
-            counted::push_record(key, count, &mut writer.keys);
+            counted::write_record(&mut writer.keys, key, count)?;
             writer.rows += 1;
             if writer.text.len() >= super::sorted_copy::RUN_TEXT_BYTES {
                 writer.send_run()?;
@@ -445,7 +446,7 @@ fn write_counted(
     })
 }
 
-/// Adds the rows of counted `records` ([`counted::push_record`]) to `b`: each key's fields, then its count.
+/// Adds the rows of counted `records` ([`counted::write_record`]) to `b`: each key's fields, then its count.
 fn add_records(b: &mut super::hive_arrow::InputBuilder, name: &str, records: &[u8]) -> Result<()> {
     let mut scratch = Vec::new();
     for (key, count) in counted::records(records) {
@@ -597,7 +598,7 @@ mod tests {
         for (n, row) in rows.iter().enumerate() {
             counted::encode(0, 0, row, &mut key);
             counted::write_hive_line(&key, n as u64 + 1, &mut text);
-            counted::push_record(&key, n as u64 + 1, &mut records);
+            counted::write_record(&mut records, &key, n as u64 + 1).unwrap();
         }
         let from_text = super::super::sorted_copy::encode(&columns, "t", &text).unwrap();
         let from_records = super::super::sorted_copy::encode_with(&columns, |b| add_records(b, "t", &records)).unwrap();
