@@ -184,6 +184,8 @@ fn a_failure_at_any_step_before_the_commit_changes_nothing() {
         "stage:user_activity_by_user",
         // Making a sorted copy's run, on a thread beside the merge that writes the partitions' text.
         "copy:user_activity_by_user",
+        // Making the sorted copy of a reducer's output that SQL transforms read, on a worker thread.
+        "copy:course_enrollment",
         "task:course_enrollment_daily",
         "task:course_activity",
         "load:course_enrollment_daily",

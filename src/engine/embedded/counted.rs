@@ -77,41 +77,60 @@ pub fn key_partition(key: &[u8]) -> (u16, u16) {
 /// Calls `field` with each field of the row of `key`, in order: `None` for NULL, else the value's bytes.
 pub fn fields(key: &[u8], scratch: &mut Vec<u8>, field: &mut dyn FnMut(Option<&[u8]>)) {
     let mut rest = key.get(4..).unwrap_or_default();
-    while let Some((&tag, after)) = rest.split_first() {
-        if tag == 1 {
-            field(None);
-            rest = after;
-            continue;
-        }
-        // Up to the terminator `00 00`; `00 FF` is a NUL byte of the value.
-        let mut scan = after;
-        scratch.clear();
-        let mut plain: Option<&[u8]> = None;
-        loop {
-            match memchr::memchr(0, scan) {
-                Some(i) if scan.get(i + 1) == Some(&0xFF) => {
-                    scratch.extend_from_slice(&scan[..=i]);
-                    scan = &scan[i + 2..];
+    while !rest.is_empty() {
+        let (value, used) = field_at(rest, scratch);
+        field(value);
+        rest = rest.get(used..).unwrap_or_default();
+    }
+}
+
+/// The encoded bytes of the first field of the row of `key`: equal for equal values ([`field_value`] reads them).
+pub fn first_field(key: &[u8]) -> &[u8] {
+    let rest = key.get(4..).unwrap_or_default();
+    let used = field_at(rest, &mut Vec::new()).1;
+    rest.get(..used).unwrap_or_default()
+}
+
+/// The value of the field whose encoded bytes are `encoded` (as [`first_field`] gives them): `None` for NULL.
+pub fn field_value<'a>(encoded: &'a [u8], scratch: &'a mut Vec<u8>) -> Option<&'a [u8]> {
+    field_at(encoded, scratch).0
+}
+
+/// The field at the start of `rest` (a key past its job and partition): its value (`None` for NULL; one holding NUL
+/// bytes is decoded into `scratch`) and the bytes of `rest` it takes.
+#[inline]
+fn field_at<'a>(rest: &'a [u8], scratch: &'a mut Vec<u8>) -> (Option<&'a [u8]>, usize) {
+    let Some((&tag, after)) = rest.split_first() else { return (None, 0) };
+    if tag == 1 {
+        return (None, 1);
+    }
+    // Up to the terminator `00 00`; `00 FF` is a NUL byte of the value.
+    let (mut scan, mut used) = (after, 1);
+    scratch.clear();
+    loop {
+        match memchr::memchr(0, scan) {
+            Some(i) if scan.get(i + 1) == Some(&0xFF) => {
+                scratch.extend_from_slice(&scan[..=i]);
+                scan = &scan[i + 2..];
+                used += i + 2;
+            }
+            Some(i) => {
+                used += (i + 2).min(scan.len());
+                if scratch.is_empty() {
+                    return (Some(&scan[..i]), used);
                 }
-                Some(i) => {
-                    if scratch.is_empty() {
-                        plain = Some(&scan[..i]);
-                    } else {
-                        scratch.extend_from_slice(&scan[..i]);
-                    }
-                    scan = scan.get(i + 2..).unwrap_or_default();
-                    break;
-                }
-                None => {
-                    scratch.extend_from_slice(scan);
-                    scan = &[];
-                    break;
-                }
+                scratch.extend_from_slice(&scan[..i]);
+                break;
+            }
+            None => {
+                scratch.extend_from_slice(scan);
+                used += scan.len();
+                break;
             }
         }
-        field(Some(plain.unwrap_or(scratch)));
-        rest = scan;
     }
+    let decoded: &'a Vec<u8> = scratch;
+    (Some(decoded), used)
 }
 
 /// Appends the row of `key` as one Hive text line, `count` as its last field, to `out`.
@@ -133,6 +152,11 @@ pub fn write_record(out: &mut impl Write, key: &[u8], count: u64) -> std::io::Re
     out.write_all(&(key.len() as u32).to_le_bytes())?;
     out.write_all(key)?;
     out.write_all(&count.to_le_bytes())
+}
+
+/// The bytes [`write_record`] writes for `key`.
+pub fn record_len(key: &[u8]) -> usize {
+    12 + key.len()
 }
 
 /// The (key, count) records of a list [`write_record`] wrote.

@@ -106,6 +106,31 @@ impl InputBuilder {
     }
 }
 
+/// What a cell of an integer column of type `ty` reads as (`None`: NULL), as the batch built from it holds it;
+/// `None` when `ty` is not an integer type.
+pub fn int_value(ty: ColumnType, cell: Option<&str>) -> Option<Option<i64>> {
+    match arrow_type(ty) {
+        DataType::Int8 => Some(int::<i8>(cell).map(i64::from)),
+        DataType::Int32 => Some(int::<i32>(cell).map(i64::from)),
+        DataType::Int64 => Some(int::<i64>(cell)),
+        _ => None,
+    }
+}
+
+fn num<T: std::str::FromStr>(c: Option<&str>) -> Option<T> {
+    c.and_then(|s| s.trim().parse().ok())
+}
+
+/// An integer: plain digits (the common case) without the general parser, else as [`num`] reads it.
+fn int<T: TryFrom<i64> + std::str::FromStr>(c: Option<&str>) -> Option<T> {
+    let s = c?;
+    if !s.is_empty() && s.len() <= 18 && s.bytes().all(|b| b.is_ascii_digit()) {
+        let v = s.bytes().fold(0i64, |v, b| v * 10 + i64::from(b - b'0'));
+        return T::try_from(v).ok();
+    }
+    num(c)
+}
+
 /// A typed column being built from Hive text cells; an unparsable number reads as NULL, as Hive does.
 enum Builder {
     I8(Int8Builder),
@@ -131,18 +156,6 @@ impl Builder {
     }
 
     fn push(&mut self, cell: Option<&str>) {
-        fn num<T: std::str::FromStr>(c: Option<&str>) -> Option<T> {
-            c.and_then(|s| s.trim().parse().ok())
-        }
-        /// An integer: plain digits (the common case) without the general parser, else as [`num`] reads it.
-        fn int<T: TryFrom<i64> + std::str::FromStr>(c: Option<&str>) -> Option<T> {
-            let s = c?;
-            if !s.is_empty() && s.len() <= 18 && s.bytes().all(|b| b.is_ascii_digit()) {
-                let v = s.bytes().fold(0i64, |v, b| v * 10 + i64::from(b - b'0'));
-                return T::try_from(v).ok();
-            }
-            num(c)
-        }
         match self {
             Self::I8(b) => b.append_option(int(cell)),
             Self::I32(b) => b.append_option(int(cell)),

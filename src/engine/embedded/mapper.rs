@@ -15,6 +15,8 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::counted;
+use super::hive_arrow::{self, InputBuilder};
+use crate::model::ColumnType;
 
 /// One map task of the run.
 pub struct MapJob {
@@ -62,11 +64,25 @@ pub use crate::engine::log_files::{
 
 /// What the map pass did.
 pub struct MapOutput {
-    /// Rows written per table.
+    /// Rows written per table: the jobs without `count_as` after [`run`], every job after
+    /// [`MapOutput::write_counted`].
     pub written: BTreeMap<String, u64>,
     pub counters: Counters,
     /// Files that were damaged or unreadable (counted, named, read up to the damage).
     pub damaged: Vec<DamagedFile>,
+    /// The counted jobs' rows, sorted by each worker, not yet merged and staged.
+    counted: Vec<counted::Sorted>,
+    threads: usize,
+}
+
+impl MapOutput {
+    /// The second half of the pass: merges the counted jobs' rows and stages their partitions. The plain ones are
+    /// staged already, so what reads only them can run meanwhile.
+    pub fn write_counted(&mut self, jobs: &[&MapJob], staging: &mut Staging) -> Result<()> {
+        let sorted = std::mem::take(&mut self.counted);
+        // Merged in key order, which is (job, partition, row) order, one partition written at a time.
+        write_counted(jobs, &sorted, staging, &mut self.written, self.threads)
+    }
 }
 
 /// What one unit of work (a file, or a byte range of one) gave the map jobs without `count_as`: (job, day) ->
@@ -216,10 +232,11 @@ impl Scan<'_> {
 /// without one the files their globs select.
 pub type FileJobs = (PathBuf, Vec<bool>);
 
-/// Runs every map job in one pass over `files` and stages their partitions, with up to `workers` threads: files,
-/// and byte ranges of large plain files, are shared out among them (rows without `count_as` come out in the order
-/// a one-worker run gives them; counted rows are sorted anyway). A damaged or unreadable file is read up to the
-/// damage and reported, never fatal: the caller applies the bad-input threshold.
+/// Runs every map job in one pass over `files` with up to `workers` threads and stages the partitions of the jobs
+/// without `count_as`; the counted ones are staged by [`MapOutput::write_counted`]. Files, and byte ranges of large
+/// plain files, are shared out among the threads (rows without `count_as` come out in the order a one-worker run
+/// gives them; counted rows are sorted anyway). A damaged or unreadable file is read up to the damage and reported,
+/// never fatal: the caller applies the bad-input threshold.
 pub fn run(
     jobs: &[&MapJob],
     files: &[FileJobs],
@@ -232,7 +249,8 @@ pub fn run(
     names.sort();
     names.dedup();
     if jobs.is_empty() {
-        return Ok(MapOutput { written: BTreeMap::new(), counters: Counters::default(), damaged: vec![] });
+        let (written, counters) = (BTreeMap::new(), Counters::default());
+        return Ok(MapOutput { written, counters, damaged: vec![], counted: vec![], threads: workers });
     }
     if jobs.len() > usize::from(u16::MAX) || jobs.iter().any(|j| j.partitions().len() > usize::from(u16::MAX)) {
         anyhow::bail!("too many map jobs or days in one run");
@@ -348,9 +366,7 @@ pub fn run(
         }
         written.insert(job.table.clone(), total);
     }
-    // Counted rows: merged in key order, which is (job, partition, row) order, one partition written at a time.
-    write_counted(jobs, &sorted, staging, &mut written, threads)?;
-    Ok(MapOutput { written, counters, damaged })
+    Ok(MapOutput { written, counters, damaged, counted: sorted, threads })
 }
 
 /// Plain files at least this large are read in byte ranges by several workers: `EDXC_MAP_SPLIT_BYTES`, else
@@ -391,8 +407,9 @@ fn write_counted(
                 let Some(Run { job, dt, run, bytes: keys }) = next else { break };
                 let Some(j) = jobs.get(job) else { break };
                 let name = format!("{}/dt={dt}", j.table);
+                let first = j.columns.first().map_or(ColumnType::String(None), |c| c.ty);
                 let copy = crate::failpoint::hit(&format!("copy:{}", j.table))
-                    .and_then(|()| super::sorted_copy::encode_with(&j.columns, |b| add_records(b, &name, &keys)))
+                    .and_then(|()| super::sorted_copy::encode_with(&j.columns, |b| add_records(b, &name, &keys, first)))
                     .map(|bytes| Run { job, dt, run, bytes });
                 if copied.send(copy).is_err() {
                     break;
@@ -446,8 +463,40 @@ fn write_counted(
     })
 }
 
-/// Adds the rows of counted `records` ([`counted::write_record`]) to `b`: each key's fields, then its count.
-fn add_records(b: &mut super::hive_arrow::InputBuilder, name: &str, records: &[u8]) -> Result<()> {
+/// Adds the rows of counted `records` ([`counted::write_record`]) of a table whose leading column has type `first`
+/// to `b`: each key's fields, then its count.
+///
+/// Records come in key order, the text order of their values. A table whose leading column is an integer sorts as
+/// numbers instead ("10" after "9"), so its records are added a group at a time (a group: the records of one
+/// leading value, contiguous), groups in numeric order: then the copy usually needs no sort of its own
+/// (`sorted_copy::encode_with` checks, and sorts when it does).
+fn add_records(b: &mut InputBuilder, name: &str, records: &[u8], first: ColumnType) -> Result<()> {
+    if hive_arrow::int_value(first, None).is_none() {
+        return add_rows(b, name, records);
+    }
+    // (numeric leading value, offset of the group's first record)
+    let mut groups: Vec<(Option<i64>, usize)> = Vec::new();
+    let (mut prev, mut at, mut scratch) = (None, 0, Vec::new());
+    for (key, _) in counted::records(records) {
+        let enc = counted::first_field(key);
+        if prev != Some(enc) {
+            let value = counted::field_value(enc, &mut scratch).and_then(|v| std::str::from_utf8(v).ok());
+            groups.push((hive_arrow::int_value(first, value).flatten(), at));
+            prev = Some(enc);
+        }
+        at += counted::record_len(key);
+    }
+    let mut order: Vec<usize> = (0..groups.len()).collect();
+    order.sort_by_key(|&g| groups[g].0);
+    for g in order {
+        let end = groups.get(g + 1).map_or(records.len(), |n| n.1);
+        add_rows(b, name, records.get(groups[g].1..end).unwrap_or_default())?;
+    }
+    Ok(())
+}
+
+/// Adds the rows of `records`, in their order.
+fn add_rows(b: &mut InputBuilder, name: &str, records: &[u8]) -> Result<()> {
     let mut scratch = Vec::new();
     for (key, count) in counted::records(records) {
         let (mut cells, mut utf8) = (0, true);
@@ -601,10 +650,78 @@ mod tests {
             counted::write_record(&mut records, &key, n as u64 + 1).unwrap();
         }
         let from_text = super::super::sorted_copy::encode(&columns, "t", &text).unwrap();
-        let from_records = super::super::sorted_copy::encode_with(&columns, |b| add_records(b, "t", &records)).unwrap();
+        let int = ColumnType::Int;
+        let from_records =
+            super::super::sorted_copy::encode_with(&columns, |b| add_records(b, "t", &records, int)).unwrap();
+        assert_eq!(from_text, from_records);
+        // A leading text column: the records are added as they come.
+        let text_first = ColumnType::String(None);
+        let mut columns = columns;
+        columns[0].ty = text_first;
+        let from_text = super::super::sorted_copy::encode(&columns, "t", &text).unwrap();
+        let from_records =
+            super::super::sorted_copy::encode_with(&columns, |b| add_records(b, "t", &records, text_first)).unwrap();
         assert_eq!(from_text, from_records);
         let wrong = vec![Column::new("user_id", ColumnType::Int)];
-        let err = super::super::sorted_copy::encode_with(&wrong, |b| add_records(b, "t", &records)).unwrap_err();
+        let err = super::super::sorted_copy::encode_with(&wrong, |b| add_records(b, "t", &records, int)).unwrap_err();
         assert!(format!("{err:#}").contains("expected 1 fields"), "{err:#}");
+    }
+
+    /// Records in key order (as the merge gives them) with an integer leading column are added in numeric order of
+    /// that column, each value's rows in their order, so the copy needs no sort unless two values read as the same
+    /// number (here two NULLs, which it then sorts). Its bytes are those of the text's copy.
+    #[test]
+    fn counted_records_are_added_in_numeric_order_of_an_integer_leading_column() {
+        let columns = vec![
+            Column::new("user_id", ColumnType::Int),
+            Column::new("day", ColumnType::String(None)),
+            Column::new("count", ColumnType::BigInt),
+        ];
+        let rows: Vec<[Option<&str>; 2]> = vec![
+            [Some("9"), Some("b")],
+            [Some("10"), Some("a")],
+            [Some("10"), Some("c")],
+            [None, Some("z")],
+            [Some("100"), Some("a")],
+            [Some("2"), Some("x")],
+            [Some("9"), Some("a")],
+            [Some("3000000000"), Some("a")], // past an int: NULL, as the text reads
+        ];
+        let mut keys: Vec<Vec<u8>> = rows
+            .iter()
+            .map(|r| {
+                let mut k = Vec::new();
+                counted::encode(0, 0, r, &mut k);
+                k
+            })
+            .collect();
+        keys.sort();
+        let (mut text, mut records) = (Vec::new(), Vec::new());
+        for (n, key) in keys.iter().enumerate() {
+            counted::write_hive_line(key, n as u64, &mut text);
+            counted::write_record(&mut records, key, n as u64).unwrap();
+        }
+        let mut b = InputBuilder::new(&columns);
+        add_records(&mut b, "t", &records, ColumnType::Int).unwrap();
+        let batch = b.take_batch().unwrap();
+        let users = batch.column(0).as_any().downcast_ref::<datafusion::arrow::array::Int32Array>().unwrap();
+        let days = batch.column(1).as_any().downcast_ref::<datafusion::arrow::array::StringArray>().unwrap();
+        let got: Vec<(Option<i32>, &str)> = users.iter().zip(days.iter().map(Option::unwrap)).collect();
+        let want = vec![
+            (None, "z"),
+            (None, "a"),
+            (Some(2), "x"),
+            (Some(9), "a"),
+            (Some(9), "b"),
+            (Some(10), "a"),
+            (Some(10), "c"),
+            (Some(100), "a"),
+        ];
+        assert_eq!(got, want);
+        let from_text = super::super::sorted_copy::encode(&columns, "t", &text).unwrap();
+        let from_records =
+            super::super::sorted_copy::encode_with(&columns, |b| add_records(b, "t", &records, ColumnType::Int))
+                .unwrap();
+        assert_eq!(from_text, from_records);
     }
 }

@@ -269,11 +269,13 @@ impl EmbeddedRun<'_> {
         Ok(Self::report(t, "import", vec![dt], n, started))
     }
 
-    fn run_maps(&mut self, plans: &[Plan], report: &mut RunReport) -> Result<()> {
+    /// The first half of the map pass (see `schedule`): every map of every plan in one pass over the logs, the
+    /// partitions of the maps without `count_as` staged; `None` when the run has no map.
+    fn scan_maps<'p>(&mut self, plans: &'p [Plan], report: &mut RunReport) -> Result<Option<PendingMaps<'p>>> {
         let maps: Vec<&Task> =
             plans.iter().flat_map(|p| &p.tasks).filter(|t| matches!(t.kind, TaskKind::Map { .. })).collect();
         if maps.is_empty() {
-            return Ok(());
+            return Ok(None);
         }
         let started = Instant::now();
         let mut jobs: Vec<mapper::MapJob> = Vec::new();
@@ -299,9 +301,17 @@ impl EmbeddedRun<'_> {
         let all: Vec<&mapper::MapJob> = jobs.iter().collect();
         let (files, selection) = self.select(&roots, &all, &dirs)?;
         report.files = selection;
-        let out = self.map_pass(&all, &files, &root)?;
+        let mut out = self.map_pass(&all, &files, &root)?;
         report.counters = out.counters.entries();
-        report.damaged_files = out.damaged;
+        report.damaged_files = std::mem::take(&mut out.damaged);
+        Ok(Some(PendingMaps { maps, jobs, out, files: files.len(), root, started }))
+    }
+
+    /// The second half of the map pass: the counted maps' partitions staged, then every map checked and reported.
+    fn finish_maps(&mut self, pending: PendingMaps<'_>, report: &mut RunReport) -> Result<()> {
+        let PendingMaps { maps, jobs, mut out, files, root, started } = pending;
+        let all: Vec<&mapper::MapJob> = jobs.iter().collect();
+        out.write_counted(&all, self.staging)?;
         let written = out.written;
         for job in &jobs {
             self.check_not_emptied(job, written.get(&job.table).copied().unwrap_or(0), &root)?;
@@ -309,7 +319,7 @@ impl EmbeddedRun<'_> {
         for (t, job) in maps.iter().zip(&jobs) {
             let mut r =
                 Self::report(t, "map", job.partitions(), written.get(&job.table).copied().unwrap_or(0), started);
-            r.note = Some(format!("{} files, one pass", files.len()));
+            r.note = Some(format!("{files} files, one pass"));
             self.finish(report, r)?;
         }
         Ok(())
@@ -511,10 +521,28 @@ impl EmbeddedRun<'_> {
             Output::Rows(rows) => self.staging.write_partition(&t.table, &dt, rows)?,
             Output::Text { text, rows } => self.staging.write_partition_text(&t.table, &dt, text, *rows)?,
         };
+        if let (false, Output::Text { text, .. }) = (c.copy.is_empty(), &c.output) {
+            // The manifest last: a copy without one is not used.
+            for (i, run) in c.copy.iter().enumerate() {
+                self.staging.write_partition_file(&t.table, &dt, &sorted_copy::run_file(i), run)?;
+            }
+            let manifest = sorted_copy::manifest(text.len() as u64, c.copy.len());
+            self.staging.write_partition_file(&t.table, &dt, sorted_copy::MANIFEST, &manifest)?;
+        }
         let mut r = Self::report(t, c.kind, vec![dt], n, c.started);
         r.skipped = c.skipped;
         Ok(r)
     }
+}
+
+/// The map pass between its halves (`EmbeddedRun::scan_maps`, `EmbeddedRun::finish_maps`).
+struct PendingMaps<'p> {
+    maps: Vec<&'p Task>,
+    jobs: Vec<mapper::MapJob>,
+    out: mapper::MapOutput,
+    files: usize,
+    root: PathBuf,
+    started: Instant,
 }
 
 /// What a transform computed on a worker thread, for the run's thread to stage.
@@ -523,6 +551,8 @@ struct Computed {
     output: Output,
     skipped: crate::natives::SkipCounts,
     started: Instant,
+    /// The runs of the output's sorted copy, if it gets one.
+    copy: Vec<Vec<u8>>,
 }
 
 /// A transform's output partition: rows, or Hive text lines already (a reducer's, whose output can be large).
@@ -540,11 +570,22 @@ struct Reader<'a> {
 }
 
 impl Reader<'_> {
-    /// Computes a reduce, SQL or native transform.
-    fn compute(&self, t: &Task) -> Result<Computed> {
+    /// Computes a reduce, SQL or native transform. With `copy`, a reducer's output also gets a sorted copy
+    /// (`sorted_copy`): the SQL transforms reading it then read Arrow, not its text, each of them.
+    fn compute(&self, t: &Task, copy: bool) -> Result<Computed> {
         let started = Instant::now();
+        let mut runs = Vec::new();
         let (kind, (output, skipped)) = match &t.kind {
-            TaskKind::Reduce { reducer } => ("reduce", self.reduce(t, reducer)?),
+            TaskKind::Reduce { reducer } => {
+                let out = self.reduce(t, reducer)?;
+                if let (true, Output::Text { text, .. }) = (copy, &out.0) {
+                    if !text.is_empty() {
+                        crate::failpoint::hit(&format!("copy:{}", t.table))?;
+                        runs = sorted_copy::encode_text(&t.columns, &t.node, text)?.unwrap_or_default();
+                    }
+                }
+                ("reduce", out)
+            }
             TaskKind::Sql { body, .. } => ("sql", (Output::Rows(self.sql(t, body)?), Default::default())),
             TaskKind::Native { function, input_file } => {
                 let (rows, skipped) = self.native(t, function, input_file.as_deref())?;
@@ -552,7 +593,7 @@ impl Reader<'_> {
             }
             _ => bail!("task {} is not a transform", t.node),
         };
-        Ok(Computed { kind, output, skipped, started })
+        Ok(Computed { kind, output, skipped, started, copy: runs })
     }
 
     fn reduce(&self, t: &Task, reducer: &str) -> Result<(Output, crate::natives::SkipCounts)> {

@@ -5,7 +5,9 @@
 //! on every core) and LMS imports run on the run's thread. With one job the order is the plan order of the ready
 //! tasks, so a run is repeatable; with more the outputs are the same, only the progress lines may come in another
 //! order. With more, of the transforms ready at once the one reading the most bytes starts first: the longest one
-//! (counting the distinct learners of every day's activity) then overlaps the chains of small ones.
+//! (counting the distinct learners of every day's activity) then overlaps the chains of small ones. The map pass
+//! ends in two halves: once its plain maps' partitions are staged, the transforms reading only them start on the
+//! workers while the run's thread merges and stages the counted maps' rows (with one worker, the pass ends first).
 
 use super::{Computed, EmbeddedRun, Reader};
 use crate::engine::RunReport;
@@ -32,6 +34,7 @@ impl EmbeddedRun<'_> {
             let (tx, rx) = std::sync::mpsc::channel::<((usize, usize), Result<Computed>)>();
             let mut running = 0usize;
             let mut failure: Option<anyhow::Error> = None;
+            let mut pending = None;
             loop {
                 // Start what can start: inline tasks now, in plan order; then transforms while a worker is free.
                 let mut progressed = true;
@@ -46,16 +49,26 @@ impl EmbeddedRun<'_> {
                                 continue;
                             }
                             let step = match &t.kind {
-                                TaskKind::Map { .. } => self.run_maps(plans, report).map(|()| {
+                                TaskKind::Map { .. } => self.scan_maps(plans, report).and_then(|scanned| {
                                     crate::memory::trim();
-                                    // The one pass ran every map of every plan (maps depend on no task).
+                                    // The one pass ran every map of every plan (maps depend on no task). With one
+                                    // worker it ends now; with more, the counted maps end once the transforms
+                                    // reading only the others have started (below).
+                                    let overlap = workers > 1 && scanned.is_some();
+                                    match scanned {
+                                        Some(p) if overlap => pending = Some(p),
+                                        Some(p) => self.finish_maps(p, report)?,
+                                        None => {}
+                                    }
                                     for (pj, q) in plans.iter().enumerate() {
                                         for (tj, u) in q.tasks.iter().enumerate() {
-                                            if matches!(u.kind, TaskKind::Map { .. }) {
-                                                state[pj][tj] = State::Done;
+                                            if let TaskKind::Map { count_as, .. } = &u.kind {
+                                                let left = overlap && count_as.is_some();
+                                                state[pj][tj] = if left { State::Running } else { State::Done };
                                             }
                                         }
                                     }
+                                    Ok(())
                                 }),
                                 TaskKind::ImportLms { .. } => self.import_lms(t).and_then(|r| {
                                     state[pi][ti] = State::Done;
@@ -99,11 +112,12 @@ impl EmbeddedRun<'_> {
                             break;
                         }
                         let t = &plans[pi].tasks[ti];
+                        let copy = matches!(t.kind, TaskKind::Reduce { .. }) && read_by_sql(plans, &t.table);
                         let reader = Reader { config, staging: self.staging.view(), countries: countries.as_ref() };
                         let tx = tx.clone();
                         scope.spawn(move || {
                             // A panic is this task's error: the run's thread waits for every result.
-                            let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| reader.compute(t)))
+                            let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| reader.compute(t, copy)))
                                 .unwrap_or_else(|_| Err(anyhow::anyhow!("transform `{}` panicked", t.node)));
                             let _ = tx.send(((pi, ti), r));
                         });
@@ -115,6 +129,29 @@ impl EmbeddedRun<'_> {
                     if running > 0 && workers == 1 {
                         break;
                     }
+                }
+                // The counted half of the map pass, on this thread, while the transforms that read only the plain
+                // maps' partitions run (a failed run drops it).
+                if let Some(p) = pending.take() {
+                    if failure.is_none() {
+                        let finished = self.finish_maps(p, report);
+                        crate::memory::trim();
+                        match finished {
+                            Ok(()) => {
+                                for (pj, q) in plans.iter().enumerate() {
+                                    for (tj, u) in q.tasks.iter().enumerate() {
+                                        if matches!(u.kind, TaskKind::Map { .. }) {
+                                            state[pj][tj] = State::Done;
+                                        }
+                                    }
+                                }
+                            }
+                            Err(e) => {
+                                failure.get_or_insert(e);
+                            }
+                        }
+                    }
+                    continue;
                 }
                 if running == 0 {
                     break;
@@ -144,6 +181,12 @@ impl EmbeddedRun<'_> {
         }
         Ok(())
     }
+}
+
+/// Whether a SQL transform of the run reads `table`.
+fn read_by_sql(plans: &[Plan], table: &str) -> bool {
+    let sql = |t: &&crate::graph::Task| matches!(t.kind, TaskKind::Sql { .. });
+    plans.iter().flat_map(|p| &p.tasks).filter(sql).any(|t| t.inputs.iter().any(|i| i.table == table))
 }
 
 /// `ready` ordered by `costs` (one each), the largest first; equal costs keep their order.

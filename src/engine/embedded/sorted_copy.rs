@@ -1,6 +1,8 @@
 //! A partition's sorted Arrow copy, kept beside its Hive text (under marker names, starting with `_`, which Hive
 //! and every reader of data files skip). The Hive text stays the table of record; the copy is a cache of it that the
-//! embedded engine writes for counted map partitions and that SQL transforms read instead of the text.
+//! embedded engine writes for counted map partitions, and for reducer outputs that SQL transforms read (several
+//! transforms often read one, such as `course_enrollment`: each would parse its text again), and that SQL
+//! transforms read instead of the text.
 //!
 //! Why sorted: a query over many such partitions reads them (every run of each) merged into one stream ordered by the
 //! table's leading column (typed: `user_id` as a number, not as the text order the partition file has), and the
@@ -74,21 +76,45 @@ pub fn encode(columns: &[Column], name: &str, text: &[u8]) -> Result<Vec<u8>> {
     encode_with(columns, |b| b.add_lines(name, "", &String::from_utf8_lossy(text), 0).map(drop))
 }
 
+/// The runs of the copy of a partition whose whole Hive text is `text` (a table with `columns`, named `name` in
+/// messages): one per [`RUN_TEXT_BYTES`] of whole lines. `None` when the text is not UTF-8: it is then read as text.
+pub fn encode_text(columns: &[Column], name: &str, text: &[u8]) -> Result<Option<Vec<Vec<u8>>>> {
+    let Ok(mut rest) = std::str::from_utf8(text) else { return Ok(None) };
+    let (mut runs, mut line) = (Vec::new(), 0);
+    while !rest.is_empty() {
+        let cut = match rest.as_bytes().get(RUN_TEXT_BYTES..) {
+            Some(tail) => memchr::memchr(b'\n', tail).map_or(rest.len(), |i| RUN_TEXT_BYTES + i + 1),
+            None => rest.len(),
+        };
+        let (chunk, after) = rest.split_at(cut);
+        runs.push(encode_with(columns, |b| b.add_lines(name, "", chunk, line).map(drop))?);
+        line += memchr::memchr_iter(b'\n', chunk.as_bytes()).count();
+        rest = after;
+    }
+    Ok(Some(runs))
+}
+
 /// [`encode`] of the rows `fill` adds to a builder of the table's columns (`dt` left empty).
 pub fn encode_with(columns: &[Column], fill: impl FnOnce(&mut InputBuilder) -> Result<()>) -> Result<Vec<u8>> {
     let mut b = InputBuilder::new(columns);
     fill(&mut b)?;
     let keep: Vec<usize> = (0..columns.len()).collect();
     let batch = b.take_batch()?.project(&keep).context("cannot build the sorted copy")?;
-    // Compared column by column as typed values (the text order the rows come in is close to this order for most
-    // tables, which the sort takes advantage of).
+    // Compared column by column as typed values. Rows often come in this order already (the map adds its counted
+    // rows so): then a pass over them is all it costs.
     let sort: Vec<SortColumn> =
         batch.columns().iter().map(|c| SortColumn { values: c.clone(), options: Some(ORDER) }).collect();
     let cmp = LexicographicalComparator::try_new(&sort).context("cannot sort the sorted copy")?;
-    let mut order: Vec<u32> = (0..batch.num_rows() as u32).collect();
-    order.sort_by(|&a, &b| cmp.compare(a as usize, b as usize));
-    drop(cmp);
-    let batch = take_record_batch(&batch, &UInt32Array::from(order)).context("cannot sort the sorted copy")?;
+    let sorted = (1..batch.num_rows()).all(|i| cmp.compare(i - 1, i).is_le());
+    let batch = if sorted {
+        drop(cmp);
+        batch
+    } else {
+        let mut order: Vec<u32> = (0..batch.num_rows() as u32).collect();
+        order.sort_by(|&a, &b| cmp.compare(a as usize, b as usize));
+        drop(cmp);
+        take_record_batch(&batch, &UInt32Array::from(order)).context("cannot sort the sorted copy")?
+    };
     let schema = Arc::new(copy_schema(columns));
     let batch = batch.with_schema(schema.clone()).context("cannot build the sorted copy")?;
     let mut w = StreamWriter::try_new(Vec::new(), &schema).context("cannot write the sorted copy")?;
