@@ -64,25 +64,11 @@ pub use crate::engine::log_files::{
 
 /// What the map pass did.
 pub struct MapOutput {
-    /// Rows written per table: the jobs without `count_as` after [`run`], every job after
-    /// [`MapOutput::write_counted`].
+    /// Rows written per table.
     pub written: BTreeMap<String, u64>,
     pub counters: Counters,
     /// Files that were damaged or unreadable (counted, named, read up to the damage).
     pub damaged: Vec<DamagedFile>,
-    /// The counted jobs' rows, sorted by each worker, not yet merged and staged.
-    counted: Vec<counted::Sorted>,
-    threads: usize,
-}
-
-impl MapOutput {
-    /// The second half of the pass: merges the counted jobs' rows and stages their partitions. The plain ones are
-    /// staged already, so what reads only them can run meanwhile.
-    pub fn write_counted(&mut self, jobs: &[&MapJob], staging: &mut Staging) -> Result<()> {
-        let sorted = std::mem::take(&mut self.counted);
-        // Merged in key order, which is (job, partition, row) order, one partition written at a time.
-        write_counted(jobs, &sorted, staging, &mut self.written, self.threads)
-    }
 }
 
 /// What one unit of work (a file, or a byte range of one) gave the map jobs without `count_as`: (job, day) ->
@@ -232,11 +218,10 @@ impl Scan<'_> {
 /// without one the files their globs select.
 pub type FileJobs = (PathBuf, Vec<bool>);
 
-/// Runs every map job in one pass over `files` with up to `workers` threads and stages the partitions of the jobs
-/// without `count_as`; the counted ones are staged by [`MapOutput::write_counted`]. Files, and byte ranges of large
-/// plain files, are shared out among the threads (rows without `count_as` come out in the order a one-worker run
-/// gives them; counted rows are sorted anyway). A damaged or unreadable file is read up to the damage and reported,
-/// never fatal: the caller applies the bad-input threshold.
+/// Runs every map job in one pass over `files` and stages their partitions, with up to `workers` threads: files,
+/// and byte ranges of large plain files, are shared out among them (rows without `count_as` come out in the order
+/// a one-worker run gives them; counted rows are sorted anyway). A damaged or unreadable file is read up to the
+/// damage and reported, never fatal: the caller applies the bad-input threshold.
 pub fn run(
     jobs: &[&MapJob],
     files: &[FileJobs],
@@ -249,8 +234,7 @@ pub fn run(
     names.sort();
     names.dedup();
     if jobs.is_empty() {
-        let (written, counters) = (BTreeMap::new(), Counters::default());
-        return Ok(MapOutput { written, counters, damaged: vec![], counted: vec![], threads: workers });
+        return Ok(MapOutput { written: BTreeMap::new(), counters: Counters::default(), damaged: vec![] });
     }
     if jobs.len() > usize::from(u16::MAX) || jobs.iter().any(|j| j.partitions().len() > usize::from(u16::MAX)) {
         anyhow::bail!("too many map jobs or days in one run");
@@ -366,7 +350,9 @@ pub fn run(
         }
         written.insert(job.table.clone(), total);
     }
-    Ok(MapOutput { written, counters, damaged, counted: sorted, threads })
+    // Counted rows: merged in key order, which is (job, partition, row) order, one partition written at a time.
+    write_counted(jobs, &sorted, staging, &mut written, threads)?;
+    Ok(MapOutput { written, counters, damaged })
 }
 
 /// Plain files at least this large are read in byte ranges by several workers: `EDXC_MAP_SPLIT_BYTES`, else

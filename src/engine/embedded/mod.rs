@@ -269,13 +269,11 @@ impl EmbeddedRun<'_> {
         Ok(Self::report(t, "import", vec![dt], n, started))
     }
 
-    /// The first half of the map pass (see `schedule`): every map of every plan in one pass over the logs, the
-    /// partitions of the maps without `count_as` staged; `None` when the run has no map.
-    fn scan_maps<'p>(&mut self, plans: &'p [Plan], report: &mut RunReport) -> Result<Option<PendingMaps<'p>>> {
+    fn run_maps(&mut self, plans: &[Plan], report: &mut RunReport) -> Result<()> {
         let maps: Vec<&Task> =
             plans.iter().flat_map(|p| &p.tasks).filter(|t| matches!(t.kind, TaskKind::Map { .. })).collect();
         if maps.is_empty() {
-            return Ok(None);
+            return Ok(());
         }
         let started = Instant::now();
         let mut jobs: Vec<mapper::MapJob> = Vec::new();
@@ -301,17 +299,9 @@ impl EmbeddedRun<'_> {
         let all: Vec<&mapper::MapJob> = jobs.iter().collect();
         let (files, selection) = self.select(&roots, &all, &dirs)?;
         report.files = selection;
-        let mut out = self.map_pass(&all, &files, &root)?;
+        let out = self.map_pass(&all, &files, &root)?;
         report.counters = out.counters.entries();
-        report.damaged_files = std::mem::take(&mut out.damaged);
-        Ok(Some(PendingMaps { maps, jobs, out, files: files.len(), root, started }))
-    }
-
-    /// The second half of the map pass: the counted maps' partitions staged, then every map checked and reported.
-    fn finish_maps(&mut self, pending: PendingMaps<'_>, report: &mut RunReport) -> Result<()> {
-        let PendingMaps { maps, jobs, mut out, files, root, started } = pending;
-        let all: Vec<&mapper::MapJob> = jobs.iter().collect();
-        out.write_counted(&all, self.staging)?;
+        report.damaged_files = out.damaged;
         let written = out.written;
         for job in &jobs {
             self.check_not_emptied(job, written.get(&job.table).copied().unwrap_or(0), &root)?;
@@ -319,7 +309,7 @@ impl EmbeddedRun<'_> {
         for (t, job) in maps.iter().zip(&jobs) {
             let mut r =
                 Self::report(t, "map", job.partitions(), written.get(&job.table).copied().unwrap_or(0), started);
-            r.note = Some(format!("{files} files, one pass"));
+            r.note = Some(format!("{} files, one pass", files.len()));
             self.finish(report, r)?;
         }
         Ok(())
@@ -533,16 +523,6 @@ impl EmbeddedRun<'_> {
         r.skipped = c.skipped;
         Ok(r)
     }
-}
-
-/// The map pass between its halves (`EmbeddedRun::scan_maps`, `EmbeddedRun::finish_maps`).
-struct PendingMaps<'p> {
-    maps: Vec<&'p Task>,
-    jobs: Vec<mapper::MapJob>,
-    out: mapper::MapOutput,
-    files: usize,
-    root: PathBuf,
-    started: Instant,
 }
 
 /// What a transform computed on a worker thread, for the run's thread to stage.

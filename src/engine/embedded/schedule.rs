@@ -5,9 +5,7 @@
 //! on every core) and LMS imports run on the run's thread. With one job the order is the plan order of the ready
 //! tasks, so a run is repeatable; with more the outputs are the same, only the progress lines may come in another
 //! order. With more, of the transforms ready at once the one reading the most bytes starts first: the longest one
-//! (counting the distinct learners of every day's activity) then overlaps the chains of small ones. The map pass
-//! ends in two halves: once its plain maps' partitions are staged, the transforms reading only them start on the
-//! workers while the run's thread merges and stages the counted maps' rows (with one worker, the pass ends first).
+//! (counting the distinct learners of every day's activity) then overlaps the chains of small ones.
 
 use super::{Computed, EmbeddedRun, Reader};
 use crate::engine::RunReport;
@@ -34,7 +32,6 @@ impl EmbeddedRun<'_> {
             let (tx, rx) = std::sync::mpsc::channel::<((usize, usize), Result<Computed>)>();
             let mut running = 0usize;
             let mut failure: Option<anyhow::Error> = None;
-            let mut pending = None;
             loop {
                 // Start what can start: inline tasks now, in plan order; then transforms while a worker is free.
                 let mut progressed = true;
@@ -49,26 +46,16 @@ impl EmbeddedRun<'_> {
                                 continue;
                             }
                             let step = match &t.kind {
-                                TaskKind::Map { .. } => self.scan_maps(plans, report).and_then(|scanned| {
+                                TaskKind::Map { .. } => self.run_maps(plans, report).map(|()| {
                                     crate::memory::trim();
-                                    // The one pass ran every map of every plan (maps depend on no task). With one
-                                    // worker it ends now; with more, the counted maps end once the transforms
-                                    // reading only the others have started (below).
-                                    let overlap = workers > 1 && scanned.is_some();
-                                    match scanned {
-                                        Some(p) if overlap => pending = Some(p),
-                                        Some(p) => self.finish_maps(p, report)?,
-                                        None => {}
-                                    }
+                                    // The one pass ran every map of every plan (maps depend on no task).
                                     for (pj, q) in plans.iter().enumerate() {
                                         for (tj, u) in q.tasks.iter().enumerate() {
-                                            if let TaskKind::Map { count_as, .. } = &u.kind {
-                                                let left = overlap && count_as.is_some();
-                                                state[pj][tj] = if left { State::Running } else { State::Done };
+                                            if matches!(u.kind, TaskKind::Map { .. }) {
+                                                state[pj][tj] = State::Done;
                                             }
                                         }
                                     }
-                                    Ok(())
                                 }),
                                 TaskKind::ImportLms { .. } => self.import_lms(t).and_then(|r| {
                                     state[pi][ti] = State::Done;
@@ -129,29 +116,6 @@ impl EmbeddedRun<'_> {
                     if running > 0 && workers == 1 {
                         break;
                     }
-                }
-                // The counted half of the map pass, on this thread, while the transforms that read only the plain
-                // maps' partitions run (a failed run drops it).
-                if let Some(p) = pending.take() {
-                    if failure.is_none() {
-                        let finished = self.finish_maps(p, report);
-                        crate::memory::trim();
-                        match finished {
-                            Ok(()) => {
-                                for (pj, q) in plans.iter().enumerate() {
-                                    for (tj, u) in q.tasks.iter().enumerate() {
-                                        if matches!(u.kind, TaskKind::Map { .. }) {
-                                            state[pj][tj] = State::Done;
-                                        }
-                                    }
-                                }
-                            }
-                            Err(e) => {
-                                failure.get_or_insert(e);
-                            }
-                        }
-                    }
-                    continue;
                 }
                 if running == 0 {
                     break;
