@@ -203,6 +203,21 @@ fn a_failure_at_any_step_before_the_commit_changes_nothing() {
     }
 }
 
+/// Result-store sinks load as soon as the table they read is final, while other transforms still compute: a
+/// failure after such a load (here the last transform, once the enrollment tables are loaded) rolls it back too.
+#[test]
+fn a_failure_after_some_tables_loaded_rolls_them_back() {
+    let (w, before) = loaded();
+    let (code, out) = w.apply(&["--jobs", "1"], &[("EDXC_FAILPOINT", "task:course_activity=fail")]);
+    assert_eq!(code, 1, "{out}");
+    let at = |needle: &str| out.find(needle).unwrap_or_else(|| panic!("no `{needle}` in: {out}"));
+    let loaded_early =
+        out.lines().find(|l| l.trim_start().starts_with("load") && l.contains("course_enrollment_daily"));
+    let loaded_early = loaded_early.unwrap_or_else(|| panic!("no early load in: {out}"));
+    assert!(at(loaded_early) < at("failpoint task:course_activity"), "{out}");
+    assert_same(&before, &w.snapshot(), "failure after early loads");
+}
+
 /// The map's counted rows spill to `$TMPDIR` past `EDXC_MAP_MEMORY`: a spill that cannot be written fails the run
 /// and changes nothing; one that can leaves no file behind and gives the same warehouse.
 #[test]
@@ -233,7 +248,7 @@ fn a_map_spill_that_cannot_be_written_changes_nothing() {
 #[test]
 fn a_failing_result_store_load_rolls_back_every_table() {
     let (w, before) = loaded();
-    // course_activity is loaded last: break its table so the load fails after every other table was loaded.
+    // Break course_activity's table so its load fails: every table loaded before it is rolled back too.
     let path = w.result_store.strip_prefix("sqlite:").unwrap();
     let db = rusqlite::Connection::open(path).unwrap();
     db.execute_batch("ALTER TABLE course_activity RENAME COLUMN label TO label_renamed").unwrap();

@@ -1,8 +1,9 @@
 //! `edxc apply`: plan and run the selected pipelines on the profile's engine, then publish everything together.
 //!
 //! A run is all-or-nothing: the engine writes every partition into the run's staging area, the `files` and `csv`
-//! sinks write their files beside their targets, the result-store sinks load inside one open transaction, and only
-//! then are the partitions and files swapped in, the transaction committed and the run state recorded. A failure at
+//! sinks write their files beside their targets, the result-store sinks load inside one open transaction (each as
+//! soon as its table is final and checked, while the rest of the run computes), and only once everything is done
+//! are the partitions and files swapped in, the transaction committed and the run state recorded. A failure at
 //! any step before the commit leaves the warehouse, the result store and the state as they were (see `warehouse::staging` for how a killed run is settled by the next one).
 
 use super::{load_checked, print_diagnostics, Format, RunOptions, Selection};
@@ -241,10 +242,23 @@ fn run_inner(project: &Project, a: &ApplyArgs, facts: &mut Progress) -> anyhow::
         seen.push(t.clone());
         bar.task(t);
     };
-    let mut report = engine.run(&plans, &mut staging, &mut progress)?;
+    // Each task's checks run as it finishes, and each result-store sink loads once the table it reads is final and
+    // checked (`finished`): loads overlap the transforms still computing. From the first load on, the result store
+    // has a transaction open: every failure before the commit rolls it back.
+    let mut loads = crate::sinks::load::Loads::new(&plans, a.allow_empty);
+    let mut finished = super::finished::Finished::new(&plans);
+    let ran = engine.run(&plans, &mut staging, &mut |r, outputs| {
+        progress(r);
+        finished.task(r, outputs, &wh, &mut loads, store.as_mut(), &mut progress)
+    });
+    let rollback = |store: &mut dyn crate::sinks::result_store::ResultStore, e: anyhow::Error| {
+        let _ = store.rollback();
+        e
+    };
+    let mut report = ran.map_err(|e| rollback(store.as_mut(), e))?;
 
-    // Data checks on what the run computed, before anything is loaded or published.
-    report.checks = crate::checks::run(&plans, &staging, &wh)?;
+    // Data checks on what the run computed (most ran as their tasks finished), before anything is published.
+    report.checks = finished.checks(&staging, &wh).map_err(|e| rollback(store.as_mut(), e))?;
     facts.report = report.clone();
     let failed: Vec<&crate::model::report::CheckOutcome> = report.checks.iter().filter(|c| c.failures > 0).collect();
     for c in &failed {
@@ -259,19 +273,22 @@ fn run_inner(project: &Project, a: &ApplyArgs, facts: &mut Progress) -> anyhow::
         .map(|c| format!("{} dt={}: {} ({} offending)", c.table, c.dt, c.check, c.failures))
         .collect();
     if !errors.is_empty() {
-        anyhow::bail!("{} data check(s) failed, nothing was published: {}", errors.len(), errors.join("; "));
+        let e = anyhow::anyhow!("{} data check(s) failed, nothing was published: {}", errors.len(), errors.join("; "));
+        return Err(rollback(store.as_mut(), e));
     }
 
     // Files written outside the warehouse are staged next to their targets, published with the partitions: the
     // `files` sinks' on the warehouse's filesystem, the csv sinks' on local disk.
     let base = wh.root.parent().map_or_else(|| wh.root.clone(), std::path::Path::to_path_buf);
-    let files = crate::sinks::files::stage_all(&plans, &mut staging, &base, &mut progress)?;
+    let files = crate::sinks::files::stage_all(&plans, &mut staging, &base, &mut progress)
+        .map_err(|e| rollback(store.as_mut(), e))?;
     report.tasks.extend(files);
-    let files = crate::sinks::csv::stage_all(&plans, &mut staging, root, &mut progress)?;
+    let files = crate::sinks::csv::stage_all(&plans, &mut staging, root, &mut progress)
+        .map_err(|e| rollback(store.as_mut(), e))?;
     report.tasks.extend(files);
 
-    // Everything is computed and checked: load the result store inside one open transaction.
-    let loads = crate::sinks::load::load_all(store.as_mut(), &plans, &staging, a.allow_empty, &mut progress)?;
+    // Everything is computed and checked: the sinks not loaded yet load now, in the same open transaction.
+    let loads = loads.finish(store.as_mut(), &staging, &mut progress)?;
     report.tasks.extend(loads);
     facts.report = report.clone();
     if let Err(e) = crate::failpoint::hit("commit") {

@@ -2,6 +2,7 @@
 
 mod apply;
 pub mod compile;
+mod finished;
 mod graph;
 mod junit;
 mod plan;

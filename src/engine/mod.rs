@@ -13,7 +13,7 @@ use crate::config::engine_config::RunFlags;
 use crate::config::profile::Profile;
 use crate::graph::Plan;
 use crate::model::{Pipeline, SourceKind};
-use crate::warehouse::{Staging, Warehouse};
+use crate::warehouse::{Staging, Warehouse, WarehouseRead};
 use anyhow::Result;
 use std::path::Path;
 
@@ -24,9 +24,13 @@ pub use crate::model::report::{DamagedFile, FileSelection, RunReport, TaskReport
 pub trait Engine {
     /// The warehouse this engine's outputs are published to (where the run's staging area and lock live).
     fn warehouse(&self) -> Warehouse;
-    fn run(&mut self, plans: &[Plan], staging: &mut Staging, on_task: &mut dyn FnMut(&TaskReport))
-        -> Result<RunReport>;
+    fn run(&mut self, plans: &[Plan], staging: &mut Staging, on_task: &mut OnTask<'_>) -> Result<RunReport>;
 }
+
+/// Called once a task's outputs are staged, with its report and the run's outputs so far (read-only), on the
+/// thread that stages them: the caller checks and loads a finished table while the rest of the run computes. An
+/// error fails the run.
+pub type OnTask<'a> = dyn FnMut(&TaskReport, &dyn WarehouseRead) -> Result<()> + 'a;
 
 /// What the selected pipelines read, which decides the profile keys an engine needs.
 #[derive(Debug, Clone, Copy, Default)]

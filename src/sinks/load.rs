@@ -13,13 +13,14 @@ use std::time::Instant;
 /// One sink of the run, ready to load.
 struct SinkLoad<'a> {
     plan: &'a Plan,
+    plan_index: usize,
     task: &'a Task,
     spec: TableSpec,
 }
 
 fn sinks(plans: &[Plan]) -> Vec<SinkLoad<'_>> {
     let mut out = Vec::new();
-    for plan in plans {
+    for (plan_index, plan) in plans.iter().enumerate() {
         for task in &plan.tasks {
             if let TaskKind::ResultStore { indexes, primary_key, .. } = &task.kind {
                 let spec = TableSpec {
@@ -29,47 +30,89 @@ fn sinks(plans: &[Plan]) -> Vec<SinkLoad<'_>> {
                     auto_id: primary_key.is_empty(),
                     primary_key: primary_key.clone(),
                 };
-                out.push(SinkLoad { plan, task, spec });
+                out.push(SinkLoad { plan, plan_index, task, spec });
             }
         }
     }
     out
 }
 
-/// Opens the result store's transaction and loads every sink of `plans` into it, leaving it open for the caller
-/// to commit. On error everything is rolled back and the store is as it was. `allow_empty` (the run's
-/// `--allow-empty`) lets every sink replace a table with no rows, as a sink's own `allow_empty` does.
-pub fn load_all(
-    store: &mut dyn ResultStore,
-    plans: &[Plan],
-    warehouse: &dyn WarehouseRead,
+/// The result-store loads of a run, all in ONE transaction (opened by the first load) that the caller commits once
+/// everything else of the run has succeeded. A sink loads as soon as the table it reads is final and checked
+/// ([`Loads::load_ready`], called as the run finishes tasks, so loads overlap the transforms still computing); the
+/// others at the end ([`Loads::finish`]). On a load's error everything is rolled back and the store is as it was;
+/// on any other error of the run the caller rolls back. `allow_empty` (the run's `--allow-empty`) lets every sink
+/// replace a table with no rows, as a sink's own `allow_empty` does.
+pub struct Loads<'a> {
+    loads: Vec<SinkLoad<'a>>,
+    /// Each sink's report once it is loaded.
+    done: Vec<Option<TaskReport>>,
+    begun: bool,
     allow_empty: bool,
-    on_task: &mut dyn FnMut(&TaskReport),
-) -> Result<Vec<TaskReport>> {
-    let loads = sinks(plans);
-    if loads.is_empty() {
-        return Ok(vec![]);
+}
+
+impl<'a> Loads<'a> {
+    pub fn new(plans: &'a [Plan], allow_empty: bool) -> Self {
+        let loads = sinks(plans);
+        Self { done: vec![None; loads.len()], loads, begun: false, allow_empty }
     }
-    let specs: Vec<TableSpec> = loads.iter().map(|l| l.spec.clone()).collect();
-    store.begin(&specs)?;
-    let mut reports = Vec::new();
-    for l in &loads {
-        match load_one(store, l, warehouse, allow_empty) {
-            Ok(r) => {
-                on_task(&r);
-                reports.push(r);
-            }
-            Err(e) => {
-                let _ = store.rollback();
-                return Err(e);
+
+    /// Loads each sink not loaded yet whose input `ready` (plan index, table) says is final.
+    pub fn load_ready(
+        &mut self,
+        store: &mut dyn ResultStore,
+        warehouse: &dyn WarehouseRead,
+        ready: &dyn Fn(usize, &str) -> bool,
+        on_task: &mut dyn FnMut(&TaskReport),
+    ) -> Result<()> {
+        for i in 0..self.loads.len() {
+            let l = &self.loads[i];
+            let input = l.task.inputs.first().map(|i| i.table.as_str());
+            if self.done[i].is_none() && input.is_some_and(|t| ready(l.plan_index, t)) {
+                self.load(store, i, warehouse, on_task)?;
             }
         }
-        if let Err(e) = crate::failpoint::hit(&format!("load:{}", l.task.table)) {
+        Ok(())
+    }
+
+    /// Loads the sinks still to load; every load's report, in sink order.
+    pub fn finish(
+        mut self,
+        store: &mut dyn ResultStore,
+        warehouse: &dyn WarehouseRead,
+        on_task: &mut dyn FnMut(&TaskReport),
+    ) -> Result<Vec<TaskReport>> {
+        for i in 0..self.loads.len() {
+            if self.done[i].is_none() {
+                self.load(store, i, warehouse, on_task)?;
+            }
+        }
+        Ok(self.done.into_iter().flatten().collect())
+    }
+
+    fn load(
+        &mut self,
+        store: &mut dyn ResultStore,
+        i: usize,
+        warehouse: &dyn WarehouseRead,
+        on_task: &mut dyn FnMut(&TaskReport),
+    ) -> Result<()> {
+        if !self.begun {
+            let specs: Vec<TableSpec> = self.loads.iter().map(|l| l.spec.clone()).collect();
+            store.begin(&specs)?;
+            self.begun = true;
+        }
+        let l = &self.loads[i];
+        let loaded = load_one(store, l, warehouse, self.allow_empty).map(|r| {
+            on_task(&r);
+            self.done[i] = Some(r);
+        });
+        let loaded = loaded.and_then(|()| crate::failpoint::hit(&format!("load:{}", self.loads[i].task.table)));
+        if loaded.is_err() {
             let _ = store.rollback();
-            return Err(e);
         }
+        loaded
     }
-    Ok(reports)
 }
 
 fn load_one(

@@ -157,12 +157,7 @@ impl super::Engine for EmbeddedEngine {
     /// Runs every task but the sinks in the order their dependencies allow (`Task::deps`, see `schedule`); every
     /// map task of every plan runs in ONE pass over the logs (they depend on no task). Everything is written to the
     /// run's staging area; sinks are loaded by `sinks::load`.
-    fn run(
-        &mut self,
-        plans: &[Plan],
-        staging: &mut Staging,
-        on_task: &mut dyn FnMut(&TaskReport),
-    ) -> Result<RunReport> {
+    fn run(&mut self, plans: &[Plan], staging: &mut Staging, on_task: &mut super::OnTask<'_>) -> Result<RunReport> {
         let mut run = EmbeddedRun { config: &self.config, staging, on_task, countries: None };
         let mut report = RunReport::default();
         run.preflight(plans)?;
@@ -177,8 +172,8 @@ struct EmbeddedRun<'a> {
     config: &'a EmbeddedConfig,
     /// Where every partition of the run is written (and read back from); published only after the whole run.
     staging: &'a mut Staging,
-    /// Called after each task, for progress output.
-    on_task: &'a mut dyn FnMut(&TaskReport),
+    /// Called after each task is staged (progress output, checks and loads of finished tables).
+    on_task: &'a mut super::OnTask<'a>,
     /// The country table of the profile's GeoIP database, when a reducer of the run looks countries up.
     countries: Option<std::sync::Arc<crate::natives::CountryRanges>>,
 }
@@ -219,7 +214,7 @@ impl EmbeddedRun<'_> {
     }
 
     fn finish(&mut self, report: &mut RunReport, r: TaskReport) -> Result<()> {
-        (self.on_task)(&r);
+        (self.on_task)(&r, &*self.staging)?;
         crate::failpoint::hit(&format!("task:{}", r.node))?;
         report.tasks.push(r);
         Ok(())

@@ -56,8 +56,9 @@ pub fn runs(bytes: &[u8], text_bytes: u64) -> Option<usize> {
 /// What the errors of a damaged copy say (the SQL transform then reads the text instead).
 pub const DAMAGED: &str = "the sorted copy is damaged";
 
-/// Rows per batch in the copy: what a reader holds of each partition at a time.
-const BATCH_ROWS: usize = 1024;
+/// Rows per batch in the copy: what a reader holds of each partition at a time. A query merging many partitions
+/// decodes and merges one batch at a time per partition: with 1024 rows the per-batch work showed in profiles.
+const BATCH_ROWS: usize = 4096;
 
 /// The order of the copy's rows: every column, ascending, NULL first.
 pub const ORDER: SortOptions = SortOptions { descending: false, nulls_first: true };

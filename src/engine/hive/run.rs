@@ -129,7 +129,7 @@ impl Engine for HiveEngine {
         &mut self,
         plans: &[Plan],
         staging: &mut Staging,
-        on_task: &mut dyn FnMut(&TaskReport),
+        on_task: &mut crate::engine::OnTask<'_>,
     ) -> Result<RunReport> {
         let started = Instant::now();
         let pairs: Vec<(&Plan, &str)> = plans.iter().map(|p| (p, p.source.as_str())).collect();
@@ -267,7 +267,7 @@ impl Engine for HiveEngine {
                 note: Some(format!("on {cli}")),
                 skipped: vec![],
             };
-            on_task(&task);
+            on_task(&task, &*staging)?;
             report.tasks.push(task);
         }
         drop(cleanup);

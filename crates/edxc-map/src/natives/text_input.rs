@@ -90,7 +90,7 @@ impl<'a> Indexed<'a> {
             let (a, b) = self.ranges[i * self.key.len() + k];
             hive_text::field(&line[a as usize..b as usize])
         } else {
-            file.appended.get(c - self.width).cloned().flatten().map(Cow::Owned)
+            file.appended.get(c - self.width).and_then(|v| v.as_deref()).map(Cow::Borrowed)
         }
     }
 
