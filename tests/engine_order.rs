@@ -47,7 +47,12 @@ fn run(
         .expect("engine builds");
     let mut staging = Staging::begin_on(&engine.warehouse(), "order-test").unwrap();
     let mut order = Vec::new();
-    engine.run(plans, &mut staging, &mut |t| order.push(t.node.clone())).expect("runs");
+    engine
+        .run(plans, &mut staging, &mut |t, _| {
+            order.push(t.node.clone());
+            Ok(())
+        })
+        .expect("runs");
     let mut out = BTreeMap::new();
     for (table, dt, _) in staging.staged() {
         let dir = dir.join("wh/.staging/order-test/data").join(table).join(format!("dt={dt}"));

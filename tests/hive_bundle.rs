@@ -71,7 +71,7 @@ fn embedded_run(warehouse: &Path) -> (Vec<Plan>, Written) {
     let kind = edxc::engine::kind("embedded").unwrap();
     let mut engine = (kind.build)(&profile, &repo(), &RunFlags::default()).expect("embedded engine");
     let mut staging = Staging::begin(warehouse, "hive-bundle-test").unwrap();
-    engine.run(&plans, &mut staging, &mut |_| {}).expect("embedded run");
+    engine.run(&plans, &mut staging, &mut |_, _| Ok(())).expect("embedded run");
     let mut out = BTreeMap::new();
     for t in plans.iter().flat_map(|p| &p.tasks) {
         if t.kind.is_sink() {
