@@ -13,19 +13,8 @@ use std::collections::BTreeMap;
 /// How many offending rows a report shows.
 const EXAMPLES: usize = 5;
 
-/// Runs every check of `plans` over the partitions the run wrote (read through `outputs`); the previous partitions
-/// of a `change` check come from the published warehouse at `published`.
-pub fn run(plans: &[Plan], outputs: &dyn WarehouseRead, published: &Warehouse) -> Result<Vec<CheckOutcome>> {
-    let mut out = Vec::new();
-    for p in plans {
-        for t in &p.tasks {
-            out.extend(run_task(p, t, outputs, published)?);
-        }
-    }
-    Ok(out)
-}
-
-/// Runs the checks of task `t` of `p` (none when it has none or is disabled), as [`run`] does.
+/// Runs the checks of task `t` of `p` (none when it has none or is disabled) over the partitions it wrote (read
+/// through `outputs`); the previous partitions of a `change` check come from the published warehouse `published`.
 pub fn run_task(p: &Plan, t: &Task, outputs: &dyn WarehouseRead, published: &Warehouse) -> Result<Vec<CheckOutcome>> {
     let mut out = Vec::new();
     if t.checks.is_empty() || !t.enabled {
