@@ -73,25 +73,6 @@ impl InputBuilder {
         Ok(added)
     }
 
-    /// Sets cell `i` of the row being added from a value (not Hive text); [`InputBuilder::end_row`] completes the
-    /// row once each of its cells is set, in order.
-    pub fn push_cell(&mut self, i: usize, value: Option<&str>) {
-        if let Some(b) = self.builders.get_mut(i) {
-            b.push(value);
-        }
-    }
-
-    /// Completes a row of partition `dt` whose `cells` cells were set (of the data named `name` in messages).
-    pub fn end_row(&mut self, name: &str, dt: &str, cells: usize) -> Result<()> {
-        let width = self.columns.len();
-        if cells != width {
-            anyhow::bail!("{name}: expected {width} fields, found {cells}");
-        }
-        self.dts.append_value(dt);
-        self.rows += 1;
-        Ok(())
-    }
-
     /// Rows added since the last batch was taken.
     pub fn rows(&self) -> usize {
         self.rows
@@ -103,17 +84,6 @@ impl InputBuilder {
         arrays.push(Arc::new(self.dts.finish()));
         self.rows = 0;
         RecordBatch::try_new(input_schema(&self.columns), arrays).context("cannot build input batch")
-    }
-}
-
-/// What a cell of an integer column of type `ty` reads as (`None`: NULL), as the batch built from it holds it;
-/// `None` when `ty` is not an integer type.
-pub fn int_value(ty: ColumnType, cell: Option<&str>) -> Option<Option<i64>> {
-    match arrow_type(ty) {
-        DataType::Int8 => Some(int::<i8>(cell).map(i64::from)),
-        DataType::Int32 => Some(int::<i32>(cell).map(i64::from)),
-        DataType::Int64 => Some(int::<i64>(cell)),
-        _ => None,
     }
 }
 
@@ -132,7 +102,7 @@ fn int<T: TryFrom<i64> + std::str::FromStr>(c: Option<&str>) -> Option<T> {
 }
 
 /// A typed column being built from Hive text cells; an unparsable number reads as NULL, as Hive does.
-enum Builder {
+pub(super) enum Builder {
     I8(Int8Builder),
     I32(Int32Builder),
     I64(Int64Builder),
@@ -143,7 +113,7 @@ enum Builder {
 }
 
 impl Builder {
-    fn new(t: ColumnType) -> Self {
+    pub(super) fn new(t: ColumnType) -> Self {
         match arrow_type(t) {
             DataType::Int8 => Self::I8(Int8Builder::new()),
             DataType::Int32 => Self::I32(Int32Builder::new()),
@@ -155,7 +125,7 @@ impl Builder {
         }
     }
 
-    fn push(&mut self, cell: Option<&str>) {
+    pub(super) fn push(&mut self, cell: Option<&str>) {
         match self {
             Self::I8(b) => b.append_option(int(cell)),
             Self::I32(b) => b.append_option(int(cell)),
@@ -171,7 +141,7 @@ impl Builder {
         }
     }
 
-    fn finish(&mut self) -> ArrayRef {
+    pub(super) fn finish(&mut self) -> ArrayRef {
         match self {
             Self::I8(b) => Arc::new(b.finish()),
             Self::I32(b) => Arc::new(b.finish()),

@@ -15,8 +15,8 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::counted;
-use super::hive_arrow::{self, InputBuilder};
-use crate::model::ColumnType;
+use super::counted_run::RunBuilder;
+use datafusion::arrow::array::RecordBatch;
 
 /// One map task of the run.
 pub struct MapJob {
@@ -381,22 +381,20 @@ fn write_counted(
     workers: usize,
 ) -> Result<()> {
     let parts: Vec<Vec<String>> = jobs.iter().map(|j| j.partitions()).collect();
-    let (to_copy, texts) = std::sync::mpsc::sync_channel::<Run>(1);
-    let (copied, copies) = std::sync::mpsc::channel::<Result<Run>>();
-    let texts = std::sync::Mutex::new(texts);
+    let (to_copy, batches) = std::sync::mpsc::sync_channel::<Run<RecordBatch>>(1);
+    let (copied, copies) = std::sync::mpsc::channel::<Result<Run<Vec<u8>>>>();
+    let batches = std::sync::Mutex::new(batches);
     std::thread::scope(|s| -> Result<()> {
         // As many threads as the run has workers: the merge is one thread, so the copies take the others.
         for _ in 0..workers.max(1) {
-            let (texts, copied) = (&texts, copied.clone());
+            let (batches, copied) = (&batches, copied.clone());
             s.spawn(move || loop {
-                let next = texts.lock().ok().and_then(|t| t.recv().ok());
-                let Some(Run { job, dt, run, bytes: keys }) = next else { break };
+                let next = batches.lock().ok().and_then(|t| t.recv().ok());
+                let Some(Run { job, dt, run, rows }) = next else { break };
                 let Some(j) = jobs.get(job) else { break };
-                let name = format!("{}/dt={dt}", j.table);
-                let first = j.columns.first().map_or(ColumnType::String(None), |c| c.ty);
                 let copy = crate::failpoint::hit(&format!("copy:{}", j.table))
-                    .and_then(|()| super::sorted_copy::encode_with(&j.columns, |b| add_records(b, &name, &keys, first)))
-                    .map(|bytes| Run { job, dt, run, bytes });
+                    .and_then(|()| super::sorted_copy::encode_run(&j.columns, rows))
+                    .map(|rows| Run { job, dt, run, rows });
                 if copied.send(copy).is_err() {
                     break;
                 }
@@ -408,8 +406,7 @@ fn write_counted(
             parts: &parts,
             staging,
             current: None,
-            text: Vec::new(),
-            keys: Vec::new(),
+            rows_out: None,
             out: None,
             bytes: 0,
             runs: 0,
@@ -426,12 +423,7 @@ fn write_counted(
                 done.insert(at);
                 writer.start(at)?;
             }
-            counted::write_hive_line(key, count, &mut writer.text);
-            counted::write_record(&mut writer.keys, key, count)?;
-            writer.rows += 1;
-            if writer.text.len() >= super::sorted_copy::RUN_TEXT_BYTES {
-                writer.send_run()?;
-            }
+            writer.push(key, count)?;
             Ok(())
         })?;
         writer.flush(written)?;
@@ -449,65 +441,13 @@ fn write_counted(
     })
 }
 
-/// Adds the rows of counted `records` ([`counted::write_record`]) of a table whose leading column has type `first`
-/// to `b`: each key's fields, then its count.
-///
-/// Records come in key order, the text order of their values. A table whose leading column is an integer sorts as
-/// numbers instead ("10" after "9"), so its records are added a group at a time (a group: the records of one
-/// leading value, contiguous), groups in numeric order: then the copy usually needs no sort of its own
-/// (`sorted_copy::encode_with` checks, and sorts when it does).
-fn add_records(b: &mut InputBuilder, name: &str, records: &[u8], first: ColumnType) -> Result<()> {
-    if hive_arrow::int_value(first, None).is_none() {
-        return add_rows(b, name, records);
-    }
-    // (numeric leading value, offset of the group's first record)
-    let mut groups: Vec<(Option<i64>, usize)> = Vec::new();
-    let (mut prev, mut at, mut scratch) = (None, 0, Vec::new());
-    for (key, _) in counted::records(records) {
-        let enc = counted::first_field(key);
-        if prev != Some(enc) {
-            let value = counted::field_value(enc, &mut scratch).and_then(|v| std::str::from_utf8(v).ok());
-            groups.push((hive_arrow::int_value(first, value).flatten(), at));
-            prev = Some(enc);
-        }
-        at += counted::record_len(key);
-    }
-    let mut order: Vec<usize> = (0..groups.len()).collect();
-    order.sort_by_key(|&g| groups[g].0);
-    for g in order {
-        let end = groups.get(g + 1).map_or(records.len(), |n| n.1);
-        add_rows(b, name, records.get(groups[g].1..end).unwrap_or_default())?;
-    }
-    Ok(())
-}
-
-/// Adds the rows of `records`, in their order.
-fn add_rows(b: &mut InputBuilder, name: &str, records: &[u8]) -> Result<()> {
-    let mut scratch = Vec::new();
-    for (key, count) in counted::records(records) {
-        let (mut cells, mut utf8) = (0, true);
-        counted::fields(key, &mut scratch, &mut |f| {
-            let value = f.map(std::str::from_utf8);
-            utf8 &= !matches!(value, Some(Err(_)));
-            b.push_cell(cells, value.and_then(|v| v.ok()));
-            cells += 1;
-        });
-        if !utf8 {
-            anyhow::bail!("{name}: a counted row is not UTF-8");
-        }
-        b.push_cell(cells, Some(itoa::Buffer::new().format(count)));
-        b.end_row(name, "", cells + 1)?;
-    }
-    Ok(())
-}
-
-/// Run `run` of the copy of partition `dt` of map job `job`: its rows as counted records on the way to the threads
-/// that sort runs, its Arrow IPC bytes on the way back.
-struct Run {
+/// Run `run` of the copy of partition `dt` of map job `job`: its rows as a batch on the way to the threads that sort
+/// runs, its Arrow IPC bytes on the way back.
+struct Run<T> {
     job: usize,
     dt: String,
     run: usize,
-    bytes: Vec<u8>,
+    rows: T,
 }
 
 /// Writes the counted rows of one partition at a time, as the merge gives them.
@@ -516,18 +456,17 @@ struct PartitionWriter<'a, 's> {
     parts: &'a [Vec<String>],
     staging: &'s mut Staging,
     current: Option<(u16, u16)>,
-    /// The current partition's text since its last run (and its rows as counted records, which the sorted copy is
-    /// made from), its file, the bytes written to it, and how many runs were sent: a partition is written a run at
-    /// a time, so its size does not set what it costs in memory.
-    text: Vec<u8>,
-    keys: Vec<u8>,
+    /// The current partition's run being made (its text and copy columns since the last run), its file, the bytes
+    /// written to it, and how many runs were sent: a partition is written a run at a time, so its size does not set
+    /// what it costs in memory.
+    rows_out: Option<RunBuilder>,
     out: Option<Box<dyn crate::warehouse::FileWriter>>,
     bytes: u64,
     runs: usize,
     rows: u64,
     /// Runs of text to make sorted copies of, and the copies made.
-    to_copy: Option<std::sync::mpsc::SyncSender<Run>>,
-    copies: std::sync::mpsc::Receiver<Result<Run>>,
+    to_copy: Option<std::sync::mpsc::SyncSender<Run<RecordBatch>>>,
+    copies: std::sync::mpsc::Receiver<Result<Run<Vec<u8>>>>,
     /// Each partition's copy manifest, written once all its runs are (table, dt, text bytes, runs).
     manifests: Vec<(String, String, u64, usize)>,
 }
@@ -542,19 +481,34 @@ impl PartitionWriter<'_, '_> {
         }
     }
 
-    /// Writes the text since the last run to the partition's file and hands it to the threads making sorted runs;
-    /// stages the runs made meanwhile.
+    /// Adds a counted row to the current partition; a run's worth of text goes out.
+    fn push(&mut self, key: &[u8], count: u64) -> Result<()> {
+        let jobs = self.jobs;
+        let table = jobs.get(usize::from(self.current.unwrap_or_default().0)).map_or("", |j| j.table.as_str());
+        let run = self.rows_out.as_mut().ok_or_else(|| anyhow::anyhow!("no partition is being written"))?;
+        run.push(table, key, count)?;
+        self.rows += 1;
+        if run.text.len() >= super::sorted_copy::RUN_TEXT_BYTES {
+            self.send_run()?;
+        }
+        Ok(())
+    }
+
+    /// Writes the text since the last run to the partition's file and hands its rows to the threads making sorted
+    /// runs; stages the runs made meanwhile.
     fn send_run(&mut self) -> Result<()> {
-        if !self.text.is_empty() {
+        let pending = self.rows_out.as_ref().is_some_and(|r| r.rows() > 0);
+        if pending {
             let (job, dt) = (usize::from(self.current.unwrap_or_default().0), self.at()?.1.clone());
+            let table = &self.jobs[job].table;
+            let run = self.rows_out.as_mut().ok_or_else(|| anyhow::anyhow!("no partition is being written"))?;
+            let (text, rows) = run.take(table)?;
             let out = self.out.as_mut().ok_or_else(|| anyhow::anyhow!("no partition is being written"))?;
-            out.write_all(&self.text).with_context(|| format!("cannot write {}/dt={dt}", self.jobs[job].table))?;
-            self.bytes += self.text.len() as u64;
-            self.text.clear();
-            let keys = std::mem::take(&mut self.keys);
+            out.write_all(&text).with_context(|| format!("cannot write {table}/dt={dt}"))?;
+            self.bytes += text.len() as u64;
             let gone = || anyhow::anyhow!("the threads making sorted copies stopped");
             let to_copy = self.to_copy.as_ref().ok_or_else(gone)?;
-            to_copy.send(Run { job, dt, run: self.runs, bytes: keys }).map_err(|_| gone())?;
+            to_copy.send(Run { job, dt, run: self.runs, rows }).map_err(|_| gone())?;
             self.runs += 1;
         }
         while let Ok(copy) = self.copies.try_recv() {
@@ -564,8 +518,8 @@ impl PartitionWriter<'_, '_> {
     }
 
     /// Stages a sorted run made.
-    fn write_copy(&mut self, copy: Result<Run>) -> Result<()> {
-        let Run { job, dt, run, bytes } = copy?;
+    fn write_copy(&mut self, copy: Result<Run<Vec<u8>>>) -> Result<()> {
+        let Run { job, dt, run, rows: bytes } = copy?;
         let table = self.jobs.get(job).map(|j| j.table.as_str()).unwrap_or_default();
         self.staging.write_partition_file(table, &dt, &super::sorted_copy::run_file(run), &bytes)
     }
@@ -588,6 +542,7 @@ impl PartitionWriter<'_, '_> {
         self.current = Some(at);
         let (job, dt) = self.at()?;
         let (table, dt) = (job.table.clone(), dt.clone());
+        self.rows_out = Some(RunBuilder::new(&job.columns));
         self.out = Some(self.staging.start_partition(&table, &dt)?);
         Ok(())
     }
@@ -605,109 +560,5 @@ impl PartitionWriter<'_, '_> {
         self.manifests.push((table, dt, self.bytes, self.runs));
         (self.bytes, self.runs, self.rows, self.current) = (0, 0, 0, None);
         Ok(())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::model::{Column, ColumnType};
-
-    /// A sorted copy made from counted records is the one made by parsing the Hive text written for them.
-    #[test]
-    fn a_copy_from_counted_records_is_the_copy_of_their_text() {
-        let columns = vec![
-            Column::new("user_id", ColumnType::Int),
-            Column::new("course_id", ColumnType::String(None)),
-            Column::new("category", ColumnType::String(None)),
-            Column::new("count", ColumnType::BigInt),
-        ];
-        let rows: Vec<[Option<&str>; 3]> = vec![
-            [Some("10"), Some("course-v1:a+b+c"), Some("ACTIVE")],
-            [Some("9"), None, Some("tab\there")],
-            [None, Some("back\\slash \\N"), Some("nul\0byte\nnewline")],
-            [Some("x7"), Some(""), Some("\u{e9}t\u{e9}")],
-            [Some("007"), Some("\\N"), None],
-        ];
-        let (mut text, mut records, mut key) = (Vec::new(), Vec::new(), Vec::new());
-        for (n, row) in rows.iter().enumerate() {
-            counted::encode(0, 0, row, &mut key);
-            counted::write_hive_line(&key, n as u64 + 1, &mut text);
-            counted::write_record(&mut records, &key, n as u64 + 1).unwrap();
-        }
-        let from_text = super::super::sorted_copy::encode(&columns, "t", &text).unwrap();
-        let int = ColumnType::Int;
-        let from_records =
-            super::super::sorted_copy::encode_with(&columns, |b| add_records(b, "t", &records, int)).unwrap();
-        assert_eq!(from_text, from_records);
-        // A leading text column: the records are added as they come.
-        let text_first = ColumnType::String(None);
-        let mut columns = columns;
-        columns[0].ty = text_first;
-        let from_text = super::super::sorted_copy::encode(&columns, "t", &text).unwrap();
-        let from_records =
-            super::super::sorted_copy::encode_with(&columns, |b| add_records(b, "t", &records, text_first)).unwrap();
-        assert_eq!(from_text, from_records);
-        let wrong = vec![Column::new("user_id", ColumnType::Int)];
-        let err = super::super::sorted_copy::encode_with(&wrong, |b| add_records(b, "t", &records, int)).unwrap_err();
-        assert!(format!("{err:#}").contains("expected 1 fields"), "{err:#}");
-    }
-
-    /// Records in key order (as the merge gives them) with an integer leading column are added in numeric order of
-    /// that column, each value's rows in their order, so the copy needs no sort unless two values read as the same
-    /// number (here two NULLs, which it then sorts). Its bytes are those of the text's copy.
-    #[test]
-    fn counted_records_are_added_in_numeric_order_of_an_integer_leading_column() {
-        let columns = vec![
-            Column::new("user_id", ColumnType::Int),
-            Column::new("day", ColumnType::String(None)),
-            Column::new("count", ColumnType::BigInt),
-        ];
-        let rows: Vec<[Option<&str>; 2]> = vec![
-            [Some("9"), Some("b")],
-            [Some("10"), Some("a")],
-            [Some("10"), Some("c")],
-            [None, Some("z")],
-            [Some("100"), Some("a")],
-            [Some("2"), Some("x")],
-            [Some("9"), Some("a")],
-            [Some("3000000000"), Some("a")], // past an int: NULL, as the text reads
-        ];
-        let mut keys: Vec<Vec<u8>> = rows
-            .iter()
-            .map(|r| {
-                let mut k = Vec::new();
-                counted::encode(0, 0, r, &mut k);
-                k
-            })
-            .collect();
-        keys.sort();
-        let (mut text, mut records) = (Vec::new(), Vec::new());
-        for (n, key) in keys.iter().enumerate() {
-            counted::write_hive_line(key, n as u64, &mut text);
-            counted::write_record(&mut records, key, n as u64).unwrap();
-        }
-        let mut b = InputBuilder::new(&columns);
-        add_records(&mut b, "t", &records, ColumnType::Int).unwrap();
-        let batch = b.take_batch().unwrap();
-        let users = batch.column(0).as_any().downcast_ref::<datafusion::arrow::array::Int32Array>().unwrap();
-        let days = batch.column(1).as_any().downcast_ref::<datafusion::arrow::array::StringArray>().unwrap();
-        let got: Vec<(Option<i32>, &str)> = users.iter().zip(days.iter().map(Option::unwrap)).collect();
-        let want = vec![
-            (None, "z"),
-            (None, "a"),
-            (Some(2), "x"),
-            (Some(9), "a"),
-            (Some(9), "b"),
-            (Some(10), "a"),
-            (Some(10), "c"),
-            (Some(100), "a"),
-        ];
-        assert_eq!(got, want);
-        let from_text = super::super::sorted_copy::encode(&columns, "t", &text).unwrap();
-        let from_records =
-            super::super::sorted_copy::encode_with(&columns, |b| add_records(b, "t", &records, ColumnType::Int))
-                .unwrap();
-        assert_eq!(from_text, from_records);
     }
 }

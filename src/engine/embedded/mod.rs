@@ -2,6 +2,7 @@
 //! functions, the warehouse as Hive text on local disk, and the result store (SQLite or MySQL).
 
 mod counted;
+mod counted_run;
 mod hive_arrow;
 pub mod mapper;
 mod schedule;

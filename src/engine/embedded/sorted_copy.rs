@@ -21,8 +21,10 @@ use super::hive_arrow::InputBuilder;
 use crate::dialect::input_schema;
 use crate::model::Column;
 use anyhow::{Context, Result};
+use datafusion::arrow::array::AsArray;
 use datafusion::arrow::array::{ArrayRef, RecordBatch, StringArray, UInt32Array};
-use datafusion::arrow::compute::{take_record_batch, LexicographicalComparator, SortColumn, SortOptions};
+use datafusion::arrow::compute::{cast, take_record_batch, LexicographicalComparator, SortColumn, SortOptions};
+use datafusion::arrow::datatypes::{DataType, Int64Type};
 use datafusion::arrow::datatypes::{Schema, SchemaRef};
 use datafusion::arrow::ipc::reader::StreamReader;
 use datafusion::arrow::ipc::writer::StreamWriter;
@@ -64,7 +66,7 @@ const BATCH_ROWS: usize = 4096;
 pub const ORDER: SortOptions = SortOptions { descending: false, nulls_first: true };
 
 /// The schema of a copy: the table's columns (no `dt`).
-fn copy_schema(columns: &[Column]) -> Schema {
+pub(super) fn copy_schema(columns: &[Column]) -> Schema {
     let full = input_schema(columns);
     Schema::new(full.fields().iter().take(columns.len()).cloned().collect::<Vec<_>>())
 }
@@ -101,6 +103,42 @@ pub fn encode_with(columns: &[Column], fill: impl FnOnce(&mut InputBuilder) -> R
     fill(&mut b)?;
     let keep: Vec<usize> = (0..columns.len()).collect();
     let batch = b.take_batch()?.project(&keep).context("cannot build the sorted copy")?;
+    write_sorted(columns, batch)
+}
+
+/// One sorted run of a copy from `batch`, rows of the copy's columns in the map's key order (the text order of
+/// each value, `counted_run`). A numeric leading column orders differently ("10" before "9" as text): the groups
+/// of rows of equal leading value are put in its numeric order first (a stable sort of the groups), after which
+/// the rows are usually in order and [`write_sorted`] only checks them.
+pub fn encode_run(columns: &[Column], batch: RecordBatch) -> Result<Vec<u8>> {
+    let batch = match batch.columns().first().map(|c| cast(c, &DataType::Int64)) {
+        Some(Ok(lead)) if batch.column(0).data_type().is_integer() => {
+            let lead = lead.as_primitive::<Int64Type>();
+            // (leading value, first row) of each group of equal values, in row order.
+            let mut groups: Vec<(Option<i64>, u32)> = Vec::new();
+            for (i, v) in lead.iter().enumerate() {
+                if groups.last().is_none_or(|(g, _)| *g != v) {
+                    groups.push((v, i as u32));
+                }
+            }
+            if groups.windows(2).all(|w| w[0].0 <= w[1].0) {
+                batch
+            } else {
+                let n = batch.num_rows() as u32;
+                let ends: Vec<u32> = groups.iter().skip(1).map(|g| g.1).chain(std::iter::once(n)).collect();
+                let mut order: Vec<usize> = (0..groups.len()).collect();
+                order.sort_by_key(|&g| groups[g].0);
+                let rows: Vec<u32> = order.into_iter().flat_map(|g| groups[g].1..ends[g]).collect();
+                take_record_batch(&batch, &UInt32Array::from(rows)).context("cannot sort the sorted copy")?
+            }
+        }
+        _ => batch,
+    };
+    write_sorted(columns, batch)
+}
+
+/// Writes `batch` (the copy's columns) as one run, sorted by every column.
+fn write_sorted(columns: &[Column], batch: RecordBatch) -> Result<Vec<u8>> {
     // Compared column by column as typed values. Rows often come in this order already (the map adds its counted
     // rows so): then a pass over them is all it costs.
     let sort: Vec<SortColumn> =

@@ -161,31 +161,9 @@ impl Counters {
 /// `\` and `serialization.escape.crlf`: `\` → `\\`, TAB → `\` + TAB, LF → `\n`, CR → `\r`. NULL is written as
 /// `\N` by the caller. (Not `\t` for TAB: Hive reads that back as a plain `t`.)
 pub fn hive_escape(value: &str, out: &mut String) {
-    let bytes = value.as_bytes();
-    // Next CR position (rare): searched once, then only when passed.
-    let mut next_cr = memchr::memchr(b'\r', bytes).unwrap_or(usize::MAX);
-    let mut last = 0;
-    loop {
-        let hit = memchr::memchr3(b'\\', b'\t', b'\n', &bytes[last..]).map(|i| i + last);
-        if next_cr < last {
-            next_cr = memchr::memchr(b'\r', &bytes[last..]).map_or(usize::MAX, |i| i + last);
-        }
-        let i = match hit {
-            Some(h) if h < next_cr => h,
-            _ if next_cr != usize::MAX => next_cr,
-            _ => break,
-        };
-        let rep = match bytes[i] {
-            b'\\' => "\\\\",
-            b'\t' => "\\\t",
-            b'\n' => "\\n",
-            _ => "\\r",
-        };
-        out.push_str(&value[last..i]);
-        out.push_str(rep);
-        last = i + 1;
-    }
-    out.push_str(&value[last..]);
+    // SAFETY: escaping puts ASCII bytes before, or in place of, ASCII bytes only: UTF-8 stays UTF-8, and every
+    // byte `hive_escape_bytes` appends is initialised.
+    hive_escape_bytes(value.as_bytes(), unsafe { out.as_mut_vec() });
 }
 
 /// [`hive_escape`] into a byte buffer.
