@@ -184,7 +184,14 @@ pub struct Counter {
     hasher: foldhash::fast::FixedState,
     budget: usize,
     spill: SpillDir,
-    runs: Vec<PathBuf>,
+    runs: Vec<Spilled>,
+}
+
+/// A run file a worker spilled, and where in it each partition's keys start: a partition's merge reads its part of
+/// every run without reading the others.
+struct Spilled {
+    path: PathBuf,
+    starts: Vec<((u16, u16), u64)>,
 }
 
 impl Counter {
@@ -248,11 +255,18 @@ impl Counter {
             File::create(&path).with_context(|| format!("cannot create {}", path.display()))?,
         );
         self.sort();
+        let (mut starts, mut at) = (Vec::new(), 0u64);
         for s in &self.slots {
-            write_record(&mut w, key_of(&self.arena, s), s.count)?;
+            let key = key_of(&self.arena, s);
+            let part = key_partition(key);
+            if starts.last().is_none_or(|(p, _)| *p != part) {
+                starts.push((part, at));
+            }
+            write_record(&mut w, key, s.count)?;
+            at += 12 + key.len() as u64;
         }
         w.into_inner().map_err(|e| e.into_error()).with_context(|| format!("cannot write {}", path.display()))?;
-        self.runs.push(path);
+        self.runs.push(Spilled { path, starts });
         // Emptied, not freed: the next run reuses the pages this one touched.
         self.arena.clear();
         self.slots.clear();
@@ -270,14 +284,59 @@ impl Counter {
 pub struct Sorted {
     arena: Vec<u8>,
     slots: Vec<Slot>,
-    runs: Vec<PathBuf>,
+    runs: Vec<Spilled>,
     _spill: SpillDir,
+}
+
+/// The partition of a slot, as a number ordered as (job, partition).
+fn slot_partition(s: &Slot) -> u64 {
+    s.head.0 >> 32
+}
+
+fn partition_number((job, part): (u16, u16)) -> u64 {
+    (u64::from(job) << 16) | u64::from(part)
+}
+
+impl Sorted {
+    /// The slots of partition `at`.
+    fn slots_of(&self, at: (u16, u16)) -> &[Slot] {
+        let p = partition_number(at);
+        let lo = self.slots.partition_point(|s| slot_partition(s) < p);
+        let hi = self.slots.partition_point(|s| slot_partition(s) <= p);
+        self.slots.get(lo..hi).unwrap_or_default()
+    }
+}
+
+/// The (job, partition) pairs with at least one counted row, in order.
+pub fn partitions(parts: &[Sorted]) -> Vec<(u16, u16)> {
+    let mut out: Vec<(u16, u16)> = Vec::new();
+    for p in parts {
+        let mut rest = p.slots.as_slice();
+        while let Some(first) = rest.first() {
+            let at = key_partition(key_of(&p.arena, first));
+            out.push(at);
+            // At least one: the first slot is of `at`.
+            rest = rest.get(p.slots_of(at).len().max(1)..).unwrap_or_default();
+        }
+        out.extend(p.runs.iter().flat_map(|r| r.starts.iter().map(|(at, _)| *at)));
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
 }
 
 /// One sorted source of keys in a merge.
 enum Source<'a> {
-    Memory { arena: &'a [u8], slots: std::slice::Iter<'a, Slot> },
-    File { reader: BufReader<File>, path: PathBuf },
+    Memory {
+        arena: &'a [u8],
+        slots: std::slice::Iter<'a, Slot>,
+    },
+    /// A run file read from the start of one partition's keys to their end.
+    File {
+        reader: BufReader<File>,
+        path: PathBuf,
+        part: (u16, u16),
+    },
 }
 
 impl Source<'_> {
@@ -289,7 +348,7 @@ impl Source<'_> {
                 key.extend_from_slice(key_of(arena, s));
                 s.count
             })),
-            Source::File { reader, path } => {
+            Source::File { reader, path, part } => {
                 let mut len = [0u8; 4];
                 match reader.read_exact(&mut len) {
                     Ok(()) => {}
@@ -302,18 +361,27 @@ impl Source<'_> {
                     .read_exact(key)
                     .and_then(|()| reader.read_exact(&mut count))
                     .with_context(|| format!("cannot read {}", path.display()))?;
-                Ok(Some(u64::from_le_bytes(count)))
+                Ok((key_partition(key) == *part).then(|| u64::from_le_bytes(count)))
             }
         }
     }
 }
 
 /// Merges the workers' sorted rows and calls `out` once per distinct key, in key order, with the summed count.
+#[cfg(test)]
 pub fn merge(parts: &[Sorted], out: &mut dyn FnMut(&[u8], u64) -> Result<()>) -> Result<()> {
+    for at in partitions(parts) {
+        merge_partition(parts, at, out)?;
+    }
+    Ok(())
+}
+
+/// [`merge`] of the keys of partition `at` alone: partitions merge independently, on as many threads as there are.
+pub fn merge_partition(parts: &[Sorted], at: (u16, u16), out: &mut dyn FnMut(&[u8], u64) -> Result<()>) -> Result<()> {
     // The common case (one worker, nothing spilled) needs no copy of the keys.
     if let [only] = parts {
         if only.runs.is_empty() {
-            for s in &only.slots {
+            for s in only.slots_of(at) {
                 out(key_of(&only.arena, s), s.count)?;
             }
             return Ok(());
@@ -321,10 +389,15 @@ pub fn merge(parts: &[Sorted], out: &mut dyn FnMut(&[u8], u64) -> Result<()>) ->
     }
     let mut sources = Vec::new();
     for p in parts {
-        sources.push(Source::Memory { arena: &p.arena, slots: p.slots.iter() });
-        for path in &p.runs {
-            let f = File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
-            sources.push(Source::File { reader: BufReader::with_capacity(256 << 10, f), path: path.clone() });
+        sources.push(Source::Memory { arena: &p.arena, slots: p.slots_of(at).iter() });
+        for run in &p.runs {
+            let Some(&(_, offset)) = run.starts.iter().find(|(p, _)| *p == at) else { continue };
+            let path = &run.path;
+            let mut f = File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
+            std::io::Seek::seek(&mut f, std::io::SeekFrom::Start(offset))
+                .with_context(|| format!("cannot read {}", path.display()))?;
+            let reader = BufReader::with_capacity(256 << 10, f);
+            sources.push(Source::File { reader, path: path.clone(), part: at });
         }
     }
     merge_sources(sources, out)

@@ -11,12 +11,9 @@ use anyhow::{Context, Result};
 use counted::Counter;
 use edxc_map::units::Unit;
 use std::collections::{BTreeMap, HashMap};
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::counted;
-use super::counted_run::RunBuilder;
-use datafusion::arrow::array::RecordBatch;
 
 /// One map task of the run.
 pub struct MapJob {
@@ -350,8 +347,8 @@ pub fn run(
         }
         written.insert(job.table.clone(), total);
     }
-    // Counted rows: merged in key order, which is (job, partition, row) order, one partition written at a time.
-    write_counted(jobs, &sorted, staging, &mut written, threads)?;
+    // Counted rows: each partition merged in key order, partitions on every core (`counted_write`).
+    super::counted_write::write_counted(jobs, &sorted, staging, &mut written, threads)?;
     Ok(MapOutput { written, counters, damaged })
 }
 
@@ -366,199 +363,5 @@ fn split_bytes() -> Result<u64> {
             .filter(|n| *n > 0)
             .with_context(|| format!("EDXC_MAP_SPLIT_BYTES=`{v}`: not a number of bytes")),
         Err(_) => Ok(edxc_map::units::SPLIT_BYTES),
-    }
-}
-
-/// Stages the partitions of the counted jobs from their merged rows: each one's Hive text, and the sorted copy SQL
-/// transforms read (`sorted_copy`): runs of a few MiB of text each, made from the counted keys (not by parsing the
-/// text again) and sorted on `workers` more threads while the merge goes on (at most one run waits for them), so a
-/// day's size does not set what a copy costs in memory.
-fn write_counted(
-    jobs: &[&MapJob],
-    sorted: &[counted::Sorted],
-    staging: &mut Staging,
-    written: &mut BTreeMap<String, u64>,
-    workers: usize,
-) -> Result<()> {
-    let parts: Vec<Vec<String>> = jobs.iter().map(|j| j.partitions()).collect();
-    let (to_copy, batches) = std::sync::mpsc::sync_channel::<Run<RecordBatch>>(1);
-    let (copied, copies) = std::sync::mpsc::channel::<Result<Run<Vec<u8>>>>();
-    let batches = std::sync::Mutex::new(batches);
-    std::thread::scope(|s| -> Result<()> {
-        // As many threads as the run has workers: the merge is one thread, so the copies take the others.
-        for _ in 0..workers.max(1) {
-            let (batches, copied) = (&batches, copied.clone());
-            s.spawn(move || loop {
-                let next = batches.lock().ok().and_then(|t| t.recv().ok());
-                let Some(Run { job, dt, run, rows }) = next else { break };
-                let Some(j) = jobs.get(job) else { break };
-                let copy = crate::failpoint::hit(&format!("copy:{}", j.table))
-                    .and_then(|()| super::sorted_copy::encode_run(&j.columns, rows))
-                    .map(|rows| Run { job, dt, run, rows });
-                if copied.send(copy).is_err() {
-                    break;
-                }
-            });
-        }
-        drop(copied);
-        let mut writer = PartitionWriter {
-            jobs,
-            parts: &parts,
-            staging,
-            current: None,
-            rows_out: None,
-            out: None,
-            bytes: 0,
-            runs: 0,
-            rows: 0,
-            to_copy: Some(to_copy),
-            copies,
-            manifests: Vec::new(),
-        };
-        let mut done: std::collections::HashSet<(u16, u16)> = Default::default();
-        counted::merge(sorted, &mut |key, count| {
-            let at = counted::key_partition(key);
-            if writer.current != Some(at) {
-                writer.flush(written)?;
-                done.insert(at);
-                writer.start(at)?;
-            }
-            writer.push(key, count)?;
-            Ok(())
-        })?;
-        writer.flush(written)?;
-        // Partitions no row went to are written empty, as every partition of a job is.
-        for (j, job) in jobs.iter().enumerate().filter(|(_, j)| j.count_as.is_some()) {
-            written.entry(job.table.clone()).or_insert(0);
-            for p in 0..parts[j].len() {
-                if !done.contains(&(j as u16, p as u16)) {
-                    writer.start((j as u16, p as u16))?;
-                    writer.flush(written)?;
-                }
-            }
-        }
-        writer.finish()
-    })
-}
-
-/// Run `run` of the copy of partition `dt` of map job `job`: its rows as a batch on the way to the threads that sort
-/// runs, its Arrow IPC bytes on the way back.
-struct Run<T> {
-    job: usize,
-    dt: String,
-    run: usize,
-    rows: T,
-}
-
-/// Writes the counted rows of one partition at a time, as the merge gives them.
-struct PartitionWriter<'a, 's> {
-    jobs: &'a [&'a MapJob],
-    parts: &'a [Vec<String>],
-    staging: &'s mut Staging,
-    current: Option<(u16, u16)>,
-    /// The current partition's run being made (its text and copy columns since the last run), its file, the bytes
-    /// written to it, and how many runs were sent: a partition is written a run at a time, so its size does not set
-    /// what it costs in memory.
-    rows_out: Option<RunBuilder>,
-    out: Option<Box<dyn crate::warehouse::FileWriter>>,
-    bytes: u64,
-    runs: usize,
-    rows: u64,
-    /// Runs of text to make sorted copies of, and the copies made.
-    to_copy: Option<std::sync::mpsc::SyncSender<Run<RecordBatch>>>,
-    copies: std::sync::mpsc::Receiver<Result<Run<Vec<u8>>>>,
-    /// Each partition's copy manifest, written once all its runs are (table, dt, text bytes, runs).
-    manifests: Vec<(String, String, u64, usize)>,
-}
-
-impl PartitionWriter<'_, '_> {
-    /// The current partition's table and `dt`.
-    fn at(&self) -> Result<(&MapJob, &String)> {
-        let (j, p) = self.current.unwrap_or_default();
-        match (self.jobs.get(usize::from(j)), self.parts.get(usize::from(j)).and_then(|d| d.get(usize::from(p)))) {
-            (Some(job), Some(dt)) => Ok((job, dt)),
-            _ => anyhow::bail!("a counted row names map job {j}, partition {p}, which this run does not have"),
-        }
-    }
-
-    /// Adds a counted row to the current partition; a run's worth of text goes out.
-    fn push(&mut self, key: &[u8], count: u64) -> Result<()> {
-        let jobs = self.jobs;
-        let table = jobs.get(usize::from(self.current.unwrap_or_default().0)).map_or("", |j| j.table.as_str());
-        let run = self.rows_out.as_mut().ok_or_else(|| anyhow::anyhow!("no partition is being written"))?;
-        run.push(table, key, count)?;
-        self.rows += 1;
-        if run.text.len() >= super::sorted_copy::RUN_TEXT_BYTES {
-            self.send_run()?;
-        }
-        Ok(())
-    }
-
-    /// Writes the text since the last run to the partition's file and hands its rows to the threads making sorted
-    /// runs; stages the runs made meanwhile.
-    fn send_run(&mut self) -> Result<()> {
-        let pending = self.rows_out.as_ref().is_some_and(|r| r.rows() > 0);
-        if pending {
-            let (job, dt) = (usize::from(self.current.unwrap_or_default().0), self.at()?.1.clone());
-            let table = &self.jobs[job].table;
-            let run = self.rows_out.as_mut().ok_or_else(|| anyhow::anyhow!("no partition is being written"))?;
-            let (text, rows) = run.take(table)?;
-            let out = self.out.as_mut().ok_or_else(|| anyhow::anyhow!("no partition is being written"))?;
-            out.write_all(&text).with_context(|| format!("cannot write {table}/dt={dt}"))?;
-            self.bytes += text.len() as u64;
-            let gone = || anyhow::anyhow!("the threads making sorted copies stopped");
-            let to_copy = self.to_copy.as_ref().ok_or_else(gone)?;
-            to_copy.send(Run { job, dt, run: self.runs, rows }).map_err(|_| gone())?;
-            self.runs += 1;
-        }
-        while let Ok(copy) = self.copies.try_recv() {
-            self.write_copy(copy)?;
-        }
-        Ok(())
-    }
-
-    /// Stages a sorted run made.
-    fn write_copy(&mut self, copy: Result<Run<Vec<u8>>>) -> Result<()> {
-        let Run { job, dt, run, rows: bytes } = copy?;
-        let table = self.jobs.get(job).map(|j| j.table.as_str()).unwrap_or_default();
-        self.staging.write_partition_file(table, &dt, &super::sorted_copy::run_file(run), &bytes)
-    }
-
-    /// Waits for the runs still being made, stages them, then every partition's manifest.
-    fn finish(mut self) -> Result<()> {
-        drop(self.to_copy.take());
-        while let Ok(copy) = self.copies.recv() {
-            self.write_copy(copy)?;
-        }
-        for (table, dt, bytes, runs) in std::mem::take(&mut self.manifests) {
-            let manifest = super::sorted_copy::manifest(bytes, runs);
-            self.staging.write_partition_file(&table, &dt, super::sorted_copy::MANIFEST, &manifest)?;
-        }
-        Ok(())
-    }
-
-    /// Starts partition `at` (job, partition), staged empty so its runs can be written as they are made.
-    fn start(&mut self, at: (u16, u16)) -> Result<()> {
-        self.current = Some(at);
-        let (job, dt) = self.at()?;
-        let (table, dt) = (job.table.clone(), dt.clone());
-        self.rows_out = Some(RunBuilder::new(&job.columns));
-        self.out = Some(self.staging.start_partition(&table, &dt)?);
-        Ok(())
-    }
-
-    fn flush(&mut self, written: &mut BTreeMap<String, u64>) -> Result<()> {
-        if self.current.is_none() {
-            return Ok(());
-        }
-        let (job, dt) = self.at()?;
-        let (table, dt) = (job.table.clone(), dt.clone());
-        self.send_run()?;
-        let out = self.out.take().ok_or_else(|| anyhow::anyhow!("no partition is being written"))?;
-        let n = self.staging.finish_partition(&table, &dt, out, self.rows)?;
-        *written.entry(table.clone()).or_insert(0) += n;
-        self.manifests.push((table, dt, self.bytes, self.runs));
-        (self.bytes, self.runs, self.rows, self.current) = (0, 0, 0, None);
-        Ok(())
     }
 }

@@ -3,6 +3,7 @@
 
 mod counted;
 mod counted_run;
+mod counted_write;
 mod hive_arrow;
 pub mod mapper;
 mod schedule;
