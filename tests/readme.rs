@@ -71,3 +71,39 @@ fn every_readme_example_runs() {
         );
     }
 }
+
+/// The README's first command exactly as a newcomer runs it: in a fresh copy of the project, from its directory,
+/// with the local profile's own relative paths (`.edxc/...`) and no overrides.
+#[test]
+fn the_first_readme_command_runs_as_given_in_a_fresh_copy() {
+    let first = readme_commands().into_iter().next().unwrap();
+    assert_eq!(first, "cargo run --bin edxc -- apply", "the README's first command changed");
+    let copy = tempfile::tempdir().unwrap();
+    for dir in ["pipelines", "templates", "target-profiles", "sample-data"] {
+        copy_dir(&repo().join(dir), &copy.path().join(dir));
+    }
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_edxc"));
+    cmd.arg("apply").current_dir(copy.path());
+    for (k, _) in std::env::vars().filter(|(k, _)| k.starts_with("EDXC_")) {
+        cmd.env_remove(k);
+    }
+    let out = cmd.output().unwrap();
+    let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success(), "`edxc apply` failed:\n{stdout}\n{stderr}");
+    assert!(copy.path().join(".edxc/results.sqlite").is_file(), "{stdout}");
+    let synthetic = copy.path().join(".edxc/enrollment_validation/synthetic");
+    assert!(std::fs::read_dir(&synthetic).is_ok_and(|mut d| d.next().is_some()), "no synthetic events: {stdout}");
+}
+
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let target = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), target).unwrap();
+        }
+    }
+}

@@ -280,6 +280,12 @@ fn run_inner(project: &Project, a: &ApplyArgs, facts: &mut Progress) -> anyhow::
     // Files written outside the warehouse are staged next to their targets, published with the partitions: the
     // `files` sinks' on the warehouse's filesystem, the csv sinks' on local disk.
     let base = wh.root.parent().map_or_else(|| wh.root.clone(), std::path::Path::to_path_buf);
+    // A relative local warehouse (the default: `.edxc/warehouse` under `--root .`) is under the working directory;
+    // staged files need absolute targets.
+    let base = match base.is_absolute() {
+        true => base,
+        false => std::env::current_dir().context("cannot read the working directory")?.join(base),
+    };
     let files = crate::sinks::files::stage_all(&plans, &mut staging, &base, &mut progress)
         .map_err(|e| rollback(store.as_mut(), e))?;
     report.tasks.extend(files);
