@@ -13,7 +13,7 @@ use edxc_map::units::Unit;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
-use super::counted;
+use super::{counted, counted_write};
 
 /// One map task of the run.
 pub struct MapJob {
@@ -348,7 +348,17 @@ pub fn run(
         written.insert(job.table.clone(), total);
     }
     // Counted rows: each partition merged in key order, partitions on every core (`counted_write`).
-    super::counted_write::write_counted(jobs, &sorted, staging, &mut written, threads)?;
+    let counted: Vec<Option<counted_write::CountedTable>> = jobs
+        .iter()
+        .map(|j| {
+            j.count_as.as_ref().map(|_| counted_write::CountedTable {
+                table: &j.table,
+                columns: &j.columns,
+                dts: j.partitions(),
+            })
+        })
+        .collect();
+    counted_write::write_counted(&counted, &sorted, staging, &mut written, threads)?;
     Ok(MapOutput { written, counters, damaged })
 }
 
