@@ -180,9 +180,9 @@ fn a_failure_at_any_step_before_the_commit_changes_nothing() {
     for point in [
         "task:course_enrollment_events",
         "stage:course_enrollment",
-        // A counted map partition: its sorted runs are staged before its text, while the threads making them run.
+        // A counted map partition, staged while the threads merging the other partitions run.
         "stage:user_activity_by_user",
-        // Making a sorted copy's run, on a thread beside the merge that writes the partitions' text.
+        // Making a sorted copy's run, on one of the threads merging the partitions.
         "copy:user_activity_by_user",
         // Making the sorted copy of a reducer's output that SQL transforms read, on a worker thread.
         "copy:course_enrollment",
@@ -219,7 +219,8 @@ fn a_failure_after_some_tables_loaded_rolls_them_back() {
 }
 
 /// The map's counted rows spill to `$TMPDIR` past `EDXC_MAP_MEMORY`: a spill that cannot be written fails the run
-/// and changes nothing; one that can leaves no file behind and gives the same warehouse.
+/// and changes nothing, and so does a failure while the spilled partitions merge; a run that spills leaves no file
+/// behind and gives the same warehouse.
 #[test]
 fn a_map_spill_that_cannot_be_written_changes_nothing() {
     let (w, before) = loaded();
@@ -232,6 +233,17 @@ fn a_map_spill_that_cannot_be_written_changes_nothing() {
     assert_same(&before, &w.snapshot(), "spill failure");
     let tmp = w.dir.path().join("tmp");
     std::fs::create_dir_all(&tmp).unwrap();
+    // Spilled, then a failure while the partitions merge (each reading its part of every run file, two at once).
+    let failing = [
+        ("EDXC_MAP_MEMORY", "8K"),
+        ("TMPDIR", tmp.to_str().unwrap()),
+        ("EDXC_FAILPOINT", "copy:user_activity_by_user=fail"),
+    ];
+    let (code, out) = w.apply(&[], &failing);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("failpoint copy:user_activity_by_user"), "{out}");
+    assert_same(&before, &w.snapshot(), "failure in a spilled merge");
+    assert_eq!(std::fs::read_dir(&tmp).unwrap().count(), 0, "spill files left in {}", tmp.display());
     let (code, out) = w.apply(&[], &[("EDXC_MAP_MEMORY", "8K"), ("TMPDIR", tmp.to_str().unwrap())]);
     assert_eq!(code, 0, "{out}");
     assert_eq!(std::fs::read_dir(&tmp).unwrap().count(), 0, "spill files left in {}", tmp.display());

@@ -3,7 +3,7 @@
 //! `--var` still wins). `text` blocks hold synopses and are not run.
 
 mod common;
-use common::repo;
+use common::{copy_dir, repo};
 use std::process::Command;
 
 /// The commands of the README's `sh` blocks, continuation lines joined, comments dropped.
@@ -93,17 +93,4 @@ fn the_first_readme_command_runs_as_given_in_a_fresh_copy() {
     assert!(copy.path().join(".edxc/results.sqlite").is_file(), "{stdout}");
     let synthetic = copy.path().join(".edxc/enrollment_validation/synthetic");
     assert!(std::fs::read_dir(&synthetic).is_ok_and(|mut d| d.next().is_some()), "no synthetic events: {stdout}");
-}
-
-fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let target = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &target);
-        } else {
-            std::fs::copy(e.path(), target).unwrap();
-        }
-    }
 }

@@ -1,5 +1,7 @@
 //! `edxc validate`: each kind of mistake gets one diagnostic at the right file:line:col with a useful message.
 
+mod common;
+use common::copy_dir;
 use std::path::Path;
 use std::process::Command;
 
@@ -210,19 +212,6 @@ fn shipped_pipelines_are_valid() {
 }
 
 // --- SQL bodies are planned (DataFusion, the embedded engine's session) against their inputs' schemas ---
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let target = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &target);
-        } else {
-            std::fs::copy(e.path(), target).unwrap();
-        }
-    }
-}
 
 /// A copy of the shipped project (pipelines, templates, profiles).
 fn shipped_copy() -> tempfile::TempDir {

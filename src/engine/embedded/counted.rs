@@ -127,12 +127,13 @@ fn field_at<'a>(rest: &'a [u8], scratch: &'a mut Vec<u8>) -> (Option<&'a [u8]>, 
     (Some(decoded), used)
 }
 
-/// Writes `key` and its `count` as one record: its length (u32), its bytes, the count (u64), little-endian. Spill
-/// runs are lists of these.
-pub fn write_record(out: &mut impl Write, key: &[u8], count: u64) -> std::io::Result<()> {
+/// Writes `key` and its `count` as one record: its length (u32), its bytes, the count (u64), little-endian; returns
+/// the bytes written. Spill runs are lists of these.
+fn write_record(out: &mut impl Write, key: &[u8], count: u64) -> std::io::Result<u64> {
     out.write_all(&(key.len() as u32).to_le_bytes())?;
     out.write_all(key)?;
-    out.write_all(&count.to_le_bytes())
+    out.write_all(&count.to_le_bytes())?;
+    Ok(12 + key.len() as u64)
 }
 
 /// A counted key: where it is in the arena, how often it was seen, and its first 16 bytes (job, partition and most
@@ -262,8 +263,7 @@ impl Counter {
             if starts.last().is_none_or(|(p, _)| *p != part) {
                 starts.push((part, at));
             }
-            write_record(&mut w, key, s.count)?;
-            at += 12 + key.len() as u64;
+            at += write_record(&mut w, key, s.count)?;
         }
         w.into_inner().map_err(|e| e.into_error()).with_context(|| format!("cannot write {}", path.display()))?;
         self.runs.push(Spilled { path, starts });
@@ -313,10 +313,9 @@ pub fn partitions(parts: &[Sorted]) -> Vec<(u16, u16)> {
     for p in parts {
         let mut rest = p.slots.as_slice();
         while let Some(first) = rest.first() {
-            let at = key_partition(key_of(&p.arena, first));
-            out.push(at);
-            // At least one: the first slot is of `at`.
-            rest = rest.get(p.slots_of(at).len().max(1)..).unwrap_or_default();
+            let n = slot_partition(first);
+            out.push(((n >> 16) as u16, n as u16));
+            rest = rest.get(rest.partition_point(|s| slot_partition(s) == n)..).unwrap_or_default();
         }
         out.extend(p.runs.iter().flat_map(|r| r.starts.iter().map(|(at, _)| *at)));
     }

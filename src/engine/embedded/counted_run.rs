@@ -121,6 +121,20 @@ mod tests {
         prop_oneof![Just(None), "[a\\x00\\x01\\xff\\t\\\\\\n\u{e9}]{0,4}".prop_map(Some)]
     }
 
+    /// The counted keys of `rows`, sorted (the order the merge gives them).
+    fn sorted_keys<const N: usize>(rows: &[[Option<&str>; N]]) -> Vec<Vec<u8>> {
+        let mut keys: Vec<Vec<u8>> = rows
+            .iter()
+            .map(|r| {
+                let mut k = Vec::new();
+                counted::encode(0, 0, r, &mut k);
+                k
+            })
+            .collect();
+        keys.sort();
+        keys
+    }
+
     fn key(row: &[Option<String>]) -> Vec<u8> {
         let fields: Vec<Option<&str>> = row.iter().map(|f| f.as_deref()).collect();
         let mut k = Vec::new();
@@ -169,15 +183,7 @@ mod tests {
             [Some("7"), Some("a"), None],
             [Some("3000000000"), Some("a"), None], // past an int: NULL, as the text reads
         ];
-        let mut keys: Vec<Vec<u8>> = rows
-            .iter()
-            .map(|r| {
-                let mut k = Vec::new();
-                counted::encode(0, 0, r, &mut k);
-                k
-            })
-            .collect();
-        keys.sort();
+        let keys = sorted_keys(&rows);
         for first in [ColumnType::Int, ColumnType::String(None)] {
             columns[0].ty = first;
             let mut run = RunBuilder::new(&columns);
@@ -211,15 +217,7 @@ mod tests {
             [Some("2"), Some("x")],
             [Some("9"), Some("a")],
         ];
-        let mut keys: Vec<Vec<u8>> = rows
-            .iter()
-            .map(|r| {
-                let mut k = Vec::new();
-                counted::encode(0, 0, r, &mut k);
-                k
-            })
-            .collect();
-        keys.sort();
+        let keys = sorted_keys(&rows);
         let mut run = RunBuilder::new(&columns);
         for k in &keys {
             run.push("t", k, 1).unwrap();
