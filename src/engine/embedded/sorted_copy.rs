@@ -28,6 +28,7 @@ use datafusion::arrow::datatypes::{DataType, Int64Type};
 use datafusion::arrow::datatypes::{Schema, SchemaRef};
 use datafusion::arrow::ipc::reader::StreamReader;
 use datafusion::arrow::ipc::writer::StreamWriter;
+use datafusion::arrow::row::{RowConverter, SortField};
 use std::io::Read;
 use std::sync::Arc;
 
@@ -149,9 +150,15 @@ fn write_sorted(columns: &[Column], batch: RecordBatch) -> Result<Vec<u8>> {
         drop(cmp);
         batch
     } else {
-        let mut order: Vec<u32> = (0..batch.num_rows() as u32).collect();
-        order.sort_by(|&a, &b| cmp.compare(a as usize, b as usize));
+        // Sorted as rows of the Arrow row format (its byte order is this typed order): a `memcmp` per comparison
+        // instead of a typed comparison per column. Rows that compare equal are equal, so an unstable sort does.
         drop(cmp);
+        let fields = batch.columns().iter().map(|c| SortField::new_with_options(c.data_type().clone(), ORDER));
+        let rows = RowConverter::new(fields.collect())
+            .and_then(|conv| conv.convert_columns(batch.columns()))
+            .context("cannot sort the sorted copy")?;
+        let mut order: Vec<u32> = (0..batch.num_rows() as u32).collect();
+        order.sort_unstable_by(|&a, &b| rows.row(a as usize).cmp(&rows.row(b as usize)));
         take_record_batch(&batch, &UInt32Array::from(order)).context("cannot sort the sorted copy")?
     };
     let schema = Arc::new(copy_schema(columns));
